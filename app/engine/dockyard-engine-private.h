@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "dockyard-engine.h"
+
+G_BEGIN_DECLS
+
+GError      *_dockyard_engine_error_from_transport (GError       *error,
+                                                    const char   *socket_path);
+GError      *_dockyard_engine_error_from_reply     (guint         status,
+                                                    GBytes       *body);
+const char  *_dockyard_json_get_string             (JsonObject   *object,
+                                                    const char   *member);
+gint64       _dockyard_json_get_int                (JsonObject   *object,
+                                                    const char   *member);
+
+G_END_DECLS

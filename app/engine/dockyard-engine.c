@@ -1,0 +1,1047 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dockyard-endpoint.h"
+#include "dockyard-engine-private.h"
+
+/* How long a ping may take before the engine counts as not answering. */
+#define PING_TIMEOUT_SECONDS 10
+/* Error bodies are small JSON objects; do not read a runaway body whole. */
+#define MAX_ERROR_BODY (64 * 1024)
+
+struct _DockyardEngine
+{
+  GObject      parent_instance;
+
+  char        *socket_path;
+  SoupSession *session;
+
+  /* Filled in by dockyard_engine_connect_async(). */
+  char        *api_version;
+  char        *name;
+  char        *version;
+  guint        has_buildkit : 1;
+};
+
+G_DEFINE_FINAL_TYPE (DockyardEngine, dockyard_engine, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SOCKET_PATH,
+  PROP_API_VERSION,
+  PROP_NAME,
+  PROP_VERSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+const char *
+_dockyard_json_get_string (JsonObject *object,
+                           const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+
+  node = json_object_get_member (object, member);
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+gint64
+_dockyard_json_get_int (JsonObject *object,
+                        const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return 0;
+
+  node = json_object_get_member (object, member);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return json_node_get_int (node);
+    case G_TYPE_DOUBLE:
+      return (gint64) json_node_get_double (node);
+    default:
+      return 0;
+    }
+}
+
+/* Turns a connection-level failure into the Dockyard error a user can act on. */
+GError *
+_dockyard_engine_error_from_transport (GError     *error,
+                                       const char *socket_path)
+{
+  if (error->domain == DOCKYARD_ENGINE_ERROR ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_PERMISSION_DENIED,
+                        _("Permission denied on %s. Add your user to the “docker” group "
+                          "(then log out and back in), or use rootless Docker or Podman."),
+                        socket_path);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
+    return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
+                        _("No container engine answers at %s."), socket_path);
+
+  return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
+                      _("The connection to the engine at %s broke: %s"),
+                      socket_path, error->message);
+}
+
+/* Turns an HTTP error reply into an error carrying the engine's own message. */
+GError *
+_dockyard_engine_error_from_reply (guint   status,
+                                   GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *message = NULL;
+  DockyardEngineError code;
+
+  if (body != NULL && g_bytes_get_size (body) > 0 &&
+      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                  g_bytes_get_size (body), NULL))
+    {
+      JsonNode *root = json_parser_get_root (parser);
+
+      if (JSON_NODE_HOLDS_OBJECT (root))
+        message = g_strdup (_dockyard_json_get_string (json_node_get_object (root), "message"));
+    }
+
+  if (message == NULL && body != NULL && g_bytes_get_size (body) > 0)
+    {
+      gsize len = MIN (g_bytes_get_size (body), 512);
+
+      message = g_utf8_make_valid (g_bytes_get_data (body, NULL), len);
+      g_strstrip (message);
+    }
+
+  if (message == NULL || *message == '\0')
+    {
+      g_free (message);
+      message = g_strdup_printf (_("The engine answered with HTTP status %u (%s)."),
+                                 status, soup_status_get_phrase (status));
+    }
+
+  switch (status)
+    {
+    case SOUP_STATUS_BAD_REQUEST:
+      code = DOCKYARD_ENGINE_ERROR_BAD_REQUEST;
+      break;
+    case SOUP_STATUS_NOT_FOUND:
+      code = DOCKYARD_ENGINE_ERROR_NOT_FOUND;
+      break;
+    case SOUP_STATUS_CONFLICT:
+      code = DOCKYARD_ENGINE_ERROR_CONFLICT;
+      break;
+    default:
+      code = status >= 500 ? DOCKYARD_ENGINE_ERROR_SERVER_ERROR
+                           : DOCKYARD_ENGINE_ERROR_BAD_REQUEST;
+      break;
+    }
+
+  return g_error_new_literal (DOCKYARD_ENGINE_ERROR, code, message);
+}
+
+static void
+dockyard_engine_finalize (GObject *object)
+{
+  DockyardEngine *self = (DockyardEngine *)object;
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->socket_path, g_free);
+  g_clear_pointer (&self->api_version, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->version, g_free);
+
+  G_OBJECT_CLASS (dockyard_engine_parent_class)->finalize (object);
+}
+
+static void
+dockyard_engine_constructed (GObject *object)
+{
+  DockyardEngine *self = (DockyardEngine *)object;
+  g_autoptr(GSocketAddress) address = NULL;
+
+  G_OBJECT_CLASS (dockyard_engine_parent_class)->constructed (object);
+
+  address = g_unix_socket_address_new (self->socket_path);
+  /* Long streams (/events, /build, logs) each hold a connection; the default
+   * of two per host would make every other request wait behind them. */
+  self->session = g_object_new (SOUP_TYPE_SESSION,
+                                "remote-connectable", address,
+                                "max-conns", 64,
+                                "max-conns-per-host", 64,
+                                "timeout", 0,
+                                "idle-timeout", 30,
+                                "user-agent", "Dockyard/" PACKAGE_VERSION,
+                                NULL);
+}
+
+static void
+dockyard_engine_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  DockyardEngine *self = DOCKYARD_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOCKET_PATH:
+      g_value_set_string (value, self->socket_path);
+      break;
+    case PROP_API_VERSION:
+      g_value_set_string (value, self->api_version);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_VERSION:
+      g_value_set_string (value, self->version);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dockyard_engine_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  DockyardEngine *self = DOCKYARD_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOCKET_PATH:
+      self->socket_path = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dockyard_engine_class_init (DockyardEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = dockyard_engine_constructed;
+  object_class->finalize = dockyard_engine_finalize;
+  object_class->get_property = dockyard_engine_get_property;
+  object_class->set_property = dockyard_engine_set_property;
+
+  properties[PROP_SOCKET_PATH] =
+    g_param_spec_string ("socket-path", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_API_VERSION] =
+    g_param_spec_string ("api-version", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_VERSION] =
+    g_param_spec_string ("version", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dockyard_engine_init (DockyardEngine *self)
+{
+}
+
+/**
+ * dockyard_engine_new:
+ * @socket_path: the engine's unix socket
+ *
+ * Creates a client for the engine at @socket_path.  Nothing is sent until
+ * dockyard_engine_connect_async() or a request.
+ *
+ * Returns: (transfer full): a new #DockyardEngine
+ */
+DockyardEngine *
+dockyard_engine_new (const char *socket_path)
+{
+  g_return_val_if_fail (socket_path != NULL, NULL);
+
+  return g_object_new (DOCKYARD_TYPE_ENGINE, "socket-path", socket_path, NULL);
+}
+
+const char *
+dockyard_engine_get_socket_path (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+  return self->socket_path;
+}
+
+/**
+ * dockyard_engine_get_api_version:
+ *
+ * Returns: (nullable): the negotiated API version, %NULL before connecting
+ */
+const char *
+dockyard_engine_get_api_version (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+  return self->api_version;
+}
+
+/**
+ * dockyard_engine_get_name:
+ *
+ * Returns: (nullable): "Docker Engine" or "Podman Engine", %NULL before connecting
+ */
+const char *
+dockyard_engine_get_name (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+  return self->name;
+}
+
+const char *
+dockyard_engine_get_version (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+  return self->version;
+}
+
+gboolean
+dockyard_engine_get_has_buildkit (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
+  return self->has_buildkit;
+}
+
+static char *
+build_uri (DockyardEngine *self,
+           const char     *path)
+{
+  g_assert (path[0] == '/');
+
+  /* /_ping is unversioned; so is everything before negotiation. */
+  if (self->api_version == NULL || g_str_has_prefix (path, "/_ping"))
+    return g_strconcat ("http://docker", path, NULL);
+
+  return g_strconcat ("http://docker/v", self->api_version, path, NULL);
+}
+
+/**
+ * dockyard_engine_new_message:
+ * @method: an HTTP method
+ * @path: the API path with its query, already escaped, e.g. `/containers/json?all=1`
+ *
+ * Returns: (transfer full): a message for the negotiated API version
+ */
+SoupMessage *
+dockyard_engine_new_message (DockyardEngine *self,
+                             const char     *method,
+                             const char     *path)
+{
+  g_autofree char *uri = NULL;
+  SoupMessage *message;
+
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (method != NULL, NULL);
+  g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
+
+  uri = build_uri (self, path);
+  message = soup_message_new (method, uri);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  return message;
+}
+
+/* Requests with a JSON answer ------------------------------------------------ */
+
+static void
+request_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SoupSession *session = SOUP_SESSION (object);
+  g_autoptr(GTask) task = user_data;
+  DockyardEngine *self = g_task_get_source_object (task);
+  SoupMessage *message = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  guint status;
+
+  body = soup_session_send_and_read_finish (session, result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+      return;
+    }
+
+  status = soup_message_get_status (message);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_error (task, _dockyard_engine_error_from_reply (status, body));
+      return;
+    }
+
+  if (g_bytes_get_size (body) == 0)
+    {
+      g_task_return_pointer (task, json_node_new (JSON_NODE_NULL),
+                             (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   g_bytes_get_size (body), &error))
+    {
+      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR,
+                               DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                               _("The engine sent a malformed answer: %s"), error->message);
+      return;
+    }
+
+  g_task_return_pointer (task, json_node_ref (json_parser_get_root (parser)),
+                         (GDestroyNotify) json_node_unref);
+}
+
+/**
+ * dockyard_engine_request_async:
+ * @method: an HTTP method
+ * @path: the API path with its (escaped) query, without the version prefix
+ * @body: (nullable): a JSON body to send
+ *
+ * Sends one request and parses the JSON answer.  HTTP errors become
+ * #DockyardEngineError errors carrying the engine's own message.
+ */
+void
+dockyard_engine_request_async (DockyardEngine      *self,
+                               const char          *method,
+                               const char          *path,
+                               JsonNode            *body,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  message = dockyard_engine_new_message (self, method, path);
+
+  if (body != NULL)
+    {
+      g_autofree char *text = json_to_string (body, FALSE);
+      gsize len = strlen (text);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), len);
+
+      soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+    }
+  else if (g_strcmp0 (method, "POST") == 0)
+    {
+      /* Some engines answer 411 to a POST without any body. */
+      g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+
+      soup_message_set_request_body_from_bytes (message, "text/plain", empty);
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_engine_request_async);
+  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
+
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+                                    cancellable, request_cb, g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_engine_request_finish:
+ *
+ * Returns: (transfer full): the parsed answer (a %JSON_NODE_NULL node when the
+ *   engine sent no body), or %NULL with @error set
+ */
+JsonNode *
+dockyard_engine_request_finish (DockyardEngine  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Streams --------------------------------------------------------------------- */
+
+static void
+stream_error_body_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *message = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+
+  body = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, NULL);
+  g_task_return_error (task, _dockyard_engine_error_from_reply (soup_message_get_status (message),
+                                                                body));
+}
+
+static void
+open_stream_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardEngine *self = g_task_get_source_object (task);
+  SoupMessage *message = g_task_get_task_data (task);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (stream == NULL)
+    {
+      g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+      return;
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_input_stream_read_bytes_async (stream, MAX_ERROR_BODY, G_PRIORITY_DEFAULT, cancellable,
+                                       stream_error_body_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
+}
+
+/**
+ * dockyard_engine_open_stream_async:
+ * @message: a message made with dockyard_engine_new_message()
+ *
+ * Sends @message and hands back the body as a stream once the engine has
+ * answered with a success status (an error status becomes a #GError).
+ */
+void
+dockyard_engine_open_stream_async (DockyardEngine      *self,
+                                   SoupMessage         *message,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
+  g_return_if_fail (SOUP_IS_MESSAGE (message));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_engine_open_stream_async);
+  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
+
+  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
+                           open_stream_cb, g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_engine_open_stream_finish:
+ *
+ * Returns: (transfer full): the response body
+ */
+GInputStream *
+dockyard_engine_open_stream_finish (DockyardEngine  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Ping and version negotiation ---------------------------------------------- */
+
+static gboolean
+parse_api_version (const char *text,
+                   guint      *major,
+                   guint      *minor)
+{
+  g_auto(GStrv) parts = NULL;
+  guint64 a, b;
+
+  if (text == NULL)
+    return FALSE;
+
+  parts = g_strsplit (text, ".", 3);
+  if (g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 0, 1000, &a, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 0, 1000, &b, NULL))
+    return FALSE;
+
+  *major = a;
+  *minor = b;
+  return TRUE;
+}
+
+static int
+compare_api_versions (const char *a,
+                      const char *b)
+{
+  guint a1 = 0, a2 = 0, b1 = 0, b2 = 0;
+
+  parse_api_version (a, &a1, &a2);
+  parse_api_version (b, &b1, &b2);
+
+  if (a1 != b1)
+    return a1 < b1 ? -1 : 1;
+  if (a2 != b2)
+    return a2 < b2 ? -1 : 1;
+  return 0;
+}
+
+static gboolean
+ping_timeout_cb (gpointer data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (data));
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  SoupMessage  *message;
+  GCancellable *timeout_cancellable;
+  gulong        chain_id;
+  GCancellable *outer;
+  guint         timeout_id;
+} PingState;
+
+static void
+ping_state_free (PingState *state)
+{
+  g_clear_handle_id (&state->timeout_id, g_source_remove);
+  if (state->outer != NULL)
+    g_cancellable_disconnect (state->outer, state->chain_id);
+  g_clear_object (&state->outer);
+  g_clear_object (&state->timeout_cancellable);
+  g_clear_object (&state->message);
+  g_free (state);
+}
+
+static void
+chain_cancel_cb (GCancellable *outer,
+                 GCancellable *inner)
+{
+  g_cancellable_cancel (inner);
+}
+
+static void
+ping_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardEngine *self = g_task_get_source_object (task);
+  PingState *state = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *api_version;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
+                                 _("The engine at %s did not answer within %d seconds."),
+                                 self->socket_path, PING_TIMEOUT_SECONDS);
+      else
+        g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+      return;
+    }
+
+  status = soup_message_get_status (state->message);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_error (task, _dockyard_engine_error_from_reply (status, body));
+      return;
+    }
+
+  api_version = soup_message_headers_get_one (soup_message_get_response_headers (state->message),
+                                              "Api-Version");
+  g_task_return_pointer (task, g_strdup (api_version), g_free);
+}
+
+/**
+ * dockyard_engine_ping_async:
+ *
+ * `GET /_ping`, bounded by a timeout so that an engine that accepts the
+ * connection but never answers does not hang the caller.
+ */
+void
+dockyard_engine_ping_async (DockyardEngine      *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PingState *state;
+
+  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
+
+  state = g_new0 (PingState, 1);
+  state->message = dockyard_engine_new_message (self, "GET", "/_ping");
+  state->timeout_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      state->outer = g_object_ref (cancellable);
+      state->chain_id = g_cancellable_connect (cancellable, G_CALLBACK (chain_cancel_cb),
+                                               state->timeout_cancellable, NULL);
+    }
+  state->timeout_id = g_timeout_add_seconds (PING_TIMEOUT_SECONDS, ping_timeout_cb,
+                                             state->timeout_cancellable);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_engine_ping_async);
+  g_task_set_task_data (task, state, (GDestroyNotify) ping_state_free);
+
+  soup_session_send_and_read_async (self->session, state->message, G_PRIORITY_DEFAULT,
+                                    state->timeout_cancellable, ping_cb,
+                                    g_steal_pointer (&task));
+}
+
+static char *
+ping_finish_version (DockyardEngine  *self,
+                     GAsyncResult    *result,
+                     GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+dockyard_engine_ping_finish (DockyardEngine  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_autofree char *version = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  version = ping_finish_version (self, result, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+version_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardEngine *self = DOCKYARD_ENGINE (object);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *engine_api = g_task_get_task_data (task);
+  JsonObject *root;
+  JsonArray *components;
+  gboolean is_podman = FALSE;
+  const char *version;
+
+  node = dockyard_engine_request_finish (self, result, &error);
+  if (node == NULL)
+    {
+      g_clear_pointer (&self->api_version, g_free);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_clear_pointer (&self->api_version, g_free);
+      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                               _("The engine's version information is malformed."));
+      return;
+    }
+
+  root = json_node_get_object (node);
+  if (engine_api == NULL)
+    engine_api = _dockyard_json_get_string (root, "ApiVersion");
+
+  components = json_object_has_member (root, "Components") &&
+               JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "Components"))
+               ? json_object_get_array_member (root, "Components") : NULL;
+  for (guint i = 0; components != NULL && i < json_array_get_length (components); i++)
+    {
+      JsonNode *item = json_array_get_element (components, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item) &&
+          g_strcmp0 (_dockyard_json_get_string (json_node_get_object (item), "Name"),
+                     "Podman Engine") == 0)
+        is_podman = TRUE;
+    }
+
+  version = _dockyard_json_get_string (root, "Version");
+  if (version == NULL || engine_api == NULL || !parse_api_version (engine_api, &(guint){0}, &(guint){0}))
+    {
+      g_clear_pointer (&self->api_version, g_free);
+      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                               _("The engine did not say which version it is."));
+      return;
+    }
+
+  if (compare_api_versions (engine_api, DOCKYARD_ENGINE_API_VERSION_MIN) < 0)
+    {
+      g_clear_pointer (&self->api_version, g_free);
+      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TOO_OLD,
+                               _("The engine at %s speaks API %s; Dockyard needs %s or newer."),
+                               self->socket_path, engine_api, DOCKYARD_ENGINE_API_VERSION_MIN);
+      return;
+    }
+
+  g_free (self->api_version);
+  self->api_version = g_strdup (compare_api_versions (engine_api, DOCKYARD_ENGINE_API_VERSION) < 0
+                                ? engine_api : DOCKYARD_ENGINE_API_VERSION);
+  g_free (self->name);
+  self->name = g_strdup (is_podman ? "Podman Engine" : "Docker Engine");
+  g_free (self->version);
+  self->version = g_strdup (version);
+  /* Podman's compatible API builds with buildah: no BuildKit trace. */
+  self->has_buildkit = !is_podman;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_VERSION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+connect_ping_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardEngine *self = DOCKYARD_ENGINE (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *engine_api = NULL;
+  GCancellable *cancellable;
+
+  engine_api = ping_finish_version (self, result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* /version is asked unversioned: it must answer whatever the engine's level. */
+  g_clear_pointer (&self->api_version, g_free);
+  g_task_set_task_data (task, g_steal_pointer (&engine_api), g_free);
+  cancellable = g_task_get_cancellable (task);
+  dockyard_engine_request_async (self, "GET", "/version", NULL, cancellable,
+                                 version_cb, g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_engine_connect_async:
+ *
+ * Pings the engine, reads its version and negotiates the API version
+ * (the lower of Dockyard's and the engine's).
+ */
+void
+dockyard_engine_connect_async (DockyardEngine      *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_engine_connect_async);
+
+  dockyard_engine_ping_async (self, cancellable, connect_ping_cb, g_steal_pointer (&task));
+}
+
+gboolean
+dockyard_engine_connect_finish (DockyardEngine  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Discovery ------------------------------------------------------------------- */
+
+typedef struct
+{
+  GStrv   candidates;
+  guint   next;
+  GError *best_error;
+} DiscoverState;
+
+static void
+discover_state_free (DiscoverState *state)
+{
+  g_strfreev (state->candidates);
+  g_clear_error (&state->best_error);
+  g_free (state);
+}
+
+static void discover_next (GTask *task);
+
+/* Which failure to report when nothing answers: the one the user can act on. */
+static int
+error_rank (const GError *error)
+{
+  if (error->domain != DOCKYARD_ENGINE_ERROR)
+    return 1;
+
+  switch (error->code)
+    {
+    case DOCKYARD_ENGINE_ERROR_NO_ENGINE:
+      return 0;
+    case DOCKYARD_ENGINE_ERROR_PERMISSION_DENIED:
+    case DOCKYARD_ENGINE_ERROR_TOO_OLD:
+      return 3;
+    default:
+      return 2;
+    }
+}
+
+static void
+discover_connect_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(DockyardEngine) engine = DOCKYARD_ENGINE (object);
+  DiscoverState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (dockyard_engine_connect_finish (engine, result, &error))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&engine), g_object_unref);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_debug ("No engine at %s: %s", dockyard_engine_get_socket_path (engine), error->message);
+
+  if (state->best_error == NULL || error_rank (error) > error_rank (state->best_error))
+    {
+      g_clear_error (&state->best_error);
+      state->best_error = g_steal_pointer (&error);
+    }
+
+  discover_next (g_steal_pointer (&task));
+}
+
+static void
+discover_next (GTask *task)
+{
+  DiscoverState *state = g_task_get_task_data (task);
+  DockyardEngine *engine;
+
+  if (state->candidates[state->next] == NULL)
+    {
+      if (state->next > 1 && error_rank (state->best_error) == 0)
+        {
+          g_autofree char *tried = g_strjoinv (", ", state->candidates);
+
+          g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
+                                   _("No container engine found. Tried %s."), tried);
+        }
+      else
+        g_task_return_error (task, g_steal_pointer (&state->best_error));
+
+      g_object_unref (task);
+      return;
+    }
+
+  engine = dockyard_engine_new (state->candidates[state->next++]);
+  dockyard_engine_connect_async (engine, g_task_get_cancellable (task),
+                                 discover_connect_cb, task);
+}
+
+/**
+ * dockyard_engine_discover_async:
+ * @override_uri: (nullable): the endpoint chosen in preferences, or %NULL for automatic
+ *
+ * Finds the engine: the chosen endpoint or `DOCKER_HOST` when set, otherwise
+ * the first that answers of rootless Docker, rootful Docker and Podman.
+ */
+void
+dockyard_engine_discover_async (const char          *override_uri,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  DiscoverState *state;
+  GStrv candidates;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_engine_discover_async);
+
+  candidates = dockyard_endpoint_candidates (override_uri, &error);
+  if (candidates == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  state = g_new0 (DiscoverState, 1);
+  state->candidates = candidates;
+  g_task_set_task_data (task, state, (GDestroyNotify) discover_state_free);
+
+  discover_next (g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_engine_discover_finish:
+ *
+ * Returns: (transfer full): a connected engine
+ */
+DockyardEngine *
+dockyard_engine_discover_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

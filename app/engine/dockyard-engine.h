@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "dockyard-engine-error.h"
+
+G_BEGIN_DECLS
+
+/* The newest API version Dockyard speaks; the engine's, if lower, wins. */
+#define DOCKYARD_ENGINE_API_VERSION "1.47"
+/* The oldest it accepts: BuildKit builds through /build?version=2. */
+#define DOCKYARD_ENGINE_API_VERSION_MIN "1.40"
+
+#define DOCKYARD_TYPE_ENGINE (dockyard_engine_get_type ())
+
+G_DECLARE_FINAL_TYPE (DockyardEngine, dockyard_engine, DOCKYARD, ENGINE, GObject)
+
+DockyardEngine *dockyard_engine_new                (const char           *socket_path);
+const char     *dockyard_engine_get_socket_path    (DockyardEngine       *self);
+const char     *dockyard_engine_get_api_version    (DockyardEngine       *self);
+const char     *dockyard_engine_get_name           (DockyardEngine       *self);
+const char     *dockyard_engine_get_version        (DockyardEngine       *self);
+gboolean        dockyard_engine_get_has_buildkit   (DockyardEngine       *self);
+
+void            dockyard_engine_discover_async     (const char           *override_uri,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+DockyardEngine *dockyard_engine_discover_finish    (GAsyncResult         *result,
+                                                    GError              **error);
+
+void            dockyard_engine_connect_async      (DockyardEngine       *self,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean        dockyard_engine_connect_finish     (DockyardEngine       *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+void            dockyard_engine_ping_async         (DockyardEngine       *self,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean        dockyard_engine_ping_finish        (DockyardEngine       *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+void            dockyard_engine_request_async      (DockyardEngine       *self,
+                                                    const char           *method,
+                                                    const char           *path,
+                                                    JsonNode             *body,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+JsonNode       *dockyard_engine_request_finish     (DockyardEngine       *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+SoupMessage    *dockyard_engine_new_message        (DockyardEngine       *self,
+                                                    const char           *method,
+                                                    const char           *path);
+void            dockyard_engine_open_stream_async  (DockyardEngine       *self,
+                                                    SoupMessage          *message,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+GInputStream   *dockyard_engine_open_stream_finish (DockyardEngine       *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+G_END_DECLS

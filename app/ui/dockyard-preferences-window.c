@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "dockyard-preferences-window.h"
+
+struct _DockyardPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  /* Template widgets */
+  GtkSwitch            *automatic_switch;
+  AdwEntryRow          *socket_row;
+
+  /* Owned */
+  GSettings            *settings;
+};
+
+G_DEFINE_FINAL_TYPE (DockyardPreferencesWindow, dockyard_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static void
+socket_apply_cb (DockyardPreferencesWindow *self)
+{
+  g_settings_set_string (self->settings, "engine-socket",
+                         gtk_editable_get_text (GTK_EDITABLE (self->socket_row)));
+}
+
+static void
+dockyard_preferences_window_dispose (GObject *object)
+{
+  DockyardPreferencesWindow *self = (DockyardPreferencesWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), DOCKYARD_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (dockyard_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+dockyard_preferences_window_class_init (DockyardPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dockyard_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/dockyard-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, automatic_switch);
+  gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, socket_row);
+  gtk_widget_class_bind_template_callback (widget_class, socket_apply_cb);
+}
+
+static void
+dockyard_preferences_window_init (DockyardPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * dockyard_preferences_window_new:
+ * @settings: the app's settings
+ *
+ * Returns: (transfer full): a preferences window editing @settings
+ */
+DockyardPreferencesWindow *
+dockyard_preferences_window_new (GSettings *settings)
+{
+  DockyardPreferencesWindow *self;
+  g_autofree char *socket = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (DOCKYARD_TYPE_PREFERENCES_WINDOW, NULL);
+  self->settings = g_object_ref (settings);
+
+  g_settings_bind (settings, "engine-automatic", self->automatic_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "engine-automatic", self->socket_row, "sensitive",
+                   G_SETTINGS_BIND_GET | G_SETTINGS_BIND_INVERT_BOOLEAN);
+
+  socket = g_settings_get_string (settings, "engine-socket");
+  gtk_editable_set_text (GTK_EDITABLE (self->socket_row), socket);
+
+  return self;
+}

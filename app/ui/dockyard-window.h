@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "dockyard-application.h"
+#include "dockyard-project.h"
+
+G_BEGIN_DECLS
+
+#define DOCKYARD_TYPE_WINDOW (dockyard_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (DockyardWindow, dockyard_window, DOCKYARD, WINDOW, AdwApplicationWindow)
+
+DockyardWindow  *dockyard_window_new          (DockyardApplication *application);
+void             dockyard_window_open_project (DockyardWindow      *self,
+                                               GFile               *directory);
+DockyardProject *dockyard_window_get_project  (DockyardWindow      *self);
+const char      *dockyard_window_get_page     (DockyardWindow      *self);
+
+G_END_DECLS

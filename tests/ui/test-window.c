@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "dockyard-application.h"
+#include "dockyard-test-utils.h"
+#include "dockyard-window.h"
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates until the window shows @page, or fails after 60 s. */
+static void
+wait_for_page (DockyardWindow *window,
+               const char     *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+
+  while (g_strcmp0 (dockyard_window_get_page (window), page) != 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("window shows page “%s”, not “%s”", dockyard_window_get_page (window), page);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (tick);
+}
+
+/* Lets the window lay out and paint; GtkStack crossfades for 200 ms. */
+static void
+settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  guint tick = g_timeout_add (16, tick_cb, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+}
+
+/* Renders the window (as the compositor would show its contents) into a PNG
+ * artefact that a person can look at. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = dockyard_test_artifact_path (name);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static char *
+find_label_text (GtkWidget  *widget,
+                 const char *needle)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+
+      if (strstr (text, needle) != NULL && gtk_widget_is_drawable (widget))
+        return g_strdup (text);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      char *found = find_label_text (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static DockyardApplication *
+start_app (void)
+{
+  DockyardApplication *app = dockyard_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  return app;
+}
+
+static gboolean
+quit_idle_cb (gpointer data)
+{
+  g_application_quit (G_APPLICATION (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+no_activate_cb (GApplication *app)
+{
+  /* The test's windows are made by the test, not by activation. */
+  g_signal_stop_emission_by_name (app, "activate");
+}
+
+/* Runs the app's main loop once to quit it, so that shutdown releases the
+ * engine client, then checks that nothing keeps the app alive. */
+static void
+quit_app (DockyardApplication *app)
+{
+  g_signal_connect (app, "activate", G_CALLBACK (no_activate_cb), NULL);
+  g_idle_add (quit_idle_cb, app);
+  g_application_run (G_APPLICATION (app), 0, NULL);
+  g_assert_finalize_object (app);
+}
+
+static void
+test_engine_status (void)
+{
+  DockyardApplication *app;
+  DockyardWindow *window;
+  g_autofree char *status = NULL;
+  const char *socket = dockyard_test_engine_socket ();
+
+  if (socket == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
+      return;
+    }
+
+  app = start_app ();
+  window = dockyard_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+
+  wait_for_page (window, "welcome");
+  settle (400);
+
+  /* The welcome page names the engine and its socket. */
+  status = find_label_text (GTK_WIDGET (window), "Docker Engine");
+  g_assert_nonnull (status);
+  g_assert_nonnull (strstr (status, socket));
+  save_screenshot (GTK_WIDGET (window), "window-engine-status.png");
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_null (window);
+  quit_app (app);
+}
+
+static void
+test_open_project (void)
+{
+  DockyardApplication *app;
+  DockyardWindow *window;
+  g_autofree char *dir = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dockyard_test_engine_socket () == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
+      return;
+    }
+
+  /* A name with a space and a quote, as users' folders have. */
+  dir = g_dir_make_tmp ("dockyard-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  project = g_build_filename (dir, "my “demo” app", NULL);
+  g_assert_cmpint (g_mkdir (project, 0755), ==, 0);
+  dockerfile = g_build_filename (project, "Dockerfile", NULL);
+  g_file_set_contents (dockerfile, "FROM python:3.11.9\n", -1, &error);
+  g_assert_no_error (error);
+
+  app = start_app ();
+  window = dockyard_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Through the exported app action, as `gapplication action` would. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
+                                  g_variant_new_string (project));
+  wait_for_page (window, "project");
+  settle (400);
+
+  g_assert_nonnull (dockyard_window_get_project (window));
+  g_assert_cmpstr (dockyard_project_get_name (dockyard_window_get_project (window)), ==,
+                   "my “demo” app");
+  g_assert_true (dockyard_project_get_has_dockerfile (dockyard_window_get_project (window)));
+  found = find_label_text (GTK_WIDGET (window), "has a Dockerfile");
+  g_assert_nonnull (found);
+  save_screenshot (GTK_WIDGET (window), "window-project.png");
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_null (window);
+  quit_app (app);
+
+  g_unlink (dockerfile);
+  g_rmdir (project);
+  g_rmdir (dir);
+}
+
+static void
+test_no_engine (void)
+{
+  DockyardApplication *app;
+  DockyardWindow *window;
+  g_autofree char *help = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("DOCKER_HOST"));
+
+  g_setenv ("DOCKER_HOST", "unix:///nonexistent/dockyard-test.sock", TRUE);
+
+  app = start_app ();
+  window = dockyard_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+
+  wait_for_page (window, "no-engine");
+  settle (400);
+
+  help = find_label_text (GTK_WIDGET (window), "/nonexistent/dockyard-test.sock");
+  g_assert_nonnull (help);
+  save_screenshot (GTK_WIDGET (window), "window-no-engine.png");
+
+  /* Retry goes back to connecting and fails again, visibly. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.reconnect-engine", NULL));
+  wait_for_page (window, "no-engine");
+
+  if (saved != NULL)
+    {
+      /* Retry after the engine is reachable again connects. */
+      g_setenv ("DOCKER_HOST", saved, TRUE);
+      gtk_widget_activate_action (GTK_WIDGET (window), "app.reconnect-engine", NULL);
+      wait_for_page (window, "welcome");
+    }
+  else
+    g_unsetenv ("DOCKER_HOST");
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_null (window);
+  quit_app (app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  dockyard_test_init (&argc, &argv);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add_func ("/window/engine-status", test_engine_status);
+  g_test_add_func ("/window/open-project", test_open_project);
+  g_test_add_func ("/window/no-engine", test_no_engine);
+
+  return g_test_run ();
+}
