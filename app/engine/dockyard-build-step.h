@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  DOCKYARD_BUILD_STEP_WAITING,
+  DOCKYARD_BUILD_STEP_RUNNING,
+  DOCKYARD_BUILD_STEP_DONE,
+  DOCKYARD_BUILD_STEP_CACHED,
+  DOCKYARD_BUILD_STEP_FAILED,
+} DockyardBuildStepState;
+
+#define DOCKYARD_TYPE_BUILD_STEP (dockyard_build_step_get_type ())
+
+G_DECLARE_FINAL_TYPE (DockyardBuildStep, dockyard_build_step, DOCKYARD, BUILD_STEP, GObject)
+
+const char             *dockyard_build_step_get_id          (DockyardBuildStep *self);
+const char             *dockyard_build_step_get_name        (DockyardBuildStep *self);
+DockyardBuildStepState  dockyard_build_step_get_state       (DockyardBuildStep *self);
+gboolean                dockyard_build_step_get_cached      (DockyardBuildStep *self);
+const char             *dockyard_build_step_get_error       (DockyardBuildStep *self);
+gint64                  dockyard_build_step_get_duration    (DockyardBuildStep *self);
+const char             *dockyard_build_step_get_log         (DockyardBuildStep *self);
+char                   *dockyard_build_step_dup_log_tail    (DockyardBuildStep *self,
+                                                             guint              n_lines);
+const char             *dockyard_build_step_get_stage       (DockyardBuildStep *self);
+guint                   dockyard_build_step_get_index       (DockyardBuildStep *self);
+guint                   dockyard_build_step_get_total       (DockyardBuildStep *self);
+const char             *dockyard_build_step_get_instruction (DockyardBuildStep *self);
+
+G_END_DECLS

@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Builds through the real engine: BuildKit progress, failures, cancel, a
+ * daemon that dies mid-build. */
+#include "config.h"
+
+#include <signal.h>
+
+#include "dockyard-build.h"
+#include "dockyard-build-private.h"
+#include "dockyard-engine.h"
+#include "dockyard-test-utils.h"
+
+typedef struct
+{
+  DockyardEngine *engine;
+  char           *dir;
+  GSubprocess    *tar;
+  char           *tag;
+} Fixture;
+
+static DockyardEngine *
+connect_engine (void)
+{
+  const char *socket = dockyard_test_engine_socket ();
+  g_autoptr(DockyardEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (socket == NULL)
+    return NULL;
+
+  engine = dockyard_engine_new (socket);
+  dockyard_engine_connect_async (engine, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  dockyard_engine_connect_finish (engine, result, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&engine);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static guint counter;
+  g_autoptr(GError) error = NULL;
+
+  fixture->engine = connect_engine ();
+  fixture->dir = g_dir_make_tmp ("dockyard-build-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->tag = g_strdup_printf ("dockyard-test-build-%d-%u:dev", getpid (), counter++);
+}
+
+static void
+remove_image (DockyardEngine *engine,
+              const char     *tag)
+{
+  g_autofree char *path = g_strdup_printf ("/images/%s?force=1", tag);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  dockyard_engine_request_async (engine, "DELETE", path, NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  /* Failed builds leave no image to remove: ignore the error. */
+  node = dockyard_engine_request_finish (engine, result, NULL);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fixture->dir);
+
+  if (fixture->engine != NULL)
+    remove_image (fixture->engine, fixture->tag);
+  if (fixture->tar != NULL)
+    {
+      g_subprocess_force_exit (fixture->tar);
+      g_subprocess_wait (fixture->tar, NULL, NULL);
+    }
+  g_clear_object (&fixture->tar);
+  g_clear_object (&fixture->engine);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+  g_free (fixture->dir);
+  g_free (fixture->tag);
+}
+
+static void
+write_file (Fixture    *fixture,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* The context as a stream: tar(1) writes it while the build reads it. */
+static GInputStream *
+context_stream (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&fixture->tar);
+  fixture->tar = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                   "tar", "-C", fixture->dir, "-cf", "-", ".", NULL);
+  g_assert_no_error (error);
+
+  return g_subprocess_get_stdout_pipe (fixture->tar);
+}
+
+static DockyardBuild *
+new_build (Fixture *fixture)
+{
+  DockyardBuild *build = dockyard_build_new (fixture->engine, fixture->tag);
+
+  dockyard_build_set_network_mode (build, "none");
+  return build;
+}
+
+static char *
+run_build (Fixture        *fixture,
+           DockyardBuild  *build,
+           GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dockyard_build_run_async (build, context_stream (fixture), NULL,
+                            dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  return dockyard_build_run_finish (build, result, error);
+}
+
+static DockyardBuildStep *
+find_step (DockyardBuild *build,
+           const char    *instruction_prefix)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (build)); i++)
+    {
+      g_autoptr(DockyardBuildStep) step = g_list_model_get_item (G_LIST_MODEL (build), i);
+      const char *instruction = dockyard_build_step_get_instruction (step);
+
+      if (dockyard_build_step_get_index (step) > 0 &&
+          g_str_has_prefix (instruction, instruction_prefix))
+        return step;
+    }
+
+  return NULL;
+}
+
+#define REQUIRE_ENGINE(fixture) \
+  G_STMT_START { \
+    if ((fixture)->engine == NULL) \
+      { \
+        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
+        return; \
+      } \
+  } G_STMT_END
+
+static void
+test_build_and_cache (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(DockyardBuild) first = NULL;
+  g_autoptr(DockyardBuild) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image_id = NULL;
+  g_autofree char *again_id = NULL;
+  g_autofree char *dockerfile = NULL;
+  DockyardBuildStep *run;
+
+  REQUIRE_ENGINE (fixture);
+
+  /* A nonce: the engine's build cache outlives a test run. */
+  dockerfile = g_strdup_printf ("FROM %s\n"
+                                "COPY greeting /greeting\n"
+                                "RUN echo built-by-dockyard %" G_GINT64_FORMAT " && cat /greeting\n",
+                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), g_get_real_time ());
+  write_file (fixture, "Dockerfile", dockerfile);
+  write_file (fixture, "greeting", "hello\n");
+
+  first = new_build (fixture);
+  image_id = run_build (fixture, first, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (image_id, "sha256:"));
+  g_assert_cmpint (dockyard_build_get_state (first), ==, DOCKYARD_BUILD_SUCCEEDED);
+  g_assert_true (dockyard_build_get_buildkit (first));
+  g_assert_cmpfloat (dockyard_build_get_progress (first), ==, 1.0);
+
+  run = find_step (first, "RUN echo built-by-dockyard");
+  g_assert_nonnull (run);
+  g_assert_cmpuint (dockyard_build_step_get_index (run), ==, 3);
+  g_assert_cmpuint (dockyard_build_step_get_total (run), ==, 3);
+  g_assert_cmpint (dockyard_build_step_get_state (run), ==, DOCKYARD_BUILD_STEP_DONE);
+  g_assert_false (dockyard_build_step_get_cached (run));
+  g_assert_nonnull (strstr (dockyard_build_step_get_log (run), "built-by-dockyard"));
+  g_assert_nonnull (strstr (dockyard_build_step_get_log (run), "hello"));
+  g_assert_cmpint (dockyard_build_step_get_duration (run), >, 0);
+
+  /* Nothing changed: every instruction comes from the cache. */
+  second = new_build (fixture);
+  again_id = run_build (fixture, second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again_id, ==, image_id);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (second)); i++)
+    {
+      g_autoptr(DockyardBuildStep) step = g_list_model_get_item (G_LIST_MODEL (second), i);
+
+      if (dockyard_build_step_get_index (step) > 1)
+        {
+          g_test_message ("%s: cached=%d", dockyard_build_step_get_name (step),
+                          dockyard_build_step_get_cached (step));
+          g_assert_true (dockyard_build_step_get_cached (step));
+          g_assert_cmpint (dockyard_build_step_get_state (step), ==, DOCKYARD_BUILD_STEP_CACHED);
+        }
+    }
+}
+
+static void
+test_failing_run (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(DockyardBuild) build = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image_id = NULL;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *tail = NULL;
+  DockyardBuildStep *failed;
+
+  REQUIRE_ENGINE (fixture);
+
+  dockerfile = g_strdup_printf ("FROM %s\n"
+                                "RUN echo first line; echo the-last-words; exit 3\n",
+                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  write_file (fixture, "Dockerfile", dockerfile);
+
+  build = new_build (fixture);
+  image_id = run_build (fixture, build, &error);
+  g_assert_null (image_id);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "exit code: 3"));
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
+
+  failed = dockyard_build_get_failed_step (build);
+  g_assert_nonnull (failed);
+  g_assert_cmpuint (dockyard_build_step_get_index (failed), ==, 2);
+  g_assert_true (g_str_has_prefix (dockyard_build_step_get_instruction (failed), "RUN echo first"));
+  g_assert_cmpint (dockyard_build_step_get_state (failed), ==, DOCKYARD_BUILD_STEP_FAILED);
+  tail = dockyard_build_step_dup_log_tail (failed, 1);
+  g_assert_cmpstr (tail, ==, "the-last-words");
+}
+
+static void
+test_syntax_error (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(DockyardBuild) build = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image_id = NULL;
+
+  REQUIRE_ENGINE (fixture);
+
+  write_file (fixture, "Dockerfile", "FROM scratch\nFROBNICATE everything\n");
+  build = new_build (fixture);
+  image_id = run_build (fixture, build, &error);
+  g_assert_null (image_id);
+  g_assert_nonnull (error);
+  g_test_message ("engine says: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "line 2"));
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
+}
+
+static void
+test_missing_base_image (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(DockyardBuild) build = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image_id = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  REQUIRE_ENGINE (fixture);
+
+  /* Neither local nor pullable (no registry is reachable here). */
+  write_file (fixture, "Dockerfile", "FROM localhost:1/dockyard/not-here:1.0.0\nRUN true\n");
+  build = new_build (fixture);
+  image_id = run_build (fixture, build, &error);
+  g_assert_null (image_id);
+  g_assert_nonnull (error);
+  g_test_message ("engine says: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "not-here"));
+  /* It fails; it does not hang. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
+}
+
+static gboolean
+process_running (const char *needle)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *command = g_strdup_printf ("pgrep -f -- '%s'", needle);
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (command, &out, NULL, &status, NULL));
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+typedef struct
+{
+  const char   *process;
+  GCancellable *cancellable;
+  guint         id;
+} Trigger;
+
+/* Cancels the build, or kills the engine, once the step's process runs. */
+static gboolean
+trigger_cb (gpointer data)
+{
+  Trigger *trigger = data;
+
+  if (!process_running (trigger->process))
+    return G_SOURCE_CONTINUE;
+
+  if (trigger->cancellable != NULL)
+    g_cancellable_cancel (trigger->cancellable);
+  else
+    g_assert_true (dockyard_test_engine_control ("kill"));
+
+  trigger->id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(DockyardBuild) build = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image_id = NULL;
+  g_autofree char *dockerfile = NULL;
+  gint64 deadline;
+  Trigger trigger = { "sleep 4242", cancellable, 0 };
+
+  REQUIRE_ENGINE (fixture);
+
+  dockerfile = g_strdup_printf ("FROM %s\nRUN sleep 4242\n",
+                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  write_file (fixture, "Dockerfile", dockerfile);
+
+  build = new_build (fixture);
+  trigger.id = g_timeout_add (100, trigger_cb, &trigger);
+  dockyard_build_run_async (build, context_stream (fixture), cancellable,
+                            dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  image_id = dockyard_build_run_finish (build, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_CANCELLED);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_clear_handle_id (&trigger.id, g_source_remove);
+
+  /* The engine stops the build: the step's process goes away. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (process_running ("sleep 4242"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (100 * 1000);
+    }
+}
+
+static void
+test_engine_dies (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(DockyardBuild) build = NULL;
+  g_autoptr(DockyardBuild) after = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image_id = NULL;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *echo = NULL;
+  Trigger trigger = { "sleep 4343", NULL, 0 };
+
+  REQUIRE_ENGINE (fixture);
+
+  if (g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == NULL || *g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == '\0')
+    {
+      dockyard_test_skip_unless_ci ("the engine is not the suite's own: it may not be killed");
+      return;
+    }
+
+  dockerfile = g_strdup_printf ("FROM %s\nRUN sleep 4343\n",
+                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  write_file (fixture, "Dockerfile", dockerfile);
+
+  build = new_build (fixture);
+  trigger.id = g_timeout_add (100, trigger_cb, &trigger);
+  dockyard_build_run_async (build, context_stream (fixture), NULL,
+                            dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  image_id = dockyard_build_run_finish (build, result, &error);
+  g_assert_null (image_id);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED);
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
+  g_assert_cmpuint (trigger.id, ==, 0);
+  g_clear_error (&error);
+
+  /* Once the engine is back, the next build works. */
+  g_assert_true (dockyard_test_engine_control ("start"));
+  echo = g_strdup_printf ("FROM %s\nRUN echo back\n", g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  write_file (fixture, "Dockerfile", echo);
+  after = new_build (fixture);
+  g_free (image_id);
+  image_id = run_build (fixture, after, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (image_id);
+}
+
+/* Classic builders (Podman's API, Docker without BuildKit) print steps. */
+static void
+test_classic_stream (void)
+{
+  g_autoptr(DockyardEngine) engine = dockyard_engine_new ("/nonexistent");
+  g_autoptr(DockyardBuild) build = dockyard_build_new (engine, "x:dev");
+  const char *lines[] = {
+    "{\"stream\":\"STEP 1/3: FROM localhost/base:1.0\\n\"}",
+    "{\"stream\":\"STEP 2/3: RUN echo hi\\n\"}",
+    "{\"stream\":\"--\\u003e Using cache 1234\\n\"}",
+    "{\"stream\":\"Step 3/3 : RUN make\\n\"}",
+    "{\"stream\":\"make: *** no target\\n\"}",
+    "{\"error\":\"exit status 2\",\"errorDetail\":{\"message\":\"building at STEP \\\"RUN make\\\": exit status 2\"}}",
+  };
+  DockyardBuildStep *failed;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    _dockyard_build_feed_line (build, lines[i], strlen (lines[i]));
+  _dockyard_build_end (build);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (build)), ==, 3);
+  g_assert_false (dockyard_build_get_buildkit (build));
+  failed = dockyard_build_get_failed_step (build);
+  g_assert_nonnull (failed);
+  g_assert_cmpuint (dockyard_build_step_get_index (failed), ==, 3);
+  g_assert_cmpstr (dockyard_build_step_get_instruction (failed), ==, "RUN make");
+  g_assert_cmpstr (dockyard_build_get_error_message (build), ==,
+                   "building at STEP \"RUN make\": exit status 2");
+  {
+    g_autoptr(DockyardBuildStep) cached = g_list_model_get_item (G_LIST_MODEL (build), 1);
+    g_assert_true (dockyard_build_step_get_cached (cached));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  dockyard_test_init (&argc, &argv);
+
+  g_test_add_func ("/build/classic-stream", test_classic_stream);
+  g_test_add ("/build/build-and-cache", Fixture, NULL, fixture_setup, test_build_and_cache, fixture_teardown);
+  g_test_add ("/build/failing-run", Fixture, NULL, fixture_setup, test_failing_run, fixture_teardown);
+  g_test_add ("/build/syntax-error", Fixture, NULL, fixture_setup, test_syntax_error, fixture_teardown);
+  g_test_add ("/build/missing-base-image", Fixture, NULL, fixture_setup, test_missing_base_image, fixture_teardown);
+  g_test_add ("/build/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/build/engine-dies", Fixture, NULL, fixture_setup, test_engine_dies, fixture_teardown);
+
+  return g_test_run ();
+}
