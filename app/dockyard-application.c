@@ -5,6 +5,8 @@
 
 #include "dockyard-application.h"
 #include "dockyard-cli.h"
+#include "dockyard-cli-build.h"
+#include "dockyard-cli-context.h"
 #include "dockyard-preferences-window.h"
 #include "dockyard-resources.h"
 #include "dockyard-window.h"
@@ -176,6 +178,25 @@ open_project_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Actions that act on the focused project window, as its buttons do. */
+static void
+window_action (DockyardApplication *self,
+               const char          *name)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), name, NULL);
+}
+
+static void
+build_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  window_action (DOCKYARD_APPLICATION (user_data), "win.build");
+}
+
 static void
 reconnect_engine_action (GSimpleAction *action,
                          GVariant      *parameter,
@@ -241,6 +262,7 @@ quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "open-project", open_project_action, "s" },
+  { "build", build_action },
   { "reconnect-engine", reconnect_engine_action },
   { "preferences", preferences_action },
   { "about", about_action },
@@ -257,6 +279,8 @@ dockyard_application_handle_local_options (GApplication *app,
   g_autoptr(GError) error = NULL;
   const char *init_dir = NULL;
   const char *base_image = NULL;
+  const char *build_dir = NULL;
+  const char *context_dir = NULL;
   gboolean check = FALSE;
   gboolean fix = FALSE;
 
@@ -270,6 +294,8 @@ dockyard_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "fix", "b", &fix);
   g_variant_dict_lookup (options, "init", "^&ay", &init_dir);
   g_variant_dict_lookup (options, "base", "&s", &base_image);
+  g_variant_dict_lookup (options, "build", "^&ay", &build_dir);
+  g_variant_dict_lookup (options, "context-list", "^&ay", &context_dir);
   g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &paths);
 
   if (check)
@@ -281,6 +307,12 @@ dockyard_application_handle_local_options (GApplication *app,
         }
       return dockyard_cli_check ((const char * const *) paths, fix);
     }
+
+  if (build_dir != NULL)
+    return dockyard_cli_build (build_dir);
+
+  if (context_dir != NULL)
+    return dockyard_cli_context_list (context_dir);
 
   if (init_dir != NULL)
     {
@@ -329,6 +361,7 @@ dockyard_application_startup (GApplication *app)
   static const char *open_accels[] = { "<Control>o", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *build_accels[] = { "<Control>b", NULL };
 
   G_APPLICATION_CLASS (dockyard_application_parent_class)->startup (app);
 
@@ -341,6 +374,7 @@ dockyard_application_startup (GApplication *app)
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-folder", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.build", build_accels);
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::engine-automatic",
@@ -449,6 +483,10 @@ static const GOptionEntry option_entries[] = {
     N_("With --check: apply the available fixes"), NULL },
   { "init", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write a Dockerfile, .dockerignore and requirements.txt into DIR"), N_("DIR") },
+  { "build", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Build the image of the project in DIR and print its progress"), N_("DIR") },
+  { "context-list", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Print the files of DIR that a build would send to the engine"), N_("DIR") },
   { "base", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("With --init: the pinned base image, e.g. python:3.11.9"), N_("IMAGE") },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[PATH…]") },

@@ -155,6 +155,29 @@ _dockyard_build_step_new (const char *id)
   return self;
 }
 
+/* A continued RUN line keeps its indentation in the name: one space reads better. */
+static char *
+collapse_spaces (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          if (out->len > 0 && out->str[out->len - 1] != ' ')
+            g_string_append_c (out, ' ');
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+
+  if (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+
+  return g_string_free (out, FALSE);
+}
+
 /* "[2/3] RUN make", "[builder 2/4] COPY . .", "[internal] load metadata ..." */
 static void
 parse_name (DockyardBuildStep *self)
@@ -173,7 +196,7 @@ parse_name (DockyardBuildStep *self)
     return;
 
   inside = g_strndup (name + 1, close - name - 1);
-  self->instruction = g_strchug (g_strdup (close + 1));
+  self->instruction = collapse_spaces (close + 1);
 
   space = strrchr (inside, ' ');
   slash = strchr (space ? space + 1 : inside, '/');

@@ -105,21 +105,63 @@ step_state_cb (DockyardBuild *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }
 
+/* Where a step goes in the list: the engine's own preparation first, then
+ * the Dockerfile's instructions in order, then exporting the image. */
+static guint
+step_group (DockyardBuildStep *step)
+{
+  const char *name = dockyard_build_step_get_name (step);
+
+  if (dockyard_build_step_get_index (step) > 0 || name == NULL)
+    return 1;
+  if (g_str_has_prefix (name, "exporting") || g_str_has_prefix (name, "naming") ||
+      g_str_has_prefix (name, "writing"))
+    return 2;
+  return 0;
+}
+
+static gboolean
+step_goes_after (DockyardBuildStep *existing,
+                 DockyardBuildStep *step)
+{
+  guint group = step_group (step);
+  guint existing_group = step_group (existing);
+
+  if (existing_group != group)
+    return existing_group < group;
+
+  if (group == 1 && dockyard_build_step_get_index (step) > 0 &&
+      dockyard_build_step_get_index (existing) > 0)
+    return dockyard_build_step_get_index (existing) <= dockyard_build_step_get_index (step);
+
+  return TRUE;
+}
+
 static DockyardBuildStep *
 ensure_step (DockyardBuild *self,
-             const char    *id)
+             const char    *id,
+             const char    *name)
 {
   DockyardBuildStep *step = g_hash_table_lookup (self->steps_by_id, id);
+  guint position;
 
   if (step != NULL)
     return step;
 
   step = _dockyard_build_step_new (id);
+  _dockyard_build_step_set_name (step, name);
   g_signal_connect_object (step, "notify::state", G_CALLBACK (step_state_cb), self,
                            G_CONNECT_SWAPPED);
-  g_ptr_array_add (self->steps, step);
+
+  /* BuildKit reports steps as it schedules them (a cached FROM late): keep
+   * the list in the order a reader of the Dockerfile expects. */
+  position = self->steps->len;
+  while (position > 0 && !step_goes_after (g_ptr_array_index (self->steps, position - 1), step))
+    position--;
+
+  g_ptr_array_insert (self->steps, position, step);
   g_hash_table_insert (self->steps_by_id, (gpointer) dockyard_build_step_get_id (step), step);
-  g_list_model_items_changed (G_LIST_MODEL (self), self->steps->len - 1, 0, 1);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 
   return step;
@@ -163,7 +205,7 @@ feed_buildkit_status (DockyardBuild *self,
       if (vertex->digest == NULL || *vertex->digest == '\0')
         continue;
 
-      step = ensure_step (self, vertex->digest);
+      step = ensure_step (self, vertex->digest, vertex->name);
       _dockyard_build_step_set_name (step, vertex->name);
       _dockyard_build_step_set_cached (step, vertex->cached);
       _dockyard_build_step_set_times (step, timestamp_to_usec (vertex->started),
@@ -178,7 +220,7 @@ feed_buildkit_status (DockyardBuild *self,
       if (log->vertex == NULL || *log->vertex == '\0')
         continue;
 
-      _dockyard_build_step_append_log (ensure_step (self, log->vertex),
+      _dockyard_build_step_append_log (ensure_step (self, log->vertex, NULL),
                                        (const char *) log->msg.data, log->msg.len);
     }
 
@@ -259,8 +301,7 @@ feed_classic_stream (DockyardBuild *self,
           if (self->classic_step != NULL)
             _dockyard_build_step_finish (self->classic_step, now);
 
-          self->classic_step = ensure_step (self, id);
-          _dockyard_build_step_set_name (self->classic_step, name);
+          self->classic_step = ensure_step (self, id, name);
           _dockyard_build_step_set_times (self->classic_step, now, 0);
           continue;
         }

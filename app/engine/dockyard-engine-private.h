@@ -8,6 +8,7 @@
 
 G_BEGIN_DECLS
 
+SoupSession *_dockyard_engine_get_session           (DockyardEngine *self);
 GError      *_dockyard_engine_error_from_transport (GError       *error,
                                                     const char   *socket_path);
 GError      *_dockyard_engine_error_from_reply     (guint         status,

@@ -23,6 +23,7 @@ struct _DockyardEngine
   char        *name;
   char        *version;
   guint        has_buildkit : 1;
+  guint        has_bridge : 1;
 };
 
 G_DEFINE_FINAL_TYPE (DockyardEngine, dockyard_engine, G_TYPE_OBJECT)
@@ -329,6 +330,25 @@ dockyard_engine_get_has_buildkit (DockyardEngine *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
   return self->has_buildkit;
+}
+
+/**
+ * dockyard_engine_get_has_bridge:
+ *
+ * Returns: whether the engine has its default bridge network; without it,
+ *   containers that need a network use the host's
+ */
+gboolean
+dockyard_engine_get_has_bridge (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
+  return self->has_bridge;
+}
+
+SoupSession *
+_dockyard_engine_get_session (DockyardEngine *self)
+{
+  return self->session;
 }
 
 static char *
@@ -758,6 +778,27 @@ dockyard_engine_ping_finish (DockyardEngine  *self,
 }
 
 static void
+bridge_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardEngine *self = DOCKYARD_ENGINE (object);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = dockyard_engine_request_finish (self, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->has_bridge = node != NULL;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 version_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -771,6 +812,7 @@ version_cb (GObject      *object,
   JsonArray *components;
   gboolean is_podman = FALSE;
   const char *version;
+  GCancellable *cancellable;
 
   node = dockyard_engine_request_finish (self, result, &error);
   if (node == NULL)
@@ -837,7 +879,11 @@ version_cb (GObject      *object,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
 
-  g_task_return_boolean (task, TRUE);
+  /* Engines started with --bridge=none cannot give containers the default
+   * network: builds and Jupyter then use the host's loopback instead. */
+  cancellable = g_task_get_cancellable (task);
+  dockyard_engine_request_async (self, "GET", "/networks/bridge", NULL, cancellable,
+                                 bridge_cb, g_steal_pointer (&task));
 }
 
 static void

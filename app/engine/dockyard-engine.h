@@ -23,6 +23,7 @@ const char     *dockyard_engine_get_api_version    (DockyardEngine       *self);
 const char     *dockyard_engine_get_name           (DockyardEngine       *self);
 const char     *dockyard_engine_get_version        (DockyardEngine       *self);
 gboolean        dockyard_engine_get_has_buildkit   (DockyardEngine       *self);
+gboolean        dockyard_engine_get_has_bridge     (DockyardEngine       *self);
 
 void            dockyard_engine_discover_async     (const char           *override_uri,
                                                     GCancellable         *cancellable,

@@ -3,6 +3,8 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-build-context.h"
+#include "dockyard-dockerfile.h"
 #include "dockyard-project.h"
 
 /**
@@ -234,4 +236,209 @@ dockyard_project_get_has_dockerfile (DockyardProject *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), FALSE);
   return self->has_dockerfile;
+}
+
+/**
+ * dockyard_project_dup_image_name:
+ *
+ * The image the project builds: the folder name made a valid image name
+ * (lower case, letters, digits and separators), tagged "dev".
+ *
+ * Returns: (transfer full): e.g. "my-project:dev"
+ */
+char *
+dockyard_project_dup_image_name (DockyardProject *self)
+{
+  g_autofree char *lower = NULL;
+  GString *name;
+
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+
+  lower = g_utf8_strdown (self->name, -1);
+  name = g_string_new (NULL);
+
+  /* A separator only between two alphanumerics, as image references require. */
+  for (const char *p = lower; *p != '\0' && name->len < 120; p++)
+    {
+      gboolean after_alnum = name->len > 0 && g_ascii_isalnum (name->str[name->len - 1]);
+
+      if (g_ascii_isalnum (*p))
+        g_string_append_c (name, *p);
+      else if (after_alnum)
+        g_string_append_c (name, (*p == '.' || *p == '_') ? *p : '-');
+    }
+
+  while (name->len > 0 && !g_ascii_isalnum (name->str[name->len - 1]))
+    g_string_truncate (name, name->len - 1);
+
+  if (name->len == 0)
+    g_string_append (name, "project");
+
+  g_string_append (name, ":dev");
+  return g_string_free (name, FALSE);
+}
+
+/**
+ * dockyard_project_new_build:
+ * @engine: the engine to build with
+ *
+ * Returns: (transfer full): a build of the project's image, ready to run
+ */
+DockyardBuild *
+dockyard_project_new_build (DockyardProject *self,
+                            DockyardEngine  *engine)
+{
+  g_autofree char *image_name = NULL;
+  DockyardBuild *build;
+
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (engine), NULL);
+
+  image_name = dockyard_project_dup_image_name (self);
+  build = dockyard_build_new (engine, image_name);
+  dockyard_build_set_dockerfile (build, "Dockerfile");
+
+  /* Without a bridge network a RUN step would have no network at all. */
+  if (!dockyard_engine_get_has_bridge (engine))
+    dockyard_build_set_network_mode (build, "host");
+
+  return build;
+}
+
+/**
+ * dockyard_project_open_context:
+ *
+ * Returns: (transfer full): the build context as a tar stream, made while
+ *   it is read
+ */
+GInputStream *
+dockyard_project_open_context (DockyardProject  *self,
+                               GCancellable     *cancellable,
+                               GError          **error)
+{
+  g_autoptr(DockyardBuildContext) context = NULL;
+
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+
+  context = dockyard_build_context_new (self->directory, "Dockerfile");
+  return dockyard_build_context_open_tar_stream (context, cancellable, error);
+}
+
+/* "[2/3] RUN make" is the stage's third instruction, FROM being the first.
+ * The stage is named in the prefix only when there are several. */
+static guint
+find_step_line (DockyardDockerfile *dockerfile,
+                const char         *stage_name,
+                guint               index)
+{
+  guint n_stages = dockyard_dockerfile_get_n_stages (dockerfile);
+  const DockyardStage *stage = NULL;
+  DockyardInstruction *instruction;
+  guint position;
+
+  if (index == 0 || n_stages == 0)
+    return 0;
+
+  if (stage_name == NULL)
+    stage = dockyard_dockerfile_get_stage (dockerfile, n_stages - 1);
+  else if (g_str_has_prefix (stage_name, "stage-"))
+    {
+      guint64 n;
+
+      if (g_ascii_string_to_unsigned (stage_name + 6, 10, 0, n_stages - 1, &n, NULL))
+        stage = dockyard_dockerfile_get_stage (dockerfile, n);
+    }
+
+  for (guint i = 0; stage == NULL && stage_name != NULL && i < n_stages; i++)
+    {
+      const DockyardStage *candidate = dockyard_dockerfile_get_stage (dockerfile, i);
+
+      if (candidate->name != NULL && g_ascii_strcasecmp (candidate->name, stage_name) == 0)
+        stage = candidate;
+    }
+
+  if (stage == NULL)
+    return 0;
+
+  position = stage->first + index - 1;
+  if (position > stage->last)
+    return 0;
+
+  instruction = dockyard_dockerfile_get_instruction (dockerfile, position);
+  return dockyard_instruction_get_range (instruction)->start.line;
+}
+
+static void
+load_dockerfile_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardBuildStep *step = g_task_get_task_data (task);
+  g_autoptr(DockyardDockerfile) dockerfile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  guint line;
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error) ||
+      (dockerfile = dockyard_dockerfile_new_from_data (contents, length, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  line = find_step_line (dockerfile, dockyard_build_step_get_stage (step),
+                         dockyard_build_step_get_index (step));
+  if (line == 0)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             _("The step is not an instruction of the Dockerfile."));
+  else
+    g_task_return_int (task, line);
+}
+
+/**
+ * dockyard_project_find_step_line_async:
+ * @step: a step of a build of this project
+ *
+ * Finds the line of the project's Dockerfile that @step came from.
+ */
+void
+dockyard_project_find_step_line_async (DockyardProject     *self,
+                                       DockyardBuildStep   *step,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_PROJECT (self));
+  g_return_if_fail (DOCKYARD_IS_BUILD_STEP (step));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_project_find_step_line_async);
+  g_task_set_task_data (task, g_object_ref (step), g_object_unref);
+
+  file = g_file_get_child (self->directory, "Dockerfile");
+  g_file_load_contents_async (file, cancellable, load_dockerfile_cb, g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_project_find_step_line_finish:
+ *
+ * Returns: the 1-based line, or 0 with @error set
+ */
+guint
+dockyard_project_find_step_line_finish (DockyardProject  *self,
+                                        GAsyncResult     *result,
+                                        GError          **error)
+{
+  gssize line;
+
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  line = g_task_propagate_int (G_TASK (result), error);
+  return line > 0 ? (guint) line : 0;
 }

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "dockyard-build.h"
+
 G_BEGIN_DECLS
 
 #define DOCKYARD_TYPE_PROJECT (dockyard_project_get_type ())
@@ -19,5 +21,19 @@ GFile           *dockyard_project_get_directory      (DockyardProject     *self)
 const char      *dockyard_project_get_name           (DockyardProject     *self);
 char            *dockyard_project_dup_path           (DockyardProject     *self);
 gboolean         dockyard_project_get_has_dockerfile (DockyardProject     *self);
+char            *dockyard_project_dup_image_name     (DockyardProject     *self);
+DockyardBuild   *dockyard_project_new_build          (DockyardProject     *self,
+                                                      DockyardEngine      *engine);
+GInputStream    *dockyard_project_open_context       (DockyardProject     *self,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
+void             dockyard_project_find_step_line_async  (DockyardProject     *self,
+                                                         DockyardBuildStep   *step,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+guint            dockyard_project_find_step_line_finish (DockyardProject     *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
 
 G_END_DECLS

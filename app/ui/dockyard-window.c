@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-build-view.h"
 #include "dockyard-container.h"
 #include "dockyard-window.h"
 
@@ -12,7 +13,12 @@ struct _DockyardWindow
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  GtkButton            *build_button;
+  AdwViewStack         *project_stack;
+  AdwActionRow         *project_image_row;
+  DockyardBuildView    *build_view;
   GtkStack             *stack;
   GtkRevealer          *engine_lost_revealer;
   GtkSpinner           *engine_lost_spinner;
@@ -35,6 +41,8 @@ struct _DockyardWindow
   /* Owned */
   DockyardProject      *project;
   GCancellable         *cancellable;
+  DockyardBuild        *build;
+  GCancellable         *build_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (DockyardWindow, dockyard_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -107,6 +115,19 @@ follow_lists (DockyardWindow     *self,
     }
 
   update_counts (self);
+}
+
+static void
+update_actions (DockyardWindow *self)
+{
+  DockyardApplication *app = get_application (self);
+  gboolean ready = dockyard_application_get_engine_state (app) == DOCKYARD_ENGINE_STATE_READY;
+  gboolean building = self->build != NULL &&
+                      dockyard_build_get_state (self->build) == DOCKYARD_BUILD_RUNNING;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.build",
+                                 ready && self->project != NULL && !building);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-build", building);
 }
 
 static void
@@ -188,15 +209,22 @@ update_engine (DockyardWindow *self)
     page = "welcome";
 
   gtk_stack_set_visible_child_name (self->stack, page);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
+                                                     g_str_equal (page, "project"));
+  gtk_widget_set_visible (GTK_WIDGET (self->build_button), g_str_equal (page, "project"));
+  update_actions (self);
 }
 
 static void
 show_project (DockyardWindow *self)
 {
   g_autofree char *path = dockyard_project_dup_path (self->project);
+  g_autofree char *image = dockyard_project_dup_image_name (self->project);
   gboolean has_dockerfile = dockyard_project_get_has_dockerfile (self->project);
 
-  adw_window_title_set_subtitle (self->window_title, dockyard_project_get_name (self->project));
+  adw_view_switcher_title_set_subtitle (self->switcher_title,
+                                        dockyard_project_get_name (self->project));
+  adw_action_row_set_subtitle (self->project_image_row, image);
   adw_preferences_group_set_title (self->project_group, dockyard_project_get_name (self->project));
   adw_action_row_set_subtitle (self->project_folder_row, path);
   adw_action_row_set_subtitle (self->project_dockerfile_row,
@@ -230,6 +258,12 @@ open_project_cb (GObject      *object,
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
       return;
     }
+
+  /* Another project: its build is not this one's. */
+  g_cancellable_cancel (self->build_cancellable);
+  g_clear_object (&self->build);
+  dockyard_build_view_set_build (self->build_view, NULL);
+  adw_view_stack_set_visible_child_name (self->project_stack, "overview");
 
   g_set_object (&self->project, project);
   show_project (self);
@@ -322,6 +356,168 @@ open_folder_action (GtkWidget  *widget,
   choose_folder (DOCKYARD_WINDOW (widget));
 }
 
+/* Build ------------------------------------------------------------------- */
+
+typedef struct
+{
+  DockyardWindow *window;
+  DockyardBuild  *build;
+  char           *message;
+} FailureState;
+
+static void
+failure_state_free (FailureState *state)
+{
+  g_clear_object (&state->window);
+  g_clear_object (&state->build);
+  g_free (state->message);
+  g_free (state);
+}
+
+static char *
+failure_title (DockyardBuildStep *step,
+               guint              line)
+{
+  const char *instruction = dockyard_build_step_get_instruction (step);
+
+  if (line > 0)
+    /* Translators: %u is a line number, %s the failed instruction, e.g. "RUN make" */
+    return g_strdup_printf (_("Line %u of the Dockerfile failed: %s"), line, instruction);
+
+  /* Translators: %s is the failed build step, e.g. "RUN make" */
+  return g_strdup_printf (_("Step failed: %s"), instruction);
+}
+
+static void
+find_line_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  FailureState *state = user_data;
+  DockyardWindow *self = state->window;
+  DockyardBuildStep *step = dockyard_build_get_failed_step (state->build);
+  g_autofree char *title = NULL;
+  guint line;
+
+  line = dockyard_project_find_step_line_finish (DOCKYARD_PROJECT (object), result, NULL);
+
+  /* Only if the window still shows that build. */
+  if (self->build == state->build && step != NULL)
+    {
+      title = failure_title (step, line);
+      dockyard_build_view_show_error (self->build_view, title, state->message);
+    }
+
+  failure_state_free (state);
+}
+
+static void
+show_build_failure (DockyardWindow *self,
+                    DockyardBuild  *build,
+                    const GError   *error)
+{
+  DockyardBuildStep *step = dockyard_build_get_failed_step (build);
+  FailureState *state;
+  g_autofree char *title = NULL;
+  g_autofree char *tail = NULL;
+  GString *message = g_string_new (error->message);
+
+  if (step == NULL)
+    {
+      dockyard_build_view_show_error (self->build_view, _("The Build Failed"), message->str);
+      g_string_free (message, TRUE);
+      return;
+    }
+
+  /* The last words of the step usually say what went wrong. */
+  tail = dockyard_build_step_dup_log_tail (step, 10);
+  if (*tail != '\0')
+    g_string_append_printf (message, "\n\n%s", tail);
+
+  title = failure_title (step, 0);
+  dockyard_build_view_show_error (self->build_view, title, message->str);
+
+  state = g_new0 (FailureState, 1);
+  state->window = g_object_ref (self);
+  state->build = g_object_ref (build);
+  state->message = g_string_free (message, FALSE);
+  dockyard_project_find_step_line_async (self->project, step, self->cancellable,
+                                         find_line_cb, state);
+}
+
+static void
+build_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(DockyardWindow) self = user_data;
+  DockyardBuild *build = DOCKYARD_BUILD (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image_id = NULL;
+
+  image_id = dockyard_build_run_finish (build, result, &error);
+
+  if (build != self->build)
+    return;
+
+  if (image_id != NULL)
+    {
+      /* Translators: %s is the image name, e.g. "myproject:dev" */
+      g_autofree char *text = g_strdup_printf (_("Built %s"), dockyard_build_get_tag (build));
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_build_failure (self, build, error);
+
+  update_actions (self);
+}
+
+static void
+build_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+  DockyardEngine *engine = dockyard_application_get_engine (get_application (self));
+  g_autoptr(GInputStream) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->project == NULL || engine == NULL)
+    return;
+
+  g_clear_object (&self->build_cancellable);
+  self->build_cancellable = g_cancellable_new ();
+  g_set_object (&self->build, NULL);
+  self->build = dockyard_project_new_build (self->project, engine);
+  g_signal_connect_object (self->build, "notify::state", G_CALLBACK (update_actions), self,
+                           G_CONNECT_SWAPPED);
+
+  dockyard_build_view_set_build (self->build_view, self->build);
+  adw_view_stack_set_visible_child_name (self->project_stack, "build");
+
+  context = dockyard_project_open_context (self->project, self->build_cancellable, &error);
+  if (context == NULL)
+    {
+      dockyard_build_view_show_error (self->build_view, _("Cannot Send the Build Context"),
+                                      error->message);
+      update_actions (self);
+      return;
+    }
+
+  dockyard_build_run_async (self->build, context, self->build_cancellable, build_cb,
+                            g_object_ref (self));
+  update_actions (self);
+}
+
+static void
+cancel_build_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  g_cancellable_cancel (DOCKYARD_WINDOW (widget)->build_cancellable);
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static void
@@ -330,12 +526,19 @@ dockyard_window_dispose (GObject *object)
   DockyardWindow *self = (DockyardWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->build_cancellable);
   follow_lists (self, NULL, NULL);
+
+  /* libadwaita 1.2's switchers misbehave when their stack goes first. */
+  adw_view_switcher_title_set_stack (self->switcher_title, NULL);
+  adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DOCKYARD_TYPE_WINDOW);
 
   g_clear_object (&self->project);
+  g_clear_object (&self->build);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->build_cancellable);
 
   G_OBJECT_CLASS (dockyard_window_parent_class)->dispose (object);
 }
@@ -351,7 +554,12 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/dockyard-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_stack);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_image_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_view);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_revealer);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_spinner);
@@ -368,11 +576,14 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, containers_row);
 
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.build", NULL, build_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);
 }
 
 static void
 dockyard_window_init (DockyardWindow *self)
 {
+  g_type_ensure (DOCKYARD_TYPE_BUILD_VIEW);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -420,6 +631,18 @@ dockyard_window_get_project (DockyardWindow *self)
  * Returns: the name of the visible page: "connecting", "no-engine",
  *   "welcome" or "project"
  */
+/**
+ * dockyard_window_get_build:
+ *
+ * Returns: (transfer none) (nullable): the latest build of the project
+ */
+DockyardBuild *
+dockyard_window_get_build (DockyardWindow *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_WINDOW (self), NULL);
+  return self->build;
+}
+
 const char *
 dockyard_window_get_page (DockyardWindow *self)
 {

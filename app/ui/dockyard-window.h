@@ -16,6 +16,7 @@ DockyardWindow  *dockyard_window_new          (DockyardApplication *application)
 void             dockyard_window_open_project (DockyardWindow      *self,
                                                GFile               *directory);
 DockyardProject *dockyard_window_get_project  (DockyardWindow      *self);
+DockyardBuild   *dockyard_window_get_build    (DockyardWindow      *self);
 const char      *dockyard_window_get_page     (DockyardWindow      *self);
 
 G_END_DECLS

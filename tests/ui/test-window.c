@@ -219,6 +219,152 @@ test_open_project (void)
   g_rmdir (dir);
 }
 
+static char *
+make_project (const char *name,
+              const char *dockerfile)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("dockyard-ui-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  char *project;
+
+  g_assert_no_error (error);
+  project = g_build_filename (dir, name, NULL);
+  g_assert_cmpint (g_mkdir (project, 0755), ==, 0);
+  path = g_build_filename (project, "Dockerfile", NULL);
+  g_file_set_contents (path, dockerfile, -1, &error);
+  g_assert_no_error (error);
+
+  return project;
+}
+
+static void
+remove_project (const char *project)
+{
+  g_autofree char *parent = g_path_get_dirname (project);
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", parent);
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+static void
+wait_for_build_end (DockyardWindow *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+
+  while (dockyard_window_get_build (window) == NULL ||
+         dockyard_build_get_state (dockyard_window_get_build (window)) == DOCKYARD_BUILD_RUNNING)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (tick);
+}
+
+static void
+test_build (void)
+{
+  DockyardApplication *app;
+  DockyardWindow *window;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *status = NULL;
+  DockyardBuild *build;
+
+  if (dockyard_test_engine_socket () == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
+      return;
+    }
+
+  dockerfile = g_strdup_printf ("FROM %s\nRUN echo hello from the build view %" G_GINT64_FORMAT "\n",
+                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), g_get_real_time ());
+  project = make_project ("UI Build Test", dockerfile);
+
+  app = start_app ();
+  window = dockyard_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
+                                  g_variant_new_string (project));
+  wait_for_page (window, "project");
+
+  /* The exported action, as `gapplication action ... build` would. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
+  wait_for_build_end (window);
+  build = dockyard_window_get_build (window);
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_SUCCEEDED);
+  g_assert_cmpstr (dockyard_build_get_tag (build), ==, "ui-build-test:dev");
+  settle (400);
+
+  status = find_label_text (GTK_WIDGET (window), "Built ui-build-test:dev");
+  g_assert_nonnull (status);
+  save_screenshot (GTK_WIDGET (window), "window-build.png");
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_null (window);
+  quit_app (app);
+  remove_project (project);
+}
+
+static void
+test_build_failure (void)
+{
+  DockyardApplication *app;
+  DockyardWindow *window;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *banner = NULL;
+  g_autofree char *tail = NULL;
+  g_autoptr(GFile) directory = NULL;
+  gint64 deadline;
+
+  if (dockyard_test_engine_socket () == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
+      return;
+    }
+
+  dockerfile = g_strdup_printf ("# A comment, then a continued line\n"
+                                "FROM %s\n"
+                                "RUN echo preparing \\\n"
+                                "    && echo the step says why; exit 3\n",
+                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  project = make_project ("failing", dockerfile);
+
+  app = start_app ();
+  window = dockyard_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  directory = g_file_new_for_path (project);
+  dockyard_window_open_project (window, directory);
+  wait_for_page (window, "project");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.build", NULL));
+  wait_for_build_end (window);
+  g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
+                   DOCKYARD_BUILD_FAILED);
+
+  /* The banner names the Dockerfile line and shows the step's last words. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((banner = find_label_text (GTK_WIDGET (window), "Line 3 of the Dockerfile")) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      settle (50);
+    }
+  tail = find_label_text (GTK_WIDGET (window), "exit code: 3\n\npreparing\nthe step says why");
+  g_assert_nonnull (tail);
+  settle (400);
+  save_screenshot (GTK_WIDGET (window), "window-build-failed.png");
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_null (window);
+  quit_app (app);
+  remove_project (project);
+}
+
 static void
 test_no_engine (void)
 {
@@ -271,6 +417,8 @@ main (int   argc,
   g_test_add_func ("/window/engine-status", test_engine_status);
   g_test_add_func ("/window/open-project", test_open_project);
   g_test_add_func ("/window/no-engine", test_no_engine);
+  g_test_add_func ("/window/build", test_build);
+  g_test_add_func ("/window/build-failure", test_build_failure);
 
   return g_test_run ();
 }

@@ -1,0 +1,1607 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "dockyard-dockerfile-private.h"
+#include "dockyard-image-ref.h"
+#include "dockyard-lint.h"
+#include "dockyard-requirements.h"
+#include "dockyard-text-edit.h"
+
+/* The rules behind Dockyard's promise: every version pinned (base image,
+ * system and language packages) and every package install cached by a
+ * BuildKit cache mount, so that a rebuild takes packages from the local
+ * cache instead of the network. */
+
+/* ---------------------------------------------------------------------- */
+/* A small shell reader: enough to find the simple commands of a RUN and
+ * their words, with where each word is. */
+
+typedef struct
+{
+  char     *text;     /* quotes removed */
+  gsize     start;    /* offsets in the script */
+  gsize     end;
+  gboolean  has_var;  /* depends on a variable or a command substitution */
+} ShWord;
+
+static void
+sh_word_free (ShWord *word)
+{
+  g_free (word->text);
+  g_free (word);
+}
+
+typedef struct
+{
+  GPtrArray *commands;
+  GPtrArray *current;
+  GString   *buf;
+  gboolean   in_word;
+  gboolean   has_var;
+  gboolean   quoted;
+  gboolean   skip_next;
+  gsize      word_start;
+} ShReader;
+
+static GPtrArray *
+new_command (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) sh_word_free);
+}
+
+static void
+reader_start_word (ShReader *r,
+                   gsize     pos)
+{
+  if (!r->in_word)
+    {
+      r->in_word = TRUE;
+      r->word_start = pos;
+    }
+}
+
+static void
+reader_end_word (ShReader *r,
+                 gsize     pos)
+{
+  if (r->in_word)
+    {
+      if (r->skip_next)
+        r->skip_next = FALSE;
+      else
+        {
+          ShWord *word = g_new0 (ShWord, 1);
+
+          word->text = g_strdup (r->buf->str);
+          word->start = r->word_start;
+          word->end = pos;
+          word->has_var = r->has_var;
+          g_ptr_array_add (r->current, word);
+        }
+    }
+  g_string_truncate (r->buf, 0);
+  r->in_word = FALSE;
+  r->has_var = FALSE;
+  r->quoted = FALSE;
+}
+
+static void
+reader_end_command (ShReader *r,
+                    gsize     pos)
+{
+  reader_end_word (r, pos);
+  r->skip_next = FALSE;
+  if (r->current->len > 0)
+    {
+      g_ptr_array_add (r->commands, r->current);
+      r->current = new_command ();
+    }
+}
+
+static gboolean
+all_digits (const char *s)
+{
+  if (*s == '\0')
+    return FALSE;
+  for (; *s != '\0'; s++)
+    if (!g_ascii_isdigit (*s))
+      return FALSE;
+  return TRUE;
+}
+
+static GPtrArray *
+shell_commands (const char *s,
+                gsize       len)
+{
+  ShReader r = { 0 };
+  gsize i = 0;
+
+  r.commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  r.current = new_command ();
+  r.buf = g_string_new (NULL);
+
+  while (i < len)
+    {
+      char c = s[i];
+
+      if (c == ' ' || c == '\t' || c == '\r')
+        {
+          reader_end_word (&r, i);
+          i++;
+        }
+      else if (c == '\n')
+        {
+          reader_end_command (&r, i);
+          i++;
+        }
+      else if (c == '#' && !r.in_word)
+        {
+          while (i < len && s[i] != '\n')
+            i++;
+        }
+      else if (c == '\\')
+        {
+          if (i + 1 < len && s[i + 1] == '\n')
+            {
+              i += 2;
+              continue;
+            }
+          reader_start_word (&r, i);
+          if (i + 1 < len)
+            g_string_append_c (r.buf, s[i + 1]);
+          i += 2;
+        }
+      else if (c == '\'')
+        {
+          reader_start_word (&r, i);
+          r.quoted = TRUE;
+          i++;
+          while (i < len && s[i] != '\'')
+            g_string_append_c (r.buf, s[i++]);
+          i++;
+        }
+      else if (c == '"')
+        {
+          reader_start_word (&r, i);
+          r.quoted = TRUE;
+          i++;
+          while (i < len && s[i] != '"')
+            {
+              if (s[i] == '\\' && i + 1 < len && strchr ("\"\\$`", s[i + 1]) != NULL)
+                i++;
+              else if (s[i] == '$' || s[i] == '`')
+                r.has_var = TRUE;
+              g_string_append_c (r.buf, s[i++]);
+            }
+          i++;
+        }
+      else if (c == '$' || c == '`')
+        {
+          reader_start_word (&r, i);
+          r.has_var = TRUE;
+          if (c == '`')
+            {
+              g_string_append_c (r.buf, s[i++]);
+              while (i < len && s[i] != '`')
+                g_string_append_c (r.buf, s[i++]);
+              if (i < len)
+                g_string_append_c (r.buf, s[i++]);
+            }
+          else if (i + 1 < len && (s[i + 1] == '(' || s[i + 1] == '{'))
+            {
+              char open = s[i + 1];
+              char close = open == '(' ? ')' : '}';
+              guint depth = 0;
+
+              /* $(...) and ${...} stay one word, whatever is inside. */
+              while (i < len)
+                {
+                  if (s[i] == open)
+                    depth++;
+                  else if (s[i] == close && --depth == 0)
+                    {
+                      g_string_append_c (r.buf, s[i++]);
+                      break;
+                    }
+                  g_string_append_c (r.buf, s[i++]);
+                }
+            }
+          else
+            g_string_append_c (r.buf, s[i++]);
+        }
+      else if (c == '>' || c == '<')
+        {
+          /* Redirections: "2>" drops the fd, the target word is skipped. */
+          if (r.in_word && !r.quoted && all_digits (r.buf->str))
+            {
+              g_string_truncate (r.buf, 0);
+              r.in_word = FALSE;
+            }
+          else
+            reader_end_word (&r, i);
+          while (i < len && (s[i] == '>' || s[i] == '<' || s[i] == '|' || s[i] == '-'))
+            i++;
+          if (i < len && s[i] == '&')
+            {
+              i++;
+              while (i < len && (g_ascii_isdigit (s[i]) || s[i] == '-'))
+                i++;
+            }
+          else
+            r.skip_next = TRUE;
+        }
+      else if (c == ';' || c == '&' || c == '|' || c == '(' || c == ')')
+        {
+          if (c == '&' && i + 1 < len && s[i + 1] == '>')
+            {
+              reader_end_word (&r, i);
+              i += 2;
+              while (i < len && s[i] == '>')
+                i++;
+              r.skip_next = TRUE;
+              continue;
+            }
+          reader_end_command (&r, i);
+          i++;
+        }
+      else
+        {
+          reader_start_word (&r, i);
+          g_string_append_c (r.buf, c);
+          i++;
+        }
+    }
+  reader_end_command (&r, len);
+
+  g_ptr_array_unref (r.current);
+  g_string_free (r.buf, TRUE);
+
+  return r.commands;
+}
+
+static gboolean
+is_assignment (const char *word)
+{
+  const char *p = word;
+
+  if (!g_ascii_isalpha (*p) && *p != '_')
+    return FALSE;
+  while (g_ascii_isalnum (*p) || *p == '_')
+    p++;
+  return *p == '=';
+}
+
+static const char *
+base_name (const char *word)
+{
+  const char *slash = strrchr (word, '/');
+
+  return slash != NULL ? slash + 1 : word;
+}
+
+/* The index of the program word, past keywords, assignments, sudo, env. */
+static guint
+program_index (GPtrArray *cmd)
+{
+  static const char * const skip[] = {
+    "if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time",
+    "exec", "nohup", "command", "builtin", "eatmydata", NULL,
+  };
+  guint i = 0;
+
+  while (i < cmd->len)
+    {
+      ShWord *w = g_ptr_array_index (cmd, i);
+      const char *name = base_name (w->text);
+
+      if (g_strv_contains (skip, w->text) || is_assignment (w->text))
+        i++;
+      else if (g_str_equal (name, "sudo") || g_str_equal (name, "env"))
+        {
+          i++;
+          while (i < cmd->len)
+            {
+              ShWord *o = g_ptr_array_index (cmd, i);
+
+              if (g_str_equal (o->text, "-u") || g_str_equal (o->text, "-g") ||
+                  g_str_equal (o->text, "-C") || g_str_equal (o->text, "-h"))
+                i += 2;
+              else if (o->text[0] == '-' || is_assignment (o->text))
+                i++;
+              else
+                break;
+            }
+        }
+      else
+        break;
+    }
+
+  return i;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Lint state                                                              */
+
+typedef struct
+{
+  char      *dest;        /* absolute, no trailing slash */
+  gboolean   dest_is_dir;
+  char     **sources;
+} Copy;
+
+static void
+copy_free (Copy *copy)
+{
+  g_free (copy->dest);
+  g_strfreev (copy->sources);
+  g_free (copy);
+}
+
+typedef struct
+{
+  DockyardDockerfile *df;
+  GFile              *context;
+  GCancellable       *cancellable;
+  GPtrArray          *findings;
+  GHashTable         *reported;
+
+  /* the current stage */
+  char               *workdir;
+  char               *user;
+  GHashTable         *env;
+  GPtrArray          *copies;
+  gboolean            apt_keep_cache;     /* docker-clean already handled */
+  gsize               apt_keep_offset;    /* where the fix adds that step */
+  char               *apt_keep_prefix;
+} Lint;
+
+/* Where the words of a script are in the Dockerfile text. */
+typedef struct
+{
+  DockyardInstruction *ins;
+  gsize                logical_base;  /* script offset 0 in the logical line */
+  gsize                source_base;   /* or in the text (heredocs) */
+  gboolean             in_heredoc;
+  gboolean             exact;
+  gsize                fallback;      /* when offsets are not exact */
+} Script;
+
+typedef struct
+{
+  gboolean  apt_install;
+  gboolean  apk_add;
+  gboolean  pip_install;
+  gboolean  npm_install;
+  GArray   *no_cache_dir;   /* gsize pairs: source start, end of "--no-cache-dir" */
+} RunFacts;
+
+static gsize
+script_offset (const Script *script,
+               gsize         offset)
+{
+  gsize source;
+
+  if (!script->exact)
+    return script->fallback;
+  if (script->in_heredoc)
+    return script->source_base + offset;
+  if (dockyard_instruction_map_offset (script->ins, script->logical_base + offset, &source))
+    return source;
+  return script->fallback;
+}
+
+static DockyardFinding *
+add_finding (Lint             *lint,
+             const char       *rule,
+             DockyardSeverity  severity,
+             gsize             offset,
+             const char       *message)
+{
+  DockyardSourcePosition pos;
+  DockyardFinding *finding;
+  g_autofree char *key = g_strdup_printf ("%s:%" G_GSIZE_FORMAT, rule, offset);
+
+  /* ONBUILD and a repeated word must not report the same place twice. */
+  if (!g_hash_table_add (lint->reported, g_steal_pointer (&key)))
+    return NULL;
+
+  dockyard_dockerfile_get_position (lint->df, offset, &pos);
+  finding = dockyard_finding_new (rule, severity, message, NULL, pos.line, pos.column, offset);
+  g_ptr_array_add (lint->findings, finding);
+
+  return finding;
+}
+
+static char *
+normalize_path (const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_autoptr(GPtrArray) out = g_ptr_array_new ();
+  g_autofree char *joined = NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (parts[i][0] == '\0' || g_str_equal (parts[i], "."))
+        continue;
+      if (g_str_equal (parts[i], ".."))
+        {
+          if (out->len > 0)
+            g_ptr_array_set_size (out, out->len - 1);
+          continue;
+        }
+      g_ptr_array_add (out, parts[i]);
+    }
+  g_ptr_array_add (out, NULL);
+  joined = g_strjoinv ("/", (char **) out->pdata);
+
+  return g_strconcat ("/", joined, NULL);
+}
+
+static char *
+resolve_in_image (Lint       *lint,
+                  const char *path)
+{
+  g_autofree char *joined = NULL;
+
+  if (path[0] == '/')
+    return normalize_path (path);
+  joined = g_strconcat (lint->workdir, "/", path, NULL);
+  return normalize_path (joined);
+}
+
+static char *
+strip_quotes (const char *value)
+{
+  gsize len = strlen (value);
+
+  if (len >= 2 && (value[0] == '"' || value[0] == '\'') && value[len - 1] == value[0])
+    return g_strndup (value + 1, len - 2);
+  return g_strdup (value);
+}
+
+static char *
+user_home (Lint *lint)
+{
+  if (lint->user == NULL || g_str_equal (lint->user, "root") || g_str_equal (lint->user, "0"))
+    return g_strdup ("/root");
+  if (all_digits (lint->user))
+    return NULL;
+  return g_strconcat ("/home/", lint->user, NULL);
+}
+
+static gboolean
+user_is_root (Lint *lint)
+{
+  return lint->user == NULL || g_str_equal (lint->user, "root") || g_str_equal (lint->user, "0");
+}
+
+static gboolean
+has_cache_mount (DockyardInstruction *ins,
+                 const char          *target)
+{
+  g_autofree char *wanted = normalize_path (target);
+
+  for (guint i = 0; i < dockyard_instruction_get_n_mounts (ins); i++)
+    {
+      const DockyardMount *m = dockyard_instruction_get_mount (ins, i);
+      g_autofree char *t = NULL;
+
+      if (g_strcmp0 (m->type, "cache") != 0 || m->target == NULL)
+        continue;
+      t = normalize_path (m->target);
+      if (g_str_equal (t, wanted))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+has_cache_mount_suffix (DockyardInstruction *ins,
+                        const char          *suffix)
+{
+  for (guint i = 0; i < dockyard_instruction_get_n_mounts (ins); i++)
+    {
+      const DockyardMount *m = dockyard_instruction_get_mount (ins, i);
+
+      if (g_strcmp0 (m->type, "cache") == 0 && m->target != NULL && g_str_has_suffix (m->target, suffix))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Package managers                                                        */
+
+static gboolean
+is_python_package (const char *name)
+{
+  const char *p;
+
+  if (!g_str_has_prefix (name, "python"))
+    return FALSE;
+  p = name + strlen ("python");
+  while (g_ascii_isdigit (*p) || *p == '.')
+    p++;
+  return *p == '\0' || g_str_equal (p, "-minimal") || g_str_equal (p, "-full") || g_str_equal (p, "-dev");
+}
+
+/* Skips an option and its value; returns the index after it. */
+static guint
+skip_option (GPtrArray          *cmd,
+             guint               i,
+             const char * const *with_value)
+{
+  ShWord *w = g_ptr_array_index (cmd, i);
+
+  if (g_strv_contains (with_value, w->text))
+    return i + 2;
+  return i + 1;
+}
+
+static void
+check_apt (Lint         *lint,
+           const Script *script,
+           GPtrArray    *cmd,
+           guint         first,
+           RunFacts     *facts,
+           const char   *tool)
+{
+  static const char * const with_value[] = {
+    "-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release", NULL,
+  };
+  guint i = first + 1;
+  gboolean install = FALSE;
+
+  while (i < cmd->len)
+    {
+      ShWord *w = g_ptr_array_index (cmd, i);
+
+      if (w->text[0] == '-')
+        {
+          i = skip_option (cmd, i, with_value);
+          continue;
+        }
+      install = g_str_equal (w->text, "install");
+      i++;
+      break;
+    }
+  if (!install)
+    return;
+
+  facts->apt_install = TRUE;
+
+  for (; i < cmd->len; i++)
+    {
+      ShWord *w = g_ptr_array_index (cmd, i);
+      g_autofree char *name = NULL;
+      gsize offset = script_offset (script, w->start);
+
+      if (w->text[0] == '-')
+        {
+          i = skip_option (cmd, i, with_value) - 1;
+          continue;
+        }
+      if (g_str_has_suffix (w->text, ".deb"))
+        continue;
+
+      name = g_strndup (w->text, strcspn (w->text, "=/"));
+      if (is_python_package (name))
+        {
+          g_autofree char *message =
+            /* Translators: %s is apt or apk */
+            g_strdup_printf (_("Python is installed with %s; use a pinned python:X.Y.Z base image instead"), tool);
+
+          add_finding (lint, DOCKYARD_RULE_PYTHON_FROM_APT, DOCKYARD_SEVERITY_WARNING, offset, message);
+        }
+
+      if (strchr (w->text, '=') == NULL && !w->has_var)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("apt package “%s” is not pinned; install %s=VERSION"), w->text, name);
+
+          add_finding (lint, DOCKYARD_RULE_APT_UNPINNED, DOCKYARD_SEVERITY_WARNING, offset, message);
+        }
+    }
+}
+
+static void
+check_apk (Lint         *lint,
+           const Script *script,
+           GPtrArray    *cmd,
+           guint         first,
+           RunFacts     *facts)
+{
+  static const char * const with_value[] = {
+    "-t", "--virtual", "-X", "--repository", "--repositories-file", "-p", "--root", "--arch",
+    "--cache-dir", "--keys-dir", NULL,
+  };
+  guint i = first + 1;
+  gboolean add = FALSE;
+
+  while (i < cmd->len)
+    {
+      ShWord *w = g_ptr_array_index (cmd, i);
+
+      if (w->text[0] == '-')
+        {
+          i = skip_option (cmd, i, with_value);
+          continue;
+        }
+      add = g_str_equal (w->text, "add");
+      i++;
+      break;
+    }
+  if (!add)
+    return;
+
+  facts->apk_add = TRUE;
+
+  for (; i < cmd->len; i++)
+    {
+      ShWord *w = g_ptr_array_index (cmd, i);
+      g_autofree char *name = NULL;
+      gsize offset = script_offset (script, w->start);
+
+      if (w->text[0] == '-')
+        {
+          i = skip_option (cmd, i, with_value) - 1;
+          continue;
+        }
+      if (g_str_has_suffix (w->text, ".apk"))
+        continue;
+
+      name = g_strndup (w->text, strcspn (w->text, "=~<>"));
+      if (is_python_package (name))
+        add_finding (lint, DOCKYARD_RULE_PYTHON_FROM_APT, DOCKYARD_SEVERITY_WARNING, offset,
+                     _("Python is installed with apk; use a pinned python:X.Y.Z base image instead"));
+
+      if (strpbrk (w->text, "=~<>") == NULL && !w->has_var)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("apk package “%s” is not pinned; add %s=VERSION"), w->text, name);
+
+          add_finding (lint, DOCKYARD_RULE_APK_UNPINNED, DOCKYARD_SEVERITY_WARNING, offset, message);
+        }
+    }
+}
+
+static gboolean
+is_pip_program (const char *name)
+{
+  const char *p;
+
+  if (!g_str_has_prefix (name, "pip"))
+    return FALSE;
+  for (p = name + 3; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_python_program (const char *name)
+{
+  const char *p;
+
+  if (!g_str_has_prefix (name, "python"))
+    return FALSE;
+  for (p = name + 6; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static void check_requirements_file (Lint       *lint,
+                                     const char *file);
+
+static void
+check_pip (Lint         *lint,
+           const Script *script,
+           GPtrArray    *cmd,
+           guint         first,
+           RunFacts     *facts)
+{
+  static const char * const with_value[] = {
+    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+    "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
+    "--trusted-host", "--cache-dir", "--src", "--upgrade-strategy", "--platform",
+    "--python-version", "--implementation", "--abi", "--only-binary", "--no-binary",
+    "--progress-bar", "--log", "--proxy", "--retries", "--timeout", "--exists-action", "--cert",
+    "--client-cert", "--global-option", "--install-option", "-C", "--config-settings",
+    "--report", "--python", NULL,
+  };
+  guint i = first + 1;
+  gboolean install = FALSE;
+  gboolean constrained = FALSE;
+
+  /* python -m pip */
+  if (is_python_program (base_name (((ShWord *) g_ptr_array_index (cmd, first))->text)))
+    {
+      while (i < cmd->len && !g_str_equal (((ShWord *) g_ptr_array_index (cmd, i))->text, "-m"))
+        {
+          if (((ShWord *) g_ptr_array_index (cmd, i))->text[0] != '-')
+            return;
+          i++;
+        }
+      if (i + 1 >= cmd->len || !g_str_equal (((ShWord *) g_ptr_array_index (cmd, i + 1))->text, "pip"))
+        return;
+      i += 2;
+    }
+
+  while (i < cmd->len)
+    {
+      ShWord *w = g_ptr_array_index (cmd, i);
+
+      if (w->text[0] == '-')
+        {
+          i = skip_option (cmd, i, with_value);
+          continue;
+        }
+      install = g_str_equal (w->text, "install");
+      i++;
+      break;
+    }
+  if (!install)
+    return;
+
+  facts->pip_install = TRUE;
+
+  for (guint k = i; k < cmd->len; k++)
+    {
+      ShWord *w = g_ptr_array_index (cmd, k);
+
+      if (g_str_equal (w->text, "-c") || g_str_equal (w->text, "--constraint") ||
+          g_str_has_prefix (w->text, "--constraint="))
+        constrained = TRUE;
+    }
+
+  for (; i < cmd->len; i++)
+    {
+      ShWord *w = g_ptr_array_index (cmd, i);
+
+      if (w->text[0] == '-')
+        {
+          const char *file = NULL;
+
+          if ((g_str_equal (w->text, "-r") || g_str_equal (w->text, "--requirement")) && i + 1 < cmd->len)
+            {
+              ShWord *v = g_ptr_array_index (cmd, i + 1);
+
+              if (!v->has_var)
+                file = v->text;
+            }
+          else if (g_str_has_prefix (w->text, "--requirement="))
+            file = w->text + strlen ("--requirement=");
+          else if (g_str_has_prefix (w->text, "-r") && w->text[2] != '\0')
+            file = w->text + 2;
+          else if (g_str_equal (w->text, "--no-cache-dir"))
+            {
+              gsize range[2] = { script_offset (script, w->start), script_offset (script, w->end) };
+
+              if (script->exact)
+                g_array_append_vals (facts->no_cache_dir, range, 2);
+            }
+
+          if (file != NULL && !w->has_var)
+            check_requirements_file (lint, file);
+
+          i = skip_option (cmd, i, with_value) - 1;
+          continue;
+        }
+
+      if (w->has_var || constrained)
+        continue;
+
+      {
+        g_autoptr(DockyardRequirements) reqs = dockyard_requirements_parse (w->text, -1, NULL);
+        const DockyardRequirement *req;
+
+        if (dockyard_requirements_get_n_items (reqs) != 1)
+          continue;
+        req = dockyard_requirements_get_item (reqs, 0);
+        if (req->name == NULL || req->url != NULL || req->editable || req->pinned)
+          continue;
+
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("pip package “%s” is not pinned; use %s==VERSION"), w->text, req->name);
+
+          add_finding (lint, DOCKYARD_RULE_PIP_UNPINNED, DOCKYARD_SEVERITY_WARNING,
+                       script_offset (script, w->start), message);
+        }
+      }
+    }
+}
+
+static gboolean
+is_exact_npm_version (const char *v)
+{
+  if (*v == '=' || *v == 'v')
+    v++;
+  for (guint part = 0; part < 3; part++)
+    {
+      if (!g_ascii_isdigit (*v))
+        return FALSE;
+      while (g_ascii_isdigit (*v))
+        v++;
+      if (part < 2)
+        {
+          if (*v != '.')
+            return FALSE;
+          v++;
+        }
+    }
+  if (*v == '-' || *v == '+')
+    {
+      for (v++; *v != '\0'; v++)
+        if (!g_ascii_isalnum (*v) && *v != '.' && *v != '-' && *v != '+')
+          return FALSE;
+    }
+  return *v == '\0';
+}
+
+static void
+check_npm (Lint         *lint,
+           const Script *script,
+           GPtrArray    *cmd,
+           guint         first,
+           RunFacts     *facts)
+{
+  static const char * const with_value[] = {
+    "--prefix", "--registry", "--cache", "--tag", "-w", "--workspace", "--userconfig",
+    "--omit", "--include", NULL,
+  };
+  guint i = first + 1;
+  const char *sub = NULL;
+
+  while (i < cmd->len)
+    {
+      ShWord *w = g_ptr_array_index (cmd, i);
+
+      if (w->text[0] == '-')
+        {
+          i = skip_option (cmd, i, with_value);
+          continue;
+        }
+      sub = w->text;
+      i++;
+      break;
+    }
+  if (sub == NULL)
+    return;
+  if (g_str_equal (sub, "ci"))
+    {
+      facts->npm_install = TRUE;
+      return;
+    }
+  if (!g_str_equal (sub, "install") && !g_str_equal (sub, "i") && !g_str_equal (sub, "add"))
+    return;
+
+  facts->npm_install = TRUE;
+
+  for (; i < cmd->len; i++)
+    {
+      ShWord *w = g_ptr_array_index (cmd, i);
+      const char *at;
+      const char *t = w->text;
+
+      if (t[0] == '-')
+        {
+          i = skip_option (cmd, i, with_value) - 1;
+          continue;
+        }
+      if (w->has_var || t[0] == '.' || t[0] == '/' || t[0] == '~' || strstr (t, "://") != NULL ||
+          strchr (t, ':') != NULL || g_str_has_suffix (t, ".tgz") || g_str_has_suffix (t, ".tar.gz") ||
+          (strchr (t, '/') != NULL && t[0] != '@'))
+        continue;
+
+      at = strrchr (t, '@');
+      if (at == t)
+        at = NULL;
+      if (at == NULL || !is_exact_npm_version (at + 1))
+        {
+          g_autofree char *name = at != NULL ? g_strndup (t, at - t) : g_strdup (t);
+          g_autofree char *message =
+            g_strdup_printf (_("npm package “%s” is not pinned; use %s@VERSION"), t, name);
+
+          add_finding (lint, DOCKYARD_RULE_NPM_UNPINNED, DOCKYARD_SEVERITY_WARNING,
+                       script_offset (script, w->start), message);
+        }
+    }
+}
+
+static void
+check_command (Lint         *lint,
+               const Script *script,
+               GPtrArray    *cmd,
+               RunFacts     *facts)
+{
+  guint first = program_index (cmd);
+  const char *program;
+
+  if (first >= cmd->len)
+    return;
+
+  program = base_name (((ShWord *) g_ptr_array_index (cmd, first))->text);
+  if (g_str_equal (program, "apt-get") || g_str_equal (program, "apt"))
+    check_apt (lint, script, cmd, first, facts, "apt");
+  else if (g_str_equal (program, "apk"))
+    check_apk (lint, script, cmd, first, facts);
+  else if (is_pip_program (program) || is_python_program (program))
+    check_pip (lint, script, cmd, first, facts);
+  else if (g_str_equal (program, "npm"))
+    check_npm (lint, script, cmd, first, facts);
+}
+
+static void
+check_script (Lint         *lint,
+              const Script *script,
+              const char   *text,
+              gsize         length,
+              RunFacts     *facts)
+{
+  g_autoptr(GPtrArray) commands = shell_commands (text, length);
+
+  for (guint i = 0; i < commands->len; i++)
+    check_command (lint, script, g_ptr_array_index (commands, i), facts);
+}
+
+/* ---------------------------------------------------------------------- */
+/* requirement-unpinned: the requirements files a RUN installs             */
+
+static char *
+context_path_for (Lint       *lint,
+                  const char *file)
+{
+  g_autofree char *in_image = resolve_in_image (lint, file);
+
+  for (guint i = lint->copies->len; i > 0; i--)
+    {
+      Copy *copy = g_ptr_array_index (lint->copies, i - 1);
+
+      for (guint s = 0; copy->sources[s] != NULL; s++)
+        {
+          g_autofree char *src = normalize_path (copy->sources[s]);
+          const char *rel = src + 1;   /* relative to the context */
+          g_autoptr(GFile) src_file = NULL;
+          gboolean is_dir = FALSE;
+          g_autofree char *target = NULL;
+
+          if (lint->context != NULL)
+            {
+              src_file = *rel != '\0' ? g_file_resolve_relative_path (lint->context, rel)
+                                      : g_object_ref (lint->context);
+              is_dir = g_file_query_file_type (src_file, G_FILE_QUERY_INFO_NONE, NULL) ==
+                       G_FILE_TYPE_DIRECTORY;
+            }
+
+          if (is_dir)
+            {
+              /* COPY dir dest copies what is inside dir into dest. */
+              gsize dest_len = strlen (copy->dest);
+
+              if (g_str_equal (copy->dest, "/") && in_image[0] == '/')
+                dest_len = 0;
+              if (strncmp (in_image, copy->dest, dest_len) == 0 && in_image[dest_len] == '/')
+                return *rel != '\0' ? g_strconcat (rel, in_image + dest_len, NULL)
+                                    : g_strdup (in_image + dest_len + 1);
+              continue;
+            }
+
+          if (strpbrk (rel, "*?[") != NULL)
+            {
+              g_autofree char *dir = g_path_get_dirname (in_image);
+              g_autofree char *base = g_path_get_basename (in_image);
+              g_autofree char *src_base = g_path_get_basename (rel);
+              g_autofree char *src_dir = g_path_get_dirname (rel);
+
+              if (copy->dest_is_dir && g_str_equal (dir, copy->dest) &&
+                  g_pattern_match_simple (src_base, base))
+                return g_str_equal (src_dir, ".") ? g_strdup (base)
+                                                  : g_build_filename (src_dir, base, NULL);
+              continue;
+            }
+
+          if (copy->dest_is_dir)
+            {
+              g_autofree char *base = g_path_get_basename (rel);
+
+              target = g_str_equal (copy->dest, "/") ? g_strconcat ("/", base, NULL)
+                                                     : g_strconcat (copy->dest, "/", base, NULL);
+            }
+          else
+            target = g_strdup (copy->dest);
+
+          if (g_str_equal (target, in_image))
+            return g_strdup (rel);
+        }
+    }
+
+  /* Not copied in by a COPY we understand: the same path in the context. */
+  if (file[0] != '/')
+    {
+      g_autofree char *normalized = normalize_path (file);
+
+      return g_strdup (normalized + 1);
+    }
+
+  return NULL;
+}
+
+static void
+check_requirements_file (Lint       *lint,
+                         const char *file)
+{
+  g_autofree char *rel = NULL;
+  g_autoptr(GFile) gfile = NULL;
+  g_autoptr(DockyardRequirements) reqs = NULL;
+
+  if (lint->context == NULL)
+    return;
+
+  rel = context_path_for (lint, file);
+  if (rel == NULL || *rel == '\0')
+    return;
+
+  gfile = g_file_resolve_relative_path (lint->context, rel);
+  reqs = dockyard_requirements_load (gfile, rel, lint->cancellable, NULL);
+  if (reqs == NULL)
+    return;
+
+  for (guint i = 0; i < dockyard_requirements_get_n_items (reqs); i++)
+    {
+      const DockyardRequirement *req = dockyard_requirements_get_item (reqs, i);
+      g_autofree char *key = NULL;
+      g_autofree char *message = NULL;
+      g_autofree char *what = NULL;
+      DockyardFinding *finding;
+
+      if (req->name == NULL || req->url != NULL || req->editable || req->constraint ||
+          dockyard_requirements_is_satisfied_pinned (reqs, req))
+        continue;
+
+      key = g_strdup_printf ("requirement:%s:%u", req->file, req->line);
+      if (!g_hash_table_add (lint->reported, g_steal_pointer (&key)))
+        continue;
+
+      what = req->specifier != NULL ? g_strdup_printf ("%s%s", req->name, req->specifier)
+                                    : g_strdup (req->name);
+      message = g_strdup_printf (_("requirement “%s” is not pinned to one version; use %s==VERSION"),
+                                 what, req->name);
+      finding = dockyard_finding_new (DOCKYARD_RULE_REQUIREMENT_UNPINNED, DOCKYARD_SEVERITY_WARNING,
+                                      message, req->file, req->line, req->column, 0);
+      g_ptr_array_add (lint->findings, finding);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Instructions                                                            */
+
+static void
+insert_mount_fix (GPtrArray           *edits,
+                  DockyardInstruction *ins,
+                  const char          *mount)
+{
+  g_autofree char *text = g_strdup_printf (" --mount=%s", mount);
+
+  g_ptr_array_add (edits, dockyard_text_edit_new (dockyard_instruction_get_keyword_end (ins), 0, text));
+}
+
+static void
+check_run (Lint                *lint,
+           DockyardInstruction *ins,
+           gboolean             onbuild)
+{
+  const char * const *args = dockyard_instruction_get_args (ins);
+  guint n_args = dockyard_instruction_get_n_args (ins);
+  gsize keyword_offset = dockyard_instruction_get_range (ins)->start.offset;
+  RunFacts facts = { 0 };
+  Script script = { ins, 0, 0, FALSE, TRUE, keyword_offset };
+  gboolean script_is_heredoc = FALSE;
+
+  facts.no_cache_dir = g_array_new (FALSE, FALSE, sizeof (gsize));
+
+  if (n_args == 0)
+    goto out;
+
+  if (dockyard_instruction_is_json (ins))
+    {
+      g_autoptr(GPtrArray) cmd = new_command ();
+      const char *prog = base_name (args[0]);
+      gsize offset;
+
+      if (n_args >= 3 && g_str_equal (args[1], "-c") &&
+          (g_str_equal (prog, "sh") || g_str_equal (prog, "bash") ||
+           g_str_equal (prog, "ash") || g_str_equal (prog, "dash")))
+        {
+          /* The script is a decoded JSON string: point at its start. */
+          script.exact = FALSE;
+          if (dockyard_instruction_get_arg_offset (ins, 2, &offset))
+            dockyard_instruction_map_offset (ins, offset, &script.fallback);
+          check_script (lint, &script, args[2], strlen (args[2]), &facts);
+        }
+      else
+        {
+          for (guint i = 0; i < n_args; i++)
+            {
+              ShWord *w = g_new0 (ShWord, 1);
+
+              w->text = g_strdup (args[i]);
+              if (dockyard_instruction_get_arg_offset (ins, i, &offset))
+                w->start = offset + 1;
+              w->end = w->start + strlen (args[i]);
+              g_ptr_array_add (cmd, w);
+            }
+          check_command (lint, &script, cmd, &facts);
+        }
+    }
+  else
+    {
+      gsize offset = 0;
+      g_autoptr(GPtrArray) commands = NULL;
+
+      dockyard_instruction_get_arg_offset (ins, 0, &offset);
+      script.logical_base = offset;
+      check_script (lint, &script, args[0], strlen (args[0]), &facts);
+
+      /* RUN <<EOF (or RUN bash <<EOF) runs the heredoc as a shell script. */
+      commands = shell_commands (args[0], strlen (args[0]));
+      if (commands->len == 0)
+        script_is_heredoc = TRUE;
+      else
+        {
+          GPtrArray *first = g_ptr_array_index (commands, 0);
+          const char *prog = base_name (((ShWord *) g_ptr_array_index (first, 0))->text);
+
+          script_is_heredoc = g_str_equal (prog, "sh") || g_str_equal (prog, "bash") ||
+                              g_str_equal (prog, "ash") || g_str_equal (prog, "dash");
+        }
+      if (g_str_has_prefix (args[0], "<<"))
+        script_is_heredoc = TRUE;
+
+      for (guint h = 0; script_is_heredoc && h < dockyard_instruction_get_n_heredocs (ins); h++)
+        {
+          const DockyardHeredoc *heredoc = dockyard_instruction_get_heredoc (ins, h);
+          Script hs = { ins, 0, heredoc->content_offset, TRUE, TRUE, keyword_offset };
+
+          check_script (lint, &hs, heredoc->content, strlen (heredoc->content), &facts);
+        }
+    }
+
+  if (facts.pip_install)
+    {
+      const char *cache_dir = g_hash_table_lookup (lint->env, "PIP_CACHE_DIR");
+      g_autofree char *home = user_home (lint);
+      g_autofree char *target = cache_dir != NULL ? g_strdup (cache_dir)
+                              : home != NULL ? g_strconcat (home, "/.cache/pip", NULL)
+                              : NULL;
+      gboolean ok = target != NULL ? has_cache_mount (ins, target)
+                                   : has_cache_mount_suffix (ins, "/.cache/pip");
+
+      if (!ok)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("pip install without a cache mount on %s: every rebuild downloads all packages again"),
+                             target != NULL ? target : "$HOME/.cache/pip");
+          DockyardFinding *finding = add_finding (lint, DOCKYARD_RULE_PIP_CACHE_MOUNT,
+                                                  DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
+
+          /* A cache mount owned by root is useless to another user: only
+           * fix what we can fix right. */
+          if (finding != NULL && (user_is_root (lint) || cache_dir != NULL))
+            {
+              g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+              g_autofree char *mount = g_strdup_printf ("type=cache,target=%s", target);
+              const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
+
+              insert_mount_fix (edits, ins, mount);
+
+              /* --no-cache-dir would keep the mount empty. */
+              for (guint i = 0; i < facts.no_cache_dir->len; i += 2)
+                {
+                  gsize start = g_array_index (facts.no_cache_dir, gsize, i);
+                  gsize end = g_array_index (facts.no_cache_dir, gsize, i + 1);
+
+                  if (end <= start || end - start != strlen ("--no-cache-dir"))
+                    continue;
+                  if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
+                    start--;
+                  g_ptr_array_add (edits, dockyard_text_edit_new (start, end - start, ""));
+                }
+              dockyard_finding_set_fix (finding, edits);
+            }
+        }
+    }
+
+  if (facts.apt_install)
+    {
+      gboolean has_cache = has_cache_mount (ins, "/var/cache/apt");
+      gboolean has_lib = has_cache_mount (ins, "/var/lib/apt");
+
+      if (!has_cache || !has_lib)
+        {
+          DockyardFinding *finding =
+            add_finding (lint, DOCKYARD_RULE_APT_CACHE_MOUNT, DOCKYARD_SEVERITY_WARNING, keyword_offset,
+                         _("apt-get install without cache mounts on /var/cache/apt and /var/lib/apt: every rebuild downloads all packages again"));
+
+          if (finding != NULL)
+            {
+              g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+
+              if (!has_cache)
+                insert_mount_fix (edits, ins, "type=cache,target=/var/cache/apt,sharing=locked");
+              if (!has_lib)
+                insert_mount_fix (edits, ins, "type=cache,target=/var/lib/apt,sharing=locked");
+
+              /* Debian and Ubuntu images delete downloaded packages unless
+               * told otherwise; the step goes before the first RUN that
+               * needs it (the same edit for every such RUN of the stage). */
+              if (!lint->apt_keep_cache &&
+                  strstr (dockyard_instruction_get_logical_line (ins), "docker-clean") == NULL)
+                {
+                  g_autofree char *step = NULL;
+
+                  if (lint->apt_keep_prefix == NULL)
+                    {
+                      const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
+                      gsize line_start = keyword_offset;
+
+                      while (line_start > 0 && text[line_start - 1] != '\n')
+                        line_start--;
+                      lint->apt_keep_offset = line_start;
+                      lint->apt_keep_prefix = g_strndup (text + line_start, keyword_offset - line_start);
+                      if (strspn (lint->apt_keep_prefix, " \t") != strlen (lint->apt_keep_prefix))
+                        g_clear_pointer (&lint->apt_keep_prefix, g_free);
+                    }
+                  if (lint->apt_keep_prefix != NULL)
+                    {
+                      const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
+                      const char *nl = strchr (text + keyword_offset, '\n');
+                      /* Keep the file's line ends. */
+                      const char *eol = nl != NULL && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
+
+                      step = g_strdup_printf ("%s%sRUN " DOCKYARD_APT_KEEP_CACHE_COMMAND "%s",
+                                              lint->apt_keep_prefix, onbuild ? "ONBUILD " : "", eol);
+                      g_ptr_array_add (edits, dockyard_text_edit_new (lint->apt_keep_offset, 0, step));
+                    }
+                }
+              dockyard_finding_set_fix (finding, edits);
+            }
+        }
+    }
+
+  if (facts.npm_install)
+    {
+      const char *cache_dir = g_hash_table_lookup (lint->env, "npm_config_cache");
+      g_autofree char *home = user_home (lint);
+      g_autofree char *target = cache_dir != NULL ? g_strdup (cache_dir)
+                              : home != NULL ? g_strconcat (home, "/.npm", NULL)
+                              : NULL;
+      gboolean ok = target != NULL ? has_cache_mount (ins, target) : has_cache_mount_suffix (ins, "/.npm");
+
+      if (!ok)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("npm install without a cache mount on %s: every rebuild downloads all packages again"),
+                             target != NULL ? target : "$HOME/.npm");
+          DockyardFinding *finding = add_finding (lint, DOCKYARD_RULE_NPM_CACHE_MOUNT,
+                                                  DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
+
+          if (finding != NULL && (user_is_root (lint) || cache_dir != NULL))
+            {
+              g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+              g_autofree char *mount = g_strdup_printf ("type=cache,target=%s", target);
+
+              insert_mount_fix (edits, ins, mount);
+              dockyard_finding_set_fix (finding, edits);
+            }
+        }
+    }
+
+out:
+  g_array_unref (facts.no_cache_dir);
+}
+
+static void
+check_base_images (Lint *lint)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < dockyard_dockerfile_get_n_stages (lint->df); i++)
+    {
+      const DockyardStage *stage = dockyard_dockerfile_get_stage (lint->df, i);
+      g_autoptr(DockyardImageRef) ref = NULL;
+      g_autofree char *lower = NULL;
+      g_autofree char *message = NULL;
+      const char *image = stage->expanded_base_image;
+      gboolean earlier_stage = FALSE;
+
+      if (image != NULL)
+        {
+          lower = g_ascii_strdown (image, -1);
+          for (guint k = 0; k < names->len; k++)
+            if (g_str_equal (g_ptr_array_index (names, k), lower))
+              earlier_stage = TRUE;
+        }
+      if (stage->name != NULL)
+        g_ptr_array_add (names, g_ascii_strdown (stage->name, -1));
+
+      /* Unknown variables, scratch and earlier stages are not images to pin. */
+      if (image == NULL || earlier_stage || g_str_equal (lower, "scratch"))
+        continue;
+
+      ref = dockyard_image_ref_parse (image, NULL);
+      if (ref == NULL)
+        continue;
+
+      switch (dockyard_image_ref_get_pinning (ref))
+        {
+        case DOCKYARD_IMAGE_PINNING_UNTAGGED:
+          message = g_strdup_printf (_("base image “%s” has no tag: it silently follows “latest”; pin an exact version"),
+                                     image);
+          add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, DOCKYARD_SEVERITY_ERROR,
+                       stage->base_image_offset, message);
+          break;
+        case DOCKYARD_IMAGE_PINNING_LATEST:
+          message = g_strdup_printf (_("base image “%s” uses the tag “latest”, which changes without notice; pin an exact version"),
+                                     image);
+          add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_LATEST, DOCKYARD_SEVERITY_ERROR,
+                       stage->base_image_offset, message);
+          break;
+        case DOCKYARD_IMAGE_PINNING_FLOATING:
+          message = g_strdup_printf (_("base image tag “%s” names no exact release; pin a full version (like 3.11.2) or add a digest"),
+                                     dockyard_image_ref_get_tag (ref));
+          add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_FLOATING, DOCKYARD_SEVERITY_WARNING,
+                       stage->base_image_offset, message);
+          break;
+        case DOCKYARD_IMAGE_PINNING_EXACT:
+        case DOCKYARD_IMAGE_PINNING_DIGEST:
+        default:
+          break;
+        }
+    }
+}
+
+static void
+reset_stage (Lint *lint)
+{
+  g_free (lint->workdir);
+  lint->workdir = g_strdup ("/");
+  g_clear_pointer (&lint->user, g_free);
+  g_hash_table_remove_all (lint->env);
+  g_ptr_array_set_size (lint->copies, 0);
+  lint->apt_keep_cache = FALSE;
+  g_clear_pointer (&lint->apt_keep_prefix, g_free);
+}
+
+static void
+record_copy (Lint                *lint,
+             DockyardInstruction *ins)
+{
+  const char * const *args = dockyard_instruction_get_args (ins);
+  guint n = dockyard_instruction_get_n_args (ins);
+  g_autofree char *dest = NULL;
+  Copy *copy;
+
+  if (n < 2 || dockyard_instruction_get_flag_value (ins, "from") != NULL ||
+      dockyard_instruction_get_n_heredocs (ins) > 0)
+    return;
+
+  copy = g_new0 (Copy, 1);
+  dest = resolve_in_image (lint, args[n - 1]);
+  copy->dest_is_dir = g_str_has_suffix (args[n - 1], "/") || n > 2 ||
+                      g_str_equal (args[n - 1], ".") || g_str_has_suffix (args[n - 1], "/.");
+  copy->dest = g_steal_pointer (&dest);
+  copy->sources = g_new0 (char *, n);
+  for (guint i = 0; i + 1 < n; i++)
+    copy->sources[i] = g_strdup (args[i]);
+  g_ptr_array_add (lint->copies, copy);
+}
+
+static void
+track_instruction (Lint                *lint,
+                   DockyardInstruction *ins)
+{
+  const char *keyword = dockyard_instruction_get_keyword (ins);
+  const char * const *args = dockyard_instruction_get_args (ins);
+  guint n = dockyard_instruction_get_n_args (ins);
+
+  if (g_str_equal (keyword, "WORKDIR") && n == 1)
+    {
+      g_autofree char *value = strip_quotes (args[0]);
+      char *resolved = resolve_in_image (lint, value);
+
+      g_free (lint->workdir);
+      lint->workdir = resolved;
+    }
+  else if (g_str_equal (keyword, "USER") && n == 1)
+    {
+      g_free (lint->user);
+      lint->user = g_strndup (args[0], strcspn (args[0], ":"));
+    }
+  else if (g_str_equal (keyword, "ENV"))
+    {
+      for (guint i = 0; i + 1 < n; i += 3)
+        g_hash_table_replace (lint->env, g_strdup (args[i]), strip_quotes (args[i + 1]));
+    }
+  else if (g_str_equal (keyword, "COPY") || g_str_equal (keyword, "ADD"))
+    record_copy (lint, ins);
+  else if (g_str_equal (keyword, "RUN"))
+    {
+      if (strstr (dockyard_instruction_get_logical_line (ins), "docker-clean") != NULL)
+        lint->apt_keep_cache = TRUE;
+      for (guint h = 0; h < dockyard_instruction_get_n_heredocs (ins); h++)
+        if (strstr (dockyard_instruction_get_heredoc (ins, h)->content, "docker-clean") != NULL)
+          lint->apt_keep_cache = TRUE;
+    }
+}
+
+static int
+compare_findings (gconstpointer a,
+                  gconstpointer b)
+{
+  return dockyard_finding_compare (*(DockyardFinding * const *) a, *(DockyardFinding * const *) b);
+}
+
+/**
+ * dockyard_lint_dockerfile:
+ * @dockerfile: a parsed Dockerfile
+ * @context: (nullable): the build context, to read the requirements
+ *   files the Dockerfile installs
+ * @cancellable: (nullable): a #GCancellable
+ *
+ * Runs every rule.  Reads requirements files from @context: call it from a
+ * thread when that may block.
+ *
+ * Returns: (transfer full) (element-type DockyardFinding): the findings,
+ *   sorted by file, line, column and rule
+ */
+GPtrArray *
+dockyard_lint_dockerfile (DockyardDockerfile *dockerfile,
+                          GFile              *context,
+                          GCancellable       *cancellable)
+{
+  Lint lint = { 0 };
+
+  g_return_val_if_fail (DOCKYARD_IS_DOCKERFILE (dockerfile), NULL);
+  g_return_val_if_fail (context == NULL || G_IS_FILE (context), NULL);
+
+  lint.df = dockerfile;
+  lint.context = context;
+  lint.cancellable = cancellable;
+  lint.findings = g_ptr_array_new_with_free_func (g_object_unref);
+  lint.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  lint.env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  lint.copies = g_ptr_array_new_with_free_func ((GDestroyNotify) copy_free);
+  lint.workdir = g_strdup ("/");
+
+  check_base_images (&lint);
+
+  for (guint i = 0; i < dockyard_dockerfile_get_n_instructions (dockerfile); i++)
+    {
+      DockyardInstruction *ins = dockyard_dockerfile_get_instruction (dockerfile, i);
+      const char *keyword = dockyard_instruction_get_keyword (ins);
+
+      if (g_str_equal (keyword, "FROM"))
+        {
+          reset_stage (&lint);
+          continue;
+        }
+      if (dockyard_dockerfile_get_stage_for_instruction (dockerfile, i) == NULL)
+        continue;
+
+      if (g_str_equal (keyword, "RUN"))
+        check_run (&lint, ins, FALSE);
+      else if (g_str_equal (keyword, "ONBUILD") && dockyard_instruction_get_subcommand (ins) != NULL &&
+               g_str_equal (dockyard_instruction_get_keyword (dockyard_instruction_get_subcommand (ins)), "RUN"))
+        check_run (&lint, dockyard_instruction_get_subcommand (ins), TRUE);
+
+      track_instruction (&lint, ins);
+    }
+
+  g_ptr_array_sort (lint.findings, compare_findings);
+  g_free (lint.workdir);
+  g_free (lint.user);
+  g_free (lint.apt_keep_prefix);
+  g_hash_table_unref (lint.reported);
+  g_hash_table_unref (lint.env);
+  g_ptr_array_unref (lint.copies);
+
+  return lint.findings;
+}
+
+/**
+ * dockyard_lint_text:
+ * @text: the Dockerfile text
+ * @length: its length or -1
+ * @context: (nullable): the build context
+ * @cancellable: (nullable): a #GCancellable
+ *
+ * Like dockyard_lint_dockerfile(), but a text that does not parse gives
+ * one `parse-error` finding where the parser stopped.
+ *
+ * Returns: (transfer full) (element-type DockyardFinding): the findings
+ */
+GPtrArray *
+dockyard_lint_text (const char   *text,
+                    gssize        length,
+                    GFile        *context,
+                    GCancellable *cancellable)
+{
+  g_autoptr(DockyardDockerfile) df = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+
+  df = dockyard_dockerfile_new_from_data (text, length, &error);
+  if (df == NULL)
+    {
+      GPtrArray *findings = g_ptr_array_new_with_free_func (g_object_unref);
+      DockyardSourcePosition pos = { 0, 1, 1 };
+
+      dockyard_dockerfile_error_get_position (error, &pos);
+      g_ptr_array_add (findings, dockyard_finding_new (DOCKYARD_RULE_PARSE_ERROR, DOCKYARD_SEVERITY_ERROR,
+                                                       error->message, NULL, pos.line, pos.column,
+                                                       pos.offset));
+      return findings;
+    }
+
+  return dockyard_lint_dockerfile (df, context, cancellable);
+}
+
+/**
+ * dockyard_lint_fix_text:
+ * @text: the Dockerfile text
+ * @length: its length or -1
+ * @context: (nullable): the build context
+ * @fixed: (out) (optional) (transfer full) (element-type DockyardFinding):
+ *   the findings whose fixes were applied
+ * @new_length: (out) (optional): the length of the result
+ *
+ * Applies every available fix at once.  Only the bytes the fixes change
+ * differ from @text.
+ *
+ * Returns: (transfer full): the fixed text (a copy of @text when nothing
+ *   could be fixed, e.g. when it does not parse)
+ */
+char *
+dockyard_lint_fix_text (const char  *text,
+                        gssize       length,
+                        GFile       *context,
+                        GPtrArray  **fixed,
+                        gsize       *new_length)
+{
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) edits = NULL;
+  g_autoptr(GPtrArray) applied = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+
+  if (length < 0)
+    length = strlen (text);
+
+  findings = dockyard_lint_text (text, length, context, NULL);
+  edits = g_ptr_array_new ();
+  for (guint i = 0; i < findings->len; i++)
+    {
+      DockyardFinding *finding = g_ptr_array_index (findings, i);
+      GPtrArray *fix = dockyard_finding_get_fix (finding);
+
+      if (fix == NULL || dockyard_finding_get_file (finding) != NULL)
+        continue;
+      for (guint k = 0; k < fix->len; k++)
+        g_ptr_array_add (edits, g_ptr_array_index (fix, k));
+      g_ptr_array_add (applied, g_object_ref (finding));
+    }
+
+  if (fixed != NULL)
+    *fixed = g_steal_pointer (&applied);
+
+  return dockyard_text_edits_apply (text, length, edits, new_length, NULL);
+}

@@ -1,0 +1,998 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+
+#include "dockyard-attach-stream.h"
+#include "dockyard-dev-session.h"
+#include "dockyard-exec-stream.h"
+
+#define DEFAULT_WORKING_DIR "/usr/src/app"
+#define DEFAULT_SHELL "/bin/bash"
+
+/* Runs the configured shell, or /bin/sh when the image lacks it.  A fixed
+ * script: the shell's name reaches it as an environment variable, never
+ * spliced into the text. */
+static const char * const launcher[] = {
+  "/bin/sh", "-c",
+  "if command -v \"$DOCKYARD_SHELL\" >/dev/null 2>&1; then exec \"$DOCKYARD_SHELL\"; fi; "
+  "exec /bin/sh",
+  NULL
+};
+
+/**
+ * DockyardDevSession:
+ *
+ * The project's dev container: `docker run -it --rm -v "$PWD":/usr/src/app
+ * IMAGE /bin/bash`, done right.  The project folder is bind-mounted at the
+ * image's working directory, the shell runs as the host user by default,
+ * the container is removed when it ends, and further shells are `exec`s
+ * into it.
+ */
+struct _DockyardDevSession
+{
+  GObject                  parent_instance;
+
+  DockyardProject         *project;
+  DockyardEngine          *engine;
+  char                    *user;
+  char                    *shell;
+  char                    *image;
+
+  char                    *container_id;
+  char                    *container_name;
+  char                    *working_dir;
+  GStrv                    env;
+  GCancellable            *wait_cancellable;
+  int                      exit_code;
+  DockyardDevSessionState  state;
+};
+
+G_DEFINE_FINAL_TYPE (DockyardDevSession, dockyard_dev_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_EXIT_CODE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_state (DockyardDevSession      *self,
+           DockyardDevSessionState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+dockyard_dev_session_finalize (GObject *object)
+{
+  DockyardDevSession *self = (DockyardDevSession *)object;
+
+  g_cancellable_cancel (self->wait_cancellable);
+  g_clear_object (&self->wait_cancellable);
+  g_clear_object (&self->project);
+  g_clear_object (&self->engine);
+  g_clear_pointer (&self->user, g_free);
+  g_clear_pointer (&self->shell, g_free);
+  g_clear_pointer (&self->image, g_free);
+  g_clear_pointer (&self->container_id, g_free);
+  g_clear_pointer (&self->container_name, g_free);
+  g_clear_pointer (&self->working_dir, g_free);
+  g_clear_pointer (&self->env, g_strfreev);
+
+  G_OBJECT_CLASS (dockyard_dev_session_parent_class)->finalize (object);
+}
+
+static void
+dockyard_dev_session_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  DockyardDevSession *self = DOCKYARD_DEV_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_EXIT_CODE:
+      g_value_set_int (value, self->exit_code);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dockyard_dev_session_class_init (DockyardDevSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = dockyard_dev_session_finalize;
+  object_class->get_property = dockyard_dev_session_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL,
+                      DOCKYARD_DEV_SESSION_READY, DOCKYARD_DEV_SESSION_FAILED,
+                      DOCKYARD_DEV_SESSION_READY,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_EXIT_CODE] =
+    g_param_spec_int ("exit-code", NULL, NULL, -1, G_MAXINT, -1,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dockyard_dev_session_init (DockyardDevSession *self)
+{
+  self->exit_code = -1;
+  self->shell = g_strdup (DEFAULT_SHELL);
+  self->user = g_strdup_printf ("%u:%u", (guint) getuid (), (guint) getgid ());
+  self->wait_cancellable = g_cancellable_new ();
+}
+
+/**
+ * dockyard_dev_session_new:
+ *
+ * Returns: (transfer full): a session for @project's image, not started
+ */
+DockyardDevSession *
+dockyard_dev_session_new (DockyardProject *project,
+                          DockyardEngine  *engine)
+{
+  DockyardDevSession *self;
+
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (engine), NULL);
+
+  self = g_object_new (DOCKYARD_TYPE_DEV_SESSION, NULL);
+  self->project = g_object_ref (project);
+  self->engine = g_object_ref (engine);
+  self->image = dockyard_project_dup_image_name (project);
+
+  return self;
+}
+
+/**
+ * dockyard_dev_session_set_user:
+ * @user: (nullable): "uid:gid" to run as; %NULL for the image's user (root)
+ *
+ * By default the shell runs as the host user, so that files it creates in
+ * the project folder belong to them.
+ */
+void
+dockyard_dev_session_set_user (DockyardDevSession *self,
+                               const char         *user)
+{
+  g_return_if_fail (DOCKYARD_IS_DEV_SESSION (self));
+
+  g_free (self->user);
+  self->user = g_strdup (user);
+}
+
+void
+dockyard_dev_session_set_shell (DockyardDevSession *self,
+                                const char         *shell)
+{
+  g_return_if_fail (DOCKYARD_IS_DEV_SESSION (self));
+
+  g_free (self->shell);
+  self->shell = g_strdup (shell != NULL && *shell != '\0' ? shell : DEFAULT_SHELL);
+}
+
+void
+dockyard_dev_session_set_image (DockyardDevSession *self,
+                                const char         *image)
+{
+  g_return_if_fail (DOCKYARD_IS_DEV_SESSION (self));
+  g_return_if_fail (image != NULL);
+
+  g_free (self->image);
+  self->image = g_strdup (image);
+}
+
+DockyardDevSessionState
+dockyard_dev_session_get_state (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), DOCKYARD_DEV_SESSION_FAILED);
+  return self->state;
+}
+
+const char *
+dockyard_dev_session_get_container_id (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  return self->container_id;
+}
+
+const char *
+dockyard_dev_session_get_container_name (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  return self->container_name;
+}
+
+const char *
+dockyard_dev_session_get_working_dir (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  return self->working_dir;
+}
+
+/**
+ * dockyard_dev_session_get_exit_code:
+ *
+ * Returns: the shell's exit status once it exited, otherwise -1
+ */
+int
+dockyard_dev_session_get_exit_code (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), -1);
+  return self->exit_code;
+}
+
+/* Owner label ----------------------------------------------------------------- */
+
+static char *
+read_boot_id (void)
+{
+  g_autofree char *boot_id = NULL;
+
+  if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot_id, NULL, NULL))
+    return g_strdup ("unknown");
+
+  return g_strdup (g_strstrip (boot_id));
+}
+
+/**
+ * dockyard_container_owner_label:
+ *
+ * Returns: (transfer full): the value of %DOCKYARD_LABEL_OWNER for the
+ *   containers this process starts: the boot and the process
+ */
+char *
+dockyard_container_owner_label (void)
+{
+  g_autofree char *boot_id = read_boot_id ();
+
+  return g_strdup_printf ("%s/%d", boot_id, (int) getpid ());
+}
+
+/* A container is an orphan when the process that started it is gone. */
+static gboolean
+owner_is_gone (const char *owner)
+{
+  g_autofree char *boot_id = read_boot_id ();
+  const char *slash;
+  guint64 pid;
+
+  if (owner == NULL || (slash = strrchr (owner, '/')) == NULL)
+    return FALSE;
+
+  if (strncmp (owner, boot_id, slash - owner) != 0 || strlen (boot_id) != (gsize) (slash - owner))
+    return TRUE;
+
+  if (!g_ascii_string_to_unsigned (slash + 1, 10, 1, G_MAXINT, &pid, NULL))
+    return FALSE;
+
+  return kill ((pid_t) pid, 0) != 0 && errno == ESRCH;
+}
+
+/* Starting --------------------------------------------------------------------- */
+
+typedef struct
+{
+  DockyardAttachStream *stream;
+  guint                 rows;
+  guint                 columns;
+  guint                 attempt;
+} StartState;
+
+static void
+start_state_free (StartState *state)
+{
+  g_clear_object (&state->stream);
+  g_free (state);
+}
+
+static void wait_body_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data);
+
+static void
+resize_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(JsonNode) node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, NULL);
+}
+
+static void
+started_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardDevSession *self = g_task_get_source_object (task);
+  StartState *state = g_task_get_task_data (task);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = dockyard_engine_request_finish (self->engine, result, &error);
+  if (node == NULL)
+    {
+      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Size the terminal now that it exists (the engine refuses it before). */
+  if (state->rows > 0 && state->columns > 0)
+    {
+      g_autofree char *path = g_strdup_printf ("/containers/%s/resize?h=%u&w=%u",
+                                               self->container_id, state->rows, state->columns);
+
+      dockyard_engine_request_async (self->engine, "POST", path, NULL, NULL, resize_cb, NULL);
+    }
+
+  set_state (self, DOCKYARD_DEV_SESSION_RUNNING);
+  g_task_return_pointer (task, g_object_ref (state->stream), g_object_unref);
+}
+
+static void
+wait_opened_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardDevSession *self = g_task_get_source_object (task);
+  g_autoptr(GInputStream) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+
+  body = dockyard_engine_open_stream_finish (self->engine, result, &error);
+  if (body == NULL)
+    {
+      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The engine answers /wait's headers at once and its body at the exit. */
+  g_input_stream_read_bytes_async (body, 4096, G_PRIORITY_DEFAULT, self->wait_cancellable,
+                                   wait_body_cb, g_object_ref (self));
+
+  path = g_strdup_printf ("/containers/%s/start", self->container_id);
+  cancellable = g_task_get_cancellable (task);
+  dockyard_engine_request_async (self->engine, "POST", path, NULL, cancellable, started_cb,
+                                 g_steal_pointer (&task));
+}
+
+static void
+attached_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardDevSession *self = g_task_get_source_object (task);
+  StartState *state = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+
+  state->stream = dockyard_attach_stream_new_finish (result, &error);
+  if (state->stream == NULL)
+    {
+      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Wait before starting, so that even an instant exit is seen. */
+  path = g_strdup_printf ("/containers/%s/wait?condition=next-exit", self->container_id);
+  message = dockyard_engine_new_message (self->engine, "POST", path);
+  cancellable = g_task_get_cancellable (task);
+  dockyard_engine_open_stream_async (self->engine, message, cancellable, wait_opened_cb,
+                                     g_steal_pointer (&task));
+}
+
+static JsonNode *
+build_container_config (DockyardDevSession *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *host_path = dockyard_project_dup_path (self->project);
+  g_autofree char *owner = dockyard_container_owner_label ();
+  GFile *directory = dockyard_project_get_directory (self->project);
+  g_autofree char *source = g_file_get_path (directory);
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "Image");
+  json_builder_add_string_value (builder, self->image);
+
+  json_builder_set_member_name (builder, "Cmd");
+  json_builder_begin_array (builder);
+  for (guint i = 0; launcher[i] != NULL; i++)
+    json_builder_add_string_value (builder, launcher[i]);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "Env");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->env[i] != NULL; i++)
+    json_builder_add_string_value (builder, self->env[i]);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "WorkingDir");
+  json_builder_add_string_value (builder, self->working_dir);
+  if (self->user != NULL)
+    {
+      json_builder_set_member_name (builder, "User");
+      json_builder_add_string_value (builder, self->user);
+    }
+
+  json_builder_set_member_name (builder, "Tty");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "OpenStdin");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "AttachStdin");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "AttachStdout");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "AttachStderr");
+  json_builder_add_boolean_value (builder, TRUE);
+
+  json_builder_set_member_name (builder, "Labels");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, DOCKYARD_LABEL_ROLE);
+  json_builder_add_string_value (builder, "dev");
+  json_builder_set_member_name (builder, DOCKYARD_LABEL_PROJECT);
+  json_builder_add_string_value (builder, host_path);
+  json_builder_set_member_name (builder, DOCKYARD_LABEL_OWNER);
+  json_builder_add_string_value (builder, owner);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "HostConfig");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "AutoRemove");
+  json_builder_add_boolean_value (builder, TRUE);
+  /* Mounts, not Binds: a path with a colon or a comma stays one path. */
+  json_builder_set_member_name (builder, "Mounts");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "Type");
+  json_builder_add_string_value (builder, "bind");
+  json_builder_set_member_name (builder, "Source");
+  json_builder_add_string_value (builder, source);
+  json_builder_set_member_name (builder, "Target");
+  json_builder_add_string_value (builder, self->working_dir);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  if (!dockyard_engine_get_has_bridge (self->engine))
+    {
+      /* No default network on this engine: share the host's, as builds do. */
+      json_builder_set_member_name (builder, "NetworkMode");
+      json_builder_add_string_value (builder, "host");
+    }
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void create_container (GTask *task);
+
+static void
+created_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardDevSession *self = g_task_get_source_object (task);
+  StartState *state = g_task_get_task_data (task);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+  const char *id;
+
+  node = dockyard_engine_request_finish (self->engine, result, &error);
+
+  /* The name is taken (another window of the project): try the next one. */
+  if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT) &&
+      state->attempt < 9)
+    {
+      state->attempt++;
+      create_container (g_steal_pointer (&task));
+      return;
+    }
+
+  if (node == NULL)
+    {
+      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  id = JSON_NODE_HOLDS_OBJECT (node) ? json_object_get_string_member_with_default (
+                                         json_node_get_object (node), "Id", NULL)
+                                     : NULL;
+  if (id == NULL)
+    {
+      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
+      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                               _("The engine did not name the container it created."));
+      return;
+    }
+
+  self->container_id = g_strdup (id);
+
+  /* Attach before starting so that the first prompt is not lost. */
+  cancellable = g_task_get_cancellable (task);
+  dockyard_attach_stream_new_async (self->engine, self->container_id, cancellable, attached_cb,
+                                    g_steal_pointer (&task));
+}
+
+static void
+create_container (GTask *task)
+{
+  DockyardDevSession *self = g_task_get_source_object (task);
+  StartState *state = g_task_get_task_data (task);
+  g_autoptr(JsonNode) config = build_container_config (self);
+  g_autofree char *base = dockyard_project_dup_image_name (self->project);
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  char *colon = strrchr (base, ':');
+
+  if (colon != NULL)
+    *colon = '\0';
+
+  g_free (self->container_name);
+  if (state->attempt == 0)
+    self->container_name = g_strdup_printf ("%s-dev", base);
+  else
+    self->container_name = g_strdup_printf ("%s-dev-%u", base, state->attempt + 1);
+
+  escaped = g_uri_escape_string (self->container_name, NULL, FALSE);
+  path = g_strdup_printf ("/containers/create?name=%s", escaped);
+  dockyard_engine_request_async (self->engine, "POST", path, config, g_task_get_cancellable (task),
+                                 created_cb, task);
+}
+
+static void
+image_inspected_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  DockyardDevSession *self = g_task_get_source_object (task);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) env = g_strv_builder_new ();
+  g_autofree char *shell_env = NULL;
+  const char *working_dir = NULL;
+
+  node = dockyard_engine_request_finish (self->engine, result, &error);
+  if (node == NULL)
+    {
+      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
+      if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
+        g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND,
+                                 _("The image %s does not exist yet: build it first."),
+                                 self->image);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *root = json_node_get_object (node);
+      JsonObject *config = json_object_has_member (root, "Config") &&
+                           JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "Config"))
+                           ? json_object_get_object_member (root, "Config") : NULL;
+
+      if (config != NULL)
+        working_dir = json_object_get_string_member_with_default (config, "WorkingDir", NULL);
+    }
+
+  /* The folder goes where the image works; "/" would hide the whole system. */
+  if (working_dir == NULL || *working_dir == '\0' || g_str_equal (working_dir, "/"))
+    working_dir = DEFAULT_WORKING_DIR;
+  self->working_dir = g_strdup (working_dir);
+
+  shell_env = g_strdup_printf ("DOCKYARD_SHELL=%s", self->shell);
+  g_strv_builder_add (env, "TERM=xterm-256color");
+  g_strv_builder_add (env, "COLORTERM=truecolor");
+  g_strv_builder_add (env, shell_env);
+  /* Without a passwd entry for the host user, HOME would be "/": not writable. */
+  if (self->user != NULL && !g_str_has_prefix (self->user, "0:") && !g_str_equal (self->user, "root"))
+    g_strv_builder_add (env, "HOME=/tmp");
+  g_strfreev (self->env);
+  self->env = g_strv_builder_end (env);
+
+  create_container (task);
+}
+
+/**
+ * dockyard_dev_session_start_async:
+ * @rows: the terminal's height, for the first resize
+ * @columns: its width
+ *
+ * Creates the dev container, attaches to its terminal and starts it.
+ */
+void
+dockyard_dev_session_start_async (DockyardDevSession  *self,
+                                  guint                rows,
+                                  guint                columns,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+  StartState *state;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_DEV_SESSION (self));
+  g_return_if_fail (self->state == DOCKYARD_DEV_SESSION_READY);
+
+  state = g_new0 (StartState, 1);
+  state->rows = rows;
+  state->columns = columns;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_dev_session_start_async);
+  g_task_set_task_data (task, state, (GDestroyNotify) start_state_free);
+
+  set_state (self, DOCKYARD_DEV_SESSION_STARTING);
+
+  escaped = g_uri_escape_string (self->image, NULL, FALSE);
+  path = g_strdup_printf ("/images/%s/json", escaped);
+  dockyard_engine_request_async (self->engine, "GET", path, NULL, cancellable,
+                                 image_inspected_cb, task);
+}
+
+/**
+ * dockyard_dev_session_start_finish:
+ *
+ * Returns: (transfer full): the container's terminal
+ */
+DockyardTtyStream *
+dockyard_dev_session_start_finish (DockyardDevSession  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+wait_body_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(DockyardDevSession) self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0 &&
+      json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                  NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+
+      self->exit_code = json_object_get_int_member_with_default (root, "StatusCode", -1);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
+      set_state (self, DOCKYARD_DEV_SESSION_EXITED);
+      return;
+    }
+
+  /* No status: the engine went away while the shell ran. */
+  g_debug ("Lost the dev container's exit status: %s", error ? error->message : "no answer");
+  set_state (self, DOCKYARD_DEV_SESSION_FAILED);
+}
+
+/* More shells --------------------------------------------------------------------- */
+
+static void
+exec_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  DockyardExecStream *stream;
+
+  stream = dockyard_exec_stream_new_finish (result, &error);
+  if (stream == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, stream, g_object_unref);
+}
+
+/**
+ * dockyard_dev_session_open_shell_async:
+ *
+ * Starts another shell in the running dev container (an `exec`), as the
+ * same user, in the same folder.
+ */
+void
+dockyard_dev_session_open_shell_async (DockyardDevSession  *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_DEV_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_dev_session_open_shell_async);
+
+  if (self->state != DOCKYARD_DEV_SESSION_RUNNING)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("The dev container is not running."));
+      return;
+    }
+
+  dockyard_exec_stream_new_async (self->engine, self->container_id, launcher,
+                                  (const char * const *) self->env, self->working_dir, self->user,
+                                  cancellable, exec_cb, g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_dev_session_open_shell_finish:
+ *
+ * Returns: (transfer full): the new shell's terminal
+ */
+DockyardTtyStream *
+dockyard_dev_session_open_shell_finish (DockyardDevSession  *self,
+                                        GAsyncResult        *result,
+                                        GError             **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Stopping ----------------------------------------------------------------------- */
+
+static void
+gone_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
+  if (node == NULL && !g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+removed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardDevSession *self = g_task_get_source_object (task);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
+
+  /* The engine is already removing it (AutoRemove after the shell exited):
+   * wait until it is gone, so that "stopped" means no container is left. */
+  if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT))
+    {
+      g_autofree char *path = g_strdup_printf ("/containers/%s/wait?condition=removed",
+                                               self->container_id);
+
+      dockyard_engine_request_async (self->engine, "POST", path, NULL, NULL, gone_cb,
+                                     g_steal_pointer (&task));
+      return;
+    }
+
+  if (node == NULL && !g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dockyard_dev_session_stop_async:
+ *
+ * Stops and removes the dev container.  Not cancellable: a container must
+ * not be left behind.
+ */
+void
+dockyard_dev_session_stop_async (DockyardDevSession  *self,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_DEV_SESSION (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, dockyard_dev_session_stop_async);
+
+  if (self->container_id == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  path = g_strdup_printf ("/containers/%s?force=1", self->container_id);
+  dockyard_engine_request_async (self->engine, "DELETE", path, NULL, NULL, removed_cb,
+                                 g_steal_pointer (&task));
+}
+
+gboolean
+dockyard_dev_session_stop_finish (DockyardDevSession  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Orphans -------------------------------------------------------------------------- */
+
+typedef struct
+{
+  guint pending;
+  guint removed;
+} OrphanState;
+
+static void
+orphan_removed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  OrphanState *state = g_task_get_task_data (task);
+  g_autoptr(JsonNode) node = NULL;
+
+  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, NULL);
+  if (node != NULL)
+    state->removed++;
+
+  if (--state->pending == 0)
+    {
+      g_task_return_int (task, state->removed);
+      g_object_unref (task);
+    }
+}
+
+static void
+orphans_listed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  OrphanState *state = g_task_get_task_data (task);
+  DockyardEngine *engine = DOCKYARD_ENGINE (object);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  node = dockyard_engine_request_finish (engine, result, &error);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_int (task, 0);
+      g_object_unref (task);
+      return;
+    }
+
+  array = json_node_get_array (node);
+  state->pending = 1;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *container = json_array_get_object_element (array, i);
+      JsonObject *labels;
+      const char *id;
+      g_autofree char *path = NULL;
+
+      if (container == NULL || !json_object_has_member (container, "Labels") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (container, "Labels")))
+        continue;
+
+      labels = json_object_get_object_member (container, "Labels");
+      id = json_object_get_string_member_with_default (container, "Id", NULL);
+      if (id == NULL ||
+          !owner_is_gone (json_object_get_string_member_with_default (labels, DOCKYARD_LABEL_OWNER,
+                                                                      NULL)))
+        continue;
+
+      g_debug ("Removing orphaned container %s", id);
+      state->pending++;
+      path = g_strdup_printf ("/containers/%s?force=1", id);
+      dockyard_engine_request_async (engine, "DELETE", path, NULL, NULL, orphan_removed_cb, task);
+    }
+
+  /* The extra count covers the loop itself. */
+  if (--state->pending == 0)
+    {
+      g_task_return_int (task, state->removed);
+      g_object_unref (task);
+    }
+}
+
+/**
+ * dockyard_remove_orphan_containers_async:
+ *
+ * Removes the containers that an earlier Dockyard left behind (it was
+ * killed, or the machine lost power): those labelled with an owner process
+ * that no longer runs.
+ */
+void
+dockyard_remove_orphan_containers_async (DockyardEngine      *engine,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  GTask *task;
+  g_autofree char *filters = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_ENGINE (engine));
+
+  task = g_task_new (engine, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_remove_orphan_containers_async);
+  g_task_set_task_data (task, g_new0 (OrphanState, 1), g_free);
+
+  filters = g_uri_escape_string ("{\"label\":[\"" DOCKYARD_LABEL_OWNER "\"]}", NULL, FALSE);
+  path = g_strdup_printf ("/containers/json?all=1&filters=%s", filters);
+  dockyard_engine_request_async (engine, "GET", path, NULL, cancellable, orphans_listed_cb, task);
+}
+
+/**
+ * dockyard_remove_orphan_containers_finish:
+ *
+ * Returns: how many containers were removed
+ */
+guint
+dockyard_remove_orphan_containers_finish (GAsyncResult  *result,
+                                          GError       **error)
+{
+  gssize removed = g_task_propagate_int (G_TASK (result), error);
+
+  return removed > 0 ? (guint) removed : 0;
+}

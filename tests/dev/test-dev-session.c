@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include "dockyard-dev-session.h"
+#include "dockyard-test-utils.h"
+
+typedef struct
+{
+  DockyardEngine     *engine;
+  char               *parent;
+  char               *folder;
+  DockyardProject    *project;
+  DockyardDevSession *session;
+  DockyardTtyStream  *stream;
+  GString            *output;
+  gboolean            closed;
+} Fixture;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+output_cb (DockyardTtyStream *stream,
+           GBytes            *bytes,
+           GString           *output)
+{
+  g_string_append_len (output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+closed_cb (DockyardTtyStream *stream,
+           const GError      *error,
+           gboolean          *closed)
+{
+  *closed = TRUE;
+}
+
+static void
+setup_project (Fixture    *fixture,
+               const char *folder_name)
+{
+  const char *socket = dockyard_test_engine_socket ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->output = g_string_new (NULL);
+  if (socket == NULL)
+    return;
+
+  fixture->engine = dockyard_engine_new (socket);
+  dockyard_engine_connect_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_true (dockyard_engine_connect_finish (fixture->engine, result, &error));
+  g_clear_object (&result);
+
+  fixture->parent = g_dir_make_tmp ("dockyard-dev-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* The uid the test gives the shell must be able to write here. */
+  g_chmod (fixture->parent, 0755);
+  fixture->folder = g_build_filename (fixture->parent, folder_name, NULL);
+  g_assert_cmpint (g_mkdir (fixture->folder, 0777), ==, 0);
+  g_chmod (fixture->folder, 0777);
+
+  directory = g_file_new_for_path (fixture->folder);
+  dockyard_project_open_async (directory, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  fixture->project = dockyard_project_open_finish (result, &error);
+  g_assert_no_error (error);
+
+  fixture->session = dockyard_dev_session_new (fixture->project, fixture->engine);
+  dockyard_dev_session_set_image (fixture->session, g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  /* Not root, as on a desktop: files must come out owned by this uid. */
+  dockyard_dev_session_set_user (fixture->session, "1000:1000");
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  setup_project (fixture, data ? data : "project");
+}
+
+static gboolean
+container_exists (Fixture    *fixture,
+                  const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("/containers/%s/json", id);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dockyard_engine_request_async (fixture->engine, "GET", path, NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (fixture->engine, result, &error);
+  if (node != NULL)
+    return TRUE;
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND);
+  return FALSE;
+}
+
+static void
+stop_session (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dockyard_dev_session_stop_async (fixture->session, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_true (dockyard_dev_session_stop_finish (fixture->session, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  if (fixture->session != NULL)
+    {
+      const char *id = dockyard_dev_session_get_container_id (fixture->session);
+
+      stop_session (fixture);
+      /* Nothing is left behind. */
+      if (id != NULL)
+        g_assert_false (container_exists (fixture, id));
+    }
+
+  if (fixture->parent != NULL)
+    {
+      g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fixture->parent);
+      g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+    }
+
+  if (fixture->stream != NULL)
+    g_signal_handlers_disconnect_by_data (fixture->stream, fixture->output);
+  g_clear_object (&fixture->stream);
+  g_clear_object (&fixture->session);
+  g_clear_object (&fixture->project);
+  g_clear_object (&fixture->engine);
+  g_string_free (fixture->output, TRUE);
+  g_free (fixture->folder);
+  g_free (fixture->parent);
+}
+
+static void
+start (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dockyard_dev_session_start_async (fixture->session, 24, 80, NULL,
+                                    dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  fixture->stream = dockyard_dev_session_start_finish (fixture->session, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->stream);
+  g_signal_connect (fixture->stream, "output", G_CALLBACK (output_cb), fixture->output);
+  g_signal_connect (fixture->stream, "closed", G_CALLBACK (closed_cb), &fixture->closed);
+}
+
+/* Waits until @output shows @needle; returns it and what came before. */
+static void
+wait_for_output (GString    *output,
+                 const char *needle)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+
+  while (strstr (output->str, needle) == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("“%s” never appeared; the terminal shows:\n%s", needle, output->str);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (tick);
+}
+
+static void
+type (DockyardTtyStream *stream,
+      const char        *text)
+{
+  dockyard_tty_stream_write (stream, text, strlen (text));
+}
+
+#define REQUIRE_ENGINE(fixture) \
+  G_STMT_START { \
+    if ((fixture)->engine == NULL) \
+      { \
+        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
+        return; \
+      } \
+  } G_STMT_END
+
+static void
+test_shell_and_exit_status (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  gint64 deadline;
+  guint tick;
+
+  REQUIRE_ENGINE (fixture);
+  start (fixture);
+
+  /* The busybox image has no bash: the launcher falls back to /bin/sh. */
+  type (fixture->stream, "echo $((6*7))\r");
+  wait_for_output (fixture->output, "42");
+
+  type (fixture->stream, "stty size\r");
+  wait_for_output (fixture->output, "24 80");
+
+  dockyard_tty_stream_resize (fixture->stream, 33, 111);
+  type (fixture->stream, "sleep 1; stty size\r");
+  wait_for_output (fixture->output, "33 111");
+
+  type (fixture->stream, "pwd; id -u\r");
+  wait_for_output (fixture->output, "/usr/src/app");
+  wait_for_output (fixture->output, "1000");
+
+  type (fixture->stream, "exit 3\r");
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  tick = g_timeout_add (50, tick_cb, NULL);
+  while (dockyard_dev_session_get_state (fixture->session) != DOCKYARD_DEV_SESSION_EXITED)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+  g_assert_cmpint (dockyard_dev_session_get_exit_code (fixture->session), ==, 3);
+}
+
+static void
+test_files_belong_to_user (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  struct stat st;
+  gint64 deadline;
+
+  REQUIRE_ENGINE (fixture);
+  start (fixture);
+
+  type (fixture->stream, "echo made-in-the-container > notes.txt && echo written\r");
+  wait_for_output (fixture->output, "written");
+
+  path = g_build_filename (fixture->folder, "notes.txt", NULL);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_stat (path, &st) != 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+  g_assert_cmpuint (st.st_uid, ==, 1000);
+  g_assert_cmpuint (st.st_gid, ==, 1000);
+}
+
+static void
+test_exec_shares_container (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardTtyStream) second = NULL;
+  g_autoptr(GString) second_output = g_string_new (NULL);
+
+  REQUIRE_ENGINE (fixture);
+  start (fixture);
+
+  dockyard_dev_session_open_shell_async (fixture->session, NULL,
+                                         dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  second = dockyard_dev_session_open_shell_finish (fixture->session, result, &error);
+  g_assert_no_error (error);
+  g_signal_connect (second, "output", G_CALLBACK (output_cb), second_output);
+
+  /* A file made outside the shared folder, in the container only. */
+  type (fixture->stream, "echo secret > /tmp/from-first && echo saved\r");
+  wait_for_output (fixture->output, "saved");
+  type (second, "cat /tmp/from-first; echo $((7*6))\r");
+  wait_for_output (second_output, "secret");
+  wait_for_output (second_output, "42");
+
+  dockyard_tty_stream_resize (second, 20, 70);
+  type (second, "sleep 1; stty size\r");
+  wait_for_output (second_output, "20 70");
+
+  dockyard_tty_stream_close (second);
+  g_signal_handlers_disconnect_by_data (second, second_output);
+}
+
+static void
+test_missing_image (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardTtyStream) stream = NULL;
+
+  REQUIRE_ENGINE (fixture);
+
+  dockyard_dev_session_set_image (fixture->session, "dockyard-never-built:dev");
+  dockyard_dev_session_start_async (fixture->session, 24, 80, NULL,
+                                    dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  stream = dockyard_dev_session_start_finish (fixture->session, result, &error);
+  g_assert_null (stream);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "build it first"));
+  g_assert_cmpint (dockyard_dev_session_get_state (fixture->session), ==,
+                   DOCKYARD_DEV_SESSION_FAILED);
+}
+
+static void
+test_orphans_removed (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  const char *id;
+
+  REQUIRE_ENGINE (fixture);
+
+  /* A container as a killed Dockyard would leave it: owner process gone. */
+  body = g_strdup_printf ("{\"Image\": \"%s\", \"Cmd\": [\"sleep\", \"600\"],"
+                          " \"Labels\": {\"" DOCKYARD_LABEL_OWNER "\": \"not-this-boot/1\"},"
+                          " \"HostConfig\": {\"NetworkMode\": \"none\"}}",
+                          g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  dockyard_engine_request_async (fixture->engine, "POST", "/containers/create", json_from_string (body, NULL),
+                                 NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (fixture->engine, result, &error);
+  g_assert_no_error (error);
+  id = json_object_get_string_member (json_node_get_object (node), "Id");
+  g_clear_object (&result);
+
+  /* And one of this process, which must stay. */
+  start (fixture);
+
+  dockyard_remove_orphan_containers_async (fixture->engine, NULL, dockyard_test_store_result_cb,
+                                           &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_cmpuint (dockyard_remove_orphan_containers_finish (result, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_false (container_exists (fixture, id));
+  g_assert_true (container_exists (fixture, dockyard_dev_session_get_container_id (fixture->session)));
+  (void) path;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  dockyard_test_init (&argc, &argv);
+
+  g_test_add ("/dev-session/shell-and-exit-status", Fixture, NULL,
+              fixture_setup, test_shell_and_exit_status, fixture_teardown);
+  g_test_add ("/dev-session/files-belong-to-user", Fixture, NULL,
+              fixture_setup, test_files_belong_to_user, fixture_teardown);
+  g_test_add ("/dev-session/odd-folder-name", Fixture, "my “odd” folder: $(touch pwned) & ünïcode",
+              fixture_setup, test_files_belong_to_user, fixture_teardown);
+  g_test_add ("/dev-session/exec-shares-container", Fixture, NULL,
+              fixture_setup, test_exec_shares_container, fixture_teardown);
+  g_test_add ("/dev-session/missing-image", Fixture, NULL,
+              fixture_setup, test_missing_image, fixture_teardown);
+  g_test_add ("/dev-session/orphans-removed", Fixture, NULL,
+              fixture_setup, test_orphans_removed, fixture_teardown);
+
+  return g_test_run ();
+}

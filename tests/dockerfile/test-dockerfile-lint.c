@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "dockyard-lint.h"
+#include "dockyard-test-utils.h"
+#include "dockyard-text-edit.h"
+
+#define DIGEST "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static GPtrArray *
+lint (const char *text,
+      GFile      *context)
+{
+  return dockyard_lint_text (text, -1, context, NULL);
+}
+
+static guint
+count_rule (GPtrArray  *findings,
+            const char *rule)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < findings->len; i++)
+    if (g_str_equal (dockyard_finding_get_rule (g_ptr_array_index (findings, i)), rule))
+      n++;
+  return n;
+}
+
+static DockyardFinding *
+find_at (GPtrArray  *findings,
+         const char *rule,
+         guint       line,
+         guint       column)
+{
+  for (guint i = 0; i < findings->len; i++)
+    {
+      DockyardFinding *f = g_ptr_array_index (findings, i);
+
+      if (g_str_equal (dockyard_finding_get_rule (f), rule) &&
+          dockyard_finding_get_line (f) == line && dockyard_finding_get_column (f) == column)
+        return f;
+    }
+  return NULL;
+}
+
+static void
+dump_findings (GPtrArray *findings)
+{
+  for (guint i = 0; i < findings->len; i++)
+    {
+      DockyardFinding *f = g_ptr_array_index (findings, i);
+
+      g_test_message ("%s:%u:%u: %s [%s]", dockyard_finding_get_file (f) ? dockyard_finding_get_file (f) : "Dockerfile",
+                      dockyard_finding_get_line (f), dockyard_finding_get_column (f),
+                      dockyard_finding_get_message (f), dockyard_finding_get_rule (f));
+    }
+}
+
+#define assert_finding(findings, rule, line, column) \
+  G_STMT_START { \
+    if (find_at ((findings), (rule), (line), (column)) == NULL) \
+      { \
+        dump_findings (findings); \
+        g_error ("expected %s at %u:%u", (rule), (line), (column)); \
+      } \
+  } G_STMT_END
+
+#define assert_no_rule(findings, rule) \
+  G_STMT_START { \
+    if (count_rule ((findings), (rule)) != 0) \
+      { \
+        dump_findings (findings); \
+        g_error ("unexpected %s", (rule)); \
+      } \
+  } G_STMT_END
+
+#define assert_len(findings, n) \
+  G_STMT_START { \
+    if ((findings)->len != (n)) \
+      { \
+        dump_findings (findings); \
+        g_error ("expected %u findings, got %u", (guint) (n), (findings)->len); \
+      } \
+  } G_STMT_END
+
+/* ---------------------------------------------------------------------- */
+
+static void
+test_base_image (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM python\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, 1, 6);
+  g_assert_cmpint (dockyard_finding_get_severity (g_ptr_array_index (f, 0)), ==, DOCKYARD_SEVERITY_ERROR);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  f = lint ("FROM  --platform=linux/amd64 python:latest AS x\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_LATEST, 1, 30);
+  assert_no_rule (f, DOCKYARD_RULE_BASE_IMAGE_FLOATING);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  f = lint ("FROM python:3.8\nFROM node:lts\nFROM ubuntu:jammy\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_FLOATING, 1, 6);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_FLOATING, 2, 6);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_FLOATING, 3, 6);
+  g_assert_cmpint (dockyard_finding_get_severity (g_ptr_array_index (f, 0)), ==, DOCKYARD_SEVERITY_WARNING);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* not firing: exact, digest, scratch, earlier stages (any case) */
+  f = lint ("FROM python:3.8.8 AS Build\n"
+            "FROM python:3.8@" DIGEST "\n"
+            "FROM python:latest@" DIGEST "\n"
+            "FROM scratch\n"
+            "FROM build\n"
+            "FROM ubuntu:jammy-20240227\n"
+            "FROM localhost:5000/team/app:1.2.3\n", NULL);
+  assert_len (f, 0);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* a later stage name is not an earlier stage */
+  f = lint ("FROM later\nFROM python:3.11.2 AS later\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, 1, 6);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* ARG substitution; continuation lines */
+  f = lint ("ARG PY=3.8\nARG OK=3.8.8\nARG UNKNOWN\n"
+            "FROM python:${PY}\n"
+            "FROM python:$OK\n"
+            "FROM python:${UNKNOWN}\n"
+            "FROM python:${UNKNOWN:-latest}\n"
+            "FROM \\\n   python\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_FLOATING, 4, 6);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_LATEST, 7, 6);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, 9, 4);
+  assert_len (f, 3);
+}
+
+static void
+test_apt (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM debian:bookworm-20240311\n"
+            "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \\\n"
+            "    --no-install-recommends curl git=1:2.39.2-1.1 ./local.deb $EXTRA \\\n"
+            "    -o Dpkg::Options::=--force-confold wget/bookworm-backports\n"
+            "RUN sudo apt install vim\n"
+            "RUN apt-get -o Debug::pkgProblemResolver=yes install -y make=4.3-4.1\n"
+            "RUN apt-get remove -y curl && apt-cache policy curl\n"
+            "RUN echo apt-get install nothing > /dev/null\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_APT_UNPINNED, 3, 29);
+  assert_finding (f, DOCKYARD_RULE_APT_UNPINNED, 4, 40);
+  assert_finding (f, DOCKYARD_RULE_APT_UNPINNED, 5, 22);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_APT_UNPINNED), ==, 3);
+  /* the three RUNs that install */
+  assert_finding (f, DOCKYARD_RULE_APT_CACHE_MOUNT, 2, 1);
+  assert_finding (f, DOCKYARD_RULE_APT_CACHE_MOUNT, 5, 1);
+  assert_finding (f, DOCKYARD_RULE_APT_CACHE_MOUNT, 6, 1);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_APT_CACHE_MOUNT), ==, 3);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* not firing */
+  f = lint ("FROM debian:bookworm-20240311\n"
+            "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
+            "    --mount=type=cache,target=/var/lib/apt/,sharing=locked \\\n"
+            "    apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10\n", NULL);
+  assert_len (f, 0);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* one of the two mounts is not enough */
+  f = lint ("FROM debian:bookworm-20240311\n"
+            "RUN --mount=type=cache,target=/var/cache/apt apt-get install -y curl=7.88.1-10\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_APT_CACHE_MOUNT, 2, 1);
+}
+
+static void
+test_apk (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM alpine:3.19.1\n"
+            "RUN apk add --no-cache --virtual .build-deps curl bash=5.2.21-r0 'musl>1.2' ./x.apk\n"
+            "RUN apk update && apk upgrade\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 46);
+  assert_len (f, 1);
+}
+
+static void
+test_pip (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM python:3.11.2\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+            "    pip install requests==2.31.0 numpy 'pandas>=2' \"scipy===1.12.0\" --no-deps . && \\\n"
+            "    python3 -m pip install --upgrade pip==24.0 flask==3.* && \\\n"
+            "    pip3.11 install -e ./src git+https://example.com/x.git 'a @ https://e.com/a.whl' && \\\n"
+            "    pip download numpy && pip install -c constraints.txt attrs\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 3, 34);
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 3, 40);
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 4, 48);
+  assert_len (f, 3);
+}
+
+static void
+test_npm (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM node:20.11.1\n"
+            "RUN --mount=type=cache,target=/root/.npm \\\n"
+            "    npm install -g typescript@5.3.3 eslint @scope/pkg@^1.0.0 @scope/ok@1.0.0 ./local lodash@latest\n"
+            "RUN --mount=type=cache,target=/root/.npm npm ci\n"
+            "RUN npm install\n"
+            "RUN npm run build\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_NPM_UNPINNED, 3, 37);
+  assert_finding (f, DOCKYARD_RULE_NPM_UNPINNED, 3, 44);
+  assert_finding (f, DOCKYARD_RULE_NPM_UNPINNED, 3, 86);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_NPM_UNPINNED), ==, 3);
+  assert_finding (f, DOCKYARD_RULE_NPM_CACHE_MOUNT, 5, 1);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_NPM_CACHE_MOUNT), ==, 1);
+}
+
+static void
+test_python_from_apt (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM debian:bookworm-20240311\n"
+            "RUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt \\\n"
+            "    apt-get install -y python3=3.11.2-1 python3-pip=23.0.1+dfsg-1 python3.11-minimal=3.11.2-6\n"
+            "FROM alpine:3.19.1\n"
+            "RUN apk add python3=3.11.8-r0 py3-pip=23.3.1-r0\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 3, 24);
+  assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 3, 67);
+  assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 5, 13);
+  assert_len (f, 3);
+}
+
+static void
+test_pip_cache_mount (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM python:3.11.2\n"
+            "RUN pip install flask==3.0.2\n"
+            "RUN [\"pip\", \"install\", \"flask==3.0.2\"]\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n"
+            "USER app\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n"
+            "RUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install flask==3.0.2\n"
+            "FROM python:3.11.2\n"
+            "ENV PIP_CACHE_DIR=/cache\n"
+            "RUN --mount=type=cache,target=/cache pip install flask==3.0.2\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 2, 1);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 3, 1);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 6, 1);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 11, 1);
+  assert_len (f, 4);
+
+  /* root gets a fix, another user's home cannot be fixed blindly */
+  g_assert_true (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 2, 1)));
+  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 6, 1)));
+  g_assert_true (strstr (dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 6, 1)),
+                         "/home/app/.cache/pip") != NULL);
+}
+
+static void
+test_onbuild_heredoc_continuation (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM python:3.11.2\n"
+            "ONBUILD RUN pip install flask\n"
+            "RUN <<EOF\n"
+            "set -e\n"
+            "apt-get update\n"
+            "apt-get install -y \\\n"
+            "  curl\n"
+            "EOF\n"
+            "RUN python3 <<EOF\n"
+            "print('apt-get install -y curl')\n"
+            "EOF\n"
+            "RUN apt-get install -y \\\n"
+            "# a comment inside\n"
+            "    wget\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 2, 25);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 2, 1);
+  assert_finding (f, DOCKYARD_RULE_APT_UNPINNED, 7, 3);
+  assert_finding (f, DOCKYARD_RULE_APT_CACHE_MOUNT, 3, 1);
+  assert_finding (f, DOCKYARD_RULE_APT_UNPINNED, 14, 5);
+  assert_finding (f, DOCKYARD_RULE_APT_CACHE_MOUNT, 12, 1);
+  assert_len (f, 6);
+}
+
+static void
+test_parse_error (void)
+{
+  g_autoptr(GPtrArray) f = lint ("FROM python:3.11.2\n\nENV ONLY_KEY\n", NULL);
+
+  assert_len (f, 1);
+  assert_finding (f, DOCKYARD_RULE_PARSE_ERROR, 3, 1);
+  g_assert_cmpint (dockyard_finding_get_severity (g_ptr_array_index (f, 0)), ==, DOCKYARD_SEVERITY_ERROR);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (parent, 0755);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_requirement_unpinned (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dockyard-lint-XXXXXX", NULL);
+  g_autoptr(GFile) context = g_file_new_for_path (dir);
+  g_autoptr(GPtrArray) f = NULL;
+
+  write_file (dir, "requirements.txt", "# deps\nrequests==2.31.0\nflask\n-r dev/extra.txt\n");
+  write_file (dir, "dev/extra.txt", "pytest>=8\nblack==24.2.0\n");
+  write_file (dir, "reqs/other.txt", "numpy\n");
+  write_file (dir, "src/app/requirements.txt", "scipy~=1.12\n");
+
+  f = lint ("FROM python:3.11.2\n"
+            "WORKDIR /usr/src/app\n"
+            "COPY requirements.txt .\n"
+            "COPY dev/ ./dev/\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n"
+            "COPY reqs/other.txt /tmp/r.txt\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install --requirement=/tmp/r.txt\n"
+            "COPY src /opt/src\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -r /opt/src/app/requirements.txt\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n",
+            context);
+  assert_finding (f, DOCKYARD_RULE_REQUIREMENT_UNPINNED, 3, 1);
+  g_assert_cmpstr (dockyard_finding_get_file (find_at (f, DOCKYARD_RULE_REQUIREMENT_UNPINNED, 3, 1)),
+                   ==, "requirements.txt");
+  assert_finding (f, DOCKYARD_RULE_REQUIREMENT_UNPINNED, 1, 1);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_REQUIREMENT_UNPINNED), ==, 4);
+  {
+    g_autoptr(GHashTable) files = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < f->len; i++)
+      if (dockyard_finding_get_file (g_ptr_array_index (f, i)) != NULL)
+        g_hash_table_add (files, (gpointer) dockyard_finding_get_file (g_ptr_array_index (f, i)));
+    g_assert_true (g_hash_table_contains (files, "requirements.txt"));
+    g_assert_true (g_hash_table_contains (files, "dev/extra.txt"));
+    g_assert_true (g_hash_table_contains (files, "reqs/other.txt"));
+    g_assert_true (g_hash_table_contains (files, "src/app/requirements.txt"));
+  }
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* without a COPY: the same relative path in the context; not firing
+   * without a context */
+  f = lint ("FROM python:3.11.2\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r reqs/other.txt\n",
+            context);
+  assert_finding (f, DOCKYARD_RULE_REQUIREMENT_UNPINNED, 1, 1);
+  g_clear_pointer (&f, g_ptr_array_unref);
+  f = lint ("FROM python:3.11.2\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r reqs/other.txt\n",
+            NULL);
+  assert_len (f, 0);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* all pinned */
+  write_file (dir, "requirements.txt", "requests==2.31.0\n");
+  f = lint ("FROM python:3.11.2\nCOPY requirements.txt .\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n", context);
+  assert_len (f, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Fixes                                                                   */
+
+/* The lines of @before that no edit touches must all be in @after, in the
+ * same order, byte for byte. */
+static void
+assert_untouched_lines_kept (const char *before,
+                             const char *after,
+                             GPtrArray  *fixed)
+{
+  g_auto(GStrv) old_lines = g_strsplit (before, "\n", -1);
+  g_auto(GStrv) new_lines = g_strsplit (after, "\n", -1);
+  gsize offset = 0;
+  guint k = 0;
+
+  for (guint i = 0; old_lines[i] != NULL; i++)
+    {
+      gsize len = strlen (old_lines[i]);
+      gboolean touched = FALSE;
+
+      for (guint f = 0; f < fixed->len; f++)
+        {
+          GPtrArray *edits = dockyard_finding_get_fix (g_ptr_array_index (fixed, f));
+
+          for (guint e = 0; edits != NULL && e < edits->len; e++)
+            {
+              const DockyardTextEdit *edit = g_ptr_array_index (edits, e);
+
+              if (edit->offset + edit->length > offset && edit->offset < offset + len + 1 &&
+                  !(edit->length == 0 && edit->offset == offset && g_str_has_suffix (edit->text, "\n")))
+                touched = TRUE;
+            }
+        }
+
+      if (!touched)
+        {
+          while (new_lines[k] != NULL && !g_str_equal (new_lines[k], old_lines[i]))
+            k++;
+          if (new_lines[k] == NULL)
+            g_error ("line %u “%s” was changed", i + 1, old_lines[i]);
+          k++;
+        }
+      offset += len + 1;
+    }
+}
+
+static char *
+check_fix (const char *before,
+           const char *rule,
+           guint       expected_fixes)
+{
+  g_autoptr(GPtrArray) fixed = NULL;
+  g_autoptr(GPtrArray) after_findings = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autofree char *twice = NULL;
+  char *after;
+
+  after = dockyard_lint_fix_text (before, -1, NULL, &fixed, NULL);
+  g_test_message ("fixed:\n%s", after);
+  g_assert_cmpuint (count_rule (fixed, rule), ==, expected_fixes);
+
+  after_findings = lint (after, NULL);
+  dump_findings (after_findings);
+  assert_no_rule (after_findings, rule);
+  assert_untouched_lines_kept (before, after, fixed);
+
+  /* Nothing left to fix: a second run changes nothing. */
+  twice = dockyard_lint_fix_text (after, -1, NULL, &again, NULL);
+  g_assert_cmpuint (count_rule (again, rule), ==, 0);
+
+  return after;
+}
+
+static void
+test_fix_pip (void)
+{
+  g_autofree char *after = NULL;
+
+  after = check_fix ("# keep me\n"
+                     "FROM python:3.11.2\n"
+                     "WORKDIR /usr/src/app\n"
+                     "RUN pip install --no-cache-dir flask==3.0.2 \\\n"
+                     "    && pip install requests==2.31.0   # tail\n"
+                     "  onbuild run pip install attrs==23.2.0\n"
+                     "CMD [\"bash\"]\n",
+                     DOCKYARD_RULE_PIP_CACHE_MOUNT, 2);
+  g_assert_cmpstr (after, ==,
+                   "# keep me\n"
+                   "FROM python:3.11.2\n"
+                   "WORKDIR /usr/src/app\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2 \\\n"
+                   "    && pip install requests==2.31.0   # tail\n"
+                   "  onbuild run --mount=type=cache,target=/root/.cache/pip pip install attrs==23.2.0\n"
+                   "CMD [\"bash\"]\n");
+}
+
+static void
+test_fix_apt (void)
+{
+  g_autofree char *after = NULL;
+
+  after = check_fix ("FROM debian:bookworm-20240311\r\n"
+                     "RUN apt-get update && apt-get install -y curl=7.88.1-10\r\n"
+                     "RUN --mount=type=cache,target=/var/lib/apt,sharing=locked \\\r\n"
+                     "    apt-get install -y wget=1.21.3-1+b2\r\n"
+                     "FROM ubuntu:22.04.4\n"
+                     "RUN rm -f /etc/apt/apt.conf.d/docker-clean\n"
+                     "  RUN apt-get install -y git=1:2.34.1-1ubuntu1.10\n",
+                     DOCKYARD_RULE_APT_CACHE_MOUNT, 3);
+  g_assert_cmpstr (after, ==,
+                   "FROM debian:bookworm-20240311\r\n"
+                   "RUN " DOCKYARD_APT_KEEP_CACHE_COMMAND "\r\n"
+                   "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y curl=7.88.1-10\r\n"
+                   "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked \\\r\n"
+                   "    apt-get install -y wget=1.21.3-1+b2\r\n"
+                   "FROM ubuntu:22.04.4\n"
+                   "RUN rm -f /etc/apt/apt.conf.d/docker-clean\n"
+                   "  RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get install -y git=1:2.34.1-1ubuntu1.10\n");
+}
+
+static void
+test_fix_npm_and_several (void)
+{
+  g_autofree char *after = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+
+  after = check_fix ("FROM node:20.11.1\nRUN npm ci && pip install x==1.0\n", DOCKYARD_RULE_NPM_CACHE_MOUNT, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM node:20.11.1\n"
+                   "RUN --mount=type=cache,target=/root/.npm --mount=type=cache,target=/root/.cache/pip npm ci && pip install x==1.0\n");
+  findings = lint (after, NULL);
+  g_assert_cmpuint (findings->len, ==, 0);
+}
+
+static void
+test_text_edits (void)
+{
+  g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+  g_autofree char *out = NULL;
+  gsize len;
+  guint applied;
+
+  g_ptr_array_add (edits, dockyard_text_edit_new (6, 0, "B"));
+  g_ptr_array_add (edits, dockyard_text_edit_new (0, 5, "HELLO"));
+  g_ptr_array_add (edits, dockyard_text_edit_new (6, 0, "B"));        /* the same: once */
+  g_ptr_array_add (edits, dockyard_text_edit_new (6, 0, "C"));        /* also an insertion here */
+  g_ptr_array_add (edits, dockyard_text_edit_new (2, 2, "xx"));       /* overlaps: skipped */
+  g_ptr_array_add (edits, dockyard_text_edit_new (100, 0, "nowhere")); /* out of range */
+  out = dockyard_text_edits_apply ("hello world", 11, edits, &len, &applied);
+  g_assert_cmpstr (out, ==, "HELLO BCworld");
+  g_assert_cmpuint (len, ==, strlen (out));
+  g_assert_cmpuint (applied, ==, 3);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  dockyard_test_init (&argc, &argv);
+
+  g_test_add_func ("/dockerfile/lint/base-image", test_base_image);
+  g_test_add_func ("/dockerfile/lint/apt", test_apt);
+  g_test_add_func ("/dockerfile/lint/apk", test_apk);
+  g_test_add_func ("/dockerfile/lint/pip", test_pip);
+  g_test_add_func ("/dockerfile/lint/npm", test_npm);
+  g_test_add_func ("/dockerfile/lint/python-from-apt", test_python_from_apt);
+  g_test_add_func ("/dockerfile/lint/pip-cache-mount", test_pip_cache_mount);
+  g_test_add_func ("/dockerfile/lint/onbuild-heredoc-continuation", test_onbuild_heredoc_continuation);
+  g_test_add_func ("/dockerfile/lint/parse-error", test_parse_error);
+  g_test_add_func ("/dockerfile/lint/requirement-unpinned", test_requirement_unpinned);
+  g_test_add_func ("/dockerfile/lint/fix/pip", test_fix_pip);
+  g_test_add_func ("/dockerfile/lint/fix/apt", test_fix_apt);
+  g_test_add_func ("/dockerfile/lint/fix/npm-and-several", test_fix_npm_and_several);
+  g_test_add_func ("/dockerfile/lint/text-edits", test_text_edits);
+
+  return g_test_run ();
+}
