@@ -132,7 +132,7 @@ add_corpus_tests (const char *sub,
 {
   g_autofree char *path = g_build_filename (corpus_dir (), sub, NULL);
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   if (dir == NULL)
@@ -147,8 +147,8 @@ add_corpus_tests (const char *sub,
       g_autofree char *test_path = g_strdup_printf ("/dockerfile/parser/corpus/%s/%s", sub,
                                                     (char *) names->pdata[i]);
 
-      /* The names live as long as the test program. */
-      g_test_add_data_func (test_path, names->pdata[i], func);
+      /* Each test owns its copy of the name; GLib frees it after the test. */
+      g_test_add_data_func_full (test_path, g_strdup (names->pdata[i]), func, g_free);
     }
 
   return names->len;
