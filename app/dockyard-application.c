@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-application.h"
+#include "dockyard-dev-session.h"
 #include "dockyard-cli.h"
 #include "dockyard-cli-build.h"
 #include "dockyard-cli-context.h"
@@ -25,7 +26,13 @@ struct _DockyardApplication
   DockyardObjectList  *containers;
   GError              *engine_error;
   DockyardEngineState  engine_state;
+
+  /* Containers being removed: quitting waits for them. */
+  guint                pending_cleanups;
 };
+
+/* How long quitting waits for the engine to remove containers. */
+#define CLEANUP_TIMEOUT_SECONDS 15
 
 G_DEFINE_FINAL_TYPE (DockyardApplication, dockyard_application, ADW_TYPE_APPLICATION)
 
@@ -78,6 +85,24 @@ drop_engine (DockyardApplication *self)
 }
 
 static void
+orphans_removed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(DockyardApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint removed;
+
+  removed = dockyard_remove_orphan_containers_finish (result, &error);
+  if (error != NULL)
+    g_debug ("Cannot look for orphaned containers: %s", error->message);
+  else if (removed > 0)
+    g_message ("Removed %u container(s) left behind by an earlier Dockyard", removed);
+
+  dockyard_application_release_cleanup (self);
+}
+
+static void
 discover_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -109,6 +134,11 @@ discover_cb (GObject      *object,
   g_signal_connect_object (self->events, "notify::connected",
                            G_CALLBACK (events_connected_cb), self, G_CONNECT_SWAPPED);
   dockyard_event_stream_start (self->events);
+
+  /* Containers an earlier, killed Dockyard left behind. */
+  dockyard_application_hold_cleanup (self);
+  dockyard_remove_orphan_containers_async (self->engine, NULL, orphans_removed_cb,
+                                           g_object_ref (self));
 
   /* READY now: the engine answered; the stream's state takes over from here. */
   self->engine_state = DOCKYARD_ENGINE_STATE_CONNECTING;
@@ -190,6 +220,14 @@ window_action (DockyardApplication *self,
 }
 
 static void
+dev_action (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  window_action (DOCKYARD_APPLICATION (user_data), "win.dev");
+}
+
+static void
 build_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -263,6 +301,7 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "open-project", open_project_action, "s" },
   { "build", build_action },
+  { "dev", dev_action },
   { "reconnect-engine", reconnect_engine_action },
   { "preferences", preferences_action },
   { "about", about_action },
@@ -362,6 +401,8 @@ dockyard_application_startup (GApplication *app)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *build_accels[] = { "<Control>b", NULL };
+  static const char *dev_accels[] = { "<Control><Shift>d", NULL };
+  static const char *new_terminal_accels[] = { "<Control><Shift>t", NULL };
 
   G_APPLICATION_CLASS (dockyard_application_parent_class)->startup (app);
 
@@ -375,6 +416,9 @@ dockyard_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-folder", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.build", build_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.dev", dev_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-terminal",
+                                         new_terminal_accels);
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::engine-automatic",
@@ -385,10 +429,31 @@ dockyard_application_startup (GApplication *app)
   dockyard_application_connect_engine (self);
 }
 
+static gboolean
+cleanup_timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 dockyard_application_shutdown (GApplication *app)
 {
   DockyardApplication *self = DOCKYARD_APPLICATION (app);
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  /* No container may be left behind: let the removals that closing the
+   * windows started finish (bounded, in case the engine is gone). */
+  timeout_id = g_timeout_add_seconds (CLEANUP_TIMEOUT_SECONDS, cleanup_timeout_cb, &timed_out);
+  while (self->pending_cleanups > 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_warning ("Quitting before the engine removed %u container(s)", self->pending_cleanups);
+  else
+    g_source_remove (timeout_id);
 
   g_cancellable_cancel (self->connect_cancellable);
   drop_engine (self);
@@ -509,6 +574,28 @@ dockyard_application_new (void)
                        "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_PREFIX,
                        NULL);
+}
+
+/**
+ * dockyard_application_hold_cleanup:
+ *
+ * Marks a container removal under way; quitting waits until it is released.
+ */
+void
+dockyard_application_hold_cleanup (DockyardApplication *self)
+{
+  g_return_if_fail (DOCKYARD_IS_APPLICATION (self));
+
+  self->pending_cleanups++;
+}
+
+void
+dockyard_application_release_cleanup (DockyardApplication *self)
+{
+  g_return_if_fail (DOCKYARD_IS_APPLICATION (self));
+  g_return_if_fail (self->pending_cleanups > 0);
+
+  self->pending_cleanups--;
 }
 
 /**

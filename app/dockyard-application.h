@@ -29,5 +29,7 @@ const GError        *dockyard_application_get_engine_error (DockyardApplication 
 DockyardObjectList  *dockyard_application_get_images       (DockyardApplication *self);
 DockyardObjectList  *dockyard_application_get_containers   (DockyardApplication *self);
 void                 dockyard_application_connect_engine   (DockyardApplication *self);
+void                 dockyard_application_hold_cleanup     (DockyardApplication *self);
+void                 dockyard_application_release_cleanup  (DockyardApplication *self);
 
 G_END_DECLS

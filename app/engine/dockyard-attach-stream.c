@@ -111,6 +111,7 @@ attach_resize (DockyardTtyStream *stream,
   if (self->closed)
     return;
 
+  g_debug ("Resizing the terminal of %s to %u×%u", self->container_id, rows, columns);
   path = g_strdup_printf ("/containers/%s/resize?h=%u&w=%u", self->container_id, rows, columns);
   dockyard_engine_request_async (self->engine, "POST", path, NULL, NULL, resize_cb, NULL);
 }

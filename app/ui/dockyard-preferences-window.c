@@ -10,6 +10,8 @@ struct _DockyardPreferencesWindow
   /* Template widgets */
   GtkSwitch            *automatic_switch;
   AdwEntryRow          *socket_row;
+  GtkSwitch            *host_user_switch;
+  AdwEntryRow          *shell_row;
 
   /* Owned */
   GSettings            *settings;
@@ -22,6 +24,18 @@ socket_apply_cb (DockyardPreferencesWindow *self)
 {
   g_settings_set_string (self->settings, "engine-socket",
                          gtk_editable_get_text (GTK_EDITABLE (self->socket_row)));
+}
+
+static void
+shell_apply_cb (DockyardPreferencesWindow *self)
+{
+  const char *shell = gtk_editable_get_text (GTK_EDITABLE (self->shell_row));
+
+  /* An empty entry means the default shell again. */
+  if (*shell == '\0')
+    g_settings_reset (self->settings, "dev-shell");
+  else
+    g_settings_set_string (self->settings, "dev-shell", shell);
 }
 
 static void
@@ -47,7 +61,10 @@ dockyard_preferences_window_class_init (DockyardPreferencesWindowClass *klass)
                                                RESOURCE_PREFIX "/ui/dockyard-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, automatic_switch);
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, socket_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, host_user_switch);
+  gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, shell_row);
   gtk_widget_class_bind_template_callback (widget_class, socket_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, shell_apply_cb);
 }
 
 static void
@@ -67,6 +84,7 @@ dockyard_preferences_window_new (GSettings *settings)
 {
   DockyardPreferencesWindow *self;
   g_autofree char *socket = NULL;
+  g_autofree char *shell = NULL;
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
@@ -80,6 +98,11 @@ dockyard_preferences_window_new (GSettings *settings)
 
   socket = g_settings_get_string (settings, "engine-socket");
   gtk_editable_set_text (GTK_EDITABLE (self->socket_row), socket);
+
+  g_settings_bind (settings, "dev-as-host-user", self->host_user_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  shell = g_settings_get_string (settings, "dev-shell");
+  gtk_editable_set_text (GTK_EDITABLE (self->shell_row), shell);
 
   return self;
 }

@@ -5,6 +5,9 @@
 
 #include "dockyard-build-view.h"
 #include "dockyard-container.h"
+#include "dockyard-dev-session.h"
+#include "dockyard-exec-stream.h"
+#include "dockyard-terminal.h"
 #include "dockyard-window.h"
 
 struct _DockyardWindow
@@ -16,6 +19,12 @@ struct _DockyardWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
   GtkButton            *build_button;
+  GtkButton            *dev_button;
+  GtkStack             *terminal_stack;
+  AdwStatusPage        *terminal_status;
+  GtkButton            *terminal_start_button;
+  GtkButton            *terminal_build_button;
+  AdwTabView           *tab_view;
   AdwViewStack         *project_stack;
   AdwActionRow         *project_image_row;
   DockyardBuildView    *build_view;
@@ -39,18 +48,35 @@ struct _DockyardWindow
   DockyardObjectList   *containers;
 
   /* Owned */
+  DockyardApplication  *application;
   DockyardProject      *project;
   GCancellable         *cancellable;
   DockyardBuild        *build;
   GCancellable         *build_cancellable;
+  DockyardDevSession   *dev_session;
+  DockyardTerminal     *dev_terminal;
+  GCancellable         *dev_cancellable;
+  guint                 n_shells;
 };
 
 G_DEFINE_FINAL_TYPE (DockyardWindow, dockyard_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_DEV_AS_ROOT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void stop_dev_session (DockyardWindow *self);
+
+/* Kept by the window itself: GtkWindow lets go of its application before
+ * dispose, when the dev container still has to be removed. */
 static DockyardApplication *
 get_application (DockyardWindow *self)
 {
-  return DOCKYARD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  return self->application;
 }
 
 static void
@@ -121,13 +147,22 @@ static void
 update_actions (DockyardWindow *self)
 {
   DockyardApplication *app = get_application (self);
-  gboolean ready = dockyard_application_get_engine_state (app) == DOCKYARD_ENGINE_STATE_READY;
+  gboolean ready = app != NULL &&
+                   dockyard_application_get_engine_state (app) == DOCKYARD_ENGINE_STATE_READY;
   gboolean building = self->build != NULL &&
                       dockyard_build_get_state (self->build) == DOCKYARD_BUILD_RUNNING;
+
+  gboolean dev_running = self->dev_session != NULL &&
+                         dockyard_dev_session_get_state (self->dev_session) == DOCKYARD_DEV_SESSION_RUNNING;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.build",
                                  ready && self->project != NULL && !building);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-build", building);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev", ready && self->project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev-restart",
+                                 ready && self->dev_session != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-terminal", ready && dev_running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev-as-root", self->project != NULL);
 }
 
 static void
@@ -212,6 +247,7 @@ update_engine (DockyardWindow *self)
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
                                                      g_str_equal (page, "project"));
   gtk_widget_set_visible (GTK_WIDGET (self->build_button), g_str_equal (page, "project"));
+  gtk_widget_set_visible (GTK_WIDGET (self->dev_button), g_str_equal (page, "project"));
   update_actions (self);
 }
 
@@ -259,7 +295,8 @@ open_project_cb (GObject      *object,
       return;
     }
 
-  /* Another project: its build is not this one's. */
+  /* Another project: its build and its dev container are not this one's. */
+  stop_dev_session (self);
   g_cancellable_cancel (self->build_cancellable);
   g_clear_object (&self->build);
   dockyard_build_view_set_build (self->build_view, NULL);
@@ -518,13 +555,429 @@ cancel_build_action (GtkWidget  *widget,
   g_cancellable_cancel (DOCKYARD_WINDOW (widget)->build_cancellable);
 }
 
+/* Dev container ------------------------------------------------------------ */
+
+static gboolean
+get_dev_as_root (DockyardWindow *self)
+{
+  g_auto(GStrv) roots = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->project == NULL || get_application (self) == NULL)
+    return FALSE;
+
+  roots = g_settings_get_strv (dockyard_application_get_settings (get_application (self)),
+                               "dev-root-projects");
+  path = g_file_get_path (dockyard_project_get_directory (self->project));
+  return path != NULL && g_strv_contains ((const char * const *) roots, path);
+}
+
+static void
+set_dev_as_root (DockyardWindow *self,
+                 gboolean        as_root)
+{
+  GSettings *settings = dockyard_application_get_settings (get_application (self));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) roots = NULL;
+  g_auto(GStrv) updated = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->project == NULL || get_dev_as_root (self) == as_root)
+    return;
+
+  path = g_file_get_path (dockyard_project_get_directory (self->project));
+  roots = g_settings_get_strv (settings, "dev-root-projects");
+  for (guint i = 0; roots[i] != NULL; i++)
+    if (g_strcmp0 (roots[i], path) != 0)
+      g_strv_builder_add (builder, roots[i]);
+  if (as_root && path != NULL)
+    g_strv_builder_add (builder, path);
+  updated = g_strv_builder_end (builder);
+
+  g_settings_set_strv (settings, "dev-root-projects", (const char * const *) updated);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEV_AS_ROOT]);
+}
+
+static DockyardTerminal *
+add_terminal_tab (DockyardWindow *self,
+                  const char     *title)
+{
+  GtkWidget *terminal = dockyard_terminal_new ();
+  AdwTabPage *page = adw_tab_view_append (self->tab_view, terminal);
+
+  adw_tab_page_set_title (page, title);
+  adw_tab_page_set_icon (page, g_themed_icon_new ("utilities-terminal-symbolic"));
+  adw_tab_view_set_selected_page (self->tab_view, page);
+  gtk_stack_set_visible_child_name (self->terminal_stack, "tabs");
+
+  return DOCKYARD_TERMINAL (terminal);
+}
+
+static void
+close_all_tabs (DockyardWindow *self)
+{
+  /* Each close runs close_page_cb, which ends that tab's stream. */
+  while (adw_tab_view_get_n_pages (self->tab_view) > 0)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, 0);
+
+      adw_tab_view_close_page (self->tab_view, page);
+    }
+}
+
+static void
+stop_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GApplication) app = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dockyard_dev_session_stop_finish (DOCKYARD_DEV_SESSION (object), result, &error))
+    g_warning ("Cannot remove the dev container: %s", error->message);
+
+  dockyard_application_release_cleanup (DOCKYARD_APPLICATION (app));
+}
+
+static void
+stop_dev_session (DockyardWindow *self)
+{
+  DockyardDevSession *session = self->dev_session;
+  DockyardApplication *app = self->application;
+
+  if (session == NULL)
+    return;
+
+  /* Taken first: closing the tabs must not stop the session again. */
+  self->dev_session = NULL;
+  self->dev_terminal = NULL;
+  g_cancellable_cancel (self->dev_cancellable);
+  g_signal_handlers_disconnect_by_data (session, self);
+  close_all_tabs (self);
+
+  /* The app waits for the engine to remove the container, even on quit. */
+  if (app != NULL)
+    {
+      dockyard_application_hold_cleanup (app);
+      dockyard_dev_session_stop_async (session, stop_done_cb, g_object_ref (app));
+    }
+  else
+    dockyard_dev_session_stop_async (session, NULL, NULL);
+
+  g_object_unref (session);
+  gtk_stack_set_visible_child_name (self->terminal_stack, "empty");
+  update_actions (self);
+}
+
+static gboolean
+close_page_cb (DockyardWindow *self,
+               AdwTabPage     *page,
+               AdwTabView     *view)
+{
+  DockyardTerminal *terminal = DOCKYARD_TERMINAL (adw_tab_page_get_child (page));
+  DockyardTtyStream *stream = dockyard_terminal_get_stream (terminal);
+  gboolean was_main = terminal == self->dev_terminal;
+
+  if (stream != NULL)
+    dockyard_tty_stream_close (stream);
+  dockyard_terminal_set_stream (terminal, NULL);
+  adw_tab_view_close_page_finish (view, page, TRUE);
+
+  /* Closing the dev shell's tab ends the dev container and its shells. */
+  if (was_main)
+    stop_dev_session (self);
+
+  return GDK_EVENT_STOP;
+}
+
+static void
+dev_state_cb (DockyardWindow     *self,
+              GParamSpec         *pspec,
+              DockyardDevSession *session)
+{
+  g_autofree char *message = NULL;
+
+  switch (dockyard_dev_session_get_state (session))
+    {
+    case DOCKYARD_DEV_SESSION_EXITED:
+      /* Translators: %d is the exit status of the shell */
+      message = g_strdup_printf (_("The shell exited with status %d. The dev container was removed."),
+                                 dockyard_dev_session_get_exit_code (session));
+      break;
+    case DOCKYARD_DEV_SESSION_FAILED:
+      message = g_strdup (_("The dev container stopped: the connection to the engine was lost."));
+      break;
+    case DOCKYARD_DEV_SESSION_READY:
+    case DOCKYARD_DEV_SESSION_STARTING:
+    case DOCKYARD_DEV_SESSION_RUNNING:
+    default:
+      break;
+    }
+
+  if (message != NULL && self->dev_terminal != NULL)
+    {
+      /* The container is gone with its shells: show why, where Restart is. */
+      dockyard_terminal_show_message (self->dev_terminal, message, TRUE);
+      adw_tab_view_set_selected_page (self->tab_view,
+                                      adw_tab_view_get_page (self->tab_view,
+                                                             GTK_WIDGET (self->dev_terminal)));
+    }
+
+  update_actions (self);
+}
+
+static void
+dev_started_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DockyardWindow) self = user_data;
+  DockyardDevSession *session = DOCKYARD_DEV_SESSION (object);
+  g_autoptr(DockyardTtyStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stream = dockyard_dev_session_start_finish (session, result, &error);
+
+  if (session != self->dev_session)
+    {
+      if (stream != NULL)
+        dockyard_tty_stream_close (stream);
+      return;
+    }
+
+  if (stream == NULL)
+    {
+      gboolean not_built = g_error_matches (error, DOCKYARD_ENGINE_ERROR,
+                                            DOCKYARD_ENGINE_ERROR_NOT_FOUND);
+
+      stop_dev_session (self);
+      adw_status_page_set_title (self->terminal_status,
+                                 not_built ? _("Image Not Built Yet")
+                                           : _("Cannot Start the Dev Container"));
+      adw_status_page_set_description (self->terminal_status, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->terminal_build_button), not_built);
+      gtk_widget_set_visible (GTK_WIDGET (self->terminal_start_button), !not_built);
+      gtk_button_set_label (self->terminal_start_button, _("_Try Again"));
+      return;
+    }
+
+  dockyard_terminal_set_stream (self->dev_terminal, stream);
+  gtk_widget_grab_focus (GTK_WIDGET (self->dev_terminal));
+  update_actions (self);
+}
+
+static void
+start_dev_session (DockyardWindow *self)
+{
+  DockyardApplication *app = get_application (self);
+  DockyardEngine *engine = dockyard_application_get_engine (app);
+  GSettings *settings = dockyard_application_get_settings (app);
+  g_autofree char *shell = g_settings_get_string (settings, "dev-shell");
+
+  if (engine == NULL || self->project == NULL)
+    return;
+
+  stop_dev_session (self);
+
+  self->dev_session = dockyard_dev_session_new (self->project, engine);
+  dockyard_dev_session_set_shell (self->dev_session, shell);
+  if (get_dev_as_root (self) || !g_settings_get_boolean (settings, "dev-as-host-user"))
+    dockyard_dev_session_set_user (self->dev_session, NULL);
+  g_signal_connect_object (self->dev_session, "notify::state", G_CALLBACK (dev_state_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  self->n_shells = 1;
+  self->dev_terminal = add_terminal_tab (self, _("Dev"));
+  adw_view_stack_set_visible_child_name (self->project_stack, "terminal");
+
+  g_clear_object (&self->dev_cancellable);
+  self->dev_cancellable = g_cancellable_new ();
+  /* No size yet: the terminal sends its own once it has the stream. */
+  dockyard_dev_session_start_async (self->dev_session, 0, 0,
+                                    self->dev_cancellable, dev_started_cb, g_object_ref (self));
+  update_actions (self);
+}
+
+static void
+dev_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+
+  /* One dev container per window: Dev shows it when it is there. */
+  if (self->dev_session != NULL &&
+      dockyard_dev_session_get_state (self->dev_session) <= DOCKYARD_DEV_SESSION_RUNNING &&
+      self->dev_terminal != NULL)
+    {
+      adw_view_stack_set_visible_child_name (self->project_stack, "terminal");
+      adw_tab_view_set_selected_page (self->tab_view,
+                                      adw_tab_view_get_page (self->tab_view,
+                                                             GTK_WIDGET (self->dev_terminal)));
+      gtk_widget_grab_focus (GTK_WIDGET (self->dev_terminal));
+      return;
+    }
+
+  start_dev_session (self);
+}
+
+static void
+dev_restart_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  start_dev_session (DOCKYARD_WINDOW (widget));
+}
+
+typedef struct
+{
+  DockyardWindow   *window;
+  DockyardTerminal *terminal;
+} ShellTab;
+
+static void
+shell_tab_free (ShellTab *tab)
+{
+  g_clear_object (&tab->window);
+  g_clear_object (&tab->terminal);
+  g_free (tab);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShellTab, shell_tab_free)
+
+static void
+shell_exit_code_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(ShellTab) tab = user_data;
+  g_autofree char *message = NULL;
+  int status;
+
+  status = dockyard_exec_stream_get_exit_code_finish (DOCKYARD_EXEC_STREAM (object), result, NULL);
+  if (status >= 0)
+    /* Translators: %d is the exit status of the shell */
+    message = g_strdup_printf (_("The shell exited with status %d."), status);
+  else
+    message = g_strdup (_("The shell ended."));
+
+  dockyard_terminal_show_message (tab->terminal, message, FALSE);
+}
+
+static void
+shell_closed_cb (DockyardTerminal  *terminal,
+                 const GError      *error,
+                 DockyardTtyStream *stream)
+{
+  ShellTab *tab;
+
+  if (dockyard_terminal_get_stream (terminal) != stream)
+    return;
+
+  tab = g_new0 (ShellTab, 1);
+  tab->terminal = g_object_ref (terminal);
+  dockyard_exec_stream_get_exit_code_async (DOCKYARD_EXEC_STREAM (stream), NULL,
+                                            shell_exit_code_cb, tab);
+}
+
+static void
+shell_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ShellTab) tab = user_data;
+  g_autoptr(DockyardTtyStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stream = dockyard_dev_session_open_shell_finish (DOCKYARD_DEV_SESSION (object), result, &error);
+  if (stream == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dockyard_terminal_show_message (tab->terminal, error->message, FALSE);
+      return;
+    }
+
+  /* The tab may have been closed meanwhile. */
+  if (gtk_widget_get_parent (GTK_WIDGET (tab->terminal)) == NULL)
+    {
+      dockyard_tty_stream_close (stream);
+      return;
+    }
+
+  dockyard_terminal_set_stream (tab->terminal, stream);
+  g_signal_connect_object (stream, "closed", G_CALLBACK (shell_closed_cb), tab->terminal,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_grab_focus (GTK_WIDGET (tab->terminal));
+}
+
+static void
+new_terminal_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+  g_autofree char *title = NULL;
+  ShellTab *tab;
+
+  if (self->dev_session == NULL ||
+      dockyard_dev_session_get_state (self->dev_session) != DOCKYARD_DEV_SESSION_RUNNING)
+    return;
+
+  /* Translators: the title of a further shell's tab, e.g. "Shell 2" */
+  title = g_strdup_printf (_("Shell %u"), ++self->n_shells);
+  tab = g_new0 (ShellTab, 1);
+  tab->window = g_object_ref (self);
+  tab->terminal = g_object_ref (add_terminal_tab (self, title));
+  adw_view_stack_set_visible_child_name (self->project_stack, "terminal");
+
+  dockyard_dev_session_open_shell_async (self->dev_session, self->dev_cancellable,
+                                         shell_opened_cb, tab);
+}
+
 /* GObject ----------------------------------------------------------------- */
+
+static void
+dockyard_window_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEV_AS_ROOT:
+      g_value_set_boolean (value, get_dev_as_root (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dockyard_window_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEV_AS_ROOT:
+      set_dev_as_root (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static void
 dockyard_window_dispose (GObject *object)
 {
   DockyardWindow *self = (DockyardWindow *)object;
 
+  stop_dev_session (self);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->build_cancellable);
   follow_lists (self, NULL, NULL);
@@ -539,8 +992,19 @@ dockyard_window_dispose (GObject *object)
   g_clear_object (&self->build);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->build_cancellable);
+  g_clear_object (&self->dev_cancellable);
 
   G_OBJECT_CLASS (dockyard_window_parent_class)->dispose (object);
+}
+
+static void
+dockyard_window_finalize (GObject *object)
+{
+  DockyardWindow *self = (DockyardWindow *)object;
+
+  g_clear_object (&self->application);
+
+  G_OBJECT_CLASS (dockyard_window_parent_class)->finalize (object);
 }
 
 static void
@@ -550,6 +1014,14 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = dockyard_window_dispose;
+  object_class->finalize = dockyard_window_finalize;
+  object_class->get_property = dockyard_window_get_property;
+  object_class->set_property = dockyard_window_set_property;
+
+  properties[PROP_DEV_AS_ROOT] =
+    g_param_spec_boolean ("dev-as-root", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/dockyard-window.ui");
@@ -557,6 +1029,13 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dev_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_stack);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_status);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_start_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_build_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, tab_view);
+  gtk_widget_class_bind_template_callback (widget_class, close_page_cb);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_image_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_view);
@@ -578,12 +1057,17 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.build", NULL, build_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);
+  gtk_widget_class_install_action (widget_class, "win.dev", NULL, dev_action);
+  gtk_widget_class_install_action (widget_class, "win.dev-restart", NULL, dev_restart_action);
+  gtk_widget_class_install_action (widget_class, "win.new-terminal", NULL, new_terminal_action);
+  gtk_widget_class_install_property_action (widget_class, "win.dev-as-root", "dev-as-root");
 }
 
 static void
 dockyard_window_init (DockyardWindow *self)
 {
   g_type_ensure (DOCKYARD_TYPE_BUILD_VIEW);
+  g_type_ensure (DOCKYARD_TYPE_TERMINAL);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -604,6 +1088,7 @@ dockyard_window_new (DockyardApplication *application)
   g_return_val_if_fail (DOCKYARD_IS_APPLICATION (application), NULL);
 
   self = g_object_new (DOCKYARD_TYPE_WINDOW, "application", application, NULL);
+  self->application = g_object_ref (application);
 
   /* The window follows the app's engine for as long as it lives. */
   g_signal_connect_object (application, "notify::engine-state",
@@ -641,6 +1126,37 @@ dockyard_window_get_build (DockyardWindow *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_WINDOW (self), NULL);
   return self->build;
+}
+
+/**
+ * dockyard_window_get_dev_session:
+ *
+ * Returns: (transfer none) (nullable): the dev container of this window
+ */
+DockyardDevSession *
+dockyard_window_get_dev_session (DockyardWindow *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_WINDOW (self), NULL);
+  return self->dev_session;
+}
+
+/**
+ * dockyard_window_get_terminal:
+ * @index: the tab
+ *
+ * Returns: (transfer none) (nullable): the terminal of tab @index
+ */
+DockyardTerminal *
+dockyard_window_get_terminal (DockyardWindow *self,
+                              guint           index)
+{
+  g_return_val_if_fail (DOCKYARD_IS_WINDOW (self), NULL);
+
+  if (index >= (guint) adw_tab_view_get_n_pages (self->tab_view))
+    return NULL;
+
+  return DOCKYARD_TERMINAL (adw_tab_page_get_child (adw_tab_view_get_nth_page (self->tab_view,
+                                                                               index)));
 }
 
 const char *

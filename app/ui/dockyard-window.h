@@ -4,7 +4,9 @@
 #include <adwaita.h>
 
 #include "dockyard-application.h"
+#include "dockyard-dev-session.h"
 #include "dockyard-project.h"
+#include "dockyard-terminal.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +19,9 @@ void             dockyard_window_open_project (DockyardWindow      *self,
                                                GFile               *directory);
 DockyardProject *dockyard_window_get_project  (DockyardWindow      *self);
 DockyardBuild   *dockyard_window_get_build    (DockyardWindow      *self);
+DockyardDevSession *dockyard_window_get_dev_session (DockyardWindow *self);
+DockyardTerminal   *dockyard_window_get_terminal    (DockyardWindow *self,
+                                                     guint           index);
 const char      *dockyard_window_get_page     (DockyardWindow      *self);
 
 G_END_DECLS

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include <vte/vte.h>
+
 #include "dockyard-application.h"
 #include "dockyard-test-utils.h"
 #include "dockyard-window.h"
@@ -59,8 +61,16 @@ save_screenshot (GtkWidget  *widget,
   int height = gtk_widget_get_height (widget);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
 
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A widget that has not been drawn since its last change snapshots as
+   * nothing: let it draw, a few times if need be. */
+  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
+    {
+      g_clear_object (&snapshot);
+      settle (100);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -365,6 +375,212 @@ test_build_failure (void)
   remove_project (project);
 }
 
+static char *
+terminal_text (DockyardTerminal *terminal)
+{
+  char *text;
+
+  /* Deprecated in newer VTE in favour of a format-taking variant. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  text = vte_terminal_get_text (dockyard_terminal_get_vte (terminal), NULL, NULL, NULL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  return text;
+}
+
+static void
+wait_for_terminal_text (DockyardTerminal *terminal,
+                        const char       *needle)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+
+  for (;;)
+    {
+      g_autofree char *text = terminal_text (terminal);
+
+      if (text != NULL && strstr (text, needle) != NULL)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("“%s” never appeared in the terminal, which shows:\n%s", needle, text);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (tick);
+}
+
+static void
+remove_image (const char *name)
+{
+  g_autofree char *command = g_strdup_printf ("curl -s -o /dev/null -X DELETE --unix-socket %s "
+                                              "http://d/images/%s?force=1",
+                                              dockyard_test_engine_socket (), name);
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+static gboolean
+container_gone (const char *id)
+{
+  g_autofree char *command = g_strdup_printf ("curl -s -o /dev/null -w %%{http_code} --unix-socket %s "
+                                              "http://d/containers/%s/json",
+                                              dockyard_test_engine_socket (), id);
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_spawn_command_line_sync (command, &out, NULL, NULL, NULL));
+  return g_strcmp0 (out, "404") == 0;
+}
+
+/* Types through the X server, as a person would (xdotool, XTEST). */
+static gboolean
+type_with_xdotool (const char *text)
+{
+  const char *argv_type[] = { "xdotool", "type", "--delay", "20", text, NULL };
+  const char *argv_key[] = { "xdotool", "key", "Return", NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    return FALSE;
+
+  g_spawn_sync (NULL, (char **) argv_type, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_spawn_sync (NULL, (char **) argv_key, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+static void
+wait_for_session_state (DockyardDevSession      *session,
+                        DockyardDevSessionState  state)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+
+  while (dockyard_dev_session_get_state (session) != state)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (tick);
+}
+
+static void
+test_dev_terminal (void)
+{
+  DockyardApplication *app;
+  DockyardWindow *window;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *container_id = NULL;
+  g_autofree char *message = NULL;
+  DockyardDevSession *session;
+  DockyardTerminal *terminal;
+  DockyardTerminal *second;
+
+  if (dockyard_test_engine_socket () == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
+      return;
+    }
+
+  dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\n",
+                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  project = make_project ("Dev Terminal Test", dockerfile);
+  /* Built by an earlier run, the image would hide the "not built" case. */
+  remove_image ("dev-terminal-test:dev");
+
+  app = start_app ();
+  window = dockyard_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
+                                  g_variant_new_string (project));
+  wait_for_page (window, "project");
+
+  /* Dev before the image exists: a clear message that offers Build. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "dev", NULL);
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while ((message = find_label_text (GTK_WIDGET (window), "build it first")) == NULL)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        settle (50);
+      }
+    g_clear_pointer (&message, g_free);
+  }
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "window-dev-not-built.png");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
+  wait_for_build_end (window);
+  g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
+                   DOCKYARD_BUILD_SUCCEEDED);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "dev", NULL);
+  session = dockyard_window_get_dev_session (window);
+  g_assert_nonnull (session);
+  wait_for_session_state (session, DOCKYARD_DEV_SESSION_RUNNING);
+  container_id = g_strdup (dockyard_dev_session_get_container_id (session));
+  terminal = dockyard_window_get_terminal (window, 0);
+  g_assert_nonnull (terminal);
+
+  /* The terminal has the keyboard focus when it opens. */
+  settle (300);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (dockyard_terminal_get_vte (terminal))));
+
+  /* Typed through the real X server into the window when xdotool is there,
+   * else through VTE's own input path (the commit signal either way). */
+  if (!type_with_xdotool ("echo $((6*7))"))
+    vte_terminal_feed_child (dockyard_terminal_get_vte (terminal), "echo $((6*7))\r", -1);
+  wait_for_terminal_text (terminal, "\n42");
+
+  vte_terminal_feed_child (dockyard_terminal_get_vte (terminal), "stty size\r", -1);
+  {
+    g_autofree char *size = g_strdup_printf ("%ld %ld",
+                                             vte_terminal_get_row_count (dockyard_terminal_get_vte (terminal)),
+                                             vte_terminal_get_column_count (dockyard_terminal_get_vte (terminal)));
+    wait_for_terminal_text (terminal, size);
+  }
+  save_screenshot (GTK_WIDGET (window), "window-dev-terminal.png");
+
+  /* A second shell in the same container sees the project folder. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-terminal", NULL));
+  second = dockyard_window_get_terminal (window, 1);
+  g_assert_nonnull (second);
+  settle (500);
+  vte_terminal_feed_child (dockyard_terminal_get_vte (second), "ls /usr/src/app\r", -1);
+  wait_for_terminal_text (second, "Dockerfile");
+
+  /* The shell's exit status shows, with Restart. */
+  vte_terminal_feed_child (dockyard_terminal_get_vte (terminal), "exit 3\r", -1);
+  wait_for_session_state (session, DOCKYARD_DEV_SESSION_EXITED);
+  settle (400);
+  save_screenshot (GTK_WIDGET (window), "window-dev-exited.png");
+  g_free (message);
+  message = find_label_text (GTK_WIDGET (window), "status 3");
+  g_assert_nonnull (message);
+
+  /* Restart gives a new container; closing the window removes it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.dev-restart", NULL));
+  session = dockyard_window_get_dev_session (window);
+  wait_for_session_state (session, DOCKYARD_DEV_SESSION_RUNNING);
+  g_free (container_id);
+  container_id = g_strdup (dockyard_dev_session_get_container_id (session));
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_null (window);
+  quit_app (app);
+  g_assert_true (container_gone (container_id));
+  remove_image ("dev-terminal-test:dev");
+  remove_project (project);
+}
+
 static void
 test_no_engine (void)
 {
@@ -419,6 +635,7 @@ main (int   argc,
   g_test_add_func ("/window/no-engine", test_no_engine);
   g_test_add_func ("/window/build", test_build);
   g_test_add_func ("/window/build-failure", test_build_failure);
+  g_test_add_func ("/window/dev-terminal", test_dev_terminal);
 
   return g_test_run ();
 }
