@@ -438,9 +438,10 @@ type_with_xdotool (const char *text)
   const char *argv_type[] = { "xdotool", "type", "--delay", "20", text, NULL };
   const char *argv_key[] = { "xdotool", "key", "Return", NULL };
   g_autoptr(GError) error = NULL;
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
   int status = 0;
 
-  if (g_find_program_in_path ("xdotool") == NULL)
+  if (xdotool == NULL)
     return FALSE;
 
   g_spawn_sync (NULL, (char **) argv_type, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
