@@ -1091,3 +1091,91 @@ dockyard_engine_discover_finish (GAsyncResult  *result,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* Containers -------------------------------------------------------------------- */
+
+static void
+container_gone_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
+  if (node == NULL && !g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+container_removed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardEngine *self = DOCKYARD_ENGINE (object);
+  const char *id = g_task_get_task_data (task);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = dockyard_engine_request_finish (self, result, &error);
+
+  /* The engine is already removing it (AutoRemove after the process ended):
+   * wait until it is gone, so that "removed" means no container is left. */
+  if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT))
+    {
+      g_autofree char *path = g_strdup_printf ("/containers/%s/wait?condition=removed", id);
+
+      dockyard_engine_request_async (self, "POST", path, NULL, NULL, container_gone_cb,
+                                     g_steal_pointer (&task));
+      return;
+    }
+
+  if (node == NULL && !g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dockyard_engine_remove_container_async:
+ * @id: a container id or name
+ *
+ * Kills and removes the container, and finishes once it is gone (also
+ * when it was gone already).  Not cancellable: a container must not be
+ * left behind halfway.
+ */
+void
+dockyard_engine_remove_container_async (DockyardEngine      *self,
+                                        const char          *id,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
+  g_return_if_fail (id != NULL);
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, dockyard_engine_remove_container_async);
+  g_task_set_task_data (task, g_strdup (id), g_free);
+
+  path = g_strdup_printf ("/containers/%s?force=1", id);
+  dockyard_engine_request_async (self, "DELETE", path, NULL, NULL, container_removed_cb,
+                                 g_steal_pointer (&task));
+}
+
+gboolean
+dockyard_engine_remove_container_finish (DockyardEngine  *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -71,4 +71,12 @@ GInputStream   *dockyard_engine_open_stream_finish (DockyardEngine       *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
 
+void            dockyard_engine_remove_container_async  (DockyardEngine       *self,
+                                                         const char           *id,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean        dockyard_engine_remove_container_finish (DockyardEngine       *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+
 G_END_DECLS

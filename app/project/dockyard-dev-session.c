@@ -784,46 +784,14 @@ dockyard_dev_session_open_shell_finish (DockyardDevSession  *self,
 /* Stopping ----------------------------------------------------------------------- */
 
 static void
-gone_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
-  if (node == NULL && !g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 removed_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  DockyardDevSession *self = g_task_get_source_object (task);
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
 
-  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
-
-  /* The engine is already removing it (AutoRemove after the shell exited):
-   * wait until it is gone, so that "stopped" means no container is left. */
-  if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT))
-    {
-      g_autofree char *path = g_strdup_printf ("/containers/%s/wait?condition=removed",
-                                               self->container_id);
-
-      dockyard_engine_request_async (self->engine, "POST", path, NULL, NULL, gone_cb,
-                                     g_steal_pointer (&task));
-      return;
-    }
-
-  if (node == NULL && !g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
+  if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -841,7 +809,6 @@ dockyard_dev_session_stop_async (DockyardDevSession  *self,
                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (DOCKYARD_IS_DEV_SESSION (self));
 
@@ -854,9 +821,8 @@ dockyard_dev_session_stop_async (DockyardDevSession  *self,
       return;
     }
 
-  path = g_strdup_printf ("/containers/%s?force=1", self->container_id);
-  dockyard_engine_request_async (self->engine, "DELETE", path, NULL, NULL, removed_cb,
-                                 g_steal_pointer (&task));
+  dockyard_engine_remove_container_async (self->engine, self->container_id, removed_cb,
+                                          g_steal_pointer (&task));
 }
 
 gboolean
