@@ -228,6 +228,22 @@ dev_action (GSimpleAction *action,
 }
 
 static void
+lab_action (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  window_action (DOCKYARD_APPLICATION (user_data), "win.lab");
+}
+
+static void
+stop_lab_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  window_action (DOCKYARD_APPLICATION (user_data), "win.stop-lab");
+}
+
+static void
 build_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -302,6 +318,8 @@ static const GActionEntry app_actions[] = {
   { "open-project", open_project_action, "s" },
   { "build", build_action },
   { "dev", dev_action },
+  { "lab", lab_action },
+  { "stop-lab", stop_lab_action },
   { "reconnect-engine", reconnect_engine_action },
   { "preferences", preferences_action },
   { "about", about_action },
@@ -403,6 +421,7 @@ dockyard_application_startup (GApplication *app)
   static const char *build_accels[] = { "<Control>b", NULL };
   static const char *dev_accels[] = { "<Control><Shift>d", NULL };
   static const char *new_terminal_accels[] = { "<Control><Shift>t", NULL };
+  static const char *lab_accels[] = { "<Control><Shift>l", NULL };
 
   G_APPLICATION_CLASS (dockyard_application_parent_class)->startup (app);
 
@@ -419,6 +438,7 @@ dockyard_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.dev", dev_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-terminal",
                                          new_terminal_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.lab", lab_accels);
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::engine-automatic",

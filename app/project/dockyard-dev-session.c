@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -11,7 +9,6 @@
 #include "dockyard-dev-session.h"
 #include "dockyard-exec-stream.h"
 
-#define DEFAULT_WORKING_DIR "/usr/src/app"
 #define DEFAULT_SHELL "/bin/bash"
 
 /* Runs the configured shell, or /bin/sh when the image lacks it.  A fixed
@@ -244,53 +241,6 @@ dockyard_dev_session_get_exit_code (DockyardDevSession *self)
   return self->exit_code;
 }
 
-/* Owner label ----------------------------------------------------------------- */
-
-static char *
-read_boot_id (void)
-{
-  g_autofree char *boot_id = NULL;
-
-  if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot_id, NULL, NULL))
-    return g_strdup ("unknown");
-
-  return g_strdup (g_strstrip (boot_id));
-}
-
-/**
- * dockyard_container_owner_label:
- *
- * Returns: (transfer full): the value of %DOCKYARD_LABEL_OWNER for the
- *   containers this process starts: the boot and the process
- */
-char *
-dockyard_container_owner_label (void)
-{
-  g_autofree char *boot_id = read_boot_id ();
-
-  return g_strdup_printf ("%s/%d", boot_id, (int) getpid ());
-}
-
-/* A container is an orphan when the process that started it is gone. */
-static gboolean
-owner_is_gone (const char *owner)
-{
-  g_autofree char *boot_id = read_boot_id ();
-  const char *slash;
-  guint64 pid;
-
-  if (owner == NULL || (slash = strrchr (owner, '/')) == NULL)
-    return FALSE;
-
-  if (strncmp (owner, boot_id, slash - owner) != 0 || strlen (boot_id) != (gsize) (slash - owner))
-    return TRUE;
-
-  if (!g_ascii_string_to_unsigned (slash + 1, 10, 1, G_MAXINT, &pid, NULL))
-    return FALSE;
-
-  return kill ((pid_t) pid, 0) != 0 && errno == ESRCH;
-}
-
 /* Starting --------------------------------------------------------------------- */
 
 typedef struct
@@ -414,85 +364,22 @@ attached_cb (GObject      *object,
 static JsonNode *
 build_container_config (DockyardDevSession *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *host_path = dockyard_project_dup_path (self->project);
-  g_autofree char *owner = dockyard_container_owner_label ();
-  GFile *directory = dockyard_project_get_directory (self->project);
-  g_autofree char *source = g_file_get_path (directory);
+  g_autofree char *source = g_file_get_path (dockyard_project_get_directory (self->project));
+  DockyardContainerSpec spec = {
+    .image = self->image,
+    .cmd = launcher,
+    .env = (const char * const *) self->env,
+    .working_dir = self->working_dir,
+    .user = self->user,
+    .role = "dev",
+    .project_path = source,
+    .tty = TRUE,
+    /* No default network on this engine: share the host's, as builds do. */
+    .host_network = !dockyard_engine_get_has_bridge (self->engine),
+    .auto_remove = TRUE,
+  };
 
-  json_builder_begin_object (builder);
-
-  json_builder_set_member_name (builder, "Image");
-  json_builder_add_string_value (builder, self->image);
-
-  json_builder_set_member_name (builder, "Cmd");
-  json_builder_begin_array (builder);
-  for (guint i = 0; launcher[i] != NULL; i++)
-    json_builder_add_string_value (builder, launcher[i]);
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "Env");
-  json_builder_begin_array (builder);
-  for (guint i = 0; self->env[i] != NULL; i++)
-    json_builder_add_string_value (builder, self->env[i]);
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "WorkingDir");
-  json_builder_add_string_value (builder, self->working_dir);
-  if (self->user != NULL)
-    {
-      json_builder_set_member_name (builder, "User");
-      json_builder_add_string_value (builder, self->user);
-    }
-
-  json_builder_set_member_name (builder, "Tty");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_set_member_name (builder, "OpenStdin");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_set_member_name (builder, "AttachStdin");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_set_member_name (builder, "AttachStdout");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_set_member_name (builder, "AttachStderr");
-  json_builder_add_boolean_value (builder, TRUE);
-
-  json_builder_set_member_name (builder, "Labels");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, DOCKYARD_LABEL_ROLE);
-  json_builder_add_string_value (builder, "dev");
-  json_builder_set_member_name (builder, DOCKYARD_LABEL_PROJECT);
-  json_builder_add_string_value (builder, host_path);
-  json_builder_set_member_name (builder, DOCKYARD_LABEL_OWNER);
-  json_builder_add_string_value (builder, owner);
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "HostConfig");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "AutoRemove");
-  json_builder_add_boolean_value (builder, TRUE);
-  /* Mounts, not Binds: a path with a colon or a comma stays one path. */
-  json_builder_set_member_name (builder, "Mounts");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "Type");
-  json_builder_add_string_value (builder, "bind");
-  json_builder_set_member_name (builder, "Source");
-  json_builder_add_string_value (builder, source);
-  json_builder_set_member_name (builder, "Target");
-  json_builder_add_string_value (builder, self->working_dir);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  if (!dockyard_engine_get_has_bridge (self->engine))
-    {
-      /* No default network on this engine: share the host's, as builds do. */
-      json_builder_set_member_name (builder, "NetworkMode");
-      json_builder_add_string_value (builder, "host");
-    }
-  json_builder_end_object (builder);
-
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  return dockyard_container_spec_to_json (&spec);
 }
 
 static void create_container (GTask *task);
@@ -584,7 +471,6 @@ image_inspected_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GStrvBuilder) env = g_strv_builder_new ();
   g_autofree char *shell_env = NULL;
-  const char *working_dir = NULL;
 
   node = dockyard_engine_request_finish (self->engine, result, &error);
   if (node == NULL)
@@ -600,21 +486,7 @@ image_inspected_cb (GObject      *object,
       return;
     }
 
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *root = json_node_get_object (node);
-      JsonObject *config = json_object_has_member (root, "Config") &&
-                           JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "Config"))
-                           ? json_object_get_object_member (root, "Config") : NULL;
-
-      if (config != NULL)
-        working_dir = json_object_get_string_member_with_default (config, "WorkingDir", NULL);
-    }
-
-  /* The folder goes where the image works; "/" would hide the whole system. */
-  if (working_dir == NULL || *working_dir == '\0' || g_str_equal (working_dir, "/"))
-    working_dir = DEFAULT_WORKING_DIR;
-  self->working_dir = g_strdup (working_dir);
+  self->working_dir = g_strdup (dockyard_image_inspect_working_dir (node));
 
   shell_env = g_strdup_printf ("DOCKYARD_SHELL=%s", self->shell);
   g_strv_builder_add (env, "TERM=xterm-256color");
@@ -894,6 +766,7 @@ orphans_listed_cb (GObject      *object,
       JsonObject *container = json_array_get_object_element (array, i);
       JsonObject *labels;
       const char *id;
+      const char *owner;
       g_autofree char *path = NULL;
 
       if (container == NULL || !json_object_has_member (container, "Labels") ||
@@ -902,9 +775,8 @@ orphans_listed_cb (GObject      *object,
 
       labels = json_object_get_object_member (container, "Labels");
       id = json_object_get_string_member_with_default (container, "Id", NULL);
-      if (id == NULL ||
-          !owner_is_gone (json_object_get_string_member_with_default (labels, DOCKYARD_LABEL_OWNER,
-                                                                      NULL)))
+      owner = json_object_get_string_member_with_default (labels, DOCKYARD_LABEL_OWNER, NULL);
+      if (id == NULL || !dockyard_container_owner_is_gone (owner))
         continue;
 
       g_debug ("Removing orphaned container %s", id);

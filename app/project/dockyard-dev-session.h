@@ -1,16 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "dockyard-container-spec.h"
 #include "dockyard-engine.h"
 #include "dockyard-project.h"
 #include "dockyard-tty-stream.h"
 
 G_BEGIN_DECLS
-
-/* Labels that mark Dockyard's containers, so that it can find its own. */
-#define DOCKYARD_LABEL_ROLE    "io.github.dockyardapp.role"
-#define DOCKYARD_LABEL_PROJECT "io.github.dockyardapp.project"
-#define DOCKYARD_LABEL_OWNER   "io.github.dockyardapp.owner"
 
 typedef enum
 {
@@ -61,7 +57,6 @@ gboolean                 dockyard_dev_session_stop_finish       (DockyardDevSess
                                                                  GAsyncResult        *result,
                                                                  GError             **error);
 
-char                    *dockyard_container_owner_label         (void);
 void                     dockyard_remove_orphan_containers_async  (DockyardEngine      *engine,
                                                                    GCancellable        *cancellable,
                                                                    GAsyncReadyCallback  callback,

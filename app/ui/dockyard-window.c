@@ -7,6 +7,7 @@
 #include "dockyard-container.h"
 #include "dockyard-dev-session.h"
 #include "dockyard-exec-stream.h"
+#include "dockyard-lab-session.h"
 #include "dockyard-terminal.h"
 #include "dockyard-window.h"
 
@@ -20,6 +21,21 @@ struct _DockyardWindow
   AdwViewSwitcherBar   *switcher_bar;
   GtkButton            *build_button;
   GtkButton            *dev_button;
+  GtkButton            *lab_button;
+  AdwButtonContent     *lab_button_content;
+  GtkStack             *lab_stack;
+  GtkStack             *lab_state_icon;
+  GtkSpinner           *lab_spinner;
+  GtkLabel             *lab_title;
+  GtkLabel             *lab_description;
+  GtkButton            *lab_open_button;
+  GtkButton            *lab_add_jupyter_button;
+  GtkButton            *lab_retry_button;
+  GtkButton            *lab_stop_button;
+  AdwPreferencesGroup  *lab_details;
+  AdwActionRow         *lab_url_row;
+  AdwActionRow         *lab_network_row;
+  GtkTextView          *lab_log_view;
   GtkStack             *terminal_stack;
   AdwStatusPage        *terminal_status;
   GtkButton            *terminal_start_button;
@@ -57,7 +73,11 @@ struct _DockyardWindow
   DockyardTerminal     *dev_terminal;
   GCancellable         *dev_cancellable;
   guint                 n_shells;
+  DockyardLabSession   *lab_session;
 };
+
+/* The JupyterLab that "Add JupyterLab" pins in requirements.txt. */
+#define PINNED_JUPYTERLAB "jupyterlab==4.2.5"
 
 G_DEFINE_FINAL_TYPE (DockyardWindow, dockyard_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -70,6 +90,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void stop_dev_session (DockyardWindow *self);
+static void stop_lab_session (DockyardWindow *self);
 
 /* Kept by the window itself: GtkWindow lets go of its application before
  * dispose, when the dev container still has to be removed. */
@@ -163,6 +184,31 @@ update_actions (DockyardWindow *self)
                                  ready && self->dev_session != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-terminal", ready && dev_running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev-as-root", self->project != NULL);
+
+  {
+    DockyardLabSessionState lab = self->lab_session != NULL
+                                  ? dockyard_lab_session_get_state (self->lab_session)
+                                  : DOCKYARD_LAB_SESSION_READY;
+    gboolean lab_active = lab == DOCKYARD_LAB_SESSION_STARTING || lab == DOCKYARD_LAB_SESSION_RUNNING;
+
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lab",
+                                   (ready && self->project != NULL) || lab_active);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop-lab", lab_active);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-lab",
+                                   lab == DOCKYARD_LAB_SESSION_RUNNING);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-lab-url",
+                                   lab == DOCKYARD_LAB_SESSION_RUNNING);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-jupyterlab",
+                                   ready && self->project != NULL && !building);
+  }
+
+  /* The header's buttons show what runs. */
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_button_get_child (self->build_button)),
+                                building ? _("Building…") : _("_Build"));
+  if (dev_running)
+    gtk_widget_add_css_class (GTK_WIDGET (self->dev_button), "suggested-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->dev_button), "suggested-action");
 }
 
 static void
@@ -248,6 +294,7 @@ update_engine (DockyardWindow *self)
                                                      g_str_equal (page, "project"));
   gtk_widget_set_visible (GTK_WIDGET (self->build_button), g_str_equal (page, "project"));
   gtk_widget_set_visible (GTK_WIDGET (self->dev_button), g_str_equal (page, "project"));
+  gtk_widget_set_visible (GTK_WIDGET (self->lab_button), g_str_equal (page, "project"));
   update_actions (self);
 }
 
@@ -295,8 +342,9 @@ open_project_cb (GObject      *object,
       return;
     }
 
-  /* Another project: its build and its dev container are not this one's. */
+  /* Another project: its build, dev container and lab are not this one's. */
   stop_dev_session (self);
+  stop_lab_session (self);
   g_cancellable_cancel (self->build_cancellable);
   g_clear_object (&self->build);
   dockyard_build_view_set_build (self->build_view, NULL);
@@ -934,6 +982,334 @@ new_terminal_action (GtkWidget  *widget,
                                          shell_opened_cb, tab);
 }
 
+/* Lab --------------------------------------------------------------------- */
+
+static void
+open_uri (DockyardWindow *self,
+          const char     *uri)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_autoptr(GtkUriLauncher) launcher = gtk_uri_launcher_new (uri);
+
+  gtk_uri_launcher_launch (launcher, GTK_WINDOW (self), NULL, NULL, NULL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_show_uri_full (GTK_WINDOW (self), uri, GDK_CURRENT_TIME, NULL, NULL, NULL);
+#endif
+}
+
+static void
+update_lab (DockyardWindow *self)
+{
+  DockyardLabSession *lab = self->lab_session;
+  DockyardLabSessionState state;
+  g_autofree char *network = NULL;
+  const char *title = NULL;
+  const char *description = NULL;
+  const char *icon = NULL;
+  const char *button = _("_Lab");
+
+  if (lab == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->lab_stack, "idle");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
+      adw_button_content_set_label (self->lab_button_content, button);
+      update_actions (self);
+      return;
+    }
+
+  state = dockyard_lab_session_get_state (lab);
+  switch (state)
+    {
+    case DOCKYARD_LAB_SESSION_RUNNING:
+      title = _("Jupyter Is Running");
+      description = _("Reachable only from this computer, with the private token in its address.");
+      icon = "running";
+      break;
+    case DOCKYARD_LAB_SESSION_FAILED:
+      title = dockyard_lab_session_get_missing_jupyter (lab) ? _("No Jupyter in the Image")
+                                                             : _("The Lab Failed");
+      description = dockyard_lab_session_get_error_message (lab);
+      icon = "failed";
+      break;
+    case DOCKYARD_LAB_SESSION_STOPPED:
+      title = _("The Lab Is Stopped");
+      description = _("Its container was removed. Notebooks you saved are in the project folder.");
+      icon = "stopped";
+      break;
+    case DOCKYARD_LAB_SESSION_READY:
+    case DOCKYARD_LAB_SESSION_STARTING:
+    default:
+      title = _("Starting Jupyter…");
+      description = _("Jupyter runs in a container of the project’s image.");
+      icon = "starting";
+      button = _("Starting…");
+      break;
+    }
+
+  gtk_stack_set_visible_child_name (self->lab_stack, "session");
+  gtk_stack_set_visible_child_name (self->lab_state_icon, icon);
+  gtk_spinner_set_spinning (self->lab_spinner, g_str_equal (icon, "starting"));
+  gtk_label_set_label (self->lab_title, title);
+  gtk_label_set_label (self->lab_description, description ? description : "");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->lab_open_button), state == DOCKYARD_LAB_SESSION_RUNNING);
+  gtk_widget_set_visible (GTK_WIDGET (self->lab_stop_button),
+                          state == DOCKYARD_LAB_SESSION_RUNNING ||
+                          state == DOCKYARD_LAB_SESSION_STARTING);
+  gtk_widget_set_visible (GTK_WIDGET (self->lab_retry_button),
+                          state == DOCKYARD_LAB_SESSION_FAILED ||
+                          state == DOCKYARD_LAB_SESSION_STOPPED);
+  gtk_widget_set_visible (GTK_WIDGET (self->lab_add_jupyter_button),
+                          state == DOCKYARD_LAB_SESSION_FAILED &&
+                          dockyard_lab_session_get_missing_jupyter (lab));
+  gtk_widget_set_visible (GTK_WIDGET (self->lab_details), state == DOCKYARD_LAB_SESSION_RUNNING);
+
+  if (state == DOCKYARD_LAB_SESSION_RUNNING)
+    {
+      adw_action_row_set_subtitle (self->lab_url_row, dockyard_lab_session_get_url (lab));
+      if (dockyard_lab_session_get_host_network (lab))
+        /* Translators: %u is a port number */
+        network = g_strdup_printf (_("The engine has no bridge network: Jupyter shares this "
+                                     "computer’s network and listens on 127.0.0.1:%u only."),
+                                   dockyard_lab_session_get_port (lab));
+      else
+        /* Translators: %u is a port number */
+        network = g_strdup_printf (_("Published on 127.0.0.1:%u only, a port the engine chose."),
+                                   dockyard_lab_session_get_port (lab));
+      adw_action_row_set_subtitle (self->lab_network_row, network);
+      gtk_widget_add_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
+
+  adw_button_content_set_label (self->lab_button_content, button);
+  update_actions (self);
+}
+
+static void
+lab_log_cb (DockyardWindow     *self,
+            const char         *text,
+            guint64             length,
+            DockyardLabSession *lab)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->lab_log_view);
+  g_autofree char *valid = g_utf8_make_valid (text, length);
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, valid, -1);
+}
+
+static void
+lab_stopped_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DockyardApplication) app = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dockyard_lab_session_stop_finish (DOCKYARD_LAB_SESSION (object), result, &error))
+    g_warning ("Cannot remove the lab container: %s", error->message);
+
+  dockyard_application_release_cleanup (app);
+}
+
+/* Stops the lab and removes its container; the app waits for it on quit. */
+static void
+end_lab_session (DockyardWindow *self)
+{
+  if (self->lab_session == NULL)
+    return;
+
+  dockyard_application_hold_cleanup (self->application);
+  dockyard_lab_session_stop_async (self->lab_session, lab_stopped_cb,
+                                   g_object_ref (self->application));
+}
+
+static void
+stop_lab_session (DockyardWindow *self)
+{
+  if (self->lab_session == NULL)
+    return;
+
+  end_lab_session (self);
+  g_signal_handlers_disconnect_by_data (self->lab_session, self);
+  g_clear_object (&self->lab_session);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->lab_log_view), "", 0);
+  update_lab (self);
+}
+
+static void
+lab_started_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DockyardWindow) self = user_data;
+  DockyardLabSession *lab = DOCKYARD_LAB_SESSION (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!dockyard_lab_session_start_finish (lab, result, &error) || lab != self->lab_session)
+    return;
+
+  open_uri (self, dockyard_lab_session_get_url (lab));
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Jupyter is running and opens in your browser")));
+}
+
+static void
+lab_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+  DockyardApplication *app = get_application (self);
+  DockyardEngine *engine = dockyard_application_get_engine (app);
+  GSettings *settings = dockyard_application_get_settings (app);
+
+  adw_view_stack_set_visible_child_name (self->project_stack, "lab");
+
+  /* One lab per project: Lab again opens the running one. */
+  if (self->lab_session != NULL)
+    {
+      DockyardLabSessionState state = dockyard_lab_session_get_state (self->lab_session);
+
+      if (state == DOCKYARD_LAB_SESSION_RUNNING)
+        {
+          open_uri (self, dockyard_lab_session_get_url (self->lab_session));
+          return;
+        }
+      if (state == DOCKYARD_LAB_SESSION_STARTING)
+        return;
+    }
+
+  if (engine == NULL || self->project == NULL)
+    return;
+
+  stop_lab_session (self);
+  self->lab_session = dockyard_lab_session_new (self->project, engine);
+  if (get_dev_as_root (self) || !g_settings_get_boolean (settings, "dev-as-host-user"))
+    dockyard_lab_session_set_user (self->lab_session, NULL);
+  g_signal_connect_object (self->lab_session, "notify::state", G_CALLBACK (update_lab), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lab_session, "log-appended", G_CALLBACK (lab_log_cb), self,
+                           G_CONNECT_SWAPPED);
+  dockyard_lab_session_start_async (self->lab_session, NULL, lab_started_cb, g_object_ref (self));
+  update_lab (self);
+}
+
+static void
+stop_lab_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+
+  /* Keep the session (and its output) on show, stopped. */
+  end_lab_session (self);
+  update_lab (self);
+}
+
+static void
+open_lab_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+
+  if (self->lab_session != NULL && dockyard_lab_session_get_url (self->lab_session) != NULL)
+    open_uri (self, dockyard_lab_session_get_url (self->lab_session));
+}
+
+static void
+copy_lab_url_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+
+  if (self->lab_session == NULL || dockyard_lab_session_get_url (self->lab_session) == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget),
+                          dockyard_lab_session_get_url (self->lab_session));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Address copied")));
+}
+
+static void
+requirements_written_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(DockyardWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      AdwToast *toast = adw_toast_new (error->message);
+
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      return;
+    }
+
+  /* The lab needs an image with it: build, then Start Again. */
+  /* Translators: %s is a pinned requirement, e.g. "jupyterlab==4.2.5" */
+  text = g_strdup_printf (_("Added %s to requirements.txt"), PINNED_JUPYTERLAB);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.build", NULL);
+}
+
+static void
+requirements_loaded_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(DockyardWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) updated = NULL;
+  GString *text;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+
+  text = g_string_new_len (contents, contents ? length : 0);
+  if (text->len > 0 && text->str[text->len - 1] != '\n')
+    g_string_append_c (text, '\n');
+  g_string_append (text, PINNED_JUPYTERLAB "\n");
+  updated = g_string_free_to_bytes (text);
+
+  /* Atomic, with the previous version kept beside it. */
+  g_file_replace_contents_bytes_async (G_FILE (object), updated, NULL, TRUE,
+                                       G_FILE_CREATE_NONE, self->cancellable,
+                                       requirements_written_cb, g_object_ref (self));
+}
+
+static void
+add_jupyterlab_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+  g_autoptr(GFile) requirements = NULL;
+
+  if (self->project == NULL)
+    return;
+
+  requirements = g_file_get_child (dockyard_project_get_directory (self->project),
+                                   "requirements.txt");
+  g_file_load_contents_async (requirements, self->cancellable, requirements_loaded_cb,
+                              g_object_ref (self));
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static void
@@ -978,6 +1354,7 @@ dockyard_window_dispose (GObject *object)
   DockyardWindow *self = (DockyardWindow *)object;
 
   stop_dev_session (self);
+  stop_lab_session (self);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->build_cancellable);
   follow_lists (self, NULL, NULL);
@@ -1030,6 +1407,21 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dev_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_button_content);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_stack);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_state_icon);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_spinner);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_title);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_description);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_open_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_add_jupyter_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_retry_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_stop_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_details);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_url_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_network_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_log_view);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_status);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_start_button);
@@ -1061,6 +1453,11 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.dev-restart", NULL, dev_restart_action);
   gtk_widget_class_install_action (widget_class, "win.new-terminal", NULL, new_terminal_action);
   gtk_widget_class_install_property_action (widget_class, "win.dev-as-root", "dev-as-root");
+  gtk_widget_class_install_action (widget_class, "win.lab", NULL, lab_action);
+  gtk_widget_class_install_action (widget_class, "win.stop-lab", NULL, stop_lab_action);
+  gtk_widget_class_install_action (widget_class, "win.open-lab", NULL, open_lab_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-lab-url", NULL, copy_lab_url_action);
+  gtk_widget_class_install_action (widget_class, "win.add-jupyterlab", NULL, add_jupyterlab_action);
 }
 
 static void
@@ -1157,6 +1554,18 @@ dockyard_window_get_terminal (DockyardWindow *self,
 
   return DOCKYARD_TERMINAL (adw_tab_page_get_child (adw_tab_view_get_nth_page (self->tab_view,
                                                                                index)));
+}
+
+/**
+ * dockyard_window_get_lab_session:
+ *
+ * Returns: (transfer none) (nullable): the project's lab
+ */
+DockyardLabSession *
+dockyard_window_get_lab_session (DockyardWindow *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_WINDOW (self), NULL);
+  return self->lab_session;
 }
 
 const char *

@@ -5,6 +5,7 @@
 
 #include "dockyard-application.h"
 #include "dockyard-dev-session.h"
+#include "dockyard-lab-session.h"
 #include "dockyard-project.h"
 #include "dockyard-terminal.h"
 
@@ -20,6 +21,7 @@ void             dockyard_window_open_project (DockyardWindow      *self,
 DockyardProject *dockyard_window_get_project  (DockyardWindow      *self);
 DockyardBuild   *dockyard_window_get_build    (DockyardWindow      *self);
 DockyardDevSession *dockyard_window_get_dev_session (DockyardWindow *self);
+DockyardLabSession *dockyard_window_get_lab_session (DockyardWindow *self);
 DockyardTerminal   *dockyard_window_get_terminal    (DockyardWindow *self,
                                                      guint           index);
 const char      *dockyard_window_get_page     (DockyardWindow      *self);

@@ -582,6 +582,173 @@ test_dev_terminal (void)
   remove_project (project);
 }
 
+/* A browser for the test, registered the way desktops do (XDG): it only
+ * writes down the address it was asked to open. */
+static char *
+register_test_browser (void)
+{
+  const char *data_home = g_get_user_data_dir ();
+  const char *config_home = g_get_user_config_dir ();
+  g_autofree char *applications = g_build_filename (data_home, "applications", NULL);
+  g_autofree char *script = g_build_filename (data_home, "test-browser", NULL);
+  g_autofree char *desktop = g_build_filename (applications, "dockyard-test-browser.desktop", NULL);
+  g_autofree char *mimeapps = g_build_filename (config_home, "mimeapps.list", NULL);
+  char *urls = g_build_filename (data_home, "opened-urls", NULL);
+  g_autofree char *script_text = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n' \"$1\" >> '%s'\n", urls);
+  g_autofree char *desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\n"
+                                                   "Name=Test Browser\nExec=%s %%u\n"
+                                                   "MimeType=x-scheme-handler/http;\n", script);
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (applications, 0755);
+  g_mkdir_with_parents (config_home, 0755);
+  g_file_set_contents (script, script_text, -1, &error);
+  g_assert_no_error (error);
+  g_chmod (script, 0755);
+  g_file_set_contents (desktop, desktop_text, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (mimeapps, "[Default Applications]\n"
+                       "x-scheme-handler/http=dockyard-test-browser.desktop\n", -1, &error);
+  g_assert_no_error (error);
+
+  return urls;
+}
+
+static char *
+wait_for_opened_url (const char *urls)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autofree char *contents = NULL;
+
+  while (!g_file_get_contents (urls, &contents, NULL, NULL) || *contents == '\0')
+    {
+      g_clear_pointer (&contents, g_free);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      settle (100);
+    }
+
+  return g_strdup (g_strstrip (contents));
+}
+
+static void
+screenshot_in_chromium (const char *url,
+                        const char *name)
+{
+  g_autofree char *chromium = g_find_program_in_path ("chromium");
+  g_autofree char *path = dockyard_test_artifact_path (name);
+  g_autofree char *profile = g_dir_make_tmp ("dockyard-chromium-XXXXXX", NULL);
+  g_autofree char *screenshot = g_strdup_printf ("--screenshot=%s", path);
+  g_autofree char *user_data = g_strdup_printf ("--user-data-dir=%s", profile);
+  g_autofree char *cleanup = g_strdup_printf ("rm -rf '%s'", profile);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = {
+    chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", user_data,
+    "--window-size=1200,800", "--virtual-time-budget=8000", screenshot, url, NULL
+  };
+  int status = 0;
+
+  if (chromium == NULL)
+    {
+      dockyard_test_skip_unless_ci ("chromium is not installed: no screenshot of Jupyter");
+      return;
+    }
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_test_message ("screenshot: %s", path);
+  g_spawn_command_line_sync (cleanup, NULL, NULL, NULL, NULL);
+}
+
+static void
+test_lab (void)
+{
+  DockyardApplication *app;
+  DockyardWindow *window;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *urls = NULL;
+  g_autofree char *opened = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *container_id = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr(GError) error = NULL;
+  DockyardLabSession *lab;
+  gint64 deadline;
+
+  if (dockyard_test_engine_socket () == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
+      return;
+    }
+
+  urls = register_test_browser ();
+  dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\n",
+                                g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));
+  project = make_project ("Lab Test", dockerfile);
+  notes = g_build_filename (project, "experiment-notes.md", NULL);
+  g_file_set_contents (notes, "# Notes\n", -1, &error);
+  g_assert_no_error (error);
+
+  app = start_app ();
+  window = dockyard_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
+                                  g_variant_new_string (project));
+  wait_for_page (window, "project");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
+  wait_for_build_end (window);
+  g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
+                   DOCKYARD_BUILD_SUCCEEDED);
+
+  /* Lab, through the exported action: Jupyter starts and the browser opens it. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "lab", NULL);
+  lab = dockyard_window_get_lab_session (window);
+  g_assert_nonnull (lab);
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (dockyard_lab_session_get_state (lab) == DOCKYARD_LAB_SESSION_STARTING)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      settle (100);
+    }
+  g_assert_cmpint (dockyard_lab_session_get_state (lab), ==, DOCKYARD_LAB_SESSION_RUNNING);
+  container_id = g_strdup (dockyard_lab_session_get_container_id (lab));
+
+  opened = wait_for_opened_url (urls);
+  g_assert_cmpstr (opened, ==, dockyard_lab_session_get_url (lab));
+  g_assert_true (g_str_has_prefix (opened, "http://127.0.0.1:"));
+  settle (400);
+  label = find_label_text (GTK_WIDGET (window), "127.0.0.1:");
+  g_assert_nonnull (label);
+  save_screenshot (GTK_WIDGET (window), "window-lab.png");
+  screenshot_in_chromium (opened, "jupyter-in-chromium.png");
+
+  /* Lab again reuses the running one. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "lab", NULL);
+  g_assert_true (dockyard_window_get_lab_session (window) == lab);
+
+  /* Stop, through the exported action, removes the container. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "stop-lab", NULL);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!container_gone (container_id))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      settle (100);
+    }
+  g_assert_cmpint (dockyard_lab_session_get_state (lab), ==, DOCKYARD_LAB_SESSION_STOPPED);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_null (window);
+  quit_app (app);
+  remove_image ("lab-test:dev");
+  remove_project (project);
+}
+
 static void
 test_no_engine (void)
 {
@@ -637,6 +804,7 @@ main (int   argc,
   g_test_add_func ("/window/build", test_build);
   g_test_add_func ("/window/build-failure", test_build_failure);
   g_test_add_func ("/window/dev-terminal", test_dev_terminal);
+  g_test_add_func ("/window/lab", test_lab);
 
   return g_test_run ();
 }

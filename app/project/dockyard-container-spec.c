@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "dockyard-container-spec.h"
+
+static void
+add_strv (JsonBuilder        *builder,
+          const char         *name,
+          const char * const *strv)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
+  json_builder_end_array (builder);
+}
+
+static void
+add_boolean (JsonBuilder *builder,
+             const char  *name,
+             gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+/**
+ * dockyard_container_spec_to_json:
+ *
+ * Returns: (transfer full): the container's configuration for the engine
+ */
+JsonNode *
+dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *owner = dockyard_container_owner_label ();
+  g_autofree char *port = spec->publish_port ? g_strdup_printf ("%u/tcp", spec->publish_port) : NULL;
+
+  g_return_val_if_fail (spec->image != NULL && spec->cmd != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "Image", spec->image);
+  add_strv (builder, "Cmd", spec->cmd);
+  add_strv (builder, "Env", spec->env);
+  add_string (builder, "WorkingDir", spec->working_dir);
+  if (spec->user != NULL)
+    add_string (builder, "User", spec->user);
+  add_boolean (builder, "Tty", spec->tty);
+  add_boolean (builder, "OpenStdin", spec->tty);
+  add_boolean (builder, "AttachStdin", spec->tty);
+  add_boolean (builder, "AttachStdout", TRUE);
+  add_boolean (builder, "AttachStderr", TRUE);
+
+  if (port != NULL)
+    {
+      json_builder_set_member_name (builder, "ExposedPorts");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, port);
+      json_builder_begin_object (builder);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_set_member_name (builder, "Labels");
+  json_builder_begin_object (builder);
+  add_string (builder, DOCKYARD_LABEL_ROLE, spec->role);
+  add_string (builder, DOCKYARD_LABEL_PROJECT, spec->project_path);
+  add_string (builder, DOCKYARD_LABEL_OWNER, owner);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "HostConfig");
+  json_builder_begin_object (builder);
+  add_boolean (builder, "AutoRemove", spec->auto_remove);
+
+  /* Mounts, not Binds: a path with a colon or a comma stays one path. */
+  json_builder_set_member_name (builder, "Mounts");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  add_string (builder, "Type", "bind");
+  add_string (builder, "Source", spec->project_path);
+  add_string (builder, "Target", spec->working_dir);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+
+  if (spec->host_network)
+    add_string (builder, "NetworkMode", "host");
+  else if (port != NULL)
+    {
+      /* Loopback only, on a port the engine picks: never on all interfaces. */
+      json_builder_set_member_name (builder, "PortBindings");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, port);
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      add_string (builder, "HostIp", "127.0.0.1");
+      add_string (builder, "HostPort", "");
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * dockyard_image_inspect_working_dir:
+ * @inspect: the answer of `GET /images/{name}/json`
+ *
+ * Returns: where to mount the project: the image's WORKDIR, or
+ *   %DOCKYARD_DEFAULT_WORKING_DIR when it has none (or "/", which the
+ *   folder would hide the whole system behind)
+ */
+const char *
+dockyard_image_inspect_working_dir (JsonNode *inspect)
+{
+  JsonObject *root;
+  JsonObject *config = NULL;
+  const char *working_dir = NULL;
+
+  if (inspect != NULL && JSON_NODE_HOLDS_OBJECT (inspect))
+    {
+      root = json_node_get_object (inspect);
+      if (json_object_has_member (root, "Config") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "Config")))
+        config = json_object_get_object_member (root, "Config");
+      if (config != NULL)
+        working_dir = json_object_get_string_member_with_default (config, "WorkingDir", NULL);
+    }
+
+  if (working_dir == NULL || *working_dir == '\0' || g_str_equal (working_dir, "/"))
+    return DOCKYARD_DEFAULT_WORKING_DIR;
+
+  return working_dir;
+}
+
+static char *
+read_boot_id (void)
+{
+  g_autofree char *boot_id = NULL;
+
+  if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot_id, NULL, NULL))
+    return g_strdup ("unknown");
+
+  return g_strdup (g_strstrip (boot_id));
+}
+
+/**
+ * dockyard_container_owner_label:
+ *
+ * Returns: (transfer full): the value of %DOCKYARD_LABEL_OWNER for the
+ *   containers this process starts: the boot and the process
+ */
+char *
+dockyard_container_owner_label (void)
+{
+  g_autofree char *boot_id = read_boot_id ();
+
+  return g_strdup_printf ("%s/%d", boot_id, (int) getpid ());
+}
+
+/**
+ * dockyard_container_owner_is_gone:
+ * @owner: (nullable): a %DOCKYARD_LABEL_OWNER value
+ *
+ * Returns: whether the process that started the container no longer runs
+ *   (another boot, or no such process), so the container is an orphan
+ */
+gboolean
+dockyard_container_owner_is_gone (const char *owner)
+{
+  g_autofree char *boot_id = read_boot_id ();
+  const char *slash;
+  guint64 pid;
+
+  if (owner == NULL || (slash = strrchr (owner, '/')) == NULL)
+    return FALSE;
+
+  if (strlen (boot_id) != (gsize) (slash - owner) || strncmp (owner, boot_id, slash - owner) != 0)
+    return TRUE;
+
+  if (!g_ascii_string_to_unsigned (slash + 1, 10, 1, G_MAXINT, &pid, NULL))
+    return FALSE;
+
+  return kill ((pid_t) pid, 0) != 0 && errno == ESRCH;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Labels that mark Dockyard's containers, so that it can find its own. */
+#define DOCKYARD_LABEL_ROLE    "io.github.dockyardapp.role"
+#define DOCKYARD_LABEL_PROJECT "io.github.dockyardapp.project"
+#define DOCKYARD_LABEL_OWNER   "io.github.dockyardapp.owner"
+
+#define DOCKYARD_DEFAULT_WORKING_DIR "/usr/src/app"
+
+/**
+ * DockyardContainerSpec:
+ * @image: the image
+ * @cmd: the command, an argument vector
+ * @env: (nullable): `NAME=value` strings
+ * @working_dir: where the project folder is mounted, and the working directory
+ * @user: (nullable): "uid:gid", or %NULL for the image's user
+ * @role: the value of %DOCKYARD_LABEL_ROLE ("dev", "lab", ...)
+ * @project_path: the project folder on the host: mounted, and labelled
+ * @tty: whether the process gets a terminal (and an open stdin)
+ * @host_network: share the host's network (engines without a bridge)
+ * @auto_remove: whether the engine removes the container when it ends
+ * @publish_port: a container port to publish on 127.0.0.1 (an engine-chosen
+ *   host port), or 0
+ *
+ * What Dockyard's containers have in common, turned into the body of
+ * `POST /containers/create`.
+ */
+typedef struct
+{
+  const char         *image;
+  const char * const *cmd;
+  const char * const *env;
+  const char         *working_dir;
+  const char         *user;
+  const char         *role;
+  const char         *project_path;
+  gboolean            tty;
+  gboolean            host_network;
+  gboolean            auto_remove;
+  guint               publish_port;
+} DockyardContainerSpec;
+
+JsonNode   *dockyard_container_spec_to_json     (const DockyardContainerSpec *spec);
+const char *dockyard_image_inspect_working_dir  (JsonNode                    *inspect);
+char       *dockyard_container_owner_label      (void);
+gboolean    dockyard_container_owner_is_gone    (const char                  *owner);
+
+G_END_DECLS

@@ -1,0 +1,1092 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+
+#include "dockyard-container-spec.h"
+#include "dockyard-lab-session.h"
+
+#define JUPYTER_PORT        8888
+#define READY_TIMEOUT_S     120
+#define POLL_INTERVAL_MS    300
+#define TOKEN_BYTES         32
+#define MAX_LOG             (1024 * 1024)
+
+/* Which Jupyter the image has, told by the exit status.  A fixed script,
+ * no user input in it. */
+#define PROBE_LAB      10
+#define PROBE_NOTEBOOK 11
+#define PROBE_NONE     127
+static const char * const probe_command[] = {
+  "/bin/sh", "-c",
+  "command -v jupyter-lab >/dev/null 2>&1 && exit 10; "
+  "command -v jupyter-notebook >/dev/null 2>&1 && exit 11; "
+  "exit 127",
+  NULL
+};
+
+/**
+ * DockyardLabSession:
+ *
+ * Jupyter in a container of the project's image, with the project folder
+ * at the image's working directory: `jupyter lab` when the image has it,
+ * otherwise `jupyter notebook`.  It listens on 127.0.0.1 only (published
+ * on a loopback port the engine picks, or on a free loopback port of the
+ * host's network when the engine has no bridge), with a random token, and
+ * is ready once `/api/status` answers with that token.
+ */
+struct _DockyardLabSession
+{
+  GObject                  parent_instance;
+
+  DockyardProject         *project;
+  DockyardEngine          *engine;
+  char                    *image;
+  char                    *user;
+
+  char                    *working_dir;
+  char                    *jupyter;
+  char                    *token;
+  char                    *url;
+  char                    *container_id;
+  char                    *error_message;
+  GString                 *log;
+  guint                    port;
+  guint                    host_network : 1;
+  guint                    missing_jupyter : 1;
+  DockyardLabSessionState  state;
+
+  SoupSession             *http;
+  GByteArray              *log_frames;
+  GCancellable            *cancellable;
+  GTask                   *start_task;
+  gint64                   deadline;
+  guint                    poll_id;
+};
+
+G_DEFINE_FINAL_TYPE (DockyardLabSession, dockyard_lab_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_URL,
+  N_PROPS
+};
+
+enum {
+  LOG_APPENDED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+set_state (DockyardLabSession      *self,
+           DockyardLabSessionState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+append_log (DockyardLabSession *self,
+            const char         *data,
+            gsize               length)
+{
+  g_string_append_len (self->log, data, length);
+
+  /* Jupyter can be chatty: keep the newest megabyte. */
+  if (self->log->len > MAX_LOG)
+    g_string_erase (self->log, 0, self->log->len - MAX_LOG);
+
+  g_signal_emit (self, signals[LOG_APPENDED], 0, data, (guint64) length);
+}
+
+static void
+dockyard_lab_session_dispose (GObject *object)
+{
+  DockyardLabSession *self = (DockyardLabSession *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+
+  G_OBJECT_CLASS (dockyard_lab_session_parent_class)->dispose (object);
+}
+
+static void
+dockyard_lab_session_finalize (GObject *object)
+{
+  DockyardLabSession *self = (DockyardLabSession *)object;
+
+  g_clear_object (&self->project);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->http);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->start_task);
+  g_clear_pointer (&self->image, g_free);
+  g_clear_pointer (&self->user, g_free);
+  g_clear_pointer (&self->working_dir, g_free);
+  g_clear_pointer (&self->jupyter, g_free);
+  g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->container_id, g_free);
+  g_clear_pointer (&self->error_message, g_free);
+  g_string_free (self->log, TRUE);
+  g_byte_array_unref (self->log_frames);
+
+  G_OBJECT_CLASS (dockyard_lab_session_parent_class)->finalize (object);
+}
+
+static void
+dockyard_lab_session_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  DockyardLabSession *self = DOCKYARD_LAB_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dockyard_lab_session_class_init (DockyardLabSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dockyard_lab_session_dispose;
+  object_class->finalize = dockyard_lab_session_finalize;
+  object_class->get_property = dockyard_lab_session_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL,
+                      DOCKYARD_LAB_SESSION_READY, DOCKYARD_LAB_SESSION_FAILED,
+                      DOCKYARD_LAB_SESSION_READY,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * DockyardLabSession::log-appended:
+   * @text: new output of Jupyter, not nul-terminated in general
+   * @length: its length
+   */
+  signals[LOG_APPENDED] =
+    g_signal_new ("log-appended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT64);
+}
+
+static void
+dockyard_lab_session_init (DockyardLabSession *self)
+{
+  self->log = g_string_new (NULL);
+  self->log_frames = g_byte_array_new ();
+  self->cancellable = g_cancellable_new ();
+  self->user = g_strdup_printf ("%u:%u", (guint) getuid (), (guint) getgid ());
+  /* Loopback HTTP to Jupyter, not the engine's socket. */
+  self->http = soup_session_new_with_options ("timeout", 5, NULL);
+}
+
+/**
+ * dockyard_lab_session_new:
+ *
+ * Returns: (transfer full): a lab for @project's image, not started
+ */
+DockyardLabSession *
+dockyard_lab_session_new (DockyardProject *project,
+                          DockyardEngine  *engine)
+{
+  DockyardLabSession *self;
+
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (engine), NULL);
+
+  self = g_object_new (DOCKYARD_TYPE_LAB_SESSION, NULL);
+  self->project = g_object_ref (project);
+  self->engine = g_object_ref (engine);
+  self->image = dockyard_project_dup_image_name (project);
+
+  return self;
+}
+
+void
+dockyard_lab_session_set_image (DockyardLabSession *self,
+                                const char         *image)
+{
+  g_return_if_fail (DOCKYARD_IS_LAB_SESSION (self));
+  g_return_if_fail (image != NULL);
+
+  g_free (self->image);
+  self->image = g_strdup (image);
+}
+
+/**
+ * dockyard_lab_session_set_user:
+ * @user: (nullable): "uid:gid", or %NULL for the image's user (root)
+ */
+void
+dockyard_lab_session_set_user (DockyardLabSession *self,
+                               const char         *user)
+{
+  g_return_if_fail (DOCKYARD_IS_LAB_SESSION (self));
+
+  g_free (self->user);
+  self->user = g_strdup (user);
+}
+
+DockyardLabSessionState
+dockyard_lab_session_get_state (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), DOCKYARD_LAB_SESSION_FAILED);
+  return self->state;
+}
+
+/**
+ * dockyard_lab_session_get_url:
+ *
+ * Returns: (nullable): the address to open, with the token, once running
+ */
+const char *
+dockyard_lab_session_get_url (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), NULL);
+  return self->state == DOCKYARD_LAB_SESSION_RUNNING ? self->url : NULL;
+}
+
+guint
+dockyard_lab_session_get_port (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), 0);
+  return self->port;
+}
+
+/**
+ * dockyard_lab_session_get_host_network:
+ *
+ * Returns: whether Jupyter shares the host's network (on 127.0.0.1) because
+ *   the engine has no bridge network to publish a port from
+ */
+gboolean
+dockyard_lab_session_get_host_network (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), FALSE);
+  return self->host_network;
+}
+
+/**
+ * dockyard_lab_session_get_missing_jupyter:
+ *
+ * Returns: whether starting failed because the image has no Jupyter
+ */
+gboolean
+dockyard_lab_session_get_missing_jupyter (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), FALSE);
+  return self->missing_jupyter;
+}
+
+const char *
+dockyard_lab_session_get_container_id (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), NULL);
+  return self->container_id;
+}
+
+const char *
+dockyard_lab_session_get_log (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), NULL);
+  return self->log->str;
+}
+
+/**
+ * dockyard_lab_session_dup_log_tail:
+ *
+ * Returns: (transfer full): the last @n_lines lines of Jupyter's output
+ */
+char *
+dockyard_lab_session_dup_log_tail (DockyardLabSession *self,
+                                   guint               n_lines)
+{
+  gsize end, pos;
+  guint seen = 0;
+
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), NULL);
+
+  end = self->log->len;
+  while (end > 0 && (self->log->str[end - 1] == '\n' || self->log->str[end - 1] == '\r'))
+    end--;
+  for (pos = end; pos > 0; pos--)
+    if (self->log->str[pos - 1] == '\n' && ++seen == n_lines)
+      break;
+
+  return g_utf8_make_valid (self->log->str + pos, end - pos);
+}
+
+/**
+ * dockyard_lab_session_get_error_message:
+ *
+ * Returns: (nullable): why the lab failed
+ */
+const char *
+dockyard_lab_session_get_error_message (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), NULL);
+  return self->error_message;
+}
+
+/* Failing and finishing -------------------------------------------------------- */
+
+static void
+fail (DockyardLabSession *self,
+      GError             *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_free (self->error_message);
+  self->error_message = g_strdup (error->message);
+  set_state (self, DOCKYARD_LAB_SESSION_FAILED);
+
+  if (task != NULL)
+    g_task_return_error (task, error);
+  else
+    g_error_free (error);
+}
+
+static void
+succeed (DockyardLabSession *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
+  set_state (self, DOCKYARD_LAB_SESSION_RUNNING);
+  if (task != NULL)
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+is_starting (DockyardLabSession *self)
+{
+  return self->start_task != NULL && self->state == DOCKYARD_LAB_SESSION_STARTING;
+}
+
+/* Readiness ---------------------------------------------------------------------- */
+
+static void poll_status (DockyardLabSession *self);
+
+static gboolean
+poll_again_cb (gpointer data)
+{
+  DockyardLabSession *self = data;
+
+  self->poll_id = 0;
+  poll_status (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+status_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (!is_starting (self))
+    return;
+
+  if (body != NULL && soup_message_get_status (message) == SOUP_STATUS_OK)
+    {
+      succeed (self);
+      return;
+    }
+
+  if (g_get_monotonic_time () > self->deadline)
+    {
+      g_autofree char *tail = dockyard_lab_session_dup_log_tail (self, 10);
+
+      fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                               _("Jupyter did not answer within %d seconds. Its last words:\n%s"),
+                               READY_TIMEOUT_S, tail));
+      return;
+    }
+
+  self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
+}
+
+static void
+poll_status (DockyardLabSession *self)
+{
+  g_autofree char *uri = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+
+  if (!is_starting (self))
+    return;
+
+  /* The token in the query: the same proof of access as the browser's. */
+  uri = g_strdup_printf ("http://127.0.0.1:%u/api/status?token=%s", self->port, self->token);
+  message = soup_message_new ("GET", uri);
+  soup_session_send_and_read_async (self->http, message, G_PRIORITY_DEFAULT, self->cancellable,
+                                    status_cb, g_object_ref (self));
+}
+
+/* Following the container ---------------------------------------------------------- */
+
+static void
+log_read_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  GInputStream *stream = G_INPUT_STREAM (object);
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (stream, result, NULL);
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    return;
+
+  /* Without a terminal the engine multiplexes stdout and stderr: frames of
+   * an 8-byte header (stream, 0, 0, 0, big-endian length) and the data. */
+  g_byte_array_append (self->log_frames, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  while (self->log_frames->len >= 8)
+    {
+      const guint8 *frame = self->log_frames->data;
+      guint32 length = ((guint32) frame[4] << 24) | ((guint32) frame[5] << 16) |
+                       ((guint32) frame[6] << 8) | (guint32) frame[7];
+
+      if (self->log_frames->len < 8 + (gsize) length)
+        break;
+
+      append_log (self, (const char *) frame + 8, length);
+      g_byte_array_remove_range (self->log_frames, 0, 8 + length);
+    }
+  g_input_stream_read_bytes_async (stream, 16384, G_PRIORITY_DEFAULT, self->cancellable,
+                                   log_read_cb, g_object_ref (self));
+}
+
+static void
+logs_opened_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  g_autoptr(GInputStream) stream = NULL;
+
+  stream = dockyard_engine_open_stream_finish (DOCKYARD_ENGINE (object), result, NULL);
+  if (stream != NULL)
+    g_input_stream_read_bytes_async (stream, 16384, G_PRIORITY_DEFAULT, self->cancellable,
+                                     log_read_cb, g_object_ref (self));
+}
+
+static void
+exited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tail = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->state == DOCKYARD_LAB_SESSION_STOPPED)
+    return;
+
+  tail = dockyard_lab_session_dup_log_tail (self, 10);
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    fail (self, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
+                             _("The connection to the engine was lost while Jupyter ran.")));
+  else
+    fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                             _("Jupyter stopped. Its last words:\n%s"), tail));
+}
+
+static gboolean
+read_host_port (DockyardLabSession *self,
+                JsonNode           *inspect)
+{
+  g_autofree char *key = g_strdup_printf ("%u/tcp", JUPYTER_PORT);
+  JsonObject *root, *settings, *ports;
+  JsonArray *bindings;
+
+  if (!JSON_NODE_HOLDS_OBJECT (inspect))
+    return FALSE;
+
+  root = json_node_get_object (inspect);
+  if (!json_object_has_member (root, "NetworkSettings") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "NetworkSettings")))
+    return FALSE;
+  settings = json_object_get_object_member (root, "NetworkSettings");
+  if (!json_object_has_member (settings, "Ports") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (settings, "Ports")))
+    return FALSE;
+  ports = json_object_get_object_member (settings, "Ports");
+  if (!json_object_has_member (ports, key) ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (ports, key)))
+    return FALSE;
+  bindings = json_object_get_array_member (ports, key);
+
+  for (guint i = 0; i < json_array_get_length (bindings); i++)
+    {
+      JsonObject *binding = json_array_get_object_element (bindings, i);
+      const char *ip = json_object_get_string_member_with_default (binding, "HostIp", NULL);
+      const char *port = json_object_get_string_member_with_default (binding, "HostPort", NULL);
+      guint64 number;
+
+      /* Only a loopback binding will do. */
+      if (g_strcmp0 (ip, "127.0.0.1") == 0 && port != NULL &&
+          g_ascii_string_to_unsigned (port, 10, 1, 65535, &number, NULL))
+        {
+          self->port = number;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+lab_inspected_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = dockyard_engine_request_finish (self->engine, result, &error);
+  if (!is_starting (self))
+    return;
+
+  if (node == NULL)
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!self->host_network && !read_host_port (self, node))
+    {
+      fail (self, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                               _("The engine did not publish Jupyter’s port on 127.0.0.1.")));
+      return;
+    }
+
+  g_free (self->url);
+  self->url = g_strdup_printf ("http://127.0.0.1:%u/%s?token=%s", self->port,
+                               g_str_has_suffix (self->jupyter, "jupyter-lab") ? "lab" : "tree",
+                               self->token);
+  self->deadline = g_get_monotonic_time () + READY_TIMEOUT_S * G_USEC_PER_SEC;
+  poll_status (self);
+}
+
+static void
+lab_started_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) logs = NULL;
+  g_autofree char *path = NULL;
+
+  node = dockyard_engine_request_finish (self->engine, result, &error);
+  if (!is_starting (self))
+    return;
+
+  if (node == NULL)
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  path = g_strdup_printf ("/containers/%s/logs?follow=1&stdout=1&stderr=1", self->container_id);
+  logs = dockyard_engine_new_message (self->engine, "GET", path);
+  dockyard_engine_open_stream_async (self->engine, logs, self->cancellable, logs_opened_cb,
+                                     g_object_ref (self));
+
+  g_free (path);
+  path = g_strdup_printf ("/containers/%s/json", self->container_id);
+  dockyard_engine_request_async (self->engine, "GET", path, NULL, self->cancellable,
+                                 lab_inspected_cb, g_object_ref (self));
+}
+
+static void
+wait_opened_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  g_autoptr(GInputStream) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  body = dockyard_engine_open_stream_finish (self->engine, result, &error);
+  if (!is_starting (self))
+    return;
+
+  if (body == NULL)
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The engine answers /wait's headers at once, its body at the exit. */
+  g_input_stream_read_bytes_async (body, 4096, G_PRIORITY_DEFAULT, self->cancellable,
+                                   exited_cb, g_object_ref (self));
+
+  path = g_strdup_printf ("/containers/%s/start", self->container_id);
+  dockyard_engine_request_async (self->engine, "POST", path, NULL, self->cancellable,
+                                 lab_started_cb, g_object_ref (self));
+}
+
+static void
+lab_created_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) wait = NULL;
+  g_autofree char *path = NULL;
+  const char *id = NULL;
+
+  node = dockyard_engine_request_finish (self->engine, result, &error);
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    id = json_object_get_string_member_with_default (json_node_get_object (node), "Id", NULL);
+  if (id != NULL)
+    self->container_id = g_strdup (id);
+
+  if (!is_starting (self))
+    return;
+
+  if (id == NULL)
+    {
+      fail (self, error ? g_steal_pointer (&error)
+                        : g_error_new (DOCKYARD_ENGINE_ERROR,
+                                       DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                       _("The engine did not name the container it created.")));
+      return;
+    }
+
+  path = g_strdup_printf ("/containers/%s/wait?condition=next-exit", self->container_id);
+  wait = dockyard_engine_new_message (self->engine, "POST", path);
+  dockyard_engine_open_stream_async (self->engine, wait, self->cancellable, wait_opened_cb,
+                                     g_object_ref (self));
+}
+
+static char *
+make_token (void)
+{
+  guint8 bytes[TOKEN_BYTES];
+  gsize got = 0;
+
+  /* 256 bits from the kernel's random source. */
+  while (got < sizeof bytes)
+    {
+      ssize_t n = getrandom (bytes + got, sizeof bytes - got, 0);
+
+      if (n > 0)
+        got += n;
+    }
+
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, sizeof bytes);
+}
+
+/* A port of the host's loopback that nothing listens on now. */
+static guint
+find_free_port (GError **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL || !g_socket_bind (socket, address, FALSE, error))
+    return 0;
+
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return 0;
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+create_lab_container (DockyardLabSession *self)
+{
+  g_autofree char *source = g_file_get_path (dockyard_project_get_directory (self->project));
+  g_autofree char *token_env = g_strdup_printf ("JUPYTER_TOKEN=%s", self->token);
+  g_autofree char *ip = NULL;
+  g_autofree char *port = NULL;
+  g_autoptr(GStrvBuilder) cmd = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) env = g_strv_builder_new ();
+  g_auto(GStrv) cmd_v = NULL;
+  g_auto(GStrv) env_v = NULL;
+  g_autoptr(JsonNode) config = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean as_root = self->user == NULL || g_str_has_prefix (self->user, "0:");
+  DockyardContainerSpec spec = { 0 };
+
+  self->host_network = !dockyard_engine_get_has_bridge (self->engine);
+  if (self->host_network)
+    {
+      self->port = find_free_port (&error);
+      if (self->port == 0)
+        {
+          fail (self, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  /* Inside its own network namespace Jupyter listens on every interface of
+   * the container; the engine publishes it on the host's loopback only.
+   * Sharing the host's network, it listens on loopback itself. */
+  ip = g_strdup (self->host_network ? "--ip=127.0.0.1" : "--ip=0.0.0.0");
+  port = g_strdup_printf ("--port=%u", self->host_network ? self->port : JUPYTER_PORT);
+  g_strv_builder_add_many (cmd, self->jupyter, "--no-browser", ip, port, NULL);
+  if (as_root)
+    g_strv_builder_add (cmd, "--allow-root");
+  cmd_v = g_strv_builder_end (cmd);
+
+  /* The token goes in the environment, not on the command line. */
+  g_strv_builder_add (env, token_env);
+  if (!as_root)
+    g_strv_builder_add (env, "HOME=/tmp");
+  env_v = g_strv_builder_end (env);
+
+  spec.image = self->image;
+  spec.cmd = (const char * const *) cmd_v;
+  spec.env = (const char * const *) env_v;
+  spec.working_dir = self->working_dir;
+  spec.user = self->user;
+  spec.role = "lab";
+  spec.project_path = source;
+  spec.host_network = self->host_network;
+  spec.auto_remove = TRUE;
+  spec.publish_port = self->host_network ? 0 : JUPYTER_PORT;
+  config = dockyard_container_spec_to_json (&spec);
+
+  dockyard_engine_request_async (self->engine, "POST", "/containers/create", config,
+                                 self->cancellable, lab_created_cb, g_object_ref (self));
+}
+
+/* Finding Jupyter ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  DockyardLabSession *self;
+  char               *probe_id;
+  int                 status;
+} Probe;
+
+static void
+probe_free (Probe *probe)
+{
+  g_clear_object (&probe->self);
+  g_free (probe->probe_id);
+  g_free (probe);
+}
+
+static void
+probe_removed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
+    g_debug ("Cannot remove the Jupyter probe: %s", error->message);
+}
+
+static void
+probe_done (Probe  *probe,
+            GError *error)
+{
+  DockyardLabSession *self = probe->self;
+
+  if (probe->probe_id != NULL)
+    dockyard_engine_remove_container_async (self->engine, probe->probe_id, probe_removed_cb, NULL);
+
+  if (error != NULL)
+    fail (self, error);
+  else if (is_starting (self))
+    create_lab_container (self);
+
+  probe_free (probe);
+}
+
+static void
+probe_waited_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Probe *probe = user_data;
+  DockyardLabSession *self = probe->self;
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+  gint64 status = -1;
+
+  node = dockyard_engine_request_finish (self->engine, result, &error);
+  if (node == NULL)
+    {
+      probe_done (probe, error);
+      return;
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    status = json_object_get_int_member_with_default (json_node_get_object (node), "StatusCode", -1);
+
+  switch (status)
+    {
+    case PROBE_LAB:
+      self->jupyter = g_strdup ("jupyter-lab");
+      break;
+    case PROBE_NOTEBOOK:
+      self->jupyter = g_strdup ("jupyter-notebook");
+      break;
+    default:
+      self->missing_jupyter = TRUE;
+      error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("The image %s has no Jupyter. Add JupyterLab to the project’s "
+                             "requirements and build the image again."), self->image);
+      break;
+    }
+
+  probe_done (probe, error);
+}
+
+static void
+probe_started_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Probe *probe = user_data;
+  DockyardLabSession *self = probe->self;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+
+  node = dockyard_engine_request_finish (self->engine, result, &error);
+  if (node == NULL)
+    {
+      probe_done (probe, error);
+      return;
+    }
+
+  path = g_strdup_printf ("/containers/%s/wait", probe->probe_id);
+  dockyard_engine_request_async (self->engine, "POST", path, NULL, self->cancellable,
+                                 probe_waited_cb, probe);
+}
+
+static void
+probe_created_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Probe *probe = user_data;
+  DockyardLabSession *self = probe->self;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+  const char *id = NULL;
+
+  node = dockyard_engine_request_finish (self->engine, result, &error);
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    id = json_object_get_string_member_with_default (json_node_get_object (node), "Id", NULL);
+  if (id == NULL)
+    {
+      probe_done (probe, error ? error
+                               : g_error_new (DOCKYARD_ENGINE_ERROR,
+                                              DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                              _("The engine did not name the container it created.")));
+      return;
+    }
+
+  probe->probe_id = g_strdup (id);
+  path = g_strdup_printf ("/containers/%s/start", id);
+  dockyard_engine_request_async (self->engine, "POST", path, NULL, self->cancellable,
+                                 probe_started_cb, probe);
+}
+
+static void
+image_inspected_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = NULL;
+  DockyardContainerSpec spec = { 0 };
+  Probe *probe;
+
+  node = dockyard_engine_request_finish (self->engine, result, &error);
+  if (!is_starting (self))
+    return;
+
+  if (node == NULL)
+    {
+      if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
+        fail (self, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND,
+                                 _("The image %s does not exist yet: build it first."),
+                                 self->image));
+      else
+        fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  self->working_dir = g_strdup (dockyard_image_inspect_working_dir (node));
+
+  /* A short-lived container of the same image says which Jupyter it has. */
+  source = g_file_get_path (dockyard_project_get_directory (self->project));
+  spec.image = self->image;
+  spec.cmd = probe_command;
+  spec.working_dir = self->working_dir;
+  spec.user = self->user;
+  spec.role = "lab-probe";
+  spec.project_path = source;
+  spec.host_network = !dockyard_engine_get_has_bridge (self->engine);
+  config = dockyard_container_spec_to_json (&spec);
+
+  probe = g_new0 (Probe, 1);
+  probe->self = g_object_ref (self);
+  dockyard_engine_request_async (self->engine, "POST", "/containers/create", config,
+                                 self->cancellable, probe_created_cb, probe);
+}
+
+/**
+ * dockyard_lab_session_start_async:
+ *
+ * Starts Jupyter and finishes once it answers (or failed: no image, no
+ * Jupyter in it, Jupyter exited, or it did not answer in time).
+ */
+void
+dockyard_lab_session_start_async (DockyardLabSession  *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_LAB_SESSION (self));
+  g_return_if_fail (self->state == DOCKYARD_LAB_SESSION_READY);
+
+  self->start_task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->start_task, dockyard_lab_session_start_async);
+  if (cancellable != NULL)
+    g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
+                             self->cancellable, G_CONNECT_SWAPPED);
+
+  self->token = make_token ();
+  set_state (self, DOCKYARD_LAB_SESSION_STARTING);
+
+  escaped = g_uri_escape_string (self->image, NULL, FALSE);
+  path = g_strdup_printf ("/images/%s/json", escaped);
+  dockyard_engine_request_async (self->engine, "GET", path, NULL, self->cancellable,
+                                 image_inspected_cb, g_object_ref (self));
+}
+
+gboolean
+dockyard_lab_session_start_finish (DockyardLabSession  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+stopped_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dockyard_lab_session_stop_async:
+ *
+ * Stops Jupyter and removes its container, also while it is starting.
+ * Not cancellable: a container must not be left behind.
+ */
+void
+dockyard_lab_session_stop_async (DockyardLabSession  *self,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_LAB_SESSION (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, dockyard_lab_session_stop_async);
+
+  /* Whatever is under way stops here; a start still pending fails as cancelled. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (self->start_task != NULL)
+    {
+      g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
+
+      g_task_return_new_error (start, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The lab was stopped while it started."));
+    }
+  set_state (self, DOCKYARD_LAB_SESSION_STOPPED);
+
+  if (self->container_id == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  dockyard_engine_remove_container_async (self->engine, self->container_id, stopped_cb,
+                                          g_steal_pointer (&task));
+}
+
+gboolean
+dockyard_lab_session_stop_finish (DockyardLabSession  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "dockyard-lab-session.h"
+#include "dockyard-test-utils.h"
+
+typedef struct
+{
+  DockyardEngine     *engine;
+  char               *folder;
+  DockyardProject    *project;
+  DockyardLabSession *lab;
+} Fixture;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const char *socket = dockyard_test_engine_socket ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notebook = NULL;
+
+  if (socket == NULL)
+    return;
+
+  fixture->engine = dockyard_engine_new (socket);
+  dockyard_engine_connect_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_true (dockyard_engine_connect_finish (fixture->engine, result, &error));
+  g_clear_object (&result);
+
+  fixture->folder = g_dir_make_tmp ("dockyard-lab-XXXXXX", &error);
+  g_assert_no_error (error);
+  notebook = g_build_filename (fixture->folder, "analysis-notes.txt", NULL);
+  g_file_set_contents (notebook, "made on the host\n", -1, &error);
+  g_assert_no_error (error);
+
+  directory = g_file_new_for_path (fixture->folder);
+  dockyard_project_open_async (directory, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  fixture->project = dockyard_project_open_finish (result, &error);
+  g_assert_no_error (error);
+
+  fixture->lab = dockyard_lab_session_new (fixture->project, fixture->engine);
+  dockyard_lab_session_set_image (fixture->lab, data ? data : g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));
+}
+
+static gboolean
+container_exists (Fixture    *fixture,
+                  const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("/containers/%s/json", id);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dockyard_engine_request_async (fixture->engine, "GET", path, NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (fixture->engine, result, &error);
+  return node != NULL;
+}
+
+static void
+stop_lab (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dockyard_lab_session_stop_async (fixture->lab, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_true (dockyard_lab_session_stop_finish (fixture->lab, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  if (fixture->lab != NULL)
+    {
+      g_autofree char *id = g_strdup (dockyard_lab_session_get_container_id (fixture->lab));
+
+      stop_lab (fixture);
+      if (id != NULL)
+        g_assert_false (container_exists (fixture, id));
+    }
+
+  if (fixture->folder != NULL)
+    {
+      g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fixture->folder);
+      g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+    }
+
+  g_clear_object (&fixture->lab);
+  g_clear_object (&fixture->project);
+  g_clear_object (&fixture->engine);
+  g_free (fixture->folder);
+}
+
+#define REQUIRE_ENGINE(fixture) \
+  G_STMT_START { \
+    if ((fixture)->engine == NULL) \
+      { \
+        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
+        return; \
+      } \
+  } G_STMT_END
+
+static guint
+http_status (const char *uri)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", uri);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  /* Redirects are answers too (a login page): count them as they come. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL,
+                                    dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  body = soup_session_send_and_read_finish (session, result, NULL);
+  return soup_message_get_status (message);
+}
+
+static void
+start_and_wait (Fixture  *fixture,
+                GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dockyard_lab_session_start_async (fixture->lab, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  dockyard_lab_session_start_finish (fixture->lab, result, error);
+}
+
+static void
+test_jupyter_ready (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *without_token = NULL;
+  g_autofree char *status_without = NULL;
+  g_autofree char *files = NULL;
+  g_autofree char *token_query = NULL;
+  const char *url;
+
+  REQUIRE_ENGINE (fixture);
+
+  start_and_wait (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dockyard_lab_session_get_state (fixture->lab), ==, DOCKYARD_LAB_SESSION_RUNNING);
+
+  url = dockyard_lab_session_get_url (fixture->lab);
+  g_test_message ("lab at port %u, host network %d", dockyard_lab_session_get_port (fixture->lab),
+                  dockyard_lab_session_get_host_network (fixture->lab));
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  /* The Debian test image ships the classic notebook. */
+  g_assert_nonnull (strstr (url, "/tree?token="));
+  /* At least 128 bits of token: 64 hex digits here. */
+  g_assert_cmpuint (strlen (strstr (url, "token=") + 6), >=, 32);
+
+  g_assert_cmpuint (http_status (url), ==, 200);
+
+  without_token = g_strndup (url, strstr (url, "?") - url);
+  g_assert_cmpuint (http_status (without_token), !=, 200);
+  status_without = g_strdup_printf ("http://127.0.0.1:%u/api/status",
+                                    dockyard_lab_session_get_port (fixture->lab));
+  g_assert_cmpuint (http_status (status_without), ==, 403);
+
+  /* The project folder is what Jupyter serves. */
+  token_query = g_strdup (strstr (url, "token="));
+  files = g_strdup_printf ("http://127.0.0.1:%u/api/contents/analysis-notes.txt?%s",
+                           dockyard_lab_session_get_port (fixture->lab), token_query);
+  g_assert_cmpuint (http_status (files), ==, 200);
+
+  /* Nothing in the log gives the token away to Dockyard's own output. */
+  g_assert_nonnull (dockyard_lab_session_get_log (fixture->lab));
+}
+
+static void
+test_missing_jupyter (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  REQUIRE_ENGINE (fixture);
+
+  start_and_wait (fixture, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_true (dockyard_lab_session_get_missing_jupyter (fixture->lab));
+  g_assert_nonnull (strstr (error->message, "no Jupyter"));
+  g_assert_cmpint (dockyard_lab_session_get_state (fixture->lab), ==, DOCKYARD_LAB_SESSION_FAILED);
+  /* Clear, and quick. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
+test_stop_while_starting (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (20, tick_cb, NULL);
+  g_autofree char *id = NULL;
+
+  REQUIRE_ENGINE (fixture);
+
+  dockyard_lab_session_start_async (fixture->lab, NULL, dockyard_test_store_result_cb, &result);
+  /* Stop once the container exists, before Jupyter answers. */
+  while (dockyard_lab_session_get_container_id (fixture->lab) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+  id = g_strdup (dockyard_lab_session_get_container_id (fixture->lab));
+  stop_lab (fixture);
+
+  dockyard_test_wait_for_async (&result);
+  g_assert_false (dockyard_lab_session_start_finish (fixture->lab, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (dockyard_lab_session_get_state (fixture->lab), ==, DOCKYARD_LAB_SESSION_STOPPED);
+  g_assert_false (container_exists (fixture, id));
+}
+
+static void
+test_engine_dies (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  guint tick;
+
+  REQUIRE_ENGINE (fixture);
+
+  if (g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == NULL || *g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == '\0')
+    {
+      dockyard_test_skip_unless_ci ("the engine is not the suite's own: it may not be killed");
+      return;
+    }
+
+  start_and_wait (fixture, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (dockyard_test_engine_control ("kill"));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  tick = g_timeout_add (50, tick_cb, NULL);
+  while (dockyard_lab_session_get_state (fixture->lab) != DOCKYARD_LAB_SESSION_FAILED)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+  g_assert_nonnull (strstr (dockyard_lab_session_get_error_message (fixture->lab), "engine"));
+
+  /* Back again, Stop (in the teardown) still leaves nothing behind. */
+  g_assert_true (dockyard_test_engine_control ("start"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  dockyard_test_init (&argc, &argv);
+
+  g_test_add ("/lab-session/jupyter-ready", Fixture, NULL,
+              fixture_setup, test_jupyter_ready, fixture_teardown);
+  g_test_add ("/lab-session/missing-jupyter", Fixture, "localhost/dockyard-test/busybox:1.35.0",
+              fixture_setup, test_missing_jupyter, fixture_teardown);
+  g_test_add ("/lab-session/stop-while-starting", Fixture, NULL,
+              fixture_setup, test_stop_while_starting, fixture_teardown);
+  g_test_add ("/lab-session/engine-dies", Fixture, NULL,
+              fixture_setup, test_engine_dies, fixture_teardown);
+
+  return g_test_run ();
+}
