@@ -475,6 +475,10 @@ dockyard_application_shutdown (GApplication *app)
   else
     g_source_remove (timeout_id);
 
+  /* Let cancelled streams (logs, waits) finish and let go of their buffers. */
+  for (guint i = 0; i < 1000 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+
   g_cancellable_cancel (self->connect_cancellable);
   drop_engine (self);
 
