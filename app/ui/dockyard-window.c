@@ -164,6 +164,17 @@ follow_lists (DockyardWindow     *self,
   update_counts (self);
 }
 
+/* The bottom switcher stands in for the title's when the window is narrow,
+ * and only while a project is open. */
+static void
+update_switcher_bar (DockyardWindow *self)
+{
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    adw_view_switcher_title_get_title_visible (self->switcher_title) &&
+                                    g_strcmp0 (gtk_stack_get_visible_child_name (self->stack),
+                                               "project") == 0);
+}
+
 static void
 update_actions (DockyardWindow *self)
 {
@@ -292,6 +303,7 @@ update_engine (DockyardWindow *self)
   gtk_stack_set_visible_child_name (self->stack, page);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
                                                      g_str_equal (page, "project"));
+  update_switcher_bar (self);
   gtk_widget_set_visible (GTK_WIDGET (self->build_button), g_str_equal (page, "project"));
   gtk_widget_set_visible (GTK_WIDGET (self->dev_button), g_str_equal (page, "project"));
   gtk_widget_set_visible (GTK_WIDGET (self->lab_button), g_str_equal (page, "project"));
@@ -1467,6 +1479,9 @@ dockyard_window_init (DockyardWindow *self)
   g_type_ensure (DOCKYARD_TYPE_TERMINAL);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
