@@ -727,9 +727,22 @@ test_lab (void)
   save_screenshot (GTK_WIDGET (window), "window-lab.png");
   screenshot_in_chromium (opened, "jupyter-in-chromium.png");
 
-  /* Lab again reuses the running one. */
+  /* Lab again reuses the running one, and opens it again. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "lab", NULL);
   g_assert_true (dockyard_window_get_lab_session (window) == lab);
+  {
+    g_autofree char *both = NULL;
+
+    deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    while (g_file_get_contents (urls, &both, NULL, NULL) && strchr (both, '\n') == strrchr (both, '\n'))
+      {
+        g_clear_pointer (&both, g_free);
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        settle (100);
+      }
+  }
+  /* The launcher holds the window until the browser was started. */
+  settle (1000);
 
   /* Stop, through the exported action, removes the container. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "stop-lab", NULL);
