@@ -16,8 +16,9 @@ struct _DockyardApplication
 {
   AdwApplication       parent_instance;
 
-  GSettings           *settings;
-  GCancellable        *connect_cancellable;
+  GSettings              *settings;
+  GCancellable           *connect_cancellable;
+  DockyardRecentProjects *recent_projects;
 
   /* The engine and what follows it; all NULL until one answers. */
   DockyardEngine      *engine;
@@ -422,6 +423,7 @@ dockyard_application_startup (GApplication *app)
   static const char *dev_accels[] = { "<Control><Shift>d", NULL };
   static const char *new_terminal_accels[] = { "<Control><Shift>t", NULL };
   static const char *lab_accels[] = { "<Control><Shift>l", NULL };
+  static const char *save_accels[] = { "<Control>s", NULL };
 
   G_APPLICATION_CLASS (dockyard_application_parent_class)->startup (app);
 
@@ -439,8 +441,11 @@ dockyard_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-terminal",
                                          new_terminal_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.lab", lab_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "dockerfile.save", save_accels);
 
   self->settings = g_settings_new (APP_ID);
+  /* One list for every window; it follows other instances' changes too. */
+  self->recent_projects = dockyard_recent_projects_new (self->settings);
   g_signal_connect_object (self->settings, "changed::engine-automatic",
                            G_CALLBACK (engine_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::engine-socket",
@@ -515,6 +520,7 @@ dockyard_application_dispose (GObject *object)
 
   drop_engine (self);
   g_clear_object (&self->connect_cancellable);
+  g_clear_object (&self->recent_projects);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (dockyard_application_parent_class)->dispose (object);
@@ -675,6 +681,18 @@ dockyard_application_get_images (DockyardApplication *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_APPLICATION (self), NULL);
   return self->images;
+}
+
+/**
+ * dockyard_application_get_recent_projects:
+ *
+ * Returns: (transfer none): the projects opened lately
+ */
+DockyardRecentProjects *
+dockyard_application_get_recent_projects (DockyardApplication *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_APPLICATION (self), NULL);
+  return self->recent_projects;
 }
 
 /**

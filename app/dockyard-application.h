@@ -6,6 +6,7 @@
 #include "dockyard-engine.h"
 #include "dockyard-event-stream.h"
 #include "dockyard-object-list.h"
+#include "dockyard-recent-projects.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,7 @@ DockyardEngine      *dockyard_application_get_engine       (DockyardApplication 
 const GError        *dockyard_application_get_engine_error (DockyardApplication *self);
 DockyardObjectList  *dockyard_application_get_images       (DockyardApplication *self);
 DockyardObjectList  *dockyard_application_get_containers   (DockyardApplication *self);
+DockyardRecentProjects *dockyard_application_get_recent_projects (DockyardApplication *self);
 void                 dockyard_application_connect_engine   (DockyardApplication *self);
 void                 dockyard_application_hold_cleanup     (DockyardApplication *self);
 void                 dockyard_application_release_cleanup  (DockyardApplication *self);

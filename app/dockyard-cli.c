@@ -8,18 +8,12 @@
 #include "dockyard-cli.h"
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-lint.h"
+#include "dockyard-project-files.h"
 
 /* `dockyard --check`, `--check --fix` and `--init`: thin wrappers over the
  * Dockerfile code the window uses, for scripts and CI.  Findings are
  * printed GCC style (FILE:LINE:COL: error|warning: MESSAGE [RULE]) so that
  * editors and CI annotations pick them up. */
-
-#define DOCKERIGNORE_DEFAULTS \
-  ".git\n" \
-  ".venv\n" \
-  "**/__pycache__\n" \
-  "**/*.pyc\n" \
-  "**/.ipynb_checkpoints\n"
 
 typedef struct
 {
@@ -244,41 +238,6 @@ dockyard_cli_check (const char * const *paths,
   return errors ? 1 : 0;
 }
 
-/* Creates @name in @dir with @contents unless it exists. */
-static gboolean
-create_file (GFile       *dir,
-             const char  *name,
-             const char  *contents,
-             gboolean    *existed,
-             GError     **error)
-{
-  g_autoptr(GFile) file = g_file_get_child (dir, name);
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  *existed = FALSE;
-  stream = g_file_create (file, G_FILE_CREATE_NONE, NULL, &local_error);
-  if (stream == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-        {
-          *existed = TRUE;
-          return TRUE;
-        }
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  if (!g_output_stream_write_all (G_OUTPUT_STREAM (stream), contents, strlen (contents), NULL, NULL, error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error))
-    {
-      g_file_delete (file, NULL, NULL);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /**
  * dockyard_cli_init:
  * @dir: the project folder (created if missing)
@@ -304,7 +263,7 @@ dockyard_cli_init (const char *dir,
     const char *name;
     const char *contents;
   } others[] = {
-    { ".dockerignore", DOCKERIGNORE_DEFAULTS },
+    { ".dockerignore", DOCKYARD_DOCKERIGNORE_DEFAULTS },
     { DOCKYARD_DEFAULT_REQUIREMENTS_FILE, "" },
   };
 
@@ -338,7 +297,7 @@ dockyard_cli_init (const char *dir,
 
   dockerfile_name = g_build_filename (dir, "Dockerfile", NULL);
   text = dockyard_dockerfile_model_generate (model);
-  if (!create_file (folder, "Dockerfile", text, &existed, &error))
+  if (!dockyard_project_create_file (folder, "Dockerfile", text, &existed, NULL, &error))
     {
       g_printerr (_("dockyard: cannot write %s: %s\n"), dockerfile_name, error->message);
       return 2;
@@ -354,7 +313,7 @@ dockyard_cli_init (const char *dir,
     {
       g_autofree char *name = g_build_filename (dir, others[i].name, NULL);
 
-      if (!create_file (folder, others[i].name, others[i].contents, &existed, &error))
+      if (!dockyard_project_create_file (folder, others[i].name, others[i].contents, &existed, NULL, &error))
         {
           g_printerr (_("dockyard: cannot write %s: %s\n"), name, error->message);
           return 2;

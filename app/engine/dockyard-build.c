@@ -167,13 +167,20 @@ ensure_step (DockyardBuild *self,
   return step;
 }
 
+/* The end of year 9999: the seconds field is any 64-bit number on the wire. */
+#define MAX_TIMESTAMP_SECONDS G_GINT64_CONSTANT (253402300799)
+
 static gint64
 timestamp_to_usec (const Dockyard__Buildkit__Timestamp *timestamp)
 {
+  gint64 seconds;
+
   if (timestamp == NULL)
     return 0;
 
-  return timestamp->seconds * G_USEC_PER_SEC + timestamp->nanos / 1000;
+  /* Clamped so that neither this nor a difference of two overflows. */
+  seconds = CLAMP (timestamp->seconds, 0, MAX_TIMESTAMP_SECONDS);
+  return seconds * G_USEC_PER_SEC + timestamp->nanos / 1000;
 }
 
 /* BuildKit --------------------------------------------------------------- */

@@ -10,6 +10,9 @@
 #define PING_TIMEOUT_SECONDS 10
 /* Error bodies are small JSON objects; do not read a runaway body whole. */
 #define MAX_ERROR_BODY (64 * 1024)
+/* The largest JSON answer read: a listing of thousands of images is a few
+ * MiB; a broken or hostile engine must not make the app take all memory. */
+#define MAX_JSON_ANSWER (64 * 1024 * 1024)
 
 struct _DockyardEngine
 {
@@ -73,7 +76,14 @@ _dockyard_json_get_int (JsonObject *object,
     case G_TYPE_INT64:
       return json_node_get_int (node);
     case G_TYPE_DOUBLE:
-      return (gint64) json_node_get_double (node);
+      {
+        double value = json_node_get_double (node);
+
+        /* Out of range (or NaN), the cast would be undefined. */
+        if (!(value > -9223372036854775808.0 && value < 9223372036854775808.0))
+          return value > 0 ? G_MAXINT64 : value < 0 ? G_MININT64 : 0;
+        return (gint64) value;
+      }
     default:
       return 0;
     }
@@ -392,12 +402,22 @@ dockyard_engine_new_message (DockyardEngine *self,
 
 /* Requests with a JSON answer ------------------------------------------------ */
 
+/* A GMemoryOutputStream that refuses to grow past MAX_JSON_ANSWER. */
+static gpointer
+limited_realloc (gpointer data,
+                 gsize    size)
+{
+  if (size > MAX_JSON_ANSWER)
+    return NULL;
+  return g_realloc (data, size);
+}
+
 static void
 request_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  SoupSession *session = SOUP_SESSION (object);
+  GOutputStream *output = G_OUTPUT_STREAM (object);
   g_autoptr(GTask) task = user_data;
   DockyardEngine *self = g_task_get_source_object (task);
   SoupMessage *message = g_task_get_task_data (task);
@@ -406,12 +426,18 @@ request_cb (GObject      *object,
   g_autoptr(JsonParser) parser = NULL;
   guint status;
 
-  body = soup_session_send_and_read_finish (session, result, &error);
-  if (body == NULL)
+  if (g_output_stream_splice_finish (output, result, &error) < 0)
     {
-      g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR,
+                                 DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                 _("The engine’s answer is larger than %d MiB."),
+                                 MAX_JSON_ANSWER / (1024 * 1024));
+      else
+        g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
       return;
     }
+  body = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (output));
 
   status = soup_message_get_status (message);
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -439,6 +465,36 @@ request_cb (GObject      *object,
 
   g_task_return_pointer (task, json_node_ref (json_parser_get_root (parser)),
                          (GDestroyNotify) json_node_unref);
+}
+
+/* Like soup_session_send_and_read_async(), with a bound on the answer's size. */
+static void
+request_sent_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardEngine *self = g_task_get_source_object (task);
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GOutputStream) output = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  input = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (input == NULL)
+    {
+      g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+      return;
+    }
+
+  output = g_memory_output_stream_new (NULL, 0, limited_realloc, g_free);
+  /* Taken before the task is handed over (argument order is unspecified). */
+  cancellable = g_task_get_cancellable (task);
+  g_output_stream_splice_async (output, input,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, cancellable,
+                                request_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -487,8 +543,8 @@ dockyard_engine_request_async (DockyardEngine      *self,
   g_task_set_source_tag (task, dockyard_engine_request_async);
   g_task_set_task_data (task, g_object_ref (message), g_object_unref);
 
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
-                                    cancellable, request_cb, g_steal_pointer (&task));
+  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT,
+                           cancellable, request_sent_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -637,13 +693,6 @@ compare_api_versions (const char *a,
   return 0;
 }
 
-static gboolean
-ping_timeout_cb (gpointer data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (data));
-  return G_SOURCE_REMOVE;
-}
-
 typedef struct
 {
   SoupMessage  *message;
@@ -652,6 +701,17 @@ typedef struct
   GCancellable *outer;
   guint         timeout_id;
 } PingState;
+
+static gboolean
+ping_timeout_cb (gpointer data)
+{
+  PingState *state = data;
+
+  /* The source is gone once this returns: ping_state_free() must not remove it. */
+  state->timeout_id = 0;
+  g_cancellable_cancel (state->timeout_cancellable);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 ping_state_free (PingState *state)
@@ -736,8 +796,7 @@ dockyard_engine_ping_async (DockyardEngine      *self,
       state->chain_id = g_cancellable_connect (cancellable, G_CALLBACK (chain_cancel_cb),
                                                state->timeout_cancellable, NULL);
     }
-  state->timeout_id = g_timeout_add_seconds (PING_TIMEOUT_SECONDS, ping_timeout_cb,
-                                             state->timeout_cancellable);
+  state->timeout_id = g_timeout_add_seconds (PING_TIMEOUT_SECONDS, ping_timeout_cb, state);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dockyard_engine_ping_async);

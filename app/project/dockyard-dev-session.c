@@ -364,7 +364,8 @@ attached_cb (GObject      *object,
 static JsonNode *
 build_container_config (DockyardDevSession *self)
 {
-  g_autofree char *source = g_file_get_path (dockyard_project_get_directory (self->project));
+  /* The path the engine's host sees (not a sandbox's document portal path). */
+  g_autofree char *source = g_strdup (dockyard_project_get_host_path (self->project));
   DockyardContainerSpec spec = {
     .image = self->image,
     .cmd = launcher,

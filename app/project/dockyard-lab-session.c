@@ -741,7 +741,8 @@ find_free_port (GError **error)
 static void
 create_lab_container (DockyardLabSession *self)
 {
-  g_autofree char *source = g_file_get_path (dockyard_project_get_directory (self->project));
+  /* The path the engine's host sees (not a sandbox's document portal path). */
+  g_autofree char *source = g_strdup (dockyard_project_get_host_path (self->project));
   g_autofree char *token_env = g_strdup_printf ("JUPYTER_TOKEN=%s", self->token);
   g_autofree char *ip = NULL;
   g_autofree char *port = NULL;
@@ -966,7 +967,7 @@ image_inspected_cb (GObject      *object,
   self->working_dir = g_strdup (dockyard_image_inspect_working_dir (node));
 
   /* A short-lived container of the same image says which Jupyter it has. */
-  source = g_file_get_path (dockyard_project_get_directory (self->project));
+  source = g_strdup (dockyard_project_get_host_path (self->project));
   spec.image = self->image;
   spec.cmd = probe_command;
   spec.working_dir = self->working_dir;

@@ -4,7 +4,9 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-build-context.h"
+#include "dockyard-context-stream.h"
 #include "dockyard-dockerfile.h"
+#include "dockyard-host-path.h"
 #include "dockyard-project.h"
 
 /**
@@ -19,6 +21,7 @@ struct _DockyardProject
 
   GFile   *directory;
   char    *name;
+  char    *host_path;
   guint    has_dockerfile : 1;
 };
 
@@ -41,6 +44,7 @@ dockyard_project_finalize (GObject *object)
 
   g_clear_object (&self->directory);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->host_path, g_free);
 
   G_OBJECT_CLASS (dockyard_project_parent_class)->finalize (object);
 }
@@ -119,6 +123,30 @@ query_dockerfile_cb (GObject      *object,
 }
 
 static void
+resolve_host_path_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardProject *self = g_task_get_task_data (task);
+  g_autoptr(GFile) dockerfile = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  self->host_path = dockyard_host_path_resolve_finish (result, &error);
+  if (self->host_path == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  dockerfile = g_file_get_child (self->directory, "Dockerfile");
+  g_file_query_info_async (dockerfile, G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, cancellable,
+                           query_dockerfile_cb, g_steal_pointer (&task));
+}
+
+static void
 query_directory_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -127,8 +155,7 @@ query_directory_cb (GObject      *object,
   DockyardProject *self = g_task_get_task_data (task);
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) dockerfile = NULL;
-  GCancellable *cancellable;
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
   info = g_file_query_info_finish (G_FILE (object), result, &error);
   if (info == NULL)
@@ -145,11 +172,10 @@ query_directory_cb (GObject      *object,
       return;
     }
 
-  dockerfile = g_file_get_child (self->directory, "Dockerfile");
-  cancellable = g_task_get_cancellable (task);
-  g_file_query_info_async (dockerfile, G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, cancellable,
-                           query_dockerfile_cb, g_steal_pointer (&task));
+  /* Inside Flatpak the folder may be a document-portal path that the
+   * engine on the host cannot mount. */
+  dockyard_host_path_resolve_async (self->directory, cancellable,
+                                    resolve_host_path_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -210,6 +236,22 @@ dockyard_project_get_directory (DockyardProject *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
   return self->directory;
+}
+
+/**
+ * dockyard_project_get_host_path:
+ *
+ * The folder as the container engine's host knows it: what the dev and lab
+ * containers bind-mount. The folder's own path, except inside Flatpak where
+ * a document-portal path is mapped back to the host's.
+ *
+ * Returns: (transfer none): the host path
+ */
+const char *
+dockyard_project_get_host_path (DockyardProject *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+  return self->host_path;
 }
 
 const char *
@@ -317,11 +359,19 @@ dockyard_project_open_context (DockyardProject  *self,
                                GError          **error)
 {
   g_autoptr(DockyardBuildContext) context = NULL;
+  g_autoptr(GInputStream) tar = NULL;
 
   g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
 
   context = dockyard_build_context_new (self->directory, "Dockerfile");
-  return dockyard_build_context_open_tar_stream (context, cancellable, error);
+  tar = dockyard_build_context_open_tar_stream (context, cancellable, error);
+  if (tar == NULL)
+    return NULL;
+
+  /* The tar is made by blocking file I/O, which libsoup's asynchronous
+   * reads would hop to a pool thread for, 8 KiB at a time: a thread of its
+   * own makes it ahead, and the main loop polls for it like a socket. */
+  return dockyard_context_stream_new (tar, cancellable, error);
 }
 
 /* "[2/3] RUN make" is the stage's third instruction, FROM being the first.

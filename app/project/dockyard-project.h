@@ -19,6 +19,7 @@ DockyardProject *dockyard_project_open_finish        (GAsyncResult        *resul
                                                       GError             **error);
 GFile           *dockyard_project_get_directory      (DockyardProject     *self);
 const char      *dockyard_project_get_name           (DockyardProject     *self);
+const char      *dockyard_project_get_host_path      (DockyardProject     *self);
 char            *dockyard_project_dup_path           (DockyardProject     *self);
 gboolean         dockyard_project_get_has_dockerfile (DockyardProject     *self);
 char            *dockyard_project_dup_image_name     (DockyardProject     *self);

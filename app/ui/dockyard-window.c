@@ -6,8 +6,12 @@
 #include "dockyard-build-view.h"
 #include "dockyard-container.h"
 #include "dockyard-dev-session.h"
+#include "dockyard-dockerfile-page.h"
 #include "dockyard-exec-stream.h"
+#include "dockyard-endpoint.h"
+#include "dockyard-host-path.h"
 #include "dockyard-lab-session.h"
+#include "dockyard-project-picker.h"
 #include "dockyard-terminal.h"
 #include "dockyard-window.h"
 
@@ -44,13 +48,14 @@ struct _DockyardWindow
   AdwViewStack         *project_stack;
   AdwActionRow         *project_image_row;
   DockyardBuildView    *build_view;
+  DockyardDockerfilePage *dockerfile_page;
   GtkStack             *stack;
   GtkRevealer          *engine_lost_revealer;
   GtkSpinner           *engine_lost_spinner;
   GtkSpinner           *connecting_spinner;
   AdwStatusPage        *no_engine_page;
   GtkLabel             *no_engine_help;
-  GtkLabel             *welcome_engine_label;
+  DockyardProjectPicker *project_picker;
   AdwPreferencesGroup  *project_group;
   AdwActionRow         *project_folder_row;
   AdwActionRow         *project_dockerfile_row;
@@ -74,6 +79,11 @@ struct _DockyardWindow
   GCancellable         *dev_cancellable;
   guint                 n_shells;
   DockyardLabSession   *lab_session;
+  gboolean              open_on_dockerfile;
+  /* Re-reading the open project: keep its page, build, dev and lab. */
+  gboolean              reopening;
+  /* The user chose to close with unsaved Dockerfile changes. */
+  gboolean              discard_changes;
 };
 
 /* The JupyterLab that "Add JupyterLab" pins in requirements.txt. */
@@ -247,17 +257,28 @@ update_engine (DockyardWindow *self)
                                                  dockyard_engine_get_version (engine),
                                                  dockyard_engine_get_socket_path (engine));
 
-      gtk_label_set_label (self->welcome_engine_label, status);
+      dockyard_project_picker_set_engine_status (self->project_picker, status);
       adw_action_row_set_subtitle (self->engine_row, status);
     }
 
   follow_lists (self,
                 dockyard_application_get_images (app),
                 dockyard_application_get_containers (app));
+  dockyard_dockerfile_page_set_images (self->dockerfile_page,
+                                       G_LIST_MODEL (dockyard_application_get_images (app)));
 
   if (state == DOCKYARD_ENGINE_STATE_FAILED && error != NULL)
     {
       g_autofree char *help = NULL;
+      g_autofree char *hint = NULL;
+      g_autofree char *socket_path = NULL;
+      g_auto(GStrv) candidates = NULL;
+
+      /* The socket the user asked for, or the first one Dockyard looks at. */
+      if (!g_settings_get_boolean (dockyard_application_get_settings (app), "engine-automatic"))
+        socket_path = g_settings_get_string (dockyard_application_get_settings (app), "engine-socket");
+      else if ((candidates = dockyard_endpoint_candidates (NULL, NULL)) != NULL && candidates[0] != NULL)
+        socket_path = g_strdup (candidates[0]);
 
       if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_PERMISSION_DENIED))
         {
@@ -278,6 +299,14 @@ update_engine (DockyardWindow *self)
                                     "engine (DOCKER_HOST=%s). Start that engine, or unset "
                                     "DOCKER_HOST to let Dockyard find one."),
                                   error->message, g_getenv ("DOCKER_HOST"));
+        }
+      else if ((hint = dockyard_flatpak_override_hint (socket_path)) != NULL)
+        {
+          adw_status_page_set_title (self->no_engine_page, _("No Access to the Container Engine"));
+          /* Translators: the second %s is a command, e.g. "flatpak override --user …" */
+          help = g_strdup_printf (_("%s\n\nDockyard runs in a sandbox that cannot reach the "
+                                    "engine’s socket. Allow it with:\n\n%s"),
+                                  error->message, hint);
         }
       else
         {
@@ -354,6 +383,14 @@ open_project_cb (GObject      *object,
       return;
     }
 
+  if (self->reopening)
+    {
+      self->reopening = FALSE;
+      g_set_object (&self->project, project);
+      show_project (self);
+      return;
+    }
+
   /* Another project: its build, dev container and lab are not this one's. */
   stop_dev_session (self);
   stop_lab_session (self);
@@ -363,6 +400,13 @@ open_project_cb (GObject      *object,
   adw_view_stack_set_visible_child_name (self->project_stack, "overview");
 
   g_set_object (&self->project, project);
+  dockyard_dockerfile_page_set_project (self->dockerfile_page, project);
+  if (self->open_on_dockerfile &&
+      adw_view_stack_get_child_by_name (self->project_stack, "dockerfile") != NULL)
+    adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
+  self->open_on_dockerfile = FALSE;
+  dockyard_recent_projects_add (dockyard_application_get_recent_projects (self->application),
+                                dockyard_project_get_directory (project));
   show_project (self);
 }
 
@@ -384,7 +428,35 @@ dockyard_window_open_project (DockyardWindow *self,
                                g_object_ref (self));
 }
 
+static void
+picker_open_project_cb (DockyardWindow *self,
+                        GFile          *directory)
+{
+  dockyard_window_open_project (self, directory);
+}
+
+/* The project has a Dockerfile now (or a changed one): show it so. */
+static void
+dockerfile_saved_cb (DockyardWindow *self)
+{
+  if (self->project != NULL)
+    {
+      self->reopening = TRUE;
+      dockyard_window_open_project (self, dockyard_project_get_directory (self->project));
+    }
+}
+
 /* Folder chooser ---------------------------------------------------------- */
+
+/* A folder picked for "New Project…" opens on its Dockerfile page. */
+static void
+open_chosen_folder (DockyardWindow *self,
+                    GFile          *folder,
+                    gboolean        new_project)
+{
+  self->open_on_dockerfile = new_project;
+  dockyard_window_open_project (self, folder);
+}
 
 #if GTK_CHECK_VERSION (4, 10, 0)
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -395,19 +467,23 @@ select_folder_cb (GObject      *object,
 {
   g_autoptr(DockyardWindow) self = user_data;
   g_autoptr(GFile) folder = NULL;
+  gboolean new_project = GPOINTER_TO_INT (g_object_get_data (object, "dockyard-new-project"));
 
   folder = gtk_file_dialog_select_folder_finish (GTK_FILE_DIALOG (object), result, NULL);
   if (folder != NULL)
-    dockyard_window_open_project (self, folder);
+    open_chosen_folder (self, folder, new_project);
 }
 
 static void
-choose_folder (DockyardWindow *self)
+choose_folder (DockyardWindow *self,
+               gboolean        new_project)
 {
   g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
 
-  gtk_file_dialog_set_title (dialog, _("Open a Project Folder"));
+  gtk_file_dialog_set_title (dialog, new_project ? _("Choose or Create the Project Folder")
+                                                 : _("Open a Project Folder"));
   gtk_file_dialog_set_modal (dialog, TRUE);
+  g_object_set_data (G_OBJECT (dialog), "dockyard-new-project", GINT_TO_POINTER (new_project));
   gtk_file_dialog_select_folder (dialog, GTK_WINDOW (self), self->cancellable,
                                  select_folder_cb, g_object_ref (self));
 }
@@ -418,12 +494,15 @@ chooser_response_cb (GtkNativeDialog *dialog,
                      int              response,
                      DockyardWindow  *self)
 {
+  gboolean new_project = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog),
+                                                             "dockyard-new-project"));
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (folder != NULL)
-        dockyard_window_open_project (self, folder);
+        open_chosen_folder (self, folder, new_project);
     }
 
   gtk_native_dialog_destroy (dialog);
@@ -432,14 +511,17 @@ chooser_response_cb (GtkNativeDialog *dialog,
 }
 
 static void
-choose_folder (DockyardWindow *self)
+choose_folder (DockyardWindow *self,
+               gboolean        new_project)
 {
   GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (_("Open a Project Folder"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+  chooser = gtk_file_chooser_native_new (new_project ? _("Choose or Create the Project Folder")
+                                                     : _("Open a Project Folder"),
+                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                          _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data (G_OBJECT (chooser), "dockyard-new-project", GINT_TO_POINTER (new_project));
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -450,7 +532,15 @@ open_folder_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  choose_folder (DOCKYARD_WINDOW (widget));
+  choose_folder (DOCKYARD_WINDOW (widget), FALSE);
+}
+
+static void
+new_project_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  choose_folder (DOCKYARD_WINDOW (widget), TRUE);
 }
 
 /* Build ------------------------------------------------------------------- */
@@ -556,6 +646,12 @@ build_cb (GObject      *object,
 
   if (build != self->build)
     return;
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->project != NULL)
+    dockyard_recent_projects_set_build_state (dockyard_application_get_recent_projects (self->application),
+                                              dockyard_project_get_directory (self->project),
+                                              image_id != NULL ? DOCKYARD_RECENT_BUILD_SUCCEEDED
+                                                               : DOCKYARD_RECENT_BUILD_FAILED);
 
   if (image_id != NULL)
     {
@@ -1322,6 +1418,53 @@ add_jupyterlab_action (GtkWidget  *widget,
                               g_object_ref (self));
 }
 
+/* Closing ------------------------------------------------------------------- */
+
+static void
+unsaved_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     DockyardWindow   *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      self->discard_changes = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_strcmp0 (response, "save") == 0)
+    {
+      adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
+      gtk_widget_activate_action (GTK_WIDGET (self->dockerfile_page), "dockerfile.save", NULL);
+    }
+}
+
+/* Unsaved Dockerfile changes are not lost without the user's say. */
+static gboolean
+dockyard_window_close_request (GtkWindow *window)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (window);
+  AdwMessageDialog *dialog;
+
+  if (self->discard_changes || !dockyard_dockerfile_page_get_dirty (self->dockerfile_page))
+    return GTK_WINDOW_CLASS (dockyard_window_parent_class)->close_request (window);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Save Changes to the Dockerfile?"),
+                                                       _("The form has changes that are not saved "
+                                                         "yet. If you close the window, they are lost.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (unsaved_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return TRUE;
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static void
@@ -1404,6 +1547,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
 
   object_class->dispose = dockyard_window_dispose;
   object_class->finalize = dockyard_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = dockyard_window_close_request;
   object_class->get_property = dockyard_window_get_property;
   object_class->set_property = dockyard_window_set_property;
 
@@ -1449,7 +1593,10 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, no_engine_page);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, no_engine_help);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, welcome_engine_label);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_picker);
+  gtk_widget_class_bind_template_callback (widget_class, picker_open_project_cb);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dockerfile_page);
+  gtk_widget_class_bind_template_callback (widget_class, dockerfile_saved_cb);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_group);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_folder_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_dockerfile_row);
@@ -1459,6 +1606,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, containers_row);
 
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
   gtk_widget_class_install_action (widget_class, "win.build", NULL, build_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);
   gtk_widget_class_install_action (widget_class, "win.dev", NULL, dev_action);
@@ -1476,6 +1624,8 @@ static void
 dockyard_window_init (DockyardWindow *self)
 {
   g_type_ensure (DOCKYARD_TYPE_BUILD_VIEW);
+  g_type_ensure (DOCKYARD_TYPE_PROJECT_PICKER);
+  g_type_ensure (DOCKYARD_TYPE_DOCKERFILE_PAGE);
   g_type_ensure (DOCKYARD_TYPE_TERMINAL);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1501,6 +1651,8 @@ dockyard_window_new (DockyardApplication *application)
 
   self = g_object_new (DOCKYARD_TYPE_WINDOW, "application", application, NULL);
   self->application = g_object_ref (application);
+  dockyard_project_picker_set_recent_projects (self->project_picker,
+                                               dockyard_application_get_recent_projects (application));
 
   /* The window follows the app's engine for as long as it lives. */
   g_signal_connect_object (application, "notify::engine-state",

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <string.h>
+
+#include "dockyard-dockerfile-generator.h"
+#include "dockyard-dockerfile-page.h"
+
+G_BEGIN_DECLS
+
+struct _DockyardDockerfilePage
+{
+  AdwBin                   parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay         *toast_overlay;
+  GtkStack                *stack;
+  GtkSpinner              *loading_spinner;
+  AdwStatusPage           *error_page;
+  GtkWidget               *form_box;
+  GtkLabel                *form_message;
+  AdwEntryRow             *image_row;
+  AdwEntryRow             *version_row;
+  GtkImage                *version_icon;
+  AdwActionRow            *candidates_row;
+  GtkBox                  *candidates_box;
+  AdwActionRow            *local_row;
+  GtkLabel                *version_error;
+  AdwEntryRow             *workdir_row;
+  AdwEntryRow             *requirements_row;
+  AdwExpanderRow          *unpinned_row;
+  AdwEntryRow             *command_row;
+  AdwEntryRow             *apt_row;
+  AdwActionRow            *jupyter_add_row;
+  AdwEntryRow             *jupyter_row;
+  AdwActionRow            *cache_row;
+  AdwPreferencesGroup     *other_group;
+  GtkLabel                *other_label;
+  GtkTextView             *preview_view;
+  GtkSpinner              *lint_spinner;
+  GtkStack                *findings_stack;
+  GtkListBox              *findings_list;
+  GtkLabel                *status_label;
+  GtkButton               *save_button;
+
+  /* Borrowed */
+  AdwMessageDialog        *dialog;
+
+  /* Owned */
+  DockyardProject         *project;
+  GListModel              *images;
+  GCancellable            *cancellable;
+  GCancellable            *lint_cancellable;
+  GCancellable            *requirements_cancellable;
+  DockyardDockerfileModel *form;        /* what the form shows */
+  DockyardDockerfileModel *base_model;  /* read from base_text; NULL if it does not parse */
+  char                    *base_text;   /* the text the form edits; NULL for a new file */
+  gsize                    base_length;
+  char                    *disk_text;   /* the file as loaded or last saved; NULL if none */
+  gsize                    disk_length;
+  char                    *clean_text;  /* what "no changes" looks like */
+  gsize                    clean_length;
+  char                    *text;        /* the Dockerfile as it would be saved */
+  gsize                    length;
+  char                    *lint_text;   /* the text the findings were computed for */
+  gsize                    lint_length;
+  GListStore              *findings;
+  GPtrArray               *unpinned_rows;
+  char                    *error;
+  char                    *command_error;
+  GtkTextTag              *keyword_tag;
+  GtkTextTag              *comment_tag;
+  GtkTextTag              *flag_tag;
+  guint                    preview_source;
+  guint                    requirements_source;
+  guint                    lint_serial;
+  guint                    requirements_serial;
+  guint                    n_threads;   /* lint and requirements tasks not finished */
+
+  guint                    has_file : 1;
+  guint                    hand_written : 1;
+  guint                    overwrite_confirmed : 1;
+  guint                    loading : 1;
+  guint                    saving : 1;
+  guint                    linting : 1;
+  guint                    updating : 1;
+  guint                    dirty : 1;
+  guint                    busy : 1;
+  guint                    image_error : 1;
+  guint                    editable : 1;
+};
+
+/* A copy of @length bytes, nul-terminated (the text may come from a GBytes,
+ * which has no terminator). */
+static inline char *
+dup_text (const char *text,
+          gsize       length)
+{
+  char *copy = g_malloc (length + 1);
+
+  memcpy (copy, text, length);
+  copy[length] = '\0';
+  return copy;
+}
+
+static inline gboolean
+texts_equal (const char *a,
+             gsize       a_length,
+             const char *b,
+             gsize       b_length)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a_length == b_length && memcmp (a, b, a_length) == 0;
+}
+
+void   _dockyard_dockerfile_page_update_status         (DockyardDockerfilePage *self);
+void   _dockyard_dockerfile_page_update_actions        (DockyardDockerfilePage *self);
+void   _dockyard_dockerfile_page_update_dirty          (DockyardDockerfilePage *self);
+void   _dockyard_dockerfile_page_update_preview        (DockyardDockerfilePage *self);
+void   _dockyard_dockerfile_page_set_busy              (DockyardDockerfilePage *self);
+void   _dockyard_dockerfile_page_schedule_requirements (DockyardDockerfilePage *self,
+                                                        guint                   delay_ms);
+GFile *_dockyard_dockerfile_page_dockerfile_file       (DockyardDockerfilePage *self);
+void   _dockyard_dockerfile_page_save_action           (GtkWidget              *widget,
+                                                        const char             *action_name,
+                                                        GVariant               *parameter);
+
+G_END_DECLS

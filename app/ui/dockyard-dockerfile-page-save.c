@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dockyard-dockerfile-page-private.h"
+#include "dockyard-project-files.h"
+
+/* Saving the page's text: atomically, the previous version kept as
+ * Dockerfile.orig, and never over a hand-written file or a file changed
+ * on disk without asking. */
+
+typedef struct
+{
+  DockyardDockerfilePage *self;
+  GCancellable           *cancellable;
+  GFile                  *file;
+  GFile                  *backup;
+  GBytes                 *text;
+  GBytes                 *previous;
+  gboolean                created;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->self);
+  g_clear_object (&data->cancellable);
+  g_clear_object (&data->file);
+  g_clear_object (&data->backup);
+  g_clear_pointer (&data->text, g_bytes_unref);
+  g_clear_pointer (&data->previous, g_bytes_unref);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveData, save_data_free)
+
+static void
+save_finished (SaveData     *data,
+               const GError *error)
+{
+  DockyardDockerfilePage *self = data->self;
+
+  if (g_cancellable_is_cancelled (data->cancellable))
+    return;
+
+  self->saving = FALSE;
+
+  if (error != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why, e.g. "Permission denied" */
+      message = g_strdup_printf (_("Could not save the Dockerfile: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+    }
+  else if (data->text != NULL)
+    {
+      gsize length;
+      const char *text = g_bytes_get_data (data->text, &length);
+      AdwToast *toast;
+
+      g_free (self->disk_text);
+      self->disk_text = dup_text (text, length);
+      self->disk_length = length;
+      g_free (self->clean_text);
+      self->clean_text = dup_text (text, length);
+      self->clean_length = length;
+      self->has_file = TRUE;
+
+      /* A new file becomes the text the form edits from now on. */
+      if (self->base_text == NULL)
+        {
+          g_autoptr(DockyardDockerfile) dockerfile = dockyard_dockerfile_new_from_data (text, length, NULL);
+
+          self->base_text = dup_text (text, length);
+          self->base_length = length;
+          if (dockerfile != NULL)
+            self->base_model = dockyard_dockerfile_model_new_from_dockerfile (dockerfile);
+        }
+
+      toast = adw_toast_new (data->previous != NULL
+                             ? _("Saved the Dockerfile; the previous version is Dockerfile.orig")
+                             : _("Created the Dockerfile"));
+      adw_toast_set_timeout (toast, 3);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+      if (data->created)
+        _dockyard_dockerfile_page_schedule_requirements (self, 0);
+      g_signal_emit_by_name (self, "saved");
+    }
+
+  _dockyard_dockerfile_page_update_dirty (self);
+  _dockyard_dockerfile_page_set_busy (self);
+}
+
+static void
+create_defaults_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  GFile *dir = task_data;
+  struct {
+    const char *name;
+    const char *contents;
+  } files[] = {
+    { ".dockerignore", DOCKYARD_DOCKERIGNORE_DEFAULTS },
+    { DOCKYARD_DEFAULT_REQUIREMENTS_FILE, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      GError *error = NULL;
+      gboolean existed;
+
+      if (!dockyard_project_create_file (dir, files[i].name, files[i].contents, &existed, cancellable, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+create_defaults_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SaveData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      !g_cancellable_is_cancelled (data->cancellable))
+    {
+      g_autofree char *message = NULL;
+
+      /* The Dockerfile is saved: say what is missing, and carry on. */
+      /* Translators: %s says why, e.g. "Permission denied" */
+      message = g_strdup_printf (_("Could not create .dockerignore and requirements.txt: %s"), error->message);
+      adw_toast_overlay_add_toast (data->self->toast_overlay, adw_toast_new (message));
+    }
+
+  save_finished (data, NULL);
+}
+
+static void
+write_dockerfile_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SaveData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) dir = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      g_clear_pointer (&data->text, g_bytes_unref);
+      save_finished (data, error);
+      return;
+    }
+
+  if (!data->created)
+    {
+      save_finished (data, NULL);
+      return;
+    }
+
+  dir = g_file_get_parent (data->file);
+  task = g_task_new (NULL, data->cancellable, create_defaults_cb, data);
+  g_task_set_source_tag (task, write_dockerfile_cb);
+  g_task_set_task_data (task, g_steal_pointer (&dir), g_object_unref);
+  g_steal_pointer (&data);
+  g_task_run_in_thread (task, create_defaults_thread);
+}
+
+static void
+write_dockerfile (SaveData *data)
+{
+  /* g_file_replace_contents writes a temporary file and renames it over
+   * the Dockerfile: a crash leaves the old file or the new one. */
+  g_file_replace_contents_bytes_async (data->file, data->text, NULL, FALSE, G_FILE_CREATE_NONE,
+                                       data->cancellable, write_dockerfile_cb, data);
+}
+
+static void
+write_backup_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SaveData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      g_clear_pointer (&data->text, g_bytes_unref);
+      save_finished (data, error);
+      return;
+    }
+
+  write_dockerfile (g_steal_pointer (&data));
+}
+
+static void
+save_write (SaveData *data)
+{
+  if (data->previous != NULL)
+    g_file_replace_contents_bytes_async (data->backup, data->previous, NULL, FALSE, G_FILE_CREATE_NONE,
+                                         data->cancellable, write_backup_cb, data);
+  else
+    write_dockerfile (data);
+}
+
+static void
+confirm_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     gpointer          user_data)
+{
+  SaveData *data = user_data;
+  DockyardDockerfilePage *self = data->self;
+
+  g_signal_handlers_disconnect_by_data (dialog, data);
+  if (self->dialog == dialog)
+    self->dialog = NULL;
+
+  if (g_strcmp0 (response, "save") == 0 && !g_cancellable_is_cancelled (data->cancellable))
+    {
+      self->overwrite_confirmed = TRUE;
+      save_write (data);
+      return;
+    }
+
+  g_clear_pointer (&data->text, g_bytes_unref);
+  save_finished (data, NULL);
+  save_data_free (data);
+}
+
+static void
+confirm_save (SaveData   *data,
+              gboolean    changed_on_disk)
+{
+  DockyardDockerfilePage *self = data->self;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog;
+
+  if (!GTK_IS_WINDOW (root))
+    {
+      /* Nobody to ask: not overwriting is the safe answer. */
+      g_clear_pointer (&data->text, g_bytes_unref);
+      save_finished (data, NULL);
+      save_data_free (data);
+      return;
+    }
+
+  if (changed_on_disk)
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root),
+                                                           _("Replace the Changed Dockerfile?"),
+                                                           _("The Dockerfile was changed outside Dockyard since it was opened. Saving replaces those changes; the file as it is now is kept as Dockerfile.orig.")));
+      adw_message_dialog_add_responses (dialog,
+                                        "cancel", _("_Cancel"),
+                                        "save", _("_Replace"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_DESTRUCTIVE);
+    }
+  else
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root),
+                                                           _("Change the Hand-Written Dockerfile?"),
+                                                           _("This Dockerfile was not written by Dockyard. Saving rewrites only the lines you changed and keeps the current file as Dockerfile.orig.")));
+      adw_message_dialog_add_responses (dialog,
+                                        "cancel", _("_Cancel"),
+                                        "save", _("_Save"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+    }
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+
+  self->dialog = dialog;
+  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), data);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+save_check_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SaveData) data = user_data;
+  DockyardDockerfilePage *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  gboolean exists;
+  gboolean changed;
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_clear_pointer (&data->text, g_bytes_unref);
+      save_finished (data, error);
+      return;
+    }
+
+  exists = contents != NULL;
+  changed = exists != self->has_file ||
+            (exists && !texts_equal (contents, length, self->disk_text, self->disk_length));
+  data->created = !exists;
+  if (exists)
+    data->previous = g_bytes_new_take (g_steal_pointer (&contents), length);
+
+  if (changed)
+    confirm_save (g_steal_pointer (&data), TRUE);
+  else if (exists && self->hand_written && !self->overwrite_confirmed)
+    confirm_save (g_steal_pointer (&data), FALSE);
+  else
+    save_write (g_steal_pointer (&data));
+}
+
+void
+_dockyard_dockerfile_page_save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DockyardDockerfilePage *self = DOCKYARD_DOCKERFILE_PAGE (widget);
+  SaveData *data;
+
+  /* A change still waiting for the preview is part of what is saved. */
+  if (self->preview_source != 0)
+    _dockyard_dockerfile_page_update_preview (self);
+  if (self->project == NULL || self->saving || self->loading || self->error != NULL || self->text == NULL)
+    return;
+  if (!self->dirty && self->has_file)
+    return;
+
+  data = g_new0 (SaveData, 1);
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->cancellable);
+  data->file = _dockyard_dockerfile_page_dockerfile_file (self);
+  data->backup = g_file_get_child (dockyard_project_get_directory (self->project), "Dockerfile.orig");
+  data->text = g_bytes_new (self->text, self->length);
+
+  self->saving = TRUE;
+  _dockyard_dockerfile_page_update_status (self);
+  _dockyard_dockerfile_page_update_actions (self);
+  _dockyard_dockerfile_page_set_busy (self);
+
+  /* What is on disk now: the backup, and whether someone else changed it. */
+  g_file_load_contents_async (data->file, data->cancellable, save_check_cb, data);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "dockyard-project.h"
+
+G_BEGIN_DECLS
+
+#define DOCKYARD_TYPE_DOCKERFILE_PAGE (dockyard_dockerfile_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (DockyardDockerfilePage, dockyard_dockerfile_page, DOCKYARD, DOCKERFILE_PAGE, AdwBin)
+
+GtkWidget       *dockyard_dockerfile_page_new            (void);
+DockyardProject *dockyard_dockerfile_page_get_project    (DockyardDockerfilePage *self);
+void             dockyard_dockerfile_page_set_project    (DockyardDockerfilePage *self,
+                                                          DockyardProject        *project);
+void             dockyard_dockerfile_page_set_images     (DockyardDockerfilePage *self,
+                                                          GListModel             *images);
+gboolean         dockyard_dockerfile_page_get_dirty      (DockyardDockerfilePage *self);
+gboolean         dockyard_dockerfile_page_get_busy       (DockyardDockerfilePage *self);
+const char      *dockyard_dockerfile_page_get_text       (DockyardDockerfilePage *self,
+                                                          gsize                  *length);
+const char      *dockyard_dockerfile_page_get_error      (DockyardDockerfilePage *self);
+GListModel      *dockyard_dockerfile_page_get_findings   (DockyardDockerfilePage *self);
+
+G_END_DECLS

@@ -1,0 +1,585 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "dockyard-dockerfile-page.h"
+#include "dockyard-finding.h"
+#include "dockyard-lint.h"
+#include "dockyard-object-list-private.h"
+#include "dockyard-resources.h"
+#include "dockyard-test-utils.h"
+
+/* The Dockerfile form on its own, in a plain window: no engine needed. */
+
+#define PIP_MOUNT "--mount=type=cache,target=/root/.cache/pip"
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Lets the window lay out and paint. */
+static void
+settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  guint tick = g_timeout_add (16, tick_cb, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+}
+
+/* Renders the window into a PNG artefact that a person can look at. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = dockyard_test_artifact_path (name);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+
+  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
+    {
+      g_clear_object (&snapshot);
+      settle (100);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* Iterates until the page has caught up: file read, preview, findings. */
+static void
+wait_idle (DockyardDockerfilePage *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (20, tick_cb, NULL);
+
+  do
+    {
+      while (dockyard_dockerfile_page_get_busy (page))
+        {
+          if (g_get_monotonic_time () > deadline)
+            g_error ("the Dockerfile page is still busy after 30 s");
+          g_main_context_iteration (NULL, TRUE);
+        }
+      /* Idle callbacks that may start more work. */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  while (dockyard_dockerfile_page_get_busy (page));
+
+  g_source_remove (tick);
+}
+
+static GObject *
+child (DockyardDockerfilePage *page,
+       const char             *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (page), DOCKYARD_TYPE_DOCKERFILE_PAGE, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static void
+set_field (DockyardDockerfilePage *page,
+           const char             *name,
+           const char             *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (page, name)), text);
+}
+
+static char *
+preview_text (DockyardDockerfilePage *page)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (page, "preview_view")));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static gboolean
+save_enabled (DockyardDockerfilePage *page)
+{
+  return gtk_widget_get_sensitive (GTK_WIDGET (child (page, "save_button")));
+}
+
+static char *
+make_project_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("dockyard-page-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+read_file (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return contents;
+}
+
+static gboolean
+file_exists (const char *dir,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  const char *names[] = { "Dockerfile", "Dockerfile.orig", ".dockerignore", "requirements.txt" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_unlink (path);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static DockyardProject *
+open_project (const char *dir)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (dir);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  DockyardProject *project;
+
+  dockyard_project_open_async (file, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  project = dockyard_project_open_finish (result, &error);
+  g_assert_no_error (error);
+  return project;
+}
+
+typedef struct
+{
+  GtkWindow              *window;
+  DockyardDockerfilePage *page;
+  DockyardProject        *project;
+} Fixture;
+
+static void
+show_page (Fixture    *fixture,
+           const char *dir,
+           GListModel *images)
+{
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1200, 860);
+  fixture->page = DOCKYARD_DOCKERFILE_PAGE (dockyard_dockerfile_page_new ());
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
+  fixture->project = open_project (dir);
+  dockyard_dockerfile_page_set_images (fixture->page, images);
+  dockyard_dockerfile_page_set_project (fixture->page, fixture->project);
+  gtk_window_present (fixture->window);
+  wait_idle (fixture->page);
+  settle (100);
+}
+
+/* Closes the window and proves that nothing keeps the page alive. */
+static void
+close_page (Fixture *fixture)
+{
+  wait_idle (fixture->page);
+  g_object_ref (fixture->window);
+  g_object_ref (fixture->page);
+  gtk_window_destroy (fixture->window);
+  /* The window lets go of its child when it is finalized. */
+  g_assert_finalize_object (fixture->window);
+  g_assert_finalize_object (fixture->page);
+  g_assert_finalize_object (fixture->project);
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static AdwMessageDialog *
+wait_for_dialog (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (20, tick_cb, NULL);
+  AdwMessageDialog *dialog;
+
+  while ((dialog = find_dialog ()) == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("no confirmation dialog after 30 s");
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (tick);
+  return dialog;
+}
+
+static GListModel *
+make_images (void)
+{
+  static const char *json[] = {
+    "{\"Id\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\","
+    "\"RepoTags\":[\"python:3.8.8\"],\"Created\":1,\"Size\":1}",
+    "{\"Id\":\"sha256:2222222222222222222222222222222222222222222222222222222222222222\","
+    "\"RepoTags\":[\"python:3.8.10\",\"python:3.8\"],\"Created\":2,\"Size\":1}",
+    "{\"Id\":\"sha256:3333333333333333333333333333333333333333333333333333333333333333\","
+    "\"RepoTags\":[\"python:3.11.2\",\"node:20.11.1\"],\"Created\":3,\"Size\":1}",
+  };
+  GListStore *store = g_list_store_new (G_TYPE_OBJECT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (json); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (json[i], NULL);
+      g_autoptr(GObject) image = _dockyard_image_new_from_json (json_node_get_object (node));
+
+      g_list_store_append (store, image);
+    }
+
+  return G_LIST_MODEL (store);
+}
+
+static guint
+count_buttons (GtkWidget *box)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n++;
+  return n;
+}
+
+/* A new project: a floating tag is refused with the reason and local exact
+ * versions are offered; fields update the preview; Save creates the files. */
+static void
+test_new_project (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *dir = make_project_dir ();
+  g_autoptr(GListModel) images = make_images ();
+  g_autofree char *text = NULL;
+  g_autofree char *preview = NULL;
+  g_autofree char *ignore = NULL;
+  g_autofree char *requirements = NULL;
+  const char *error;
+  GtkWidget *candidates_box;
+
+  show_page (&fixture, dir, images);
+
+  /* Defaults, but no version yet: nothing to save. */
+  g_assert_false (dockyard_dockerfile_page_get_dirty (fixture.page));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture.page, "image_row"))), ==, "python");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture.page, "workdir_row"))), ==, "/usr/src/app");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture.page, "requirements_row"))), ==,
+                   "requirements.txt");
+  g_assert_nonnull (dockyard_dockerfile_page_get_error (fixture.page));
+  g_assert_false (save_enabled (fixture.page));
+
+  /* python:3.8 floats: refused, with the reason, and 3.8.x from local images. */
+  set_field (fixture.page, "version_row", "3.8");
+  wait_idle (fixture.page);
+  error = dockyard_dockerfile_page_get_error (fixture.page);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error, "no exact release"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (fixture.page, "version_error"))));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (fixture.page, "version_error"))), ==, error);
+  g_assert_false (save_enabled (fixture.page));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (fixture.page, "candidates_row"))));
+  candidates_box = GTK_WIDGET (child (fixture.page, "candidates_box"));
+  g_assert_cmpuint (count_buttons (candidates_box), ==, 2);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (gtk_widget_get_first_child (candidates_box))), ==, "3.8.10");
+  save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-invalid-version.png");
+
+  /* Saving is refused while the version floats. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
+  wait_idle (fixture.page);
+  g_assert_false (file_exists (dir, "Dockerfile"));
+
+  /* Picking a suggestion makes it valid; the image is known locally. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.set-version", "s", "3.8.10");
+  wait_idle (fixture.page);
+  g_assert_null (dockyard_dockerfile_page_get_error (fixture.page));
+  g_assert_true (save_enabled (fixture.page));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (fixture.page, "version_error"))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (fixture.page, "local_row"))));
+
+  /* The preview follows the fields. */
+  set_field (fixture.page, "workdir_row", "/srv/app");
+  set_field (fixture.page, "apt_row", "curl=7.88.1-10+deb12u5");
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.add-jupyterlab", NULL);
+  set_field (fixture.page, "command_row", "jupyter lab --ip 0.0.0.0");
+  wait_idle (fixture.page);
+  preview = preview_text (fixture.page);
+  g_assert_nonnull (strstr (preview, "FROM python:3.8.10\nWORKDIR /srv/app\n"));
+  g_assert_nonnull (strstr (preview, "curl=7.88.1-10+deb12u5"));
+  g_assert_nonnull (strstr (preview, "RUN " PIP_MOUNT " pip install jupyterlab==4.2.5\n"));
+  g_assert_nonnull (strstr (preview, "CMD [\"jupyter\", \"lab\", \"--ip\", \"0.0.0.0\"]\n"));
+  g_assert_cmpstr (preview, ==, dockyard_dockerfile_page_get_text (fixture.page, NULL));
+  g_assert_true (dockyard_dockerfile_page_get_dirty (fixture.page));
+  /* What the form generates has nothing to fix. */
+  g_assert_cmpuint (g_list_model_get_n_items (dockyard_dockerfile_page_get_findings (fixture.page)), ==, 0);
+  save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-new.png");
+
+  /* Back to the plain layout of DESIGN.md, then save. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.remove-jupyterlab", NULL);
+  set_field (fixture.page, "workdir_row", "/usr/src/app");
+  set_field (fixture.page, "apt_row", "");
+  set_field (fixture.page, "command_row", "");
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
+  wait_idle (fixture.page);
+
+  text = read_file (dir, "Dockerfile");
+  g_assert_cmpstr (text, ==,
+                   "FROM python:3.8.10\n"
+                   "WORKDIR /usr/src/app\n"
+                   "COPY requirements.txt .\n"
+                   "RUN " PIP_MOUNT " pip install -r requirements.txt\n");
+  g_assert_false (file_exists (dir, "Dockerfile.orig"));
+  ignore = read_file (dir, ".dockerignore");
+  g_assert_nonnull (ignore);
+  g_assert_nonnull (strstr (ignore, ".git\n"));
+  requirements = read_file (dir, "requirements.txt");
+  g_assert_cmpstr (requirements, ==, "");
+  g_assert_false (dockyard_dockerfile_page_get_dirty (fixture.page));
+  g_assert_false (save_enabled (fixture.page));
+
+  close_page (&fixture);
+  remove_dir (dir);
+}
+
+static const char hand_written[] =
+  "# syntax=docker/dockerfile:1\n"
+  "# Our app, by hand.\n"
+  "FROM python:3.11.2\n"
+  "\n"
+  "WORKDIR /usr/src/app\n"
+  "ENV PYTHONUNBUFFERED=1\n"
+  "COPY requirements.txt .\n"
+  "RUN pip install -r requirements.txt\n"
+  "\n"
+  "COPY . .\n"
+  "CMD [\"python\", \"app.py\"]\n";
+
+static guint
+find_rule (DockyardDockerfilePage *page,
+           const char             *rule)
+{
+  GListModel *findings = dockyard_dockerfile_page_get_findings (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
+    {
+      g_autoptr(DockyardFinding) finding = g_list_model_get_item (findings, i);
+
+      if (g_str_equal (dockyard_finding_get_rule (finding), rule))
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+/* A finding's Fix button edits the text; saving a hand-written file asks
+ * first, keeps the previous version, and leaves the other lines alone. */
+static void
+test_fix_and_confirm (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *dir = make_project_dir ();
+  g_autofree char *expected = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *orig = NULL;
+  g_autofree char *unchanged = NULL;
+  g_autoptr(GString) fixed = NULL;
+  AdwMessageDialog *dialog;
+  guint index;
+
+  write_file (dir, "Dockerfile", hand_written);
+  write_file (dir, "requirements.txt", "requests\nflask==3.0.0\n");
+  show_page (&fixture, dir, NULL);
+
+  /* Read as is; the lines the form cannot show are listed verbatim. */
+  g_assert_cmpstr (dockyard_dockerfile_page_get_text (fixture.page, NULL), ==, hand_written);
+  g_assert_false (dockyard_dockerfile_page_get_dirty (fixture.page));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (fixture.page, "other_group"))));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (child (fixture.page, "other_label"))),
+                            "ENV PYTHONUNBUFFERED=1"));
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_REQUIREMENT_UNPINNED), !=, G_MAXUINT);
+  index = find_rule (fixture.page, DOCKYARD_RULE_PIP_CACHE_MOUNT);
+  g_assert_cmpuint (index, !=, G_MAXUINT);
+  save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-findings-light.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-findings-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.fix", "u", index);
+  wait_idle (fixture.page);
+
+  /* One line changed, everything else byte-identical. */
+  fixed = g_string_new (hand_written);
+  g_string_replace (fixed, "RUN pip install", "RUN " PIP_MOUNT " pip install", 1);
+  expected = g_strdup (fixed->str);
+  g_assert_cmpstr (dockyard_dockerfile_page_get_text (fixture.page, NULL), ==, expected);
+  g_assert_true (dockyard_dockerfile_page_get_dirty (fixture.page));
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_PIP_CACHE_MOUNT), ==, G_MAXUINT);
+  /* The fixed install is one the form knows now. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture.page, "requirements_row"))), ==,
+                   "requirements.txt");
+
+  /* A hand-written file: asked first; cancelling leaves it alone. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
+  dialog = wait_for_dialog ();
+  settle (200);
+  save_screenshot (GTK_WIDGET (dialog), "dockerfile-page-confirm.png");
+  /* As a click on its button would, which also closes the dialog. */
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle (fixture.page);
+  unchanged = read_file (dir, "Dockerfile");
+  g_assert_cmpstr (unchanged, ==, hand_written);
+  g_assert_false (file_exists (dir, "Dockerfile.orig"));
+  g_assert_true (dockyard_dockerfile_page_get_dirty (fixture.page));
+
+  /* Confirmed: saved, the previous version kept. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
+  dialog = wait_for_dialog ();
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle (fixture.page);
+  saved = read_file (dir, "Dockerfile");
+  g_assert_cmpstr (saved, ==, expected);
+  orig = read_file (dir, "Dockerfile.orig");
+  g_assert_cmpstr (orig, ==, hand_written);
+  g_assert_false (dockyard_dockerfile_page_get_dirty (fixture.page));
+
+  close_page (&fixture);
+  remove_dir (dir);
+}
+
+/* Opening and saving without a change never rewrites the file; a form
+ * change edits only its own line; undoing it makes the page clean again. */
+static void
+test_round_trip (void)
+{
+  static const char odd[] =
+    "# A file with its own habits\r\n"
+    "from python:3.11.2\r\n"
+    "\r\n"
+    "workdir /usr/src/app   \r\n"
+    "RUN echo hello \\\r\n"
+    "    && echo world\r\n"
+    "COPY requirements.txt .\r\n"
+    "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\r\n";
+  Fixture fixture = { 0 };
+  g_autofree char *dir = make_project_dir ();
+  g_autofree char *path = g_build_filename (dir, "Dockerfile", NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(GString) expected = NULL;
+  GStatBuf before_stat, after_stat;
+
+  write_file (dir, "Dockerfile", odd);
+  write_file (dir, "requirements.txt", "");
+  g_assert_cmpint (g_stat (path, &before_stat), ==, 0);
+  show_page (&fixture, dir, NULL);
+
+  g_assert_cmpstr (dockyard_dockerfile_page_get_text (fixture.page, NULL), ==, odd);
+  g_assert_false (dockyard_dockerfile_page_get_dirty (fixture.page));
+  g_assert_false (save_enabled (fixture.page));
+
+  /* Save with nothing changed: the file is not touched. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
+  wait_idle (fixture.page);
+  g_assert_null (find_dialog ());
+  after = read_file (dir, "Dockerfile");
+  g_assert_cmpstr (after, ==, odd);
+  g_assert_cmpint (g_stat (path, &after_stat), ==, 0);
+  g_assert_cmpint (before_stat.st_ino, ==, after_stat.st_ino);
+  g_assert_cmpint (before_stat.st_mtime, ==, after_stat.st_mtime);
+  g_assert_false (file_exists (dir, "Dockerfile.orig"));
+
+  /* A new version: only the tag changes. */
+  set_field (fixture.page, "version_row", "3.11.9");
+  wait_idle (fixture.page);
+  expected = g_string_new (odd);
+  g_string_replace (expected, "3.11.2", "3.11.9", 1);
+  g_assert_cmpstr (dockyard_dockerfile_page_get_text (fixture.page, NULL), ==, expected->str);
+  g_assert_true (dockyard_dockerfile_page_get_dirty (fixture.page));
+
+  /* Work dir changed too: that line only, the rest untouched. */
+  set_field (fixture.page, "workdir_row", "/app");
+  wait_idle (fixture.page);
+  g_string_replace (expected, "workdir /usr/src/app   \r\n", "workdir /app\r\n", 1);
+  g_assert_cmpstr (dockyard_dockerfile_page_get_text (fixture.page, NULL), ==, expected->str);
+
+  /* Undone by hand: clean again, byte for byte. */
+  set_field (fixture.page, "version_row", "3.11.2");
+  set_field (fixture.page, "workdir_row", "/usr/src/app");
+  wait_idle (fixture.page);
+  g_assert_cmpstr (dockyard_dockerfile_page_get_text (fixture.page, NULL), ==, odd);
+  g_assert_false (dockyard_dockerfile_page_get_dirty (fixture.page));
+
+  close_page (&fixture);
+  remove_dir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  dockyard_test_init (&argc, &argv);
+  gtk_init ();
+  adw_init ();
+  dockyard_register_resource ();
+
+  g_test_add_func ("/dockerfile-page/new-project", test_new_project);
+  g_test_add_func ("/dockerfile-page/fix-and-confirm", test_fix_and_confirm);
+  g_test_add_func ("/dockerfile-page/round-trip", test_round_trip);
+
+  return g_test_run ();
+}
