@@ -1,9 +1,56 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "dockyard-project-files.h"
+
+/* Writes @contents to a hidden temporary file next to @path, then links it
+ * to @path: the file appears whole or not at all (a kill in the middle
+ * leaves no empty or cut file that would then count as existing), and
+ * link() never replaces an existing file.  Returns 0, EEXIST, or another
+ * errno after which the caller takes the plain way (it reports errors, and
+ * works on file systems without hard links). */
+static int
+create_whole (const char *path,
+              const char *contents)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmp = g_strdup_printf ("%s/.%s.dockyard-XXXXXX", dir, base);
+  gsize length = strlen (contents);
+  gsize written = 0;
+  int saved_errno = 0;
+  int fd;
+
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0)
+    return errno;
+
+  while (written < length && saved_errno == 0)
+    {
+      ssize_t n = write (fd, contents + written, length - written);
+
+      if (n >= 0)
+        written += n;
+      else if (errno != EINTR)
+        saved_errno = errno;
+    }
+  if (saved_errno == 0 && fsync (fd) != 0)
+    saved_errno = errno;
+  if (close (fd) != 0 && saved_errno == 0)
+    saved_errno = errno;
+  if (saved_errno == 0 && link (tmp, path) != 0)
+    saved_errno = errno;
+
+  g_unlink (tmp);
+  return saved_errno;
+}
 
 /**
  * dockyard_project_create_file:
@@ -13,8 +60,9 @@
  * @existed: (out): set to %TRUE when the file was already there
  *
  * Creates @name in @dir with @contents unless it exists: an existing file
- * is never touched.  A file that cannot be written completely is removed
- * again.  Blocking: call it from a thread in the UI.
+ * is never touched.  The file appears whole or not at all, even if the
+ * process is killed while writing it.  Blocking: call it from a thread in
+ * the UI.
  *
  * Returns: %FALSE with @error set if the file could not be created
  */
@@ -29,6 +77,7 @@ dockyard_project_create_file (GFile         *dir,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
 
   g_return_val_if_fail (G_IS_FILE (dir), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
@@ -37,6 +86,19 @@ dockyard_project_create_file (GFile         *dir,
 
   *existed = FALSE;
   file = g_file_get_child (dir, name);
+
+  path = g_file_get_path (file);
+  if (path != NULL)
+    {
+      int result = create_whole (path, contents);
+
+      if (result == 0 || result == EEXIST)
+        {
+          *existed = result == EEXIST;
+          return TRUE;
+        }
+    }
+
   stream = g_file_create (file, G_FILE_CREATE_NONE, cancellable, &local_error);
   if (stream == NULL)
     {

@@ -89,7 +89,7 @@ update (DockyardBuildStepRow *self)
     }
 
   gtk_stack_set_visible_child_name (self->state_stack, page);
-  gtk_spinner_set_spinning (self->spinner, g_str_equal (page, "running"));
+  gtk_spinner_set_spinning (self->spinner, state == DOCKYARD_BUILD_STEP_RUNNING && !self->stopped);
   gtk_widget_set_visible (GTK_WIDGET (self->cached_badge),
                           dockyard_build_step_get_cached (self->step));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle ? subtitle : "");

@@ -146,17 +146,59 @@ create_defaults_cb (GObject      *object,
   save_finished (data, NULL);
 }
 
+/* Both files go through a temporary file renamed into place
+ * (G_FILE_SET_CONTENTS_CONSISTENT), also when they do not exist yet:
+ * g_file_replace_contents() writes a new file in place, and a crash in the
+ * middle would leave an empty or cut Dockerfile or backup. */
 static void
-write_dockerfile_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+write_files_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  SaveData *data = task_data;
+  g_autofree char *path = g_file_get_path (data->file);
+  g_autofree char *backup_path = data->previous != NULL ? g_file_get_path (data->backup) : NULL;
+  GError *error = NULL;
+
+  if (path == NULL || (data->previous != NULL && backup_path == NULL))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("The project folder is not a local folder."));
+      return;
+    }
+
+  if (backup_path != NULL &&
+      !g_file_set_contents_full (backup_path, g_bytes_get_data (data->previous, NULL),
+                                 g_bytes_get_size (data->previous),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!g_file_set_contents_full (path, g_bytes_get_data (data->text, NULL),
+                                 g_bytes_get_size (data->text),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+files_written_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(SaveData) data = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
   g_autoptr(GFile) dir = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_clear_pointer (&data->text, g_bytes_unref);
       save_finished (data, error);
@@ -171,47 +213,20 @@ write_dockerfile_cb (GObject      *object,
 
   dir = g_file_get_parent (data->file);
   task = g_task_new (NULL, data->cancellable, create_defaults_cb, data);
-  g_task_set_source_tag (task, write_dockerfile_cb);
+  g_task_set_source_tag (task, files_written_cb);
   g_task_set_task_data (task, g_steal_pointer (&dir), g_object_unref);
   g_steal_pointer (&data);
   g_task_run_in_thread (task, create_defaults_thread);
 }
 
 static void
-write_dockerfile (SaveData *data)
-{
-  /* g_file_replace_contents writes a temporary file and renames it over
-   * the Dockerfile: a crash leaves the old file or the new one. */
-  g_file_replace_contents_bytes_async (data->file, data->text, NULL, FALSE, G_FILE_CREATE_NONE,
-                                       data->cancellable, write_dockerfile_cb, data);
-}
-
-static void
-write_backup_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(SaveData) data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
-    {
-      g_clear_pointer (&data->text, g_bytes_unref);
-      save_finished (data, error);
-      return;
-    }
-
-  write_dockerfile (g_steal_pointer (&data));
-}
-
-static void
 save_write (SaveData *data)
 {
-  if (data->previous != NULL)
-    g_file_replace_contents_bytes_async (data->backup, data->previous, NULL, FALSE, G_FILE_CREATE_NONE,
-                                         data->cancellable, write_backup_cb, data);
-  else
-    write_dockerfile (data);
+  g_autoptr(GTask) task = g_task_new (NULL, data->cancellable, files_written_cb, data);
+
+  g_task_set_source_tag (task, save_write);
+  g_task_set_task_data (task, data, NULL);
+  g_task_run_in_thread (task, write_files_thread);
 }
 
 static void

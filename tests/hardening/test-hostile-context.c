@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Project folders that would trip a naive walk, through the app's own
+ * `dockyard --context-list DIR` (the walk every build does): 100,000 files,
+ * and symbolic link loops.  FIFOs, sockets and names with newlines are
+ * covered by tests/context (/context/tar, /context/tricky-names). */
+#include "config.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dockyard-test-utils.h"
+
+#define N_FILES 100000
+#define N_DIRS 100
+
+/* In /dev/shm when there is one: creating 100,000 files on a busy ext4 can
+ * take over a minute, which measures the disk, not Dockyard. */
+static char *
+make_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = NULL;
+
+  if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && access ("/dev/shm", W_OK) == 0)
+    dir = g_mkdtemp (g_strdup ("/dev/shm/dockyard-hostile-XXXXXX"));
+  if (dir == NULL)
+    dir = g_dir_make_tmp ("dockyard-hostile-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (dir);
+  return dir;
+}
+
+static void
+remove_dir (const char *dir)
+{
+  const char *argv[] = { "rm", "-rf", dir, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, NULL, NULL));
+}
+
+/* Runs dockyard --context-list DIR; returns its output, the status in @status. */
+static char *
+context_list (const char *dir,
+              int        *status,
+              double     *seconds)
+{
+  g_autofree char *binary = g_build_filename (g_getenv ("DOCKYARD_BUILD_DIR"), "app", "dockyard",
+                                              NULL);
+  const char *argv[] = { binary, "--context-list", dir, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, status,
+                &error);
+  g_assert_no_error (error);
+  *seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  if (err != NULL && *err != '\0')
+    g_test_message ("stderr: %s", err);
+  return out;
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '\n')
+      n++;
+  return n;
+}
+
+static void
+test_many_files (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *out = NULL;
+  g_autofree char *dockerfile = g_build_filename (dir, "Dockerfile", NULL);
+  gint64 start = g_get_monotonic_time ();
+  double seconds;
+  int status;
+
+  g_assert_true (g_file_set_contents (dockerfile, "FROM scratch\n", -1, NULL));
+  for (guint d = 0; d < N_DIRS; d++)
+    {
+      g_autofree char *sub = g_strdup_printf ("%s/d%03u", dir, d);
+
+      g_assert_no_errno (g_mkdir (sub, 0755));
+      for (guint f = 0; f < N_FILES / N_DIRS; f++)
+        {
+          g_autofree char *path = g_strdup_printf ("%s/f%04u.py", sub, f);
+          int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+          g_assert_cmpint (fd, >=, 0);
+          close (fd);
+        }
+    }
+  g_test_message ("made %u files in %.1f s", N_FILES,
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+
+  out = context_list (dir, &status, &seconds);
+  g_test_message ("--context-list of %u files: %.1f s", N_FILES + 1, seconds);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_cmpuint (count_lines (out), ==, N_FILES + 1);
+  g_assert_true (g_str_has_prefix (out, "Dockerfile\nd000/f0000.py\n"));
+  g_assert_true (g_str_has_suffix (out, "d099/f0999.py\n"));
+  /* Bounded: seconds, not minutes, even under the sanitizers. */
+  g_assert_cmpfloat (seconds, <, 120.0);
+
+  remove_dir (dir);
+}
+
+static void
+test_symlink_loops (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *out = NULL;
+  g_autofree char *path = NULL;
+  double seconds;
+  int status;
+
+  path = g_build_filename (dir, "Dockerfile", NULL);
+  g_assert_true (g_file_set_contents (path, "FROM scratch\n", -1, NULL));
+  path = (g_free (path), g_build_filename (dir, "sub", NULL));
+  g_assert_no_errno (g_mkdir (path, 0755));
+  /* A link to its own folder, to the project's root, and a two-link cycle. */
+  path = (g_free (path), g_build_filename (dir, "sub", "self", NULL));
+  g_assert_no_errno (symlink (".", path));
+  path = (g_free (path), g_build_filename (dir, "sub", "up", NULL));
+  g_assert_no_errno (symlink ("..", path));
+  path = (g_free (path), g_build_filename (dir, "ping", NULL));
+  g_assert_no_errno (symlink ("pong", path));
+  path = (g_free (path), g_build_filename (dir, "pong", NULL));
+  g_assert_no_errno (symlink ("ping", path));
+  path = (g_free (path), g_build_filename (dir, "root", NULL));
+  g_assert_no_errno (symlink (dir, path));
+
+  out = context_list (dir, &status, &seconds);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  /* Links are sent as links (as docker build does), never followed. */
+  g_assert_cmpstr (out, ==, "Dockerfile\nping\npong\nroot\nsub/self\nsub/up\n");
+  g_assert_cmpfloat (seconds, <, 30.0);
+
+  remove_dir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  dockyard_test_init (&argc, &argv);
+
+  g_test_add_func ("/hostile-context/100000-files", test_many_files);
+  g_test_add_func ("/hostile-context/symlink-loops", test_symlink_loops);
+
+  return g_test_run ();
+}
