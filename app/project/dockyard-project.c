@@ -291,12 +291,15 @@ dockyard_project_get_has_dockerfile (DockyardProject *self)
 char *
 dockyard_project_dup_image_name (DockyardProject *self)
 {
+  g_autofree char *ascii = NULL;
   g_autofree char *lower = NULL;
   GString *name;
 
   g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
 
-  lower = g_utf8_strdown (self->name, -1);
+  /* "Übersetzung" makes "ubersetzung", not "bersetzung". */
+  ascii = g_str_to_ascii (self->name, NULL);
+  lower = g_ascii_strdown (ascii, -1);
   name = g_string_new (NULL);
 
   /* A separator only between two alphanumerics, as image references require. */
