@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dockyard-build-private.h"
+#include "dockyard-text.h"
 
 /**
  * DockyardBuildStep:
@@ -408,23 +409,9 @@ char *
 dockyard_build_step_dup_log_tail (DockyardBuildStep *self,
                                   guint              n_lines)
 {
-  const char *log;
-  gsize end;
-  gsize pos;
-  guint seen = 0;
-
   g_return_val_if_fail (DOCKYARD_IS_BUILD_STEP (self), NULL);
 
-  log = self->log->str;
-  end = self->log->len;
-  while (end > 0 && (log[end - 1] == '\n' || log[end - 1] == '\r'))
-    end--;
-
-  for (pos = end; pos > 0; pos--)
-    if (log[pos - 1] == '\n' && ++seen == n_lines)
-      break;
-
-  return g_strndup (log + pos, end - pos);
+  return dockyard_text_dup_tail (self->log->str, self->log->len, n_lines);
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include "dockyard-container-spec.h"
 #include "dockyard-lab-session.h"
+#include "dockyard-text.h"
 
 #define JUPYTER_PORT        8888
 #define READY_TIMEOUT_S     120
@@ -327,19 +328,9 @@ char *
 dockyard_lab_session_dup_log_tail (DockyardLabSession *self,
                                    guint               n_lines)
 {
-  gsize end, pos;
-  guint seen = 0;
-
   g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), NULL);
 
-  end = self->log->len;
-  while (end > 0 && (self->log->str[end - 1] == '\n' || self->log->str[end - 1] == '\r'))
-    end--;
-  for (pos = end; pos > 0; pos--)
-    if (self->log->str[pos - 1] == '\n' && ++seen == n_lines)
-      break;
-
-  return g_utf8_make_valid (self->log->str + pos, end - pos);
+  return dockyard_text_dup_tail (self->log->str, self->log->len, n_lines);
 }
 
 /**
