@@ -166,10 +166,40 @@ build_cb (GObject      *object,
 }
 
 static void
+context_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CliBuild *cli = user_data;
+  g_autoptr(GInputStream) context = NULL;
+  g_auto(GStrv) sources = NULL;
+
+  context = dockyard_project_open_context_finish (cli->project, result, &sources, &cli->error);
+  if (context == NULL)
+    {
+      cli->status = 1;
+      g_main_loop_quit (cli->loop);
+      return;
+    }
+
+  /* Translators: image name, engine name and version, engine socket */
+  g_print (_("Building %s with %s %s at %s\n"), dockyard_build_get_tag (cli->build),
+           dockyard_engine_get_name (cli->engine), dockyard_engine_get_version (cli->engine),
+           dockyard_engine_get_socket_path (cli->engine));
+  if (sources != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", sources);
+
+      /* Translators: %s is a list of paths in the project folder, e.g. "requirements.txt, src" */
+      g_print (_("Sending only what the Dockerfile uses: %s\n"),
+               *list != '\0' ? list : _("the Dockerfile"));
+    }
+  dockyard_build_run_async (cli->build, context, NULL, build_cb, cli);
+}
+
+static void
 start_build (CliBuild *cli)
 {
-  g_autoptr(GInputStream) context = NULL;
-
   if (!dockyard_project_get_has_dockerfile (cli->project))
     {
       g_autofree char *path = dockyard_project_dup_path (cli->project);
@@ -183,20 +213,7 @@ start_build (CliBuild *cli)
 
   cli->build = dockyard_project_new_build (cli->project, cli->engine);
   g_signal_connect (cli->build, "items-changed", G_CALLBACK (items_changed_cb), cli);
-
-  context = dockyard_project_open_context (cli->project, NULL, &cli->error);
-  if (context == NULL)
-    {
-      cli->status = 1;
-      g_main_loop_quit (cli->loop);
-      return;
-    }
-
-  /* Translators: image name, engine name and version, engine socket */
-  g_print (_("Building %s with %s %s at %s\n"), dockyard_build_get_tag (cli->build),
-           dockyard_engine_get_name (cli->engine), dockyard_engine_get_version (cli->engine),
-           dockyard_engine_get_socket_path (cli->engine));
-  dockyard_build_run_async (cli->build, context, NULL, build_cb, cli);
+  dockyard_project_open_context_async (cli->project, cli->engine, NULL, context_opened_cb, cli);
 }
 
 static void

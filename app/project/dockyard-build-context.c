@@ -38,6 +38,7 @@ struct _DockyardBuildContext
 
   GFile   *directory;
   char    *dockerfile_name;
+  char   **sources;  /* NULL: everything */
 };
 
 G_DEFINE_FINAL_TYPE (DockyardBuildContext, dockyard_build_context, G_TYPE_OBJECT)
@@ -66,6 +67,7 @@ typedef struct
   char                 *root;
   char                 *dockerfile_name;
   DockyardDockerignore *ignore;
+  char                **sources;  /* NULL: everything */
   GPtrArray            *stack;  /* of Frame */
   gboolean              started;
 } Walker;
@@ -99,6 +101,7 @@ walker_free (Walker *walker)
 {
   g_free (walker->root);
   g_free (walker->dockerfile_name);
+  g_strfreev (walker->sources);
   g_clear_pointer (&walker->ignore, dockyard_dockerignore_unref);
   g_clear_pointer (&walker->stack, g_ptr_array_unref);
   g_free (walker);
@@ -131,6 +134,7 @@ walker_new (DockyardBuildContext *self)
 
   walker->root = g_file_get_path (self->directory);
   walker->dockerfile_name = g_strdup (self->dockerfile_name);
+  walker->sources = g_strdupv (self->sources);
   walker->stack = g_ptr_array_new_with_free_func (frame_free);
 
   return walker;
@@ -303,6 +307,35 @@ walker_load_ignore (Walker  *walker,
   return walker->ignore != NULL;
 }
 
+/* With sources set, only they and what is under them are sent, and the
+ * folders on the way to them. */
+static gboolean
+walker_wants (Walker            *walker,
+              const char        *rel,
+              const struct stat *st)
+{
+  gsize len = strlen (rel);
+
+  if (walker->sources == NULL)
+    return TRUE;
+
+  for (guint i = 0; walker->sources[i] != NULL; i++)
+    {
+      const char *source = walker->sources[i];
+      gsize source_len = strlen (source);
+
+      /* The source, or inside it. */
+      if (strncmp (rel, source, source_len) == 0 && (rel[source_len] == '\0' || rel[source_len] == '/'))
+        return TRUE;
+      /* A folder on the way to it. */
+      if (S_ISDIR (st->st_mode) && source_len > len &&
+          strncmp (source, rel, len) == 0 && source[len] == '/')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* The next entry to send, in the order Docker sends them; FALSE with no
  * error at the end. */
 static gboolean
@@ -356,6 +389,9 @@ walker_next (Walker        *walker,
           set_error_from_errno (error, saved_errno, FALSE, rel);
           return FALSE;
         }
+
+      if (!walker_wants (walker, rel, &st))
+        continue;
 
       if (walker->ignore != NULL && dockyard_dockerignore_matches (walker->ignore, rel))
         {
@@ -729,6 +765,7 @@ dockyard_build_context_finalize (GObject *object)
 
   g_clear_object (&self->directory);
   g_clear_pointer (&self->dockerfile_name, g_free);
+  g_clear_pointer (&self->sources, g_strfreev);
 
   G_OBJECT_CLASS (dockyard_build_context_parent_class)->finalize (object);
 }
@@ -821,6 +858,45 @@ dockyard_build_context_new (GFile      *directory,
                        "directory", directory,
                        "dockerfile-name", dockerfile_name,
                        NULL);
+}
+
+/**
+ * dockyard_build_context_set_sources:
+ * @sources: (nullable) (array zero-terminated=1): paths relative to the
+ *   folder, cleaned (no `.`, `..` or empty components), or %NULL for all
+ *
+ * Limits what is listed and sent to @sources (files, or folders with
+ * everything in them) and the folders leading to them, for a build that
+ * reads nothing else; `.dockerignore` still applies.  The Dockerfile and
+ * the ignore files are always sent.  Takes effect for lists and streams
+ * made afterwards.
+ */
+void
+dockyard_build_context_set_sources (DockyardBuildContext *self,
+                                    const char * const   *sources)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *dockerfile_ignore = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_BUILD_CONTEXT (self));
+
+  g_clear_pointer (&self->sources, g_strfreev);
+  if (sources == NULL)
+    return;
+
+  dockerfile = dockyard_dockerignore_clean_path (self->dockerfile_name != NULL
+                                                 ? self->dockerfile_name : "Dockerfile");
+  dockerfile_ignore = g_strconcat (dockerfile, ".dockerignore", NULL);
+
+  builder = g_strv_builder_new ();
+  g_strv_builder_addv (builder, (const char **) sources);
+  g_strv_builder_add (builder, dockerfile);
+  if (self->dockerfile_name == NULL)
+    g_strv_builder_add (builder, "dockerfile");
+  g_strv_builder_add (builder, dockerfile_ignore);
+  g_strv_builder_add (builder, ".dockerignore");
+  self->sources = g_strv_builder_end (builder);
 }
 
 /**

@@ -15,6 +15,8 @@ DockyardBuildContext *dockyard_build_context_new             (GFile             
 GFile                *dockyard_build_context_get_directory   (DockyardBuildContext  *self);
 const char           *dockyard_build_context_get_dockerfile_name
                                                              (DockyardBuildContext  *self);
+void                  dockyard_build_context_set_sources     (DockyardBuildContext  *self,
+                                                              const char * const    *sources);
 
 void                  dockyard_build_context_list_async      (DockyardBuildContext  *self,
                                                               GCancellable          *cancellable,

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <glib/gi18n.h>
 
 #include "dockyard-build-context.h"
 #include "dockyard-context-stream.h"
 #include "dockyard-dockerfile.h"
+#include "dockyard-dockerfile-context.h"
 #include "dockyard-host-path.h"
+#include "dockyard-image-ref.h"
 #include "dockyard-project.h"
 
 /**
@@ -22,6 +26,7 @@ struct _DockyardProject
   GFile   *directory;
   char    *name;
   char    *host_path;
+  char    *image_name;  /* chosen by the user; NULL for the default */
   guint    has_dockerfile : 1;
 };
 
@@ -45,6 +50,7 @@ dockyard_project_finalize (GObject *object)
   g_clear_object (&self->directory);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->host_path, g_free);
+  g_clear_pointer (&self->image_name, g_free);
 
   G_OBJECT_CLASS (dockyard_project_parent_class)->finalize (object);
 }
@@ -281,15 +287,16 @@ dockyard_project_get_has_dockerfile (DockyardProject *self)
 }
 
 /**
- * dockyard_project_dup_image_name:
+ * dockyard_project_dup_default_image_name:
  *
- * The image the project builds: the folder name made a valid image name
- * (lower case, letters, digits and separators), tagged "dev".
+ * The image the project builds unless the user chose another name: the
+ * folder name made a valid image name (lower case, letters, digits and
+ * separators), tagged "dev".
  *
  * Returns: (transfer full): e.g. "my-project:dev"
  */
 char *
-dockyard_project_dup_image_name (DockyardProject *self)
+dockyard_project_dup_default_image_name (DockyardProject *self)
 {
   g_autofree char *ascii = NULL;
   g_autofree char *lower = NULL;
@@ -324,6 +331,80 @@ dockyard_project_dup_image_name (DockyardProject *self)
 }
 
 /**
+ * dockyard_project_dup_image_name:
+ *
+ * The image the project builds, runs and opens the lab in: the name set with
+ * dockyard_project_set_image_name(), else the default one.
+ *
+ * Returns: (transfer full): e.g. "my-project:dev"
+ */
+char *
+dockyard_project_dup_image_name (DockyardProject *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+
+  if (self->image_name != NULL)
+    return g_strdup (self->image_name);
+  return dockyard_project_dup_default_image_name (self);
+}
+
+/**
+ * dockyard_project_set_image_name:
+ * @image_name: (nullable): a name checked with dockyard_project_check_image_name(),
+ *   or %NULL for the default
+ */
+void
+dockyard_project_set_image_name (DockyardProject *self,
+                                 const char      *image_name)
+{
+  g_autofree char *fallback = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_PROJECT (self));
+  g_return_if_fail (image_name == NULL || dockyard_project_check_image_name (image_name, NULL));
+
+  fallback = dockyard_project_dup_default_image_name (self);
+  if (g_strcmp0 (image_name, fallback) == 0)
+    image_name = NULL;
+  if (g_strcmp0 (image_name, self->image_name) != 0)
+    {
+      g_free (self->image_name);
+      self->image_name = g_strdup (image_name);
+    }
+}
+
+/**
+ * dockyard_project_check_image_name:
+ * @image_name: what the user typed, e.g. "registry.example.com/team/app:dev"
+ *
+ * Whether the build may tag its image @image_name: a valid reference in
+ * lower case, without a digest (a build names a tag; the digest comes from
+ * a registry once pushed).
+ *
+ * Returns: %TRUE if it may, else %FALSE with @error saying why
+ */
+gboolean
+dockyard_project_check_image_name (const char  *image_name,
+                                   GError     **error)
+{
+  g_autoptr(DockyardImageRef) ref = NULL;
+
+  g_return_val_if_fail (image_name != NULL, FALSE);
+
+  ref = dockyard_image_ref_parse (image_name, error);
+  if (ref == NULL)
+    return FALSE;
+
+  if (dockyard_image_ref_get_digest (ref) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("A build names its image with a tag, not a digest: “%s”"), image_name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * dockyard_project_new_build:
  * @engine: the engine to build with
  *
@@ -350,31 +431,254 @@ dockyard_project_new_build (DockyardProject *self,
   return build;
 }
 
-/**
- * dockyard_project_open_context:
- *
- * Returns: (transfer full): the build context as a tar stream, made while
- *   it is read
- */
-GInputStream *
-dockyard_project_open_context (DockyardProject  *self,
-                               GCancellable     *cancellable,
-                               GError          **error)
+/* ------------------------------------------------------------------------ */
+/* The build context                                                         */
+
+typedef struct
 {
+  DockyardEngine *engine;
+  char          **sources;  /* NULL: the whole folder */
+  char          **images;   /* base images to look at for ONBUILD triggers */
+  guint           next_image;
+} OpenContext;
+
+static void
+open_context_free (OpenContext *state)
+{
+  g_clear_object (&state->engine);
+  g_strfreev (state->sources);
+  g_strfreev (state->images);
+  g_free (state);
+}
+
+/* Whether a source or a folder on its way is a symbolic link: BuildKit
+ * follows it for a COPY source, so what it points to would be needed too. */
+static gboolean
+source_crosses_symlink (GFile      *directory,
+                        const char *source)
+{
+  g_autofree char *root = g_file_get_path (directory);
+  g_autoptr(GString) path = g_string_new (root);
+  g_auto(GStrv) parts = g_strsplit (source, "/", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      struct stat st;
+
+      g_string_append_printf (path, "/%s", parts[i]);
+      if (lstat (path->str, &st) != 0)
+        return FALSE;  /* missing: the build says so */
+      if (S_ISLNK (st.st_mode))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+open_context_return (GTask *task)
+{
+  DockyardProject *self = g_task_get_source_object (task);
+  OpenContext *state = g_task_get_task_data (task);
   g_autoptr(DockyardBuildContext) context = NULL;
   g_autoptr(GInputStream) tar = NULL;
-
-  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+  GInputStream *stream;
+  GError *error = NULL;
 
   context = dockyard_build_context_new (self->directory, "Dockerfile");
-  tar = dockyard_build_context_open_tar_stream (context, cancellable, error);
+  dockyard_build_context_set_sources (context, (const char * const *) state->sources);
+  tar = dockyard_build_context_open_tar_stream (context, g_task_get_cancellable (task), &error);
   if (tar == NULL)
-    return NULL;
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   /* The tar is made by blocking file I/O, which libsoup's asynchronous
    * reads would hop to a pool thread for, 8 KiB at a time: a thread of its
    * own makes it ahead, and the main loop polls for it like a socket. */
-  return dockyard_context_stream_new (tar, cancellable, error);
+  stream = dockyard_context_stream_new (tar, g_task_get_cancellable (task), &error);
+  if (stream == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stream, g_object_unref);
+}
+
+static void inspect_next_image (GTask *task);
+
+static void
+image_inspected_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenContext *state = g_task_get_task_data (task);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *config = NULL;
+  JsonNode *onbuild = NULL;
+
+  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *image = json_node_get_object (node);
+
+      if (json_object_has_member (image, "Config") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (image, "Config")))
+        config = json_object_get_object_member (image, "Config");
+      if (config != NULL)
+        onbuild = json_object_get_member (config, "OnBuild");
+    }
+
+  /* Not present (the build pulls it), or it has ONBUILD triggers that may
+   * copy anything: the whole folder. */
+  if (node == NULL ||
+      (onbuild != NULL && JSON_NODE_HOLDS_ARRAY (onbuild) &&
+       json_array_get_length (json_node_get_array (onbuild)) > 0))
+    {
+      g_clear_pointer (&state->sources, g_strfreev);
+      open_context_return (task);
+      return;
+    }
+
+  inspect_next_image (g_steal_pointer (&task));
+}
+
+static void
+inspect_next_image (GTask *task)
+{
+  OpenContext *state = g_task_get_task_data (task);
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+
+  if (state->images[state->next_image] == NULL)
+    {
+      open_context_return (task);
+      g_object_unref (task);
+      return;
+    }
+
+  escaped = g_uri_escape_string (state->images[state->next_image++], NULL, FALSE);
+  path = g_strdup_printf ("/images/%s/json", escaped);
+  cancellable = g_task_get_cancellable (task);
+  dockyard_engine_request_async (state->engine, "GET", path, NULL, cancellable,
+                                 image_inspected_cb, task);
+}
+
+static void
+dockerfile_loaded_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardProject *self = g_task_get_source_object (task);
+  OpenContext *state = g_task_get_task_data (task);
+  g_autoptr(DockyardDockerfile) dockerfile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &text, &length, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      /* The build itself says what is wrong with the Dockerfile. */
+      open_context_return (task);
+      return;
+    }
+
+  dockerfile = dockyard_dockerfile_new_from_data (text, length, NULL);
+  if (dockerfile != NULL)
+    {
+      state->sources = dockyard_dockerfile_dup_context_sources (dockerfile);
+      state->images = dockyard_dockerfile_dup_base_images (dockerfile);
+    }
+
+  for (guint i = 0; state->sources != NULL && state->sources[i] != NULL; i++)
+    if (source_crosses_symlink (self->directory, state->sources[i]))
+      g_clear_pointer (&state->sources, g_strfreev);
+
+  if (state->sources == NULL || state->images == NULL)
+    {
+      g_clear_pointer (&state->sources, g_strfreev);
+      open_context_return (task);
+      return;
+    }
+
+  inspect_next_image (g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_project_open_context_async:
+ * @engine: the engine that will build: its images tell whether a base
+ *   image has ONBUILD triggers
+ *
+ * Opens the build context: the folder as a tar, made while it is read.
+ * Like BuildKit with Docker's own client, only what the Dockerfile reads is
+ * sent (with the Dockerfile and the ignore files) when that can be told for
+ * certain from the Dockerfile and its base images; else the whole folder
+ * minus what `.dockerignore` excludes.
+ */
+void
+dockyard_project_open_context_async (DockyardProject     *self,
+                                     DockyardEngine      *engine,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) file = NULL;
+  OpenContext *state;
+
+  g_return_if_fail (DOCKYARD_IS_PROJECT (self));
+  g_return_if_fail (DOCKYARD_IS_ENGINE (engine));
+
+  state = g_new0 (OpenContext, 1);
+  state->engine = g_object_ref (engine);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_project_open_context_async);
+  g_task_set_task_data (task, state, (GDestroyNotify) open_context_free);
+
+  file = g_file_get_child (self->directory, "Dockerfile");
+  g_file_load_contents_async (file, cancellable, dockerfile_loaded_cb, g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_project_open_context_finish:
+ * @sources: (out) (optional) (transfer full) (nullable): what is sent, if
+ *   not the whole folder: the paths the Dockerfile reads
+ *
+ * Returns: (transfer full): the build context as a tar stream
+ */
+GInputStream *
+dockyard_project_open_context_finish (DockyardProject  *self,
+                                      GAsyncResult     *result,
+                                      char           ***sources,
+                                      GError          **error)
+{
+  GTask *task = G_TASK (result);
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (sources != NULL)
+    {
+      OpenContext *state = g_task_get_task_data (task);
+
+      *sources = g_task_had_error (task) ? NULL : g_strdupv (state->sources);
+    }
+
+  return g_task_propagate_pointer (task, error);
 }
 
 /* "[2/3] RUN make" is the stage's third instruction, FROM being the first.

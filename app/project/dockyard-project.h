@@ -23,11 +23,22 @@ const char      *dockyard_project_get_host_path      (DockyardProject     *self)
 char            *dockyard_project_dup_path           (DockyardProject     *self);
 gboolean         dockyard_project_get_has_dockerfile (DockyardProject     *self);
 char            *dockyard_project_dup_image_name     (DockyardProject     *self);
+char            *dockyard_project_dup_default_image_name (DockyardProject *self);
+void             dockyard_project_set_image_name     (DockyardProject     *self,
+                                                      const char          *image_name);
+gboolean         dockyard_project_check_image_name   (const char          *image_name,
+                                                      GError             **error);
 DockyardBuild   *dockyard_project_new_build          (DockyardProject     *self,
                                                       DockyardEngine      *engine);
-GInputStream    *dockyard_project_open_context       (DockyardProject     *self,
-                                                      GCancellable        *cancellable,
-                                                      GError             **error);
+void             dockyard_project_open_context_async  (DockyardProject     *self,
+                                                       DockyardEngine      *engine,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GInputStream    *dockyard_project_open_context_finish (DockyardProject     *self,
+                                                       GAsyncResult        *result,
+                                                       char              ***sources,
+                                                       GError             **error);
 void             dockyard_project_find_step_line_async  (DockyardProject     *self,
                                                          DockyardBuildStep   *step,
                                                          GCancellable        *cancellable,

@@ -26,6 +26,7 @@ struct _DockyardBuildView
   GtkRevealer    *error_revealer;
   GtkLabel       *error_title;
   GtkLabel       *error_message;
+  GtkButton      *show_line_button;
   GtkListBox     *steps_list;
 
   /* Owned */
@@ -159,6 +160,7 @@ dockyard_build_view_class_init (DockyardBuildViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, error_title);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, error_message);
+  gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, show_line_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, steps_list);
 }
 
@@ -217,16 +219,30 @@ dockyard_build_view_set_build (DockyardBuildView *self,
  * dockyard_build_view_show_error:
  * @title: what failed, e.g. "Step 2/3 failed at line 5 of the Dockerfile"
  * @message: the engine's message, with the last lines of output
+ * @line: the Dockerfile line that failed, counted from 1; 0 if unknown
+ *
+ * With a line, the error offers to show it in the Dockerfile (the window's
+ * `win.show-dockerfile-line` action).
  */
 void
 dockyard_build_view_show_error (DockyardBuildView *self,
                                 const char        *title,
-                                const char        *message)
+                                const char        *message,
+                                guint              line)
 {
   g_return_if_fail (DOCKYARD_IS_BUILD_VIEW (self));
 
   gtk_label_set_label (self->error_title, title);
   gtk_label_set_label (self->error_message, message);
+  /* The name only with a target: a "u" action without one would not match. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->show_line_button), NULL);
+  if (line > 0)
+    {
+      g_autofree char *detailed = g_strdup_printf ("win.show-dockerfile-line(uint32 %u)", line);
+
+      gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (self->show_line_button), detailed);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->show_line_button), line > 0);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "build");
 }

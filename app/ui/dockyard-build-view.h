@@ -16,6 +16,7 @@ void           dockyard_build_view_set_build  (DockyardBuildView *self,
                                                DockyardBuild     *build);
 void           dockyard_build_view_show_error (DockyardBuildView *self,
                                                const char        *title,
-                                               const char        *message);
+                                               const char        *message,
+                                               guint              line);
 
 G_END_DECLS

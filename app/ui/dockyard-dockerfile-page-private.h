@@ -76,6 +76,7 @@ struct _DockyardDockerfilePage
   guint                    lint_serial;
   guint                    requirements_serial;
   guint                    n_threads;   /* lint and requirements tasks not finished */
+  guint                    pending_line; /* to show once the file is loaded; 0 for none */
 
   guint                    has_file : 1;
   guint                    hand_written : 1;

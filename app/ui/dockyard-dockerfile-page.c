@@ -299,6 +299,28 @@ highlight (DockyardDockerfilePage *self,
     }
 }
 
+/* Selects line @line (1-based) of the preview and scrolls to it; FALSE if
+ * the preview does not have that line (yet). */
+static gboolean
+select_preview_line (DockyardDockerfilePage *self,
+                     guint                   line)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->preview_view);
+  GtkTextIter start;
+  GtkTextIter end;
+
+  if (line == 0 || line > (guint) gtk_text_buffer_get_line_count (buffer) ||
+      !gtk_text_buffer_get_iter_at_line (buffer, &start, line - 1))
+    return FALSE;
+
+  end = start;
+  if (!gtk_text_iter_ends_line (&end))
+    gtk_text_iter_forward_to_line_end (&end);
+  gtk_text_buffer_select_range (buffer, &start, &end);
+  gtk_text_view_scroll_to_iter (self->preview_view, &start, 0.1, FALSE, 0, 0);
+  return TRUE;
+}
+
 static void
 set_preview_text (DockyardDockerfilePage *self)
 {
@@ -313,6 +335,12 @@ set_preview_text (DockyardDockerfilePage *self)
     {
       g_autofree char *valid = g_utf8_make_valid (self->text, self->length);
       gtk_text_buffer_set_text (buffer, valid, -1);
+    }
+
+  if (self->pending_line != 0 && select_preview_line (self, self->pending_line))
+    {
+      self->pending_line = 0;
+      gtk_widget_grab_focus (GTK_WIDGET (self->preview_view));
     }
 }
 
@@ -712,15 +740,7 @@ static void
 finding_activated_cb (DockyardDockerfilePage *self,
                       GtkListBoxRow          *row)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->preview_view);
-  guint line = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "line"));
-  GtkTextIter iter;
-
-  if (line == 0)
-    return;
-  gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
-  gtk_text_buffer_place_cursor (buffer, &iter);
-  gtk_text_view_scroll_to_iter (self->preview_view, &iter, 0.1, FALSE, 0, 0);
+  select_preview_line (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "line")));
 }
 
 static GtkWidget *
@@ -1685,6 +1705,7 @@ dockyard_dockerfile_page_set_project (DockyardDockerfilePage *self,
   if (!g_set_object (&self->project, project))
     return;
 
+  self->pending_line = 0;
   load (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
@@ -1785,4 +1806,28 @@ dockyard_dockerfile_page_get_findings (DockyardDockerfilePage *self)
   g_return_val_if_fail (DOCKYARD_IS_DOCKERFILE_PAGE (self), NULL);
 
   return G_LIST_MODEL (self->findings);
+}
+
+/**
+ * dockyard_dockerfile_page_show_line:
+ * @line: a line of the Dockerfile, counted from 1
+ *
+ * Selects @line in the preview, scrolls to it and gives the preview the
+ * keyboard focus, so that e.g. a failed build step can be found in the file.
+ * While the file is still loading, that happens once it has loaded.
+ */
+void
+dockyard_dockerfile_page_show_line (DockyardDockerfilePage *self,
+                                    guint                   line)
+{
+  g_return_if_fail (DOCKYARD_IS_DOCKERFILE_PAGE (self));
+  g_return_if_fail (line > 0);
+
+  if (!self->loading && select_preview_line (self, line))
+    {
+      self->pending_line = 0;
+      gtk_widget_grab_focus (GTK_WIDGET (self->preview_view));
+    }
+  else
+    self->pending_line = line;
 }

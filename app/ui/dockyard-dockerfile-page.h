@@ -23,5 +23,7 @@ const char      *dockyard_dockerfile_page_get_text       (DockyardDockerfilePage
                                                           gsize                  *length);
 const char      *dockyard_dockerfile_page_get_error      (DockyardDockerfilePage *self);
 GListModel      *dockyard_dockerfile_page_get_findings   (DockyardDockerfilePage *self);
+void             dockyard_dockerfile_page_show_line      (DockyardDockerfilePage *self,
+                                                          guint                   line);
 
 G_END_DECLS

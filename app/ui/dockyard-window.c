@@ -46,7 +46,7 @@ struct _DockyardWindow
   GtkButton            *terminal_build_button;
   AdwTabView           *tab_view;
   AdwViewStack         *project_stack;
-  AdwActionRow         *project_image_row;
+  AdwEntryRow          *project_image_row;
   DockyardBuildView    *build_view;
   DockyardDockerfilePage *dockerfile_page;
   GtkStack             *stack;
@@ -82,6 +82,8 @@ struct _DockyardWindow
   gboolean              open_on_dockerfile;
   /* Re-reading the open project: keep its page, build, dev and lab. */
   gboolean              reopening;
+  /* Build started, its context not yet open. */
+  gboolean              opening_context;
   /* The user chose to close with unsaved Dockerfile changes. */
   gboolean              discard_changes;
 };
@@ -192,7 +194,8 @@ update_actions (DockyardWindow *self)
   gboolean ready = app != NULL &&
                    dockyard_application_get_engine_state (app) == DOCKYARD_ENGINE_STATE_READY;
   gboolean building = self->build != NULL &&
-                      dockyard_build_get_state (self->build) == DOCKYARD_BUILD_RUNNING;
+                      (self->opening_context ||
+                       dockyard_build_get_state (self->build) == DOCKYARD_BUILD_RUNNING);
 
   gboolean dev_running = self->dev_session != NULL &&
                          dockyard_dev_session_get_state (self->dev_session) == DOCKYARD_DEV_SESSION_RUNNING;
@@ -339,16 +342,116 @@ update_engine (DockyardWindow *self)
   update_actions (self);
 }
 
+/* Image name --------------------------------------------------------------- */
+
+/* The name chosen for this project's image, from the settings; NULL for the
+ * default (or a stored name that is not valid any more). */
+static char *
+dup_stored_image_name (DockyardWindow *self)
+{
+  g_autoptr(GVariant) names = NULL;
+  g_autofree char *path = NULL;
+  const char *name;
+
+  if (get_application (self) == NULL)
+    return NULL;
+
+  path = g_file_get_path (dockyard_project_get_directory (self->project));
+  names = g_settings_get_value (dockyard_application_get_settings (get_application (self)),
+                                "project-image-names");
+  if (path == NULL || !g_variant_lookup (names, path, "&s", &name) ||
+      !dockyard_project_check_image_name (name, NULL))
+    return NULL;
+
+  return g_strdup (name);
+}
+
+/* @image_name: NULL forgets the project's entry */
+static void
+store_image_name (DockyardWindow *self,
+                  const char     *image_name)
+{
+  GSettings *settings = dockyard_application_get_settings (get_application (self));
+  g_autoptr(GVariant) names = g_settings_get_value (settings, "project-image-names");
+  g_autofree char *path = g_file_get_path (dockyard_project_get_directory (self->project));
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *key;
+  const char *value;
+
+  if (path == NULL)
+    return;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_iter_init (&iter, names);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    if (!g_str_equal (key, path))
+      g_variant_builder_add (&builder, "{ss}", key, value);
+  if (image_name != NULL)
+    g_variant_builder_add (&builder, "{ss}", path, image_name);
+
+  g_settings_set_value (settings, "project-image-names", g_variant_builder_end (&builder));
+}
+
+static void
+show_image_name (DockyardWindow *self)
+{
+  g_autofree char *image = dockyard_project_dup_image_name (self->project);
+
+  /* Not a change the user made: no apply button for it. */
+  adw_entry_row_set_show_apply_button (self->project_image_row, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->project_image_row), image);
+  adw_entry_row_set_show_apply_button (self->project_image_row, TRUE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->project_image_row), "error");
+}
+
+static void
+image_name_changed_cb (DockyardWindow *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->project_image_row), "error");
+}
+
+static void
+image_name_apply_cb (DockyardWindow *self)
+{
+  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->project_image_row)));
+  g_autofree char *fallback = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->project == NULL)
+    return;
+
+  g_strstrip (text);
+  fallback = dockyard_project_dup_default_image_name (self->project);
+  if (*text == '\0')
+    {
+      g_free (text);
+      text = g_strdup (fallback);
+    }
+
+  if (!dockyard_project_check_image_name (text, &error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->project_image_row), "error");
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+
+  dockyard_project_set_image_name (self->project, text);
+  store_image_name (self, g_str_equal (text, fallback) ? NULL : text);
+  show_image_name (self);
+}
+
 static void
 show_project (DockyardWindow *self)
 {
   g_autofree char *path = dockyard_project_dup_path (self->project);
-  g_autofree char *image = dockyard_project_dup_image_name (self->project);
+  g_autofree char *stored_image = dup_stored_image_name (self);
   gboolean has_dockerfile = dockyard_project_get_has_dockerfile (self->project);
 
   adw_view_switcher_title_set_subtitle (self->switcher_title,
                                         dockyard_project_get_name (self->project));
-  adw_action_row_set_subtitle (self->project_image_row, image);
+  dockyard_project_set_image_name (self->project, stored_image);
+  show_image_name (self);
   adw_preferences_group_set_title (self->project_group, dockyard_project_get_name (self->project));
   adw_action_row_set_subtitle (self->project_folder_row, path);
   adw_action_row_set_subtitle (self->project_dockerfile_row,
@@ -396,6 +499,7 @@ open_project_cb (GObject      *object,
   stop_lab_session (self);
   g_cancellable_cancel (self->build_cancellable);
   g_clear_object (&self->build);
+  self->opening_context = FALSE;
   dockyard_build_view_set_build (self->build_view, NULL);
   adw_view_stack_set_visible_child_name (self->project_stack, "overview");
 
@@ -592,7 +696,7 @@ find_line_cb (GObject      *object,
   if (self->build == state->build && step != NULL)
     {
       title = failure_title (step, line);
-      dockyard_build_view_show_error (self->build_view, title, state->message);
+      dockyard_build_view_show_error (self->build_view, title, state->message, line);
     }
 
   failure_state_free (state);
@@ -611,7 +715,7 @@ show_build_failure (DockyardWindow *self,
 
   if (step == NULL)
     {
-      dockyard_build_view_show_error (self->build_view, _("The Build Failed"), message->str);
+      dockyard_build_view_show_error (self->build_view, _("The Build Failed"), message->str, 0);
       g_string_free (message, TRUE);
       return;
     }
@@ -622,7 +726,7 @@ show_build_failure (DockyardWindow *self,
     g_string_append_printf (message, "\n\n%s", tail);
 
   title = failure_title (step, 0);
-  dockyard_build_view_show_error (self->build_view, title, message->str);
+  dockyard_build_view_show_error (self->build_view, title, message->str, 0);
 
   state = g_new0 (FailureState, 1);
   state->window = g_object_ref (self);
@@ -666,6 +770,45 @@ build_cb (GObject      *object,
   update_actions (self);
 }
 
+typedef struct
+{
+  DockyardWindow *window;
+  DockyardBuild  *build;
+} OpenContextState;
+
+static void
+context_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  OpenContextState *state = user_data;
+  g_autoptr(DockyardWindow) self = state->window;
+  g_autoptr(DockyardBuild) build = state->build;
+  g_autoptr(GInputStream) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (state);
+  context = dockyard_project_open_context_finish (DOCKYARD_PROJECT (object), result, NULL, &error);
+
+  /* Another build (or project) since: this one is forgotten. */
+  if (build != self->build)
+    return;
+
+  self->opening_context = FALSE;
+  if (context == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dockyard_build_view_show_error (self->build_view, _("Cannot Send the Build Context"),
+                                        error->message, 0);
+      update_actions (self);
+      return;
+    }
+
+  dockyard_build_run_async (self->build, context, self->build_cancellable, build_cb,
+                            g_object_ref (self));
+  update_actions (self);
+}
+
 static void
 build_action (GtkWidget  *widget,
               const char *action_name,
@@ -673,8 +816,7 @@ build_action (GtkWidget  *widget,
 {
   DockyardWindow *self = DOCKYARD_WINDOW (widget);
   DockyardEngine *engine = dockyard_application_get_engine (get_application (self));
-  g_autoptr(GInputStream) context = NULL;
-  g_autoptr(GError) error = NULL;
+  OpenContextState *state;
 
   if (self->project == NULL || engine == NULL)
     return;
@@ -689,18 +831,29 @@ build_action (GtkWidget  *widget,
   dockyard_build_view_set_build (self->build_view, self->build);
   adw_view_stack_set_visible_child_name (self->project_stack, "build");
 
-  context = dockyard_project_open_context (self->project, self->build_cancellable, &error);
-  if (context == NULL)
-    {
-      dockyard_build_view_show_error (self->build_view, _("Cannot Send the Build Context"),
-                                      error->message);
-      update_actions (self);
-      return;
-    }
-
-  dockyard_build_run_async (self->build, context, self->build_cancellable, build_cb,
-                            g_object_ref (self));
+  state = g_new0 (OpenContextState, 1);
+  state->window = g_object_ref (self);
+  state->build = g_object_ref (self->build);
+  self->opening_context = TRUE;
+  dockyard_project_open_context_async (self->project, engine, self->build_cancellable,
+                                       context_opened_cb, state);
   update_actions (self);
+}
+
+/* From the failed build's error: the line in the Dockerfile page. */
+static void
+show_dockerfile_line_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+  guint line = g_variant_get_uint32 (parameter);
+
+  if (self->project == NULL || line == 0)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
+  dockyard_dockerfile_page_show_line (self->dockerfile_page, line);
 }
 
 static void
@@ -1597,6 +1750,8 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, picker_open_project_cb);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dockerfile_page);
   gtk_widget_class_bind_template_callback (widget_class, dockerfile_saved_cb);
+  gtk_widget_class_bind_template_callback (widget_class, image_name_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, image_name_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_group);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_folder_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_dockerfile_row);
@@ -1609,6 +1764,8 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
   gtk_widget_class_install_action (widget_class, "win.build", NULL, build_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);
+  gtk_widget_class_install_action (widget_class, "win.show-dockerfile-line", "u",
+                                   show_dockerfile_line_action);
   gtk_widget_class_install_action (widget_class, "win.dev", NULL, dev_action);
   gtk_widget_class_install_action (widget_class, "win.dev-restart", NULL, dev_restart_action);
   gtk_widget_class_install_action (widget_class, "win.new-terminal", NULL, new_terminal_action);
