@@ -281,7 +281,7 @@ about_action (GSimpleAction *action,
 {
   DockyardApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  const char *developers[] = { "The Dockyard developers", NULL };
+  const char *developers[] = { _("The Dockyard developers"), NULL };
 
   adw_show_about_window (parent,
                          "application-name", _("Dockyard"),

@@ -26,6 +26,7 @@ struct _DockyardWindow
   GtkButton            *build_button;
   GtkButton            *dev_button;
   GtkButton            *lab_button;
+  GtkButton            *new_terminal_button;
   AdwButtonContent     *lab_button_content;
   GtkStack             *lab_stack;
   GtkStack             *lab_state_icon;
@@ -1739,6 +1740,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, close_page_cb);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_image_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, new_terminal_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_view);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_revealer);
@@ -1799,6 +1801,29 @@ dockyard_window_init (DockyardWindow *self)
  *
  * Returns: (transfer none): a new window of @application
  */
+/* "Build the Project's Image" becomes "Build the Project's Image (Ctrl+B)",
+ * with the shortcut the app has for the button's action, written the way
+ * the user's language writes keys (GTK translates "Ctrl"). */
+static void
+add_shortcut_to_tooltip (GtkApplication *application,
+                         GtkButton      *button)
+{
+  const char *action = gtk_actionable_get_action_name (GTK_ACTIONABLE (button));
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (application, action);
+  g_autofree char *label = NULL;
+  g_autofree char *tooltip = NULL;
+  GdkModifierType mods;
+  guint key;
+
+  if (accels[0] == NULL || !gtk_accelerator_parse (accels[0], &key, &mods))
+    return;
+
+  label = gtk_accelerator_get_label (key, mods);
+  /* Translators: a tooltip and its keyboard shortcut, e.g. "Build the Project’s Image (Ctrl+B)" */
+  tooltip = g_strdup_printf (_("%s (%s)"), gtk_widget_get_tooltip_text (GTK_WIDGET (button)), label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), tooltip);
+}
+
 DockyardWindow *
 dockyard_window_new (DockyardApplication *application)
 {
@@ -1808,6 +1833,10 @@ dockyard_window_new (DockyardApplication *application)
 
   self = g_object_new (DOCKYARD_TYPE_WINDOW, "application", application, NULL);
   self->application = g_object_ref (application);
+  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->build_button);
+  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->dev_button);
+  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->lab_button);
+  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->new_terminal_button);
   dockyard_project_picker_set_recent_projects (self->project_picker,
                                                dockyard_application_get_recent_projects (application));
 
