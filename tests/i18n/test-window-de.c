@@ -96,27 +96,6 @@ assert_german (GtkWidget  *widget,
   g_assert_cmpuint (english->len, ==, 0);
 }
 
-/* The toplevel of type @type other than @except, once it is mapped. */
-static GtkWindow *
-wait_for_toplevel (GType      type,
-                   GtkWindow *except)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-      for (GList *l = toplevels; l != NULL; l = l->next)
-        if (l->data != except && G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
-            gtk_widget_get_mapped (l->data) && gtk_widget_get_width (l->data) > 0)
-          return l->data;
-
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      dockyard_ui_test_settle (50);
-    }
-}
-
 static void
 test_catalogue (void)
 {
@@ -175,7 +154,7 @@ test_preferences (void)
   gtk_window_present (GTK_WINDOW (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
-  preferences = wait_for_toplevel (ADW_TYPE_PREFERENCES_WINDOW, GTK_WINDOW (window));
+  preferences = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_PREFERENCES_WINDOW, GTK_WINDOW (window));
   dockyard_ui_test_settle (400);
 
   group = dockyard_ui_test_find_label_text (GTK_WIDGET (preferences), "Container-Engine");
@@ -203,7 +182,7 @@ test_shortcuts (void)
   gtk_window_present (GTK_WINDOW (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  shortcuts = wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window));
+  shortcuts = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window));
   dockyard_ui_test_settle (400);
 
   build = dockyard_ui_test_find_label_text (GTK_WIDGET (shortcuts), "Das Image des Projekts erstellen");
@@ -332,7 +311,7 @@ test_about (void)
   gtk_window_present (GTK_WINDOW (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.about", NULL));
-  about = wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW, GTK_WINDOW (window));
+  about = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW, GTK_WINDOW (window));
   dockyard_ui_test_settle (400);
 
   summary = dockyard_ui_test_find_label_text (GTK_WIDGET (about), "Die Dockyard-Entwickler");

@@ -474,6 +474,77 @@ test_lab (void)
 }
 
 static void
+collect_shortcuts (GtkWidget *widget,
+                   GPtrArray *shortcuts)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    g_ptr_array_add (shortcuts, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_shortcuts (child, shortcuts);
+}
+
+/* The shortcuts window lists every accelerator the app sets, and each
+ * action it lists has one. */
+static void
+test_shortcuts (void)
+{
+  DockyardApplication *app = dockyard_ui_test_start_app ();
+  DockyardWindow *window = dockyard_window_new (app);
+  g_autoptr(GPtrArray) shortcuts = g_ptr_array_new ();
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) actions = NULL;
+  GtkWindow *help;
+  gboolean save_listed = FALSE;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  help = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window));
+  dockyard_ui_test_settle (400);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (help), "shortcuts.png");
+
+  collect_shortcuts (GTK_WIDGET (help), shortcuts);
+  for (guint i = 0; i < shortcuts->len; i++)
+    {
+      g_autofree char *action = NULL;
+      g_autofree char *accelerator = NULL;
+
+      g_object_get (g_ptr_array_index (shortcuts, i),
+                    "action-name", &action, "accelerator", &accelerator, NULL);
+      if (action != NULL)
+        {
+          g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+          if (accels[0] == NULL)
+            g_error ("the shortcuts window lists %s, which has no accelerator", action);
+          g_hash_table_add (listed, g_steal_pointer (&action));
+        }
+      /* The Dockerfile page binds Ctrl+S itself. */
+      else if (g_strcmp0 (accelerator, "<Control>s") == 0)
+        save_listed = TRUE;
+    }
+  g_assert_true (save_listed);
+
+  actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      g_assert_true (g_action_parse_detailed_name (actions[i], &action, &target, NULL));
+      if (!g_hash_table_contains (listed, action))
+        g_error ("the shortcuts window does not list %s", action);
+    }
+
+  /* The application window owns its help overlay. */
+  gtk_widget_set_visible (GTK_WIDGET (help), FALSE);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
+}
+
+static void
 test_no_engine (void)
 {
   DockyardApplication *app;
@@ -523,6 +594,7 @@ main (int   argc,
   g_test_add_func ("/window/engine-status", test_engine_status);
   g_test_add_func ("/window/open-project", test_open_project);
   g_test_add_func ("/window/no-engine", test_no_engine);
+  g_test_add_func ("/window/shortcuts", test_shortcuts);
   g_test_add_func ("/window/build", test_build);
   g_test_add_func ("/window/build-failure", test_build_failure);
   g_test_add_func ("/window/dev-terminal", test_dev_terminal);

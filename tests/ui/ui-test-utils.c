@@ -209,6 +209,27 @@ dockyard_ui_test_destroy_window (GtkWindow *window)
   g_assert_null (window);
 }
 
+/* The toplevel of type @type other than @except, once it is mapped. */
+GtkWindow *
+dockyard_ui_test_wait_for_toplevel (GType      type,
+                                    GtkWindow *except)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL; l = l->next)
+        if (l->data != except && G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
+            gtk_widget_get_mapped (l->data) && gtk_widget_get_width (l->data) > 0)
+          return l->data;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      dockyard_ui_test_settle (50);
+    }
+}
+
 /* Iterates until the window shows @page, or fails after 60 s. */
 void
 dockyard_ui_test_wait_for_page (DockyardWindow *window,

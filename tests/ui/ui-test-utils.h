@@ -27,6 +27,8 @@ GtkWidget           *dockyard_ui_test_find_widget          (GtkWidget         *w
 DockyardApplication *dockyard_ui_test_start_app            (void);
 void                 dockyard_ui_test_quit_app             (DockyardApplication *app);
 void                 dockyard_ui_test_destroy_window       (GtkWindow         *window);
+GtkWindow           *dockyard_ui_test_wait_for_toplevel    (GType              type,
+                                                            GtkWindow         *except);
 void                 dockyard_ui_test_wait_for_page        (DockyardWindow    *window,
                                                             const char        *page);
 void                 dockyard_ui_test_wait_for_build_end   (DockyardWindow    *window);
