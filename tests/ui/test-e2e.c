@@ -222,16 +222,22 @@ tab_to (E2e        *e2e,
         gpointer    data,
         const char *what)
 {
+  g_autoptr(GString) visited = g_string_new (NULL);
+
   for (guint presses = 0; presses < 60; presses++)
     {
-      GtkWidget *before = focus_widget (e2e);
+      GtkWidget *before;
       gint64 deadline;
 
+      /* As a person sees it: with the page and its switcher in place. */
+      dockyard_ui_test_wait_for_transitions (GTK_WIDGET (e2e->window));
+      before = focus_widget (e2e);
       if (before != NULL && check (before, data))
         {
           g_test_message ("%s: reached with %u presses of Tab", what, presses);
           return;
         }
+      g_string_append_printf (visited, " %s", before ? G_OBJECT_TYPE_NAME (before) : "(none)");
 
       press ("Tab");
       deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -244,7 +250,8 @@ tab_to (E2e        *e2e,
         }
     }
 
-  g_error ("Tab never reaches %s", what);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (e2e->window), "e2e-failed.png");
+  g_error ("Tab never reaches %s; the focus went through%s", what, visited->str);
 }
 
 static gboolean

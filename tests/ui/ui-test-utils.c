@@ -42,6 +42,46 @@ dockyard_ui_test_settle (guint ms)
   g_source_remove (tick);
 }
 
+static gboolean
+in_transition (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  if (GTK_IS_REVEALER (widget) &&
+      gtk_revealer_get_reveal_child (GTK_REVEALER (widget)) !=
+      gtk_revealer_get_child_revealed (GTK_REVEALER (widget)))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (in_transition (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+/**
+ * dockyard_ui_test_wait_for_transitions:
+ *
+ * Iterates until no stack or revealer under @widget is animating (30 s at
+ * most).  Their frames come after input and I/O: a test that feeds events
+ * without pause would otherwise see a page half shown, its buttons not yet
+ * there (slowly, under ASan).
+ */
+void
+dockyard_ui_test_wait_for_transitions (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (in_transition (widget))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s is still animating after 30 s", G_OBJECT_TYPE_NAME (widget));
+      dockyard_ui_test_iterate ();
+    }
+}
+
 /**
  * dockyard_ui_test_save_screenshot:
  *

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 void                 dockyard_ui_test_iterate              (void);
 void                 dockyard_ui_test_settle               (guint              ms);
+void                 dockyard_ui_test_wait_for_transitions (GtkWidget         *widget);
 void                 dockyard_ui_test_save_screenshot      (GtkWidget         *widget,
                                                             const char        *name);
 
