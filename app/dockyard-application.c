@@ -423,14 +423,13 @@ dockyard_application_startup (GApplication *app)
   static const char *dev_accels[] = { "<Control><Shift>d", NULL };
   static const char *new_terminal_accels[] = { "<Control><Shift>t", NULL };
   static const char *lab_accels[] = { "<Control><Shift>l", NULL };
-  static const char *save_accels[] = { "<Control>s", NULL };
 
   G_APPLICATION_CLASS (dockyard_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
 
-  /* All accelerators in one place. */
+  /* All accelerators in one place (Ctrl+S is the Dockerfile page's own). */
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
@@ -441,7 +440,6 @@ dockyard_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-terminal",
                                          new_terminal_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.lab", lab_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "dockerfile.save", save_accels);
 
   self->settings = g_settings_new (APP_ID);
   /* One list for every window; it follows other instances' changes too. */

@@ -1639,6 +1639,10 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "dockerfile.set-image", "s", set_image_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-version", "s", set_version_action);
 
+  /* Here, not among the app's accelerators: those are activated on the
+   * window, which cannot see the actions of a widget inside it. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "dockerfile.save", NULL);
 }
 
 static void

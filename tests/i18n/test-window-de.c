@@ -9,107 +9,11 @@
 #include "dockyard-application.h"
 #include "dockyard-test-utils.h"
 #include "dockyard-window.h"
+#include "ui-test-utils.h"
 
 /* The app in German (LANGUAGE=de) with the catalogue the build just made:
  * the visible labels are German, none is a translatable English string left
  * untranslated, and the screenshots show whether German text fits. */
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates until the window shows @page, or fails after 60 s. */
-static void
-wait_for_page (DockyardWindow *window,
-               const char     *page)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
-
-  while (g_strcmp0 (dockyard_window_get_page (window), page) != 0)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("window shows page “%s”, not “%s”", dockyard_window_get_page (window), page);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (tick);
-}
-
-/* Lets the window lay out and paint; GtkStack crossfades for 200 ms. */
-static void
-settle (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  guint tick = g_timeout_add (16, tick_cb, NULL);
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-}
-
-/* Renders the window (as the compositor would show its contents) into a PNG
- * artefact that a person can look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = dockyard_test_artifact_path (name);
-  int width = 0;
-  int height = 0;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-
-  /* A widget that has not been drawn since its last change, or not laid
-   * out yet (a new window, slowly under ASan), snapshots as nothing: let it
-   * draw, a few times if need be. */
-  for (guint attempt = 0; attempt < 100 && node == NULL; attempt++)
-    {
-      g_clear_object (&snapshot);
-      settle (100);
-      width = gtk_widget_get_width (widget);
-      height = gtk_widget_get_height (widget);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static char *
-find_label_text (GtkWidget  *widget,
-                 const char *needle)
-{
-  if (GTK_IS_LABEL (widget))
-    {
-      const char *text = gtk_label_get_text (GTK_LABEL (widget));
-
-      if (strstr (text, needle) != NULL && gtk_widget_is_drawable (widget))
-        return g_strdup (text);
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      char *found = find_label_text (child, needle);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 /* TRUE when @text is an English message of the app's catalogue that has a
  * different German translation: shown as is, it was not translated. */
@@ -192,74 +96,6 @@ assert_german (GtkWidget  *widget,
   g_assert_cmpuint (english->len, ==, 0);
 }
 
-static DockyardApplication *
-start_app (void)
-{
-  DockyardApplication *app = dockyard_application_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-
-  return app;
-}
-
-static gboolean
-quit_idle_cb (gpointer data)
-{
-  g_application_quit (G_APPLICATION (data));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-no_activate_cb (GApplication *app)
-{
-  /* The test's windows are made by the test, not by activation. */
-  g_signal_stop_emission_by_name (app, "activate");
-}
-
-/* Runs the app's main loop once to quit it, so that shutdown releases the
- * engine client, then checks that nothing keeps the app alive. */
-static void
-quit_app (DockyardApplication *app)
-{
-  g_signal_connect (app, "activate", G_CALLBACK (no_activate_cb), NULL);
-  g_idle_add (quit_idle_cb, app);
-  g_application_run (G_APPLICATION (app), 0, NULL);
-  g_assert_finalize_object (app);
-}
-
-static void
-destroy_window (GtkWindow *window)
-{
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (window);
-  g_assert_null (window);
-}
-
-/* The toplevel of type @type other than @except, once it is mapped. */
-static GtkWindow *
-wait_for_toplevel (GType      type,
-                   GtkWindow *except)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-      for (GList *l = toplevels; l != NULL; l = l->next)
-        if (l->data != except && G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
-            gtk_widget_get_mapped (l->data) && gtk_widget_get_width (l->data) > 0)
-          return l->data;
-
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      settle (50);
-    }
-}
-
 static void
 test_catalogue (void)
 {
@@ -280,23 +116,23 @@ test_no_engine (void)
 
   g_setenv ("DOCKER_HOST", "unix:///nonexistent/dockyard-test.sock", TRUE);
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_page (window, "no-engine");
-  settle (400);
+  dockyard_ui_test_wait_for_page (window, "no-engine");
+  dockyard_ui_test_settle (400);
 
-  title = find_label_text (GTK_WIDGET (window), "Keine Container-Engine gefunden");
+  title = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Keine Container-Engine gefunden");
   g_assert_nonnull (title);
-  retry = find_label_text (GTK_WIDGET (window), "Erneut versuchen");
+  retry = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Erneut versuchen");
   g_assert_nonnull (retry);
-  english = find_label_text (GTK_WIDGET (window), "No Container Engine Found");
+  english = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "No Container Engine Found");
   g_assert_null (english);
   assert_german (GTK_WIDGET (window), "no-engine page");
-  save_screenshot (GTK_WIDGET (window), "window-de.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-de.png");
 
-  destroy_window (GTK_WINDOW (window));
-  quit_app (app);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
 
   if (saved != NULL)
     g_setenv ("DOCKER_HOST", saved, TRUE);
@@ -313,24 +149,24 @@ test_preferences (void)
   g_autofree char *group = NULL;
   g_autofree char *row = NULL;
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
-  preferences = wait_for_toplevel (ADW_TYPE_PREFERENCES_WINDOW, GTK_WINDOW (window));
-  settle (400);
+  preferences = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_PREFERENCES_WINDOW, GTK_WINDOW (window));
+  dockyard_ui_test_settle (400);
 
-  group = find_label_text (GTK_WIDGET (preferences), "Container-Engine");
+  group = dockyard_ui_test_find_label_text (GTK_WIDGET (preferences), "Container-Engine");
   g_assert_nonnull (group);
-  row = find_label_text (GTK_WIDGET (preferences), "Engine automatisch finden");
+  row = dockyard_ui_test_find_label_text (GTK_WIDGET (preferences), "Engine automatisch finden");
   g_assert_nonnull (row);
   assert_german (GTK_WIDGET (preferences), "preferences");
-  save_screenshot (GTK_WIDGET (preferences), "preferences-de.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (preferences), "preferences-de.png");
 
-  destroy_window (preferences);
-  destroy_window (GTK_WINDOW (window));
-  quit_app (app);
+  dockyard_ui_test_destroy_window (preferences);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
 }
 
 static void
@@ -341,66 +177,23 @@ test_shortcuts (void)
   GtkWindow *shortcuts;
   g_autofree char *build = NULL;
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  shortcuts = wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window));
-  settle (400);
+  shortcuts = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window));
+  dockyard_ui_test_settle (400);
 
-  build = find_label_text (GTK_WIDGET (shortcuts), "Das Image des Projekts erstellen");
+  build = dockyard_ui_test_find_label_text (GTK_WIDGET (shortcuts), "Das Image des Projekts erstellen");
   g_assert_nonnull (build);
   assert_german (GTK_WIDGET (shortcuts), "shortcuts");
-  save_screenshot (GTK_WIDGET (shortcuts), "shortcuts-de.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (shortcuts), "shortcuts-de.png");
 
   /* The application window owns its help overlay. */
   gtk_widget_set_visible (GTK_WIDGET (shortcuts), FALSE);
-  destroy_window (GTK_WINDOW (window));
-  quit_app (app);
-}
-
-static void
-wait_for_build_end (DockyardWindow *window)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
-
-  while (dockyard_window_get_build (window) == NULL ||
-         dockyard_build_get_state (dockyard_window_get_build (window)) == DOCKYARD_BUILD_RUNNING)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (tick);
-}
-
-static char *
-wait_for_label_text (GtkWidget  *widget,
-                     const char *needle)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  char *found;
-
-  while ((found = find_label_text (widget, needle)) == NULL)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("“%s” never showed", needle);
-      settle (50);
-    }
-
-  return found;
-}
-
-static void
-remove_image (const char *name)
-{
-  g_autofree char *command = g_strdup_printf ("curl -s -o /dev/null -X DELETE --unix-socket %s "
-                                              "http://d/images/%s?force=1",
-                                              dockyard_test_engine_socket (), name);
-
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
 }
 
 /* The build's banners and summary, and Dev before the image exists: the
@@ -438,52 +231,52 @@ test_build (void)
                              "    && echo der Schritt sagt warum; exit 3\n", busybox);
   g_file_set_contents (dockerfile, failing, -1, &error);
   g_assert_no_error (error);
-  remove_image ("i18n-build:dev");
+  dockyard_ui_test_remove_image ("i18n-build:dev");
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   directory = g_file_new_for_path (project);
   dockyard_window_open_project (window, directory);
-  wait_for_page (window, "project");
+  dockyard_ui_test_wait_for_page (window, "project");
 
   /* Dev before the image exists. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.dev", NULL));
-  text = wait_for_label_text (GTK_WIDGET (window), "Image noch nicht erstellt");
+  text = dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window), "Image noch nicht erstellt");
   g_clear_pointer (&text, g_free);
-  settle (400);
+  dockyard_ui_test_settle (400);
   assert_german (GTK_WIDGET (window), "dev, not built");
-  save_screenshot (GTK_WIDGET (window), "window-de-dev-not-built.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-de-dev-not-built.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.build", NULL));
-  wait_for_build_end (window);
+  dockyard_ui_test_wait_for_build_end (window);
   g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
                    DOCKYARD_BUILD_FAILED);
-  text = wait_for_label_text (GTK_WIDGET (window), "Zeile 3 des Dockerfiles ist fehlgeschlagen");
+  text = dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window), "Zeile 3 des Dockerfiles ist fehlgeschlagen");
   g_clear_pointer (&text, g_free);
-  settle (400);
+  dockyard_ui_test_settle (400);
   assert_german (GTK_WIDGET (window), "build failed");
-  save_screenshot (GTK_WIDGET (window), "window-de-build-failed.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-de-build-failed.png");
 
   passing = g_strdup_printf ("FROM %s\nRUN echo hallo %" G_GINT64_FORMAT "\n", busybox,
                              g_get_real_time ());
   g_file_set_contents (dockerfile, passing, -1, &error);
   g_assert_no_error (error);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.build", NULL));
-  wait_for_build_end (window);
+  dockyard_ui_test_wait_for_build_end (window);
   g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
                    DOCKYARD_BUILD_SUCCEEDED);
-  text = wait_for_label_text (GTK_WIDGET (window), "i18n-build:dev erstellt");
+  text = dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window), "i18n-build:dev erstellt");
   g_clear_pointer (&text, g_free);
-  text = wait_for_label_text (GTK_WIDGET (window), "aus dem Cache");
-  settle (400);
+  text = dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window), "aus dem Cache");
+  dockyard_ui_test_settle (400);
   assert_german (GTK_WIDGET (window), "build succeeded");
-  save_screenshot (GTK_WIDGET (window), "window-de-built.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-de-built.png");
 
-  destroy_window (GTK_WINDOW (window));
-  quit_app (app);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
 
-  remove_image ("i18n-build:dev");
+  dockyard_ui_test_remove_image ("i18n-build:dev");
   command = g_strdup_printf ("rm -rf '%s'", dir);
   g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
 }
@@ -513,22 +306,22 @@ test_about (void)
   GtkWindow *about;
   g_autofree char *summary = NULL;
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.about", NULL));
-  about = wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW, GTK_WINDOW (window));
-  settle (400);
+  about = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW, GTK_WINDOW (window));
+  dockyard_ui_test_settle (400);
 
-  summary = find_label_text (GTK_WIDGET (about), "Die Dockyard-Entwickler");
+  summary = dockyard_ui_test_find_label_text (GTK_WIDGET (about), "Die Dockyard-Entwickler");
   g_assert_nonnull (summary);
   assert_german (GTK_WIDGET (about), "about");
-  save_screenshot (GTK_WIDGET (about), "about-de.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (about), "about-de.png");
 
-  destroy_window (about);
-  destroy_window (GTK_WINDOW (window));
-  quit_app (app);
+  dockyard_ui_test_destroy_window (about);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
 }
 
 static void
@@ -544,46 +337,27 @@ test_welcome (void)
       return;
     }
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_page (window, "welcome");
-  settle (400);
+  dockyard_ui_test_wait_for_page (window, "welcome");
+  dockyard_ui_test_settle (400);
 
-  open = find_label_text (GTK_WIDGET (window), "Ordner öffnen");
+  open = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Ordner öffnen");
   g_assert_nonnull (open);
   if (recent_project != NULL)
     {
       /* The row learns about the folder in the background. */
-      g_autofree char *row = wait_for_label_text (GTK_WIDGET (window),
+      g_autofree char *row = dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window),
                                                   "Hat ein Dockerfile · Heute geöffnet");
 
-      settle (200);
+      dockyard_ui_test_settle (200);
     }
   assert_german (GTK_WIDGET (window), "welcome page");
-  save_screenshot (GTK_WIDGET (window), "window-de-welcome.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-de-welcome.png");
 
-  destroy_window (GTK_WINDOW (window));
-  quit_app (app);
-}
-
-static AdwViewStack *
-find_view_stack (GtkWidget *widget)
-{
-  if (ADW_IS_VIEW_STACK (widget))
-    return ADW_VIEW_STACK (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwViewStack *found = find_view_stack (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
 }
 
 static GtkMenuButton *
@@ -615,17 +389,17 @@ check_main_menu (DockyardWindow *window)
 
   g_assert_nonnull (button);
   gtk_menu_button_popup (button);
-  settle (500);
+  dockyard_ui_test_settle (500);
   popover = gtk_menu_button_get_popover (button);
   g_assert_nonnull (popover);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
 
-  item = find_label_text (GTK_WIDGET (popover), "Tastenkürzel");
+  item = dockyard_ui_test_find_label_text (GTK_WIDGET (popover), "Tastenkürzel");
   g_assert_nonnull (item);
   assert_german (GTK_WIDGET (popover), "main menu");
-  save_screenshot (GTK_WIDGET (popover), "menu-de.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (popover), "menu-de.png");
   gtk_menu_button_popdown (button);
-  settle (200);
+  dockyard_ui_test_settle (200);
 }
 
 /* Shows each page of the project and saves window-de-PAGE@suffix.png. */
@@ -634,7 +408,8 @@ shoot_pages (DockyardWindow *window,
              const char     *suffix)
 {
   static const char *pages[] = { "overview", "dockerfile", "build", "terminal", "lab" };
-  AdwViewStack *stack = find_view_stack (GTK_WIDGET (window));
+  AdwViewStack *stack = ADW_VIEW_STACK (dockyard_ui_test_find_widget (GTK_WIDGET (window),
+                                                                     ADW_TYPE_VIEW_STACK));
 
   g_assert_nonnull (stack);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -643,9 +418,9 @@ shoot_pages (DockyardWindow *window,
       g_autofree char *where = g_strdup_printf ("%s%s page", pages[i], suffix);
 
       adw_view_stack_set_visible_child_name (stack, pages[i]);
-      settle (500);
+      dockyard_ui_test_settle (500);
       assert_german (GTK_WIDGET (window), where);
-      save_screenshot (GTK_WIDGET (window), name);
+      dockyard_ui_test_save_screenshot (GTK_WIDGET (window), name);
     }
 }
 
@@ -679,20 +454,20 @@ test_project_pages (void)
   g_file_set_contents (requirements, "numpy\n", -1, &error);
   g_assert_no_error (error);
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
                                   g_variant_new_string (project));
-  wait_for_page (window, "project");
-  settle (400);
+  dockyard_ui_test_wait_for_page (window, "project");
+  dockyard_ui_test_settle (400);
 
-  found = find_label_text (GTK_WIDGET (window), "Erstellen");
+  found = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Erstellen");
   g_assert_nonnull (found);
   check_main_menu (window);
 
   shoot_pages (window, "");
-  destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
 
   /* As narrow as the metainfo promises (360 px): German is longer. */
   window = dockyard_window_new (app);
@@ -700,13 +475,13 @@ test_project_pages (void)
   gtk_window_present (GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
                                   g_variant_new_string (project));
-  wait_for_page (window, "project");
-  settle (400);
+  dockyard_ui_test_wait_for_page (window, "project");
+  dockyard_ui_test_settle (400);
   g_test_message ("narrow window: %d px wide", gtk_widget_get_width (GTK_WIDGET (window)));
   shoot_pages (window, "-narrow");
-  destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
 
-  quit_app (app);
+  dockyard_ui_test_quit_app (app);
 
   /* The folder stays for the welcome page's list of recent projects. */
   recent_project = g_steal_pointer (&project);

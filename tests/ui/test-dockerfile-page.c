@@ -11,65 +11,17 @@
 #include "dockyard-object-list-private.h"
 #include "dockyard-resources.h"
 #include "dockyard-test-utils.h"
+#include "ui-test-utils.h"
 
 /* The Dockerfile form on its own, in a plain window: no engine needed. */
 
 #define PIP_MOUNT "--mount=type=cache,target=/root/.cache/pip"
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Lets the window lay out and paint. */
-static void
-settle (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  guint tick = g_timeout_add (16, tick_cb, NULL);
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-}
-
-/* Renders the window into a PNG artefact that a person can look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = dockyard_test_artifact_path (name);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-
-  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
-    {
-      g_clear_object (&snapshot);
-      settle (100);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* Iterates until the page has caught up: file read, preview, findings. */
 static void
 wait_idle (DockyardDockerfilePage *page)
 {
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (20, tick_cb, NULL);
 
   do
     {
@@ -77,15 +29,13 @@ wait_idle (DockyardDockerfilePage *page)
         {
           if (g_get_monotonic_time () > deadline)
             g_error ("the Dockerfile page is still busy after 30 s");
-          g_main_context_iteration (NULL, TRUE);
+          dockyard_ui_test_iterate ();
         }
       /* Idle callbacks that may start more work. */
       while (g_main_context_iteration (NULL, FALSE))
         ;
     }
   while (dockyard_dockerfile_page_get_busy (page));
-
-  g_source_remove (tick);
 }
 
 static GObject *
@@ -214,7 +164,7 @@ show_page (Fixture    *fixture,
   dockyard_dockerfile_page_set_project (fixture->page, fixture->project);
   gtk_window_present (fixture->window);
   wait_idle (fixture->page);
-  settle (100);
+  dockyard_ui_test_settle (100);
 }
 
 /* Closes the window and proves that nothing keeps the page alive. */
@@ -250,17 +200,15 @@ static AdwMessageDialog *
 wait_for_dialog (void)
 {
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (20, tick_cb, NULL);
   AdwMessageDialog *dialog;
 
   while ((dialog = find_dialog ()) == NULL)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("no confirmation dialog after 30 s");
-      g_main_context_iteration (NULL, TRUE);
+      dockyard_ui_test_iterate ();
     }
 
-  g_source_remove (tick);
   return dialog;
 }
 
@@ -337,7 +285,7 @@ test_new_project (void)
   candidates_box = GTK_WIDGET (child (fixture.page, "candidates_box"));
   g_assert_cmpuint (count_buttons (candidates_box), ==, 2);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (gtk_widget_get_first_child (candidates_box))), ==, "3.8.10");
-  save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-invalid-version.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-invalid-version.png");
 
   /* Saving is refused while the version floats. */
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
@@ -367,7 +315,7 @@ test_new_project (void)
   g_assert_true (dockyard_dockerfile_page_get_dirty (fixture.page));
   /* What the form generates has nothing to fix. */
   g_assert_cmpuint (g_list_model_get_n_items (dockyard_dockerfile_page_get_findings (fixture.page)), ==, 0);
-  save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-new.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-new.png");
 
   /* Back to the plain layout of DESIGN.md, then save. */
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.remove-jupyterlab", NULL);
@@ -453,9 +401,9 @@ test_fix_and_confirm (void)
   g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_REQUIREMENT_UNPINNED), !=, G_MAXUINT);
   index = find_rule (fixture.page, DOCKYARD_RULE_PIP_CACHE_MOUNT);
   g_assert_cmpuint (index, !=, G_MAXUINT);
-  save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-findings-light.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-findings-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-findings-dark.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-findings-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.fix", "u", index);
@@ -475,8 +423,8 @@ test_fix_and_confirm (void)
   /* A hand-written file: asked first; cancelling leaves it alone. */
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
   dialog = wait_for_dialog ();
-  settle (200);
-  save_screenshot (GTK_WIDGET (dialog), "dockerfile-page-confirm.png");
+  dockyard_ui_test_settle (200);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (dialog), "dockerfile-page-confirm.png");
   /* As a click on its button would, which also closes the dialog. */
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));

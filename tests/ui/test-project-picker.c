@@ -9,104 +9,7 @@
 #include "dockyard-project-picker.h"
 #include "dockyard-resources.h"
 #include "dockyard-test-utils.h"
-
-/* Small local copies of tests/ui/test-window.c's helpers. */
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Lets the window lay out and paint; GtkStack crossfades for 200 ms. */
-static void
-settle (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  guint tick = g_timeout_add (16, tick_cb, NULL);
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-}
-
-/* Renders @widget into a PNG artefact that a person can look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = dockyard_test_artifact_path (name);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-
-  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
-    {
-      g_clear_object (&snapshot);
-      settle (100);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static char *
-find_label_text (GtkWidget  *widget,
-                 const char *needle)
-{
-  if (!gtk_widget_is_drawable (widget))
-    return NULL;
-
-  if (GTK_IS_LABEL (widget))
-    {
-      const char *text = gtk_label_get_text (GTK_LABEL (widget));
-
-      if (strstr (text, needle) != NULL)
-        return g_strdup (text);
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      char *found = find_label_text (child, needle);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
+#include "ui-test-utils.h"
 
 /* A drawable button by its label ("_Open Folder…") or action target. */
 static GtkWidget *
@@ -166,7 +69,7 @@ wait_for_rows (GtkListBox *list_box,
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   while (count_rows (list_box) != expected && g_get_monotonic_time () < deadline)
-    settle (50);
+    dockyard_ui_test_settle (50);
 
   return count_rows (list_box);
 }
@@ -251,11 +154,11 @@ fixture_set_up (Fixture       *f,
                                              "Docker Engine 20.10.24 · /run/docker.sock");
   g_signal_connect (f->picker, "open-project", G_CALLBACK (open_project_cb), f);
   gtk_window_set_child (f->window, GTK_WIDGET (f->picker));
-  f->list_box = GTK_LIST_BOX (find_widget (GTK_WIDGET (f->picker), GTK_TYPE_LIST_BOX));
+  f->list_box = GTK_LIST_BOX (dockyard_ui_test_find_widget (GTK_WIDGET (f->picker), GTK_TYPE_LIST_BOX));
   g_assert_nonnull (f->list_box);
 
   gtk_window_present (f->window);
-  settle (300);
+  dockyard_ui_test_settle (300);
 }
 
 static void
@@ -290,7 +193,7 @@ fixture_tear_down (Fixture       *f,
   gtk_window_destroy (window);
   g_assert_null (window);
   /* Lookups cancelled at dispose still hold the picker until they return. */
-  settle (100);
+  dockyard_ui_test_settle (100);
   g_assert_finalize_object (f->picker);
   g_assert_finalize_object (f->recent);
   g_clear_object (&f->settings);
@@ -342,26 +245,17 @@ wait_for_checked (Fixture *f)
       while (!dockyard_recent_project_get_checked (item))
         {
           g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-          settle (20);
+          dockyard_ui_test_settle (20);
         }
     }
-  settle (300);
+  dockyard_ui_test_settle (300);
 }
 
 static void
 wait_for_label (GtkWidget  *widget,
                 const char *needle)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  char *found;
-
-  while ((found = find_label_text (widget, needle)) == NULL)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("“%s” never showed", needle);
-      settle (20);
-    }
-  g_free (found);
+  g_free (dockyard_ui_test_wait_for_label_text (widget, needle));
 }
 
 static void
@@ -369,7 +263,7 @@ assert_label (GtkWidget  *widget,
               const char *needle,
               gboolean    shown)
 {
-  g_autofree char *found = find_label_text (widget, needle);
+  g_autofree char *found = dockyard_ui_test_find_label_text (widget, needle);
 
   if (shown && found == NULL)
     g_error ("“%s” is not shown", needle);
@@ -387,43 +281,20 @@ screenshots (Fixture    *f,
   AdwStyleManager *style = adw_style_manager_get_default ();
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  settle (300);
-  save_screenshot (GTK_WIDGET (f->window), light);
+  dockyard_ui_test_settle (300);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (f->window), light);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  settle (300);
-  save_screenshot (GTK_WIDGET (f->window), dark);
+  dockyard_ui_test_settle (300);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (f->window), dark);
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  settle (100);
-}
-
-/* Through the X server, as a person would (xdotool, XTEST); FALSE when
- * xdotool is not installed. */
-static gboolean
-xdotool (const char *const *args)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autofree char *program = g_find_program_in_path ("xdotool");
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (program == NULL)
-    return FALSE;
-
-  g_strv_builder_add (builder, program);
-  g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-  g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return TRUE;
+  dockyard_ui_test_settle (100);
 }
 
 static gboolean
 pointer_over_window (void)
 {
   /* No window manager: keyboard focus follows the pointer. */
-  return xdotool ((const char *[]) { "mousemove", "200", "200", NULL });
+  return dockyard_ui_test_xdotool ((const char *[]) { "mousemove", "200", "200", NULL });
 }
 
 /* Tests ----------------------------------------------------------------------- */
@@ -445,18 +316,18 @@ test_empty (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (button));
   /* A button activated from the keyboard clicks after its press animation. */
   gtk_widget_activate (button);
-  settle (400);
+  dockyard_ui_test_settle (400);
   g_assert_cmpuint (f->open_folder, ==, 1);
 
   button = find_button (GTK_WIDGET (f->window), "_New Project…", NULL);
   g_assert_nonnull (button);
   gtk_widget_activate (button);
-  settle (400);
+  dockyard_ui_test_settle (400);
   g_assert_cmpuint (f->new_project, ==, 1);
 
   /* The engine line goes when there is nothing to say. */
   dockyard_project_picker_set_engine_status (f->picker, NULL);
-  settle (50);
+  dockyard_ui_test_settle (50);
   assert_label (GTK_WIDGET (f->window), "Docker Engine", FALSE);
   g_assert_null (dockyard_project_picker_get_engine_status (f->picker));
 }
@@ -497,9 +368,9 @@ test_list (Fixture       *f,
     while (!dockyard_recent_project_get_missing (item))
       {
         g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        settle (20);
+        dockyard_ui_test_settle (20);
       }
-    settle (100);
+    dockyard_ui_test_settle (100);
   }
 
   /* Every project, most recent first, with what the user needs to pick. */
@@ -517,7 +388,7 @@ test_list (Fixture       *f,
   assert_label (GTK_WIDGET (f->list_box), "Build failed", TRUE);
   assert_label (GTK_WIDGET (f->window), "Docker Engine 20.10.24", TRUE);
   /* Few projects: no search field until one types. */
-  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (f->picker),
+  g_assert_false (gtk_widget_get_visible (dockyard_ui_test_find_widget (GTK_WIDGET (f->picker),
                                                        GTK_TYPE_SEARCH_ENTRY)));
 
   /* The missing folder says so and cannot be opened. */
@@ -529,10 +400,10 @@ test_list (Fixture       *f,
 
   /* As narrow as the window goes (a phone, a tiled half screen). */
   gtk_window_set_default_size (f->window, 360, 760);
-  settle (300);
-  save_screenshot (GTK_WIDGET (f->window), "project-picker-list-narrow.png");
+  dockyard_ui_test_settle (300);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (f->window), "project-picker-list-narrow.png");
   gtk_window_set_default_size (f->window, 720, 760);
-  settle (300);
+  dockyard_ui_test_settle (300);
 
   gtk_widget_activate (GTK_WIDGET (row));
   g_assert_cmpuint (f->opened->len, ==, 0);
@@ -550,7 +421,7 @@ test_list (Fixture       *f,
   g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Remove From List");
   gtk_widget_grab_focus (button);
   gtk_widget_activate (button);
-  settle (400);
+  dockyard_ui_test_settle (400);
   g_assert_null (find_row (f->list_box, "old-experiment"));
   g_assert_null (dockyard_recent_projects_lookup (f->recent, old_file));
   g_assert_cmpuint (count_rows (f->list_box), ==, 3);
@@ -564,7 +435,7 @@ test_list (Fixture       *f,
   /* A build elsewhere updates the row in place. */
   dockyard_recent_projects_set_build_state (f->recent, notebooks_file,
                                             DOCKYARD_RECENT_BUILD_SUCCEEDED);
-  settle (50);
+  dockyard_ui_test_settle (50);
   assert_label (GTK_WIDGET (f->list_box), "Build failed", FALSE);
 
   /* Removing everything brings the invitation back. */
@@ -575,7 +446,7 @@ test_list (Fixture       *f,
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->picker), "picker.remove", "s",
                                                  dockyard_recent_project_get_path (item)));
     }
-  settle (400);
+  dockyard_ui_test_settle (400);
   assert_label (GTK_WIDGET (f->window), "Open a Project Folder", TRUE);
 }
 
@@ -592,7 +463,7 @@ test_keyboard (Fixture       *f,
   add_project (f, notebooks);
   add_project (f, api);
   wait_for_checked (f);
-  entry = GTK_SEARCH_ENTRY (find_widget (GTK_WIDGET (f->picker), GTK_TYPE_SEARCH_ENTRY));
+  entry = GTK_SEARCH_ENTRY (dockyard_ui_test_find_widget (GTK_WIDGET (f->picker), GTK_TYPE_SEARCH_ENTRY));
 
   row = gtk_list_box_get_row_at_index (f->list_box, 0);
   g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (row)));
@@ -602,47 +473,47 @@ test_keyboard (Fixture       *f,
       g_test_message ("no xdotool: typing not tested");
       return;
     }
-  settle (200);
+  dockyard_ui_test_settle (200);
 
   /* Enter on a focused row opens it. */
-  xdotool ((const char *[]) { "key", "Return", NULL });
-  settle (200);
+  dockyard_ui_test_xdotool ((const char *[]) { "key", "Return", NULL });
+  dockyard_ui_test_settle (200);
   g_assert_cmpuint (f->opened->len, ==, 1);
   g_assert_true (g_file_equal (g_ptr_array_index (f->opened, 0), api_file));
 
   /* Typing searches, even with the field hidden. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (entry)));
-  xdotool ((const char *[]) { "type", "--delay", "30", "note", NULL });
-  settle (400);
+  dockyard_ui_test_xdotool ((const char *[]) { "type", "--delay", "30", "note", NULL });
+  dockyard_ui_test_settle (400);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (entry)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "note");
   g_assert_cmpuint (count_rows (f->list_box), ==, 1);
   screenshots (f, "type-to-search");
 
   /* Down goes from the field to the results, Enter opens. */
-  xdotool ((const char *[]) { "key", "Down", NULL });
-  settle (200);
+  dockyard_ui_test_xdotool ((const char *[]) { "key", "Down", NULL });
+  dockyard_ui_test_settle (200);
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
                                          GTK_WIDGET (f->list_box)) ||
                  gtk_root_get_focus (GTK_ROOT (f->window)) ==
                  GTK_WIDGET (gtk_list_box_get_row_at_index (f->list_box, 0)));
-  xdotool ((const char *[]) { "key", "Return", NULL });
-  settle (200);
+  dockyard_ui_test_xdotool ((const char *[]) { "key", "Return", NULL });
+  dockyard_ui_test_settle (200);
   g_assert_cmpuint (f->opened->len, ==, 2);
   g_assert_nonnull (strstr (g_file_peek_path (g_ptr_array_index (f->opened, 1)), "notebooks"));
 
   /* Escape in the field ends the search. */
   gtk_widget_grab_focus (GTK_WIDGET (entry));
-  settle (100);
-  xdotool ((const char *[]) { "key", "Escape", NULL });
-  settle (400);
+  dockyard_ui_test_settle (100);
+  dockyard_ui_test_xdotool ((const char *[]) { "key", "Escape", NULL });
+  dockyard_ui_test_settle (400);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (entry)));
   g_assert_cmpuint (count_rows (f->list_box), ==, 2);
 
   /* Ctrl+F opens the field too. */
-  xdotool ((const char *[]) { "key", "ctrl+f", NULL });
-  settle (200);
+  dockyard_ui_test_xdotool ((const char *[]) { "key", "ctrl+f", NULL });
+  dockyard_ui_test_settle (200);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (entry)));
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
                                          GTK_WIDGET (entry)));
@@ -671,7 +542,7 @@ test_search (Fixture       *f,
   wait_for_checked (f);
 
   /* A long list has its search field out. */
-  entry = GTK_SEARCH_ENTRY (find_widget (GTK_WIDGET (f->picker), GTK_TYPE_SEARCH_ENTRY));
+  entry = GTK_SEARCH_ENTRY (dockyard_ui_test_find_widget (GTK_WIDGET (f->picker), GTK_TYPE_SEARCH_ENTRY));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (entry)));
   g_assert_cmpuint (count_rows (f->list_box), ==, G_N_ELEMENTS (names));
 
@@ -788,7 +659,7 @@ test_drop (Fixture       *f,
     while (f->opened->len == 0)
       {
         g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        settle (20);
+        dockyard_ui_test_settle (20);
       }
   }
   g_assert_cmpuint (f->opened->len, ==, 1);

@@ -8,139 +8,7 @@
 #include "dockyard-application.h"
 #include "dockyard-test-utils.h"
 #include "dockyard-window.h"
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates until the window shows @page, or fails after 60 s. */
-static void
-wait_for_page (DockyardWindow *window,
-               const char     *page)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
-
-  while (g_strcmp0 (dockyard_window_get_page (window), page) != 0)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("window shows page “%s”, not “%s”", dockyard_window_get_page (window), page);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (tick);
-}
-
-/* Lets the window lay out and paint; GtkStack crossfades for 200 ms. */
-static void
-settle (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  guint tick = g_timeout_add (16, tick_cb, NULL);
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-}
-
-/* Renders the window (as the compositor would show its contents) into a PNG
- * artefact that a person can look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = dockyard_test_artifact_path (name);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-
-  /* A widget that has not been drawn since its last change snapshots as
-   * nothing: let it draw, a few times if need be. */
-  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
-    {
-      g_clear_object (&snapshot);
-      settle (100);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static char *
-find_label_text (GtkWidget  *widget,
-                 const char *needle)
-{
-  if (GTK_IS_LABEL (widget))
-    {
-      const char *text = gtk_label_get_text (GTK_LABEL (widget));
-
-      if (strstr (text, needle) != NULL && gtk_widget_is_drawable (widget))
-        return g_strdup (text);
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      char *found = find_label_text (child, needle);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static DockyardApplication *
-start_app (void)
-{
-  DockyardApplication *app = dockyard_application_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-
-  return app;
-}
-
-static gboolean
-quit_idle_cb (gpointer data)
-{
-  g_application_quit (G_APPLICATION (data));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-no_activate_cb (GApplication *app)
-{
-  /* The test's windows are made by the test, not by activation. */
-  g_signal_stop_emission_by_name (app, "activate");
-}
-
-/* Runs the app's main loop once to quit it, so that shutdown releases the
- * engine client, then checks that nothing keeps the app alive. */
-static void
-quit_app (DockyardApplication *app)
-{
-  g_signal_connect (app, "activate", G_CALLBACK (no_activate_cb), NULL);
-  g_idle_add (quit_idle_cb, app);
-  g_application_run (G_APPLICATION (app), 0, NULL);
-  g_assert_finalize_object (app);
-}
+#include "ui-test-utils.h"
 
 static void
 test_engine_status (void)
@@ -156,23 +24,21 @@ test_engine_status (void)
       return;
     }
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
 
-  wait_for_page (window, "welcome");
-  settle (400);
+  dockyard_ui_test_wait_for_page (window, "welcome");
+  dockyard_ui_test_settle (400);
 
   /* The welcome page names the engine and its socket. */
-  status = find_label_text (GTK_WIDGET (window), "Docker Engine");
+  status = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Docker Engine");
   g_assert_nonnull (status);
   g_assert_nonnull (strstr (status, socket));
-  save_screenshot (GTK_WIDGET (window), "window-engine-status.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-engine-status.png");
 
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_null (window);
-  quit_app (app);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
 }
 
 static void
@@ -201,28 +67,26 @@ test_open_project (void)
   g_file_set_contents (dockerfile, "FROM python:3.11.9\n", -1, &error);
   g_assert_no_error (error);
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
 
   /* Through the exported app action, as `gapplication action` would. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
                                   g_variant_new_string (project));
-  wait_for_page (window, "project");
-  settle (400);
+  dockyard_ui_test_wait_for_page (window, "project");
+  dockyard_ui_test_settle (400);
 
   g_assert_nonnull (dockyard_window_get_project (window));
   g_assert_cmpstr (dockyard_project_get_name (dockyard_window_get_project (window)), ==,
                    "my “demo” app");
   g_assert_true (dockyard_project_get_has_dockerfile (dockyard_window_get_project (window)));
-  found = find_label_text (GTK_WIDGET (window), "has a Dockerfile");
+  found = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "has a Dockerfile");
   g_assert_nonnull (found);
-  save_screenshot (GTK_WIDGET (window), "window-project.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-project.png");
 
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_null (window);
-  quit_app (app);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
 
   g_unlink (dockerfile);
   g_rmdir (project);
@@ -258,22 +122,6 @@ remove_project (const char *project)
 }
 
 static void
-wait_for_build_end (DockyardWindow *window)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
-
-  while (dockyard_window_get_build (window) == NULL ||
-         dockyard_build_get_state (dockyard_window_get_build (window)) == DOCKYARD_BUILD_RUNNING)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (tick);
-}
-
-static void
 test_build (void)
 {
   DockyardApplication *app;
@@ -293,29 +141,27 @@ test_build (void)
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), g_get_real_time ());
   project = make_project ("UI Build Test", dockerfile);
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
                                   g_variant_new_string (project));
-  wait_for_page (window, "project");
+  dockyard_ui_test_wait_for_page (window, "project");
 
   /* The exported action, as `gapplication action ... build` would. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
-  wait_for_build_end (window);
+  dockyard_ui_test_wait_for_build_end (window);
   build = dockyard_window_get_build (window);
   g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_SUCCEEDED);
   g_assert_cmpstr (dockyard_build_get_tag (build), ==, "ui-build-test:dev");
-  settle (400);
+  dockyard_ui_test_settle (400);
 
-  status = find_label_text (GTK_WIDGET (window), "Built ui-build-test:dev");
+  status = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Built ui-build-test:dev");
   g_assert_nonnull (status);
-  save_screenshot (GTK_WIDGET (window), "window-build.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-build.png");
 
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_null (window);
-  quit_app (app);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
   remove_project (project);
 }
 
@@ -344,113 +190,33 @@ test_build_failure (void)
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
   project = make_project ("failing", dockerfile);
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   directory = g_file_new_for_path (project);
   dockyard_window_open_project (window, directory);
-  wait_for_page (window, "project");
+  dockyard_ui_test_wait_for_page (window, "project");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.build", NULL));
-  wait_for_build_end (window);
+  dockyard_ui_test_wait_for_build_end (window);
   g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
                    DOCKYARD_BUILD_FAILED);
 
   /* The banner names the Dockerfile line and shows the step's last words. */
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((banner = find_label_text (GTK_WIDGET (window), "Line 3 of the Dockerfile")) == NULL)
+  while ((banner = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Line 3 of the Dockerfile")) == NULL)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      settle (50);
+      dockyard_ui_test_settle (50);
     }
-  tail = find_label_text (GTK_WIDGET (window), "exit code: 3\n\npreparing\nthe step says why");
+  tail = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "exit code: 3\n\npreparing\nthe step says why");
   g_assert_nonnull (tail);
-  settle (400);
-  save_screenshot (GTK_WIDGET (window), "window-build-failed.png");
+  dockyard_ui_test_settle (400);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-build-failed.png");
 
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_null (window);
-  quit_app (app);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
   remove_project (project);
-}
-
-static char *
-terminal_text (DockyardTerminal *terminal)
-{
-  char *text;
-
-  /* Deprecated in newer VTE in favour of a format-taking variant. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  text = vte_terminal_get_text (dockyard_terminal_get_vte (terminal), NULL, NULL, NULL);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  return text;
-}
-
-static void
-wait_for_terminal_text (DockyardTerminal *terminal,
-                        const char       *needle)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
-
-  for (;;)
-    {
-      g_autofree char *text = terminal_text (terminal);
-
-      if (text != NULL && strstr (text, needle) != NULL)
-        break;
-      if (g_get_monotonic_time () > deadline)
-        g_error ("“%s” never appeared in the terminal, which shows:\n%s", needle, text);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (tick);
-}
-
-static void
-remove_image (const char *name)
-{
-  g_autofree char *command = g_strdup_printf ("curl -s -o /dev/null -X DELETE --unix-socket %s "
-                                              "http://d/images/%s?force=1",
-                                              dockyard_test_engine_socket (), name);
-
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
-}
-
-static gboolean
-container_gone (const char *id)
-{
-  g_autofree char *command = g_strdup_printf ("curl -s -o /dev/null -w %%{http_code} --unix-socket %s "
-                                              "http://d/containers/%s/json",
-                                              dockyard_test_engine_socket (), id);
-  g_autofree char *out = NULL;
-
-  g_assert_true (g_spawn_command_line_sync (command, &out, NULL, NULL, NULL));
-  return g_strcmp0 (out, "404") == 0;
-}
-
-/* Types through the X server, as a person would (xdotool, XTEST). */
-static gboolean
-type_with_xdotool (const char *text)
-{
-  const char *argv_type[] = { "xdotool", "type", "--delay", "20", text, NULL };
-  const char *argv_key[] = { "xdotool", "key", "Return", NULL };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
-  int status = 0;
-
-  if (xdotool == NULL)
-    return FALSE;
-
-  g_spawn_sync (NULL, (char **) argv_type, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                &status, &error);
-  g_assert_no_error (error);
-  g_spawn_sync (NULL, (char **) argv_key, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                &status, &error);
-  g_assert_no_error (error);
-  return TRUE;
 }
 
 static void
@@ -458,15 +224,12 @@ wait_for_session_state (DockyardDevSession      *session,
                         DockyardDevSessionState  state)
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
 
   while (dockyard_dev_session_get_state (session) != state)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
+      dockyard_ui_test_iterate ();
     }
-
-  g_source_remove (tick);
 }
 
 static void
@@ -492,33 +255,33 @@ test_dev_terminal (void)
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
   project = make_project ("Dev Terminal Test", dockerfile);
   /* Built by an earlier run, the image would hide the "not built" case. */
-  remove_image ("dev-terminal-test:dev");
+  dockyard_ui_test_remove_image ("dev-terminal-test:dev");
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
   gtk_window_present (GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
                                   g_variant_new_string (project));
-  wait_for_page (window, "project");
+  dockyard_ui_test_wait_for_page (window, "project");
 
   /* Dev before the image exists: a clear message that offers Build. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "dev", NULL);
   {
     gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-    while ((message = find_label_text (GTK_WIDGET (window), "build it first")) == NULL)
+    while ((message = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "build it first")) == NULL)
       {
         g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        settle (50);
+        dockyard_ui_test_settle (50);
       }
     g_clear_pointer (&message, g_free);
   }
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "window-dev-not-built.png");
+  dockyard_ui_test_settle (300);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-dev-not-built.png");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
-  wait_for_build_end (window);
+  dockyard_ui_test_wait_for_build_end (window);
   g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
                    DOCKYARD_BUILD_SUCCEEDED);
 
@@ -531,39 +294,39 @@ test_dev_terminal (void)
   g_assert_nonnull (terminal);
 
   /* The terminal has the keyboard focus when it opens. */
-  settle (300);
+  dockyard_ui_test_settle (300);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (dockyard_terminal_get_vte (terminal))));
 
   /* Typed through the real X server into the window when xdotool is there,
    * else through VTE's own input path (the commit signal either way). */
-  if (!type_with_xdotool ("echo $((6*7))"))
+  if (!dockyard_ui_test_type_line ("echo $((6*7))"))
     vte_terminal_feed_child (dockyard_terminal_get_vte (terminal), "echo $((6*7))\r", -1);
-  wait_for_terminal_text (terminal, "\n42");
+  dockyard_ui_test_wait_for_terminal_text (terminal, "\n42");
 
   vte_terminal_feed_child (dockyard_terminal_get_vte (terminal), "stty size\r", -1);
   {
     g_autofree char *size = g_strdup_printf ("%ld %ld",
                                              vte_terminal_get_row_count (dockyard_terminal_get_vte (terminal)),
                                              vte_terminal_get_column_count (dockyard_terminal_get_vte (terminal)));
-    wait_for_terminal_text (terminal, size);
+    dockyard_ui_test_wait_for_terminal_text (terminal, size);
   }
-  save_screenshot (GTK_WIDGET (window), "window-dev-terminal.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-dev-terminal.png");
 
   /* A second shell in the same container sees the project folder. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-terminal", NULL));
   second = dockyard_window_get_terminal (window, 1);
   g_assert_nonnull (second);
-  settle (500);
+  dockyard_ui_test_settle (500);
   vte_terminal_feed_child (dockyard_terminal_get_vte (second), "ls /usr/src/app\r", -1);
-  wait_for_terminal_text (second, "Dockerfile");
+  dockyard_ui_test_wait_for_terminal_text (second, "Dockerfile");
 
   /* The shell's exit status shows, with Restart. */
   vte_terminal_feed_child (dockyard_terminal_get_vte (terminal), "exit 3\r", -1);
   wait_for_session_state (session, DOCKYARD_DEV_SESSION_EXITED);
-  settle (400);
-  save_screenshot (GTK_WIDGET (window), "window-dev-exited.png");
+  dockyard_ui_test_settle (400);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-dev-exited.png");
   g_free (message);
-  message = find_label_text (GTK_WIDGET (window), "status 3");
+  message = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "status 3");
   g_assert_nonnull (message);
 
   /* Restart gives a new container; closing the window removes it. */
@@ -573,61 +336,11 @@ test_dev_terminal (void)
   g_free (container_id);
   container_id = g_strdup (dockyard_dev_session_get_container_id (session));
 
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_null (window);
-  quit_app (app);
-  g_assert_true (container_gone (container_id));
-  remove_image ("dev-terminal-test:dev");
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
+  g_assert_true (dockyard_ui_test_container_gone (container_id));
+  dockyard_ui_test_remove_image ("dev-terminal-test:dev");
   remove_project (project);
-}
-
-/* A browser for the test, registered the way desktops do (XDG): it only
- * writes down the address it was asked to open. */
-static char *
-register_test_browser (void)
-{
-  const char *data_home = g_get_user_data_dir ();
-  const char *config_home = g_get_user_config_dir ();
-  g_autofree char *applications = g_build_filename (data_home, "applications", NULL);
-  g_autofree char *script = g_build_filename (data_home, "test-browser", NULL);
-  g_autofree char *desktop = g_build_filename (applications, "dockyard-test-browser.desktop", NULL);
-  g_autofree char *mimeapps = g_build_filename (config_home, "mimeapps.list", NULL);
-  char *urls = g_build_filename (data_home, "opened-urls", NULL);
-  g_autofree char *script_text = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n' \"$1\" >> '%s'\n", urls);
-  g_autofree char *desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\n"
-                                                   "Name=Test Browser\nExec=%s %%u\n"
-                                                   "MimeType=x-scheme-handler/http;\n", script);
-  g_autoptr(GError) error = NULL;
-
-  g_mkdir_with_parents (applications, 0755);
-  g_mkdir_with_parents (config_home, 0755);
-  g_file_set_contents (script, script_text, -1, &error);
-  g_assert_no_error (error);
-  g_chmod (script, 0755);
-  g_file_set_contents (desktop, desktop_text, -1, &error);
-  g_assert_no_error (error);
-  g_file_set_contents (mimeapps, "[Default Applications]\n"
-                       "x-scheme-handler/http=dockyard-test-browser.desktop\n", -1, &error);
-  g_assert_no_error (error);
-
-  return urls;
-}
-
-static char *
-wait_for_opened_url (const char *urls)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  g_autofree char *contents = NULL;
-
-  while (!g_file_get_contents (urls, &contents, NULL, NULL) || *contents == '\0')
-    {
-      g_clear_pointer (&contents, g_free);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      settle (100);
-    }
-
-  return g_strdup (g_strstrip (contents));
 }
 
 static void
@@ -684,7 +397,7 @@ test_lab (void)
       return;
     }
 
-  urls = register_test_browser ();
+  urls = dockyard_ui_test_register_browser ();
   dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\n",
                                 g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));
   project = make_project ("Lab Test", dockerfile);
@@ -692,16 +405,16 @@ test_lab (void)
   g_file_set_contents (notes, "# Notes\n", -1, &error);
   g_assert_no_error (error);
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
   gtk_window_present (GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
                                   g_variant_new_string (project));
-  wait_for_page (window, "project");
+  dockyard_ui_test_wait_for_page (window, "project");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
-  wait_for_build_end (window);
+  dockyard_ui_test_wait_for_build_end (window);
   g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
                    DOCKYARD_BUILD_SUCCEEDED);
 
@@ -713,18 +426,18 @@ test_lab (void)
   while (dockyard_lab_session_get_state (lab) == DOCKYARD_LAB_SESSION_STARTING)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      settle (100);
+      dockyard_ui_test_settle (100);
     }
   g_assert_cmpint (dockyard_lab_session_get_state (lab), ==, DOCKYARD_LAB_SESSION_RUNNING);
   container_id = g_strdup (dockyard_lab_session_get_container_id (lab));
 
-  opened = wait_for_opened_url (urls);
+  opened = dockyard_ui_test_wait_for_opened_url (urls);
   g_assert_cmpstr (opened, ==, dockyard_lab_session_get_url (lab));
   g_assert_true (g_str_has_prefix (opened, "http://127.0.0.1:"));
-  settle (400);
-  label = find_label_text (GTK_WIDGET (window), "127.0.0.1:");
+  dockyard_ui_test_settle (400);
+  label = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "127.0.0.1:");
   g_assert_nonnull (label);
-  save_screenshot (GTK_WIDGET (window), "window-lab.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-lab.png");
   screenshot_in_chromium (opened, "jupyter-in-chromium.png");
 
   /* Lab again reuses the running one, and opens it again. */
@@ -738,28 +451,97 @@ test_lab (void)
       {
         g_clear_pointer (&both, g_free);
         g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        settle (100);
+        dockyard_ui_test_settle (100);
       }
   }
   /* The launcher holds the window until the browser was started. */
-  settle (1000);
+  dockyard_ui_test_settle (1000);
 
   /* Stop, through the exported action, removes the container. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "stop-lab", NULL);
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (!container_gone (container_id))
+  while (!dockyard_ui_test_container_gone (container_id))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      settle (100);
+      dockyard_ui_test_settle (100);
     }
   g_assert_cmpint (dockyard_lab_session_get_state (lab), ==, DOCKYARD_LAB_SESSION_STOPPED);
 
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_null (window);
-  quit_app (app);
-  remove_image ("lab-test:dev");
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
+  dockyard_ui_test_remove_image ("lab-test:dev");
   remove_project (project);
+}
+
+static void
+collect_shortcuts (GtkWidget *widget,
+                   GPtrArray *shortcuts)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    g_ptr_array_add (shortcuts, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_shortcuts (child, shortcuts);
+}
+
+/* The shortcuts window lists every accelerator the app sets, and each
+ * action it lists has one. */
+static void
+test_shortcuts (void)
+{
+  DockyardApplication *app = dockyard_ui_test_start_app ();
+  DockyardWindow *window = dockyard_window_new (app);
+  g_autoptr(GPtrArray) shortcuts = g_ptr_array_new ();
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) actions = NULL;
+  GtkWindow *help;
+  gboolean save_listed = FALSE;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  help = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window));
+  dockyard_ui_test_settle (400);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (help), "shortcuts.png");
+
+  collect_shortcuts (GTK_WIDGET (help), shortcuts);
+  for (guint i = 0; i < shortcuts->len; i++)
+    {
+      g_autofree char *action = NULL;
+      g_autofree char *accelerator = NULL;
+
+      g_object_get (g_ptr_array_index (shortcuts, i),
+                    "action-name", &action, "accelerator", &accelerator, NULL);
+      if (action != NULL)
+        {
+          g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+          if (accels[0] == NULL)
+            g_error ("the shortcuts window lists %s, which has no accelerator", action);
+          g_hash_table_add (listed, g_steal_pointer (&action));
+        }
+      /* The Dockerfile page binds Ctrl+S itself. */
+      else if (g_strcmp0 (accelerator, "<Control>s") == 0)
+        save_listed = TRUE;
+    }
+  g_assert_true (save_listed);
+
+  actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      g_assert_true (g_action_parse_detailed_name (actions[i], &action, &target, NULL));
+      if (!g_hash_table_contains (listed, action))
+        g_error ("the shortcuts window does not list %s", action);
+    }
+
+  /* The application window owns its help overlay. */
+  gtk_widget_set_visible (GTK_WIDGET (help), FALSE);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
 }
 
 static void
@@ -772,35 +554,33 @@ test_no_engine (void)
 
   g_setenv ("DOCKER_HOST", "unix:///nonexistent/dockyard-test.sock", TRUE);
 
-  app = start_app ();
+  app = dockyard_ui_test_start_app ();
   window = dockyard_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
 
-  wait_for_page (window, "no-engine");
-  settle (400);
+  dockyard_ui_test_wait_for_page (window, "no-engine");
+  dockyard_ui_test_settle (400);
 
-  help = find_label_text (GTK_WIDGET (window), "/nonexistent/dockyard-test.sock");
+  help = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "/nonexistent/dockyard-test.sock");
   g_assert_nonnull (help);
-  save_screenshot (GTK_WIDGET (window), "window-no-engine.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-no-engine.png");
 
   /* Retry goes back to connecting and fails again, visibly. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.reconnect-engine", NULL));
-  wait_for_page (window, "no-engine");
+  dockyard_ui_test_wait_for_page (window, "no-engine");
 
   if (saved != NULL)
     {
       /* Retry after the engine is reachable again connects. */
       g_setenv ("DOCKER_HOST", saved, TRUE);
       gtk_widget_activate_action (GTK_WIDGET (window), "app.reconnect-engine", NULL);
-      wait_for_page (window, "welcome");
+      dockyard_ui_test_wait_for_page (window, "welcome");
     }
   else
     g_unsetenv ("DOCKER_HOST");
 
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_null (window);
-  quit_app (app);
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
 }
 
 int
@@ -814,6 +594,7 @@ main (int   argc,
   g_test_add_func ("/window/engine-status", test_engine_status);
   g_test_add_func ("/window/open-project", test_open_project);
   g_test_add_func ("/window/no-engine", test_no_engine);
+  g_test_add_func ("/window/shortcuts", test_shortcuts);
   g_test_add_func ("/window/build", test_build);
   g_test_add_func ("/window/build-failure", test_build_failure);
   g_test_add_func ("/window/dev-terminal", test_dev_terminal);

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <vte/vte.h>
+
+#include "dockyard-test-utils.h"
+#include "ui-test-utils.h"
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * dockyard_ui_test_iterate:
+ *
+ * Runs one iteration of the main context, returning within 20 ms even when
+ * nothing happens, so that a caller polling a condition sees its deadline.
+ */
+void
+dockyard_ui_test_iterate (void)
+{
+  guint tick = g_timeout_add (20, tick_cb, NULL);
+
+  g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+/* Lets the window lay out and paint; GtkStack crossfades for 200 ms. */
+void
+dockyard_ui_test_settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  guint tick = g_timeout_add (16, tick_cb, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+}
+
+static gboolean
+in_transition (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  if (GTK_IS_REVEALER (widget) &&
+      gtk_revealer_get_reveal_child (GTK_REVEALER (widget)) !=
+      gtk_revealer_get_child_revealed (GTK_REVEALER (widget)))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (in_transition (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+/**
+ * dockyard_ui_test_wait_for_transitions:
+ *
+ * Iterates until no stack or revealer under @widget is animating (30 s at
+ * most).  Their frames come after input and I/O: a test that feeds events
+ * without pause would otherwise see a page half shown, its buttons not yet
+ * there (slowly, under ASan).
+ */
+void
+dockyard_ui_test_wait_for_transitions (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (in_transition (widget))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s is still animating after 30 s", G_OBJECT_TYPE_NAME (widget));
+      dockyard_ui_test_iterate ();
+    }
+}
+
+/**
+ * dockyard_ui_test_save_screenshot:
+ *
+ * Renders @widget (a window as the compositor would show its contents)
+ * into the PNG artefact @name, which a person can look at.
+ */
+void
+dockyard_ui_test_save_screenshot (GtkWidget  *widget,
+                                  const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = dockyard_test_artifact_path (name);
+  int width = 0;
+  int height = 0;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+
+  /* A widget that has not been drawn since its last change, or not laid
+   * out yet (a new window, slowly under ASan), snapshots as nothing: let it
+   * draw, a few times if need be. */
+  for (guint attempt = 0; attempt < 100 && node == NULL; attempt++)
+    {
+      g_clear_object (&snapshot);
+      dockyard_ui_test_settle (100);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/**
+ * dockyard_ui_test_find_label_text:
+ *
+ * Returns: (transfer full) (nullable): the text of the first label on
+ *   show under @widget that contains @needle
+ */
+char *
+dockyard_ui_test_find_label_text (GtkWidget  *widget,
+                                  const char *needle)
+{
+  /* Nothing under a widget that is not drawn is on show. */
+  if (!gtk_widget_is_drawable (widget))
+    return NULL;
+
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+
+      if (strstr (text, needle) != NULL)
+        return g_strdup (text);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      char *found = dockyard_ui_test_find_label_text (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* As dockyard_ui_test_find_label_text(), waiting up to 30 s for it to show. */
+char *
+dockyard_ui_test_wait_for_label_text (GtkWidget  *widget,
+                                      const char *needle)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  char *found;
+
+  while ((found = dockyard_ui_test_find_label_text (widget, needle)) == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("“%s” never showed", needle);
+      dockyard_ui_test_settle (50);
+    }
+
+  return found;
+}
+
+/* The first widget of @type under @widget (itself included), or NULL. */
+GtkWidget *
+dockyard_ui_test_find_widget (GtkWidget *widget,
+                              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = dockyard_ui_test_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The app, registered without a name on the bus: windows are the test's. */
+DockyardApplication *
+dockyard_ui_test_start_app (void)
+{
+  DockyardApplication *app = dockyard_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  return app;
+}
+
+static gboolean
+quit_idle_cb (gpointer data)
+{
+  g_application_quit (G_APPLICATION (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+no_activate_cb (GApplication *app)
+{
+  /* The test's windows are made by the test, not by activation. */
+  g_signal_stop_emission_by_name (app, "activate");
+}
+
+/**
+ * dockyard_ui_test_quit_app:
+ *
+ * Runs the app's main loop once to quit it, so that shutdown releases the
+ * engine client (and waits for container removals), then checks that
+ * nothing keeps the app alive.
+ */
+void
+dockyard_ui_test_quit_app (DockyardApplication *app)
+{
+  g_signal_connect (app, "activate", G_CALLBACK (no_activate_cb), NULL);
+  g_idle_add (quit_idle_cb, app);
+  g_application_run (G_APPLICATION (app), 0, NULL);
+  g_assert_finalize_object (app);
+}
+
+/* Destroys @window and checks that it is gone at once. */
+void
+dockyard_ui_test_destroy_window (GtkWindow *window)
+{
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (window);
+  g_assert_null (window);
+}
+
+/* The toplevel of type @type other than @except, once it is mapped. */
+GtkWindow *
+dockyard_ui_test_wait_for_toplevel (GType      type,
+                                    GtkWindow *except)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL; l = l->next)
+        if (l->data != except && G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
+            gtk_widget_get_mapped (l->data) && gtk_widget_get_width (l->data) > 0)
+          return l->data;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      dockyard_ui_test_settle (50);
+    }
+}
+
+/* Iterates until the window shows @page, or fails after 60 s. */
+void
+dockyard_ui_test_wait_for_page (DockyardWindow *window,
+                                const char     *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (dockyard_window_get_page (window), page) != 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("window shows page “%s”, not “%s”", dockyard_window_get_page (window), page);
+      dockyard_ui_test_iterate ();
+    }
+}
+
+/* Iterates until the window's build has ended, or fails after 120 s. */
+void
+dockyard_ui_test_wait_for_build_end (DockyardWindow *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (dockyard_window_get_build (window) == NULL ||
+         dockyard_build_get_state (dockyard_window_get_build (window)) == DOCKYARD_BUILD_RUNNING)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      dockyard_ui_test_iterate ();
+    }
+}
+
+char *
+dockyard_ui_test_terminal_text (DockyardTerminal *terminal)
+{
+  char *text;
+
+  /* Deprecated in newer VTE in favour of a format-taking variant. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  text = vte_terminal_get_text (dockyard_terminal_get_vte (terminal), NULL, NULL, NULL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  return text;
+}
+
+/* Iterates until @needle shows in the terminal, or fails after 30 s. */
+void
+dockyard_ui_test_wait_for_terminal_text (DockyardTerminal *terminal,
+                                         const char       *needle)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *text = dockyard_ui_test_terminal_text (terminal);
+
+      if (text != NULL && strstr (text, needle) != NULL)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("“%s” never appeared in the terminal, which shows:\n%s", needle, text);
+      dockyard_ui_test_iterate ();
+    }
+}
+
+/**
+ * dockyard_ui_test_xdotool:
+ * @args: xdotool's arguments, e.g. `{ "key", "ctrl+s", NULL }`
+ *
+ * Sends input through the X server, as a person would (xdotool, XTEST).
+ *
+ * Returns: %FALSE when xdotool is not installed
+ */
+gboolean
+dockyard_ui_test_xdotool (const char * const *args)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *program = g_find_program_in_path ("xdotool");
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (program == NULL)
+    return FALSE;
+
+  g_strv_builder_add (builder, program);
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return TRUE;
+}
+
+/* Types @text and Return through the X server; FALSE without xdotool. */
+gboolean
+dockyard_ui_test_type_line (const char *text)
+{
+  return dockyard_ui_test_xdotool ((const char *[]) { "type", "--delay", "20", text, NULL }) &&
+         dockyard_ui_test_xdotool ((const char *[]) { "key", "Return", NULL });
+}
+
+/**
+ * dockyard_ui_test_register_browser:
+ *
+ * Registers a browser for the test the way desktops do (XDG): it only
+ * writes down the addresses it is asked to open, one a line.
+ *
+ * Returns: (transfer full): the file of those addresses
+ */
+char *
+dockyard_ui_test_register_browser (void)
+{
+  const char *data_home = g_get_user_data_dir ();
+  const char *config_home = g_get_user_config_dir ();
+  g_autofree char *applications = g_build_filename (data_home, "applications", NULL);
+  g_autofree char *script = g_build_filename (data_home, "test-browser", NULL);
+  g_autofree char *desktop = g_build_filename (applications, "dockyard-test-browser.desktop", NULL);
+  g_autofree char *mimeapps = g_build_filename (config_home, "mimeapps.list", NULL);
+  char *urls = g_build_filename (data_home, "opened-urls", NULL);
+  g_autofree char *script_text = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n' \"$1\" >> '%s'\n", urls);
+  g_autofree char *desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\n"
+                                                   "Name=Test Browser\nExec=%s %%u\n"
+                                                   "MimeType=x-scheme-handler/http;\n", script);
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (applications, 0755);
+  g_mkdir_with_parents (config_home, 0755);
+  g_file_set_contents (script, script_text, -1, &error);
+  g_assert_no_error (error);
+  g_chmod (script, 0755);
+  g_file_set_contents (desktop, desktop_text, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (mimeapps, "[Default Applications]\n"
+                       "x-scheme-handler/http=dockyard-test-browser.desktop\n", -1, &error);
+  g_assert_no_error (error);
+
+  return urls;
+}
+
+/* The first address the test browser was asked to open (waits up to 30 s). */
+char *
+dockyard_ui_test_wait_for_opened_url (const char *urls)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autofree char *contents = NULL;
+
+  while (!g_file_get_contents (urls, &contents, NULL, NULL) || *contents == '\0')
+    {
+      g_clear_pointer (&contents, g_free);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      dockyard_ui_test_settle (100);
+    }
+
+  return g_strdup (g_strstrip (contents));
+}
+
+void
+dockyard_ui_test_remove_image (const char *name)
+{
+  g_autofree char *command = g_strdup_printf ("curl -s -o /dev/null -X DELETE --unix-socket %s "
+                                              "http://d/images/%s?force=1",
+                                              dockyard_test_engine_socket (), name);
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+gboolean
+dockyard_ui_test_container_gone (const char *id)
+{
+  g_autofree char *command = g_strdup_printf ("curl -s -o /dev/null -w %%{http_code} --unix-socket %s "
+                                              "http://d/containers/%s/json",
+                                              dockyard_test_engine_socket (), id);
+  g_autofree char *out = NULL;
+
+  g_assert_true (g_spawn_command_line_sync (command, &out, NULL, NULL, NULL));
+  return g_strcmp0 (out, "404") == 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "dockyard-application.h"
+#include "dockyard-terminal.h"
+#include "dockyard-window.h"
+
+G_BEGIN_DECLS
+
+/* Helpers of the widget tests (tests/ui, tests/i18n), which run on a
+ * private X server and session bus. */
+
+void                 dockyard_ui_test_iterate              (void);
+void                 dockyard_ui_test_settle               (guint              ms);
+void                 dockyard_ui_test_wait_for_transitions (GtkWidget         *widget);
+void                 dockyard_ui_test_save_screenshot      (GtkWidget         *widget,
+                                                            const char        *name);
+
+char                *dockyard_ui_test_find_label_text      (GtkWidget         *widget,
+                                                            const char        *needle);
+char                *dockyard_ui_test_wait_for_label_text  (GtkWidget         *widget,
+                                                            const char        *needle);
+GtkWidget           *dockyard_ui_test_find_widget          (GtkWidget         *widget,
+                                                            GType              type);
+
+DockyardApplication *dockyard_ui_test_start_app            (void);
+void                 dockyard_ui_test_quit_app             (DockyardApplication *app);
+void                 dockyard_ui_test_destroy_window       (GtkWindow         *window);
+GtkWindow           *dockyard_ui_test_wait_for_toplevel    (GType              type,
+                                                            GtkWindow         *except);
+void                 dockyard_ui_test_wait_for_page        (DockyardWindow    *window,
+                                                            const char        *page);
+void                 dockyard_ui_test_wait_for_build_end   (DockyardWindow    *window);
+
+char                *dockyard_ui_test_terminal_text        (DockyardTerminal  *terminal);
+void                 dockyard_ui_test_wait_for_terminal_text (DockyardTerminal *terminal,
+                                                              const char       *needle);
+
+gboolean             dockyard_ui_test_xdotool              (const char * const *args);
+gboolean             dockyard_ui_test_type_line            (const char        *text);
+
+char                *dockyard_ui_test_register_browser     (void);
+char                *dockyard_ui_test_wait_for_opened_url  (const char        *urls);
+
+void                 dockyard_ui_test_remove_image         (const char        *name);
+gboolean             dockyard_ui_test_container_gone       (const char        *id);
+
+G_END_DECLS
