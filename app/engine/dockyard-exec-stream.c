@@ -9,6 +9,8 @@
 
 #define READ_SIZE (64 * 1024)
 #define MAX_HEADER_LINES 100
+/* A header line is a few dozen bytes; one this long is not HTTP. */
+#define MAX_HEADER_LINE  (64 * 1024)
 
 /**
  * DockyardExecStream:
@@ -260,8 +262,15 @@ header_line_cb (GObject      *object,
   g_autofree char *line = NULL;
   gsize length;
 
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
-                                                    &length, &error);
+  line = _dockyard_read_line_finish (G_BUFFERED_INPUT_STREAM (object), result, &length, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    {
+      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                               _("The engine’s answer to the exec request has a header line "
+                                 "longer than %d KiB."), MAX_HEADER_LINE / 1024);
+      return;
+    }
+
   if (line == NULL)
     {
       if (error == NULL)
@@ -275,6 +284,13 @@ header_line_cb (GObject      *object,
   /* Lines end in CRLF; the reader splits at LF. */
   if (length > 0 && line[length - 1] == '\r')
     line[--length] = '\0';
+
+  if (!g_utf8_validate (line, length, NULL))
+    {
+      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                               _("The engine’s answer to the exec request is not HTTP."));
+      return;
+    }
 
   if (state->n_lines++ == 0)
     {
@@ -316,8 +332,8 @@ header_line_cb (GObject      *object,
       return;
     }
 
-  g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), header_line_cb, task);
+  _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (self->input), MAX_HEADER_LINE,
+                             g_task_get_cancellable (task), header_line_cb, task);
   g_steal_pointer (&task);
 }
 
@@ -345,8 +361,8 @@ request_written_cb (GObject      *object,
   g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (self->input), FALSE);
 
   cancellable = g_task_get_cancellable (task);
-  g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT, cancellable,
-                                       header_line_cb, g_steal_pointer (&task));
+  _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (self->input), MAX_HEADER_LINE, cancellable,
+                             header_line_cb, g_steal_pointer (&task));
 }
 
 static void
