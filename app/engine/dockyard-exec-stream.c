@@ -250,6 +250,19 @@ open_state_free (OpenState *state)
   g_free (state);
 }
 
+/* Fails the opening.  The connection is closed now, not when the caller
+ * lets go of the result: an engine that is still sending is cut off. */
+static void
+fail_open (GTask  *task,
+           GError *error)
+{
+  OpenState *state = g_task_get_task_data (task);
+
+  if (state->stream->connection != NULL)
+    g_io_stream_close (G_IO_STREAM (state->stream->connection), NULL, NULL);
+  g_task_return_error (task, error);
+}
+
 static void
 header_line_cb (GObject      *object,
                 GAsyncResult *result,
@@ -265,9 +278,9 @@ header_line_cb (GObject      *object,
   line = _dockyard_read_line_finish (G_BUFFERED_INPUT_STREAM (object), result, &length, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
     {
-      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                               _("The engine’s answer to the exec request has a header line "
-                                 "longer than %d KiB."), MAX_HEADER_LINE / 1024);
+      fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                    _("The engine’s answer to the exec request has a header "
+                                      "line longer than %d KiB."), MAX_HEADER_LINE / 1024));
       return;
     }
 
@@ -276,8 +289,8 @@ header_line_cb (GObject      *object,
       if (error == NULL)
         error = g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
                              _("The engine closed the connection before starting the process."));
-      g_task_return_error (task, _dockyard_engine_error_from_transport (
-                                   error, dockyard_engine_get_socket_path (self->engine)));
+      fail_open (task, _dockyard_engine_error_from_transport (
+                         error, dockyard_engine_get_socket_path (self->engine)));
       return;
     }
 
@@ -287,8 +300,8 @@ header_line_cb (GObject      *object,
 
   if (!g_utf8_validate (line, length, NULL))
     {
-      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                               _("The engine’s answer to the exec request is not HTTP."));
+      fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                    _("The engine’s answer to the exec request is not HTTP.")));
       return;
     }
 
@@ -300,9 +313,10 @@ header_line_cb (GObject      *object,
       if (g_strv_length (parts) < 2 || !g_str_has_prefix (parts[0], "HTTP/") ||
           !g_ascii_string_to_unsigned (parts[1], 10, 100, 599, &status, NULL))
         {
-          g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR,
-                                   DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                                   _("The engine answered the exec request with “%s”."), line);
+          fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR,
+                                        DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                        _("The engine answered the exec request with “%s”."),
+                                        line));
           return;
         }
       state->status = status;
@@ -313,9 +327,9 @@ header_line_cb (GObject      *object,
        * of the connection is the terminal. */
       if (state->status != SOUP_STATUS_SWITCHING_PROTOCOLS && state->status != SOUP_STATUS_OK)
         {
-          g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_SERVER_ERROR,
-                                   _("The engine refused to start the process (HTTP %u)."),
-                                   state->status);
+          fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_SERVER_ERROR,
+                                        _("The engine refused to start the process (HTTP %u)."),
+                                        state->status));
           return;
         }
 
@@ -327,8 +341,9 @@ header_line_cb (GObject      *object,
     }
   else if (state->n_lines > MAX_HEADER_LINES)
     {
-      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                               _("The engine’s answer to the exec request has too many headers."));
+      fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                    _("The engine’s answer to the exec request has too many "
+                                      "headers.")));
       return;
     }
 

@@ -14,6 +14,7 @@
 #include "dockyard-build.h"
 #include "dockyard-engine.h"
 #include "dockyard-event-stream.h"
+#include "dockyard-exec-stream.h"
 #include "dockyard-test-utils.h"
 
 /* The fake engine's image listing, in MiB. */
@@ -265,24 +266,34 @@ endless_write (Endless *endless)
                                    NULL, endless_wrote_cb, endless);
 }
 
+/* Answers with @head, then 'x' without end: @head ends inside the line that
+ * never ends, be it a header or the body's first line. */
 static void
-endless_start (SoupServerMessage *message,
-               const char        *kind,
-               const char        *start)
+endless_start_raw (SoupServerMessage *message,
+                   const char        *kind,
+                   const char        *head)
 {
   Endless *endless = g_new0 (Endless, 1);
-  g_autofree char *head = NULL;
 
-  /* A body that ends when the connection does, so no chunk framing. */
-  head = g_strdup_printf ("HTTP/1.1 200 OK\r\n"
-                          "Content-Type: application/json\r\n"
-                          "Api-Version: 1.41\r\n"
-                          "Connection: close\r\n\r\n%s", start);
   endless->kind = g_strdup (kind);
   endless->stream = soup_server_message_steal_connection (message);
   g_output_stream_write_all (g_io_stream_get_output_stream (endless->stream), head, strlen (head),
                              NULL, NULL, NULL);
   endless_write (endless);
+}
+
+static void
+endless_start (SoupServerMessage *message,
+               const char        *kind,
+               const char        *start)
+{
+  /* A body that ends when the connection does, so no chunk framing. */
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\n"
+                                           "Content-Type: application/json\r\n"
+                                           "Api-Version: 1.41\r\n"
+                                           "Connection: close\r\n\r\n%s", start);
+
+  endless_start_raw (message, kind, head);
 }
 
 static void
@@ -328,6 +339,18 @@ fake_handle_cb (SoupServer        *server,
     endless_start (message, "events", "{\"Type\":\"container\",\"Action\":\"");
   else if (g_str_has_suffix (path, "/build"))
     endless_start (message, "build", "{\"stream\":\"");
+  else if (g_str_has_suffix (path, "/exec"))
+    {
+      const char *body = "{\"Id\":\"fake-exec\"}";
+
+      soup_server_message_set_status (message, 201, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                        body, strlen (body));
+    }
+  else if (g_str_has_suffix (path, "/exec/fake-exec/start"))
+    endless_start_raw (message, "exec", "HTTP/1.1 101 UPGRADED\r\n"
+                                        "Content-Type: application/vnd.docker.raw-stream\r\n"
+                                        "X-Endless: ");
   else if (g_str_has_suffix (path, "/fake/endless"))
     {
       GString *body = g_string_new ("{");
@@ -643,6 +666,37 @@ test_endless_build_line (void)
 }
 
 static void
+test_endless_exec_header (void)
+{
+  FakeChild fake = { 0 };
+  g_autoptr(DockyardExecStream) stream = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const argv[] = { "/bin/sh", NULL };
+  guint64 sent;
+
+  fake_child_start (&fake, FALSE);
+
+  dockyard_exec_stream_new_async (fake.engine, "fake-container", argv, NULL, NULL, NULL, NULL,
+                                  dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  stream = dockyard_exec_stream_new_finish (result, &error);
+  g_test_message ("%s", error ? error->message : "opened");
+  g_assert_null (stream);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE);
+  g_assert_cmpstr (error->message, ==,
+                   "The engine’s answer to the exec request has a header line longer than 64 KiB.");
+
+  /* The connection was dropped after the bound, not read on. */
+  sent = endless_bytes_sent (fake.engine, "exec");
+  g_test_message ("endless exec header: the fake engine wrote %.1f MiB before the hang-up",
+                  sent / (1024.0 * 1024.0));
+  g_assert_cmpuint (sent, >=, 64 * 1024);
+  g_assert_cmpuint (sent, <, 8 * 1024 * 1024);
+  fake_child_stop (&fake);
+}
+
+static void
 test_endless_ping (void)
 {
   FakeChild fake = { 0 };
@@ -680,6 +734,7 @@ main (int   argc,
   g_test_add_func ("/hostile-engine/huge-answer", test_huge_answer);
   g_test_add_func ("/hostile-engine/endless-line/events", test_endless_event_line);
   g_test_add_func ("/hostile-engine/endless-line/build", test_endless_build_line);
+  g_test_add_func ("/hostile-engine/endless-line/exec-header", test_endless_exec_header);
   g_test_add_func ("/hostile-engine/endless-ping", test_endless_ping);
 
   int status = g_test_run ();
