@@ -11,6 +11,14 @@
 
 /* Lines ----------------------------------------------------------------------- */
 
+typedef struct
+{
+  gsize max_length;
+  /* How much of the buffer is known to hold no newline: a long line is
+   * scanned once, not again after every read. */
+  gsize scanned;
+} ReadLineState;
+
 static void fill_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data);
@@ -47,14 +55,19 @@ static void
 read_line_step (GTask *task)
 {
   GBufferedInputStream *stream = g_task_get_source_object (task);
-  gsize max_length = *(gsize *) g_task_get_task_data (task);
+  ReadLineState *state = g_task_get_task_data (task);
+  gsize max_length = state->max_length;
   const char *buffer;
   const char *end;
   gsize available;
   gsize size;
 
+  /* Unread data only grows while a line is looked for (filling may move
+   * it within the buffer, but not change it). */
   buffer = g_buffered_input_stream_peek_buffer (stream, &available);
-  end = memchr (buffer, '\n', available);
+  g_assert (state->scanned <= available);
+  end = memchr (buffer + state->scanned, '\n', available - state->scanned);
+  state->scanned = available;
 
   if (end == NULL ? available > max_length : (gsize) (end - buffer) > max_length)
     {
@@ -132,13 +145,16 @@ _dockyard_read_line_async (GBufferedInputStream *stream,
                            gpointer              user_data)
 {
   GTask *task;
+  ReadLineState *state;
 
   g_return_if_fail (G_IS_BUFFERED_INPUT_STREAM (stream));
   g_return_if_fail (max_length > 0 && max_length < G_MAXSIZE / 2);
 
   task = g_task_new (stream, cancellable, callback, user_data);
   g_task_set_source_tag (task, _dockyard_read_line_async);
-  g_task_set_task_data (task, g_memdup2 (&max_length, sizeof max_length), g_free);
+  state = g_new0 (ReadLineState, 1);
+  state->max_length = max_length;
+  g_task_set_task_data (task, state, g_free);
 
   read_line_step (task);
 }
