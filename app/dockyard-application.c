@@ -70,6 +70,18 @@ events_connected_cb (DockyardApplication *self,
 }
 
 static void
+events_error_cb (DockyardApplication *self,
+                 GParamSpec          *pspec,
+                 DockyardEventStream *events)
+{
+  const GError *error = dockyard_event_stream_get_error (events);
+
+  /* The stream reconnects by itself; say why it had to, for the journal. */
+  if (error != NULL)
+    g_message ("Engine events: %s", error->message);
+}
+
+static void
 drop_engine (DockyardApplication *self)
 {
   if (self->events != NULL)
@@ -134,6 +146,8 @@ discover_cb (GObject      *object,
   self->containers = dockyard_object_list_new_containers (self->events);
   g_signal_connect_object (self->events, "notify::connected",
                            G_CALLBACK (events_connected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->events, "notify::error",
+                           G_CALLBACK (events_error_cb), self, G_CONNECT_SWAPPED);
   dockyard_event_stream_start (self->events);
 
   /* Containers an earlier, killed Dockyard left behind. */

@@ -7,6 +7,13 @@
 #include "dockyard-buildkit.pb-c.h"
 #include "dockyard-engine-private.h"
 
+/* The longest progress line read.  A line is one JSON message: a classic
+ * "stream" chunk, or a BuildKit trace, i.e. the base64 of one batch of
+ * vertexes and log chunks (BuildKit clips a step's log at 2 MiB by
+ * default), so real lines stay far below this.  An engine that sends an
+ * endless line costs at most this much memory before the build fails. */
+#define MAX_PROGRESS_LINE (16 * 1024 * 1024)
+
 /**
  * DockyardBuild:
  *
@@ -774,11 +781,15 @@ read_line_cb (GObject      *object,
   g_autofree char *line = NULL;
   gsize length = 0;
 
-  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (object), result,
-                                               &length, &error);
+  line = _dockyard_read_line_finish (G_BUFFERED_INPUT_STREAM (object), result, &length, &error);
   if (line == NULL)
     {
-      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        finish_run (task, g_error_new (DOCKYARD_ENGINE_ERROR,
+                                       DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                       _("The engine sent a build progress line longer than "
+                                         "%d MiB."), MAX_PROGRESS_LINE / (1024 * 1024)));
+      else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           GError *broken = g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
                                         _("The connection to the engine broke during the "
@@ -793,8 +804,8 @@ read_line_cb (GObject      *object,
 
   _dockyard_build_feed_line (self, line, length);
 
-  g_data_input_stream_read_line_async (state->lines, G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), read_line_cb, task);
+  _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (state->lines), MAX_PROGRESS_LINE,
+                             g_task_get_cancellable (task), read_line_cb, task);
 }
 
 static void
@@ -816,8 +827,8 @@ open_cb (GObject      *object,
 
   state->lines = g_data_input_stream_new (stream);
   g_data_input_stream_set_newline_type (state->lines, G_DATA_STREAM_NEWLINE_TYPE_LF);
-  g_data_input_stream_read_line_async (state->lines, G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), read_line_cb, task);
+  _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (state->lines), MAX_PROGRESS_LINE,
+                             g_task_get_cancellable (task), read_line_cb, task);
 }
 
 static char *

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
  * @DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE: the answer is not what the API promises
  * @DOCKYARD_ENGINE_ERROR_DISCONNECTED: the connection broke while talking to the engine
  * @DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT: an endpoint URI Dockyard cannot use
+ * @DOCKYARD_ENGINE_ERROR_TIMED_OUT: the engine took the request but did not answer in time
  *
  * The message of an error from the engine is the engine's own message.
  */
@@ -34,6 +35,7 @@ typedef enum
   DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
   DOCKYARD_ENGINE_ERROR_DISCONNECTED,
   DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT,
+  DOCKYARD_ENGINE_ERROR_TIMED_OUT,
 } DockyardEngineError;
 
 GQuark   dockyard_engine_error_quark (void);

@@ -18,4 +18,22 @@ const char  *_dockyard_json_get_string             (JsonObject   *object,
 gint64       _dockyard_json_get_int                (JsonObject   *object,
                                                     const char   *member);
 
+void         _dockyard_read_line_async             (GBufferedInputStream  *stream,
+                                                    gsize                  max_length,
+                                                    GCancellable          *cancellable,
+                                                    GAsyncReadyCallback    callback,
+                                                    gpointer               user_data);
+char        *_dockyard_read_line_finish            (GBufferedInputStream  *stream,
+                                                    GAsyncResult          *result,
+                                                    gsize                 *length,
+                                                    GError               **error);
+void         _dockyard_read_all_async              (GInputStream          *stream,
+                                                    gsize                  max_size,
+                                                    GCancellable          *cancellable,
+                                                    GAsyncReadyCallback    callback,
+                                                    gpointer               user_data);
+GBytes      *_dockyard_read_all_finish             (GInputStream          *stream,
+                                                    GAsyncResult          *result,
+                                                    GError               **error);
+
 G_END_DECLS

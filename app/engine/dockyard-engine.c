@@ -10,6 +10,8 @@
 #define PING_TIMEOUT_SECONDS 10
 /* Error bodies are small JSON objects; do not read a runaway body whole. */
 #define MAX_ERROR_BODY (64 * 1024)
+/* A ping's answer is "OK". */
+#define MAX_PING_BODY (16 * 1024)
 /* The largest JSON answer read: a listing of thousands of images is a few
  * MiB; a broken or hostile engine must not make the app take all memory. */
 #define MAX_JSON_ANSWER (64 * 1024 * 1024)
@@ -20,6 +22,7 @@ struct _DockyardEngine
 
   char        *socket_path;
   SoupSession *session;
+  guint        request_timeout;
 
   /* Filled in by dockyard_engine_connect_async(). */
   char        *api_version;
@@ -37,6 +40,7 @@ enum {
   PROP_API_VERSION,
   PROP_NAME,
   PROP_VERSION,
+  PROP_REQUEST_TIMEOUT,
   N_PROPS
 };
 
@@ -226,6 +230,9 @@ dockyard_engine_get_property (GObject    *object,
     case PROP_VERSION:
       g_value_set_string (value, self->version);
       break;
+    case PROP_REQUEST_TIMEOUT:
+      g_value_set_uint (value, self->request_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -243,6 +250,9 @@ dockyard_engine_set_property (GObject      *object,
     {
     case PROP_SOCKET_PATH:
       self->socket_path = g_value_dup_string (value);
+      break;
+    case PROP_REQUEST_TIMEOUT:
+      dockyard_engine_set_request_timeout (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -271,6 +281,16 @@ dockyard_engine_class_init (DockyardEngineClass *klass)
   properties[PROP_VERSION] =
     g_param_spec_string ("version", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * DockyardEngine:request-timeout:
+   *
+   * Seconds a request made with dockyard_engine_request_async() waits for
+   * the whole answer; 0 waits for ever.  Streams have no timeout.
+   */
+  properties[PROP_REQUEST_TIMEOUT] =
+    g_param_spec_uint ("request-timeout", NULL, NULL, 0, G_MAXUINT / 2,
+                       DOCKYARD_ENGINE_REQUEST_TIMEOUT,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -278,6 +298,7 @@ dockyard_engine_class_init (DockyardEngineClass *klass)
 static void
 dockyard_engine_init (DockyardEngine *self)
 {
+  self->request_timeout = DOCKYARD_ENGINE_REQUEST_TIMEOUT;
 }
 
 /**
@@ -355,6 +376,32 @@ dockyard_engine_get_has_bridge (DockyardEngine *self)
   return self->has_bridge;
 }
 
+guint
+dockyard_engine_get_request_timeout (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), 0);
+  return self->request_timeout;
+}
+
+/**
+ * dockyard_engine_set_request_timeout:
+ * @seconds: see #DockyardEngine:request-timeout
+ *
+ * Applies to requests sent from now on.
+ */
+void
+dockyard_engine_set_request_timeout (DockyardEngine *self,
+                                     guint           seconds)
+{
+  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
+
+  if (self->request_timeout == seconds)
+    return;
+
+  self->request_timeout = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUEST_TIMEOUT]);
+}
+
 SoupSession *
 _dockyard_engine_get_session (DockyardEngine *self)
 {
@@ -400,7 +447,106 @@ dockyard_engine_new_message (DockyardEngine *self,
   return message;
 }
 
+/* Deadlines -------------------------------------------------------------------- */
+
+/* A cancellable that the caller's cancellable or a timer cancels, so an
+ * engine that accepts a request and never answers cannot hang its caller. */
+typedef struct
+{
+  GCancellable *cancellable;
+  GCancellable *outer;
+  gulong        chain_id;
+  guint         timeout_id;
+} Deadline;
+
+static gboolean
+deadline_cb (gpointer data)
+{
+  Deadline *deadline = data;
+
+  /* The source is gone once this returns: deadline_clear() must not remove it. */
+  deadline->timeout_id = 0;
+  g_cancellable_cancel (deadline->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+chain_cancel_cb (GCancellable *outer,
+                 GCancellable *inner)
+{
+  g_cancellable_cancel (inner);
+}
+
+/* @seconds 0: no timer, only the caller's cancellable. */
+static void
+deadline_init (Deadline     *deadline,
+               GCancellable *outer,
+               guint         seconds)
+{
+  deadline->cancellable = g_cancellable_new ();
+  if (outer != NULL)
+    {
+      deadline->outer = g_object_ref (outer);
+      deadline->chain_id = g_cancellable_connect (outer, G_CALLBACK (chain_cancel_cb),
+                                                  deadline->cancellable, NULL);
+    }
+  if (seconds > 0)
+    deadline->timeout_id = g_timeout_add_seconds (seconds, deadline_cb, deadline);
+}
+
+static void
+deadline_clear (Deadline *deadline)
+{
+  g_clear_handle_id (&deadline->timeout_id, g_source_remove);
+  if (deadline->outer != NULL)
+    g_cancellable_disconnect (deadline->outer, deadline->chain_id);
+  g_clear_object (&deadline->outer);
+  g_clear_object (&deadline->cancellable);
+}
+
+/* Whether @error is the timer's doing rather than the caller's. */
+static gboolean
+deadline_expired (Deadline     *deadline,
+                  const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+         (deadline->outer == NULL || !g_cancellable_is_cancelled (deadline->outer));
+}
+
 /* Requests with a JSON answer ------------------------------------------------ */
+
+typedef struct
+{
+  SoupMessage *message;
+  Deadline     deadline;
+  guint        timeout;
+} RequestState;
+
+static void
+request_state_free (RequestState *state)
+{
+  deadline_clear (&state->deadline);
+  g_clear_object (&state->message);
+  g_free (state);
+}
+
+static void
+request_return_transport_error (GTask        *task,
+                                RequestState *state,
+                                GError       *error)
+{
+  DockyardEngine *self = g_task_get_source_object (task);
+
+  if (deadline_expired (&state->deadline, error))
+    g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TIMED_OUT,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "The engine did not answer within %u second.",
+                                          "The engine did not answer within %u seconds.",
+                                          state->timeout),
+                             state->timeout);
+  else
+    g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+}
 
 /* A GMemoryOutputStream that refuses to grow past MAX_JSON_ANSWER. */
 static gpointer
@@ -419,8 +565,7 @@ request_cb (GObject      *object,
 {
   GOutputStream *output = G_OUTPUT_STREAM (object);
   g_autoptr(GTask) task = user_data;
-  DockyardEngine *self = g_task_get_source_object (task);
-  SoupMessage *message = g_task_get_task_data (task);
+  RequestState *state = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonParser) parser = NULL;
@@ -434,12 +579,12 @@ request_cb (GObject      *object,
                                  _("The engine’s answer is larger than %d MiB."),
                                  MAX_JSON_ANSWER / (1024 * 1024));
       else
-        g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+        request_return_transport_error (task, state, error);
       return;
     }
   body = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (output));
 
-  status = soup_message_get_status (message);
+  status = soup_message_get_status (state->message);
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       g_task_return_error (task, _dockyard_engine_error_from_reply (status, body));
@@ -474,7 +619,7 @@ request_sent_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  DockyardEngine *self = g_task_get_source_object (task);
+  RequestState *state = g_task_get_task_data (task);
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(GOutputStream) output = NULL;
   g_autoptr(GError) error = NULL;
@@ -483,13 +628,13 @@ request_sent_cb (GObject      *object,
   input = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (input == NULL)
     {
-      g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+      request_return_transport_error (task, state, error);
       return;
     }
 
   output = g_memory_output_stream_new (NULL, 0, limited_realloc, g_free);
-  /* Taken before the task is handed over (argument order is unspecified). */
-  cancellable = g_task_get_cancellable (task);
+  /* The deadline covers the body too: an answer that never ends times out. */
+  cancellable = state->deadline.cancellable;
   g_output_stream_splice_async (output, input,
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
@@ -504,7 +649,11 @@ request_sent_cb (GObject      *object,
  * @body: (nullable): a JSON body to send
  *
  * Sends one request and parses the JSON answer.  HTTP errors become
- * #DockyardEngineError errors carrying the engine's own message.
+ * #DockyardEngineError errors carrying the engine's own message.  Without
+ * an answer within #DockyardEngine:request-timeout seconds it fails with
+ * %DOCKYARD_ENGINE_ERROR_TIMED_OUT: this is for short requests; streams
+ * (events, builds, logs, waiting for an exit) use
+ * dockyard_engine_open_stream_async(), which has no timeout.
  */
 void
 dockyard_engine_request_async (DockyardEngine      *self,
@@ -517,6 +666,7 @@ dockyard_engine_request_async (DockyardEngine      *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) message = NULL;
+  RequestState *state;
 
   g_return_if_fail (DOCKYARD_IS_ENGINE (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
@@ -539,12 +689,17 @@ dockyard_engine_request_async (DockyardEngine      *self,
       soup_message_set_request_body_from_bytes (message, "text/plain", empty);
     }
 
+  state = g_new0 (RequestState, 1);
+  state->message = g_object_ref (message);
+  state->timeout = self->request_timeout;
+  deadline_init (&state->deadline, cancellable, state->timeout);
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dockyard_engine_request_async);
-  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
+  g_task_set_task_data (task, state, (GDestroyNotify) request_state_free);
 
   soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT,
-                           cancellable, request_sent_cb, g_steal_pointer (&task));
+                           state->deadline.cancellable, request_sent_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -695,47 +850,37 @@ compare_api_versions (const char *a,
 
 typedef struct
 {
-  SoupMessage  *message;
-  GCancellable *timeout_cancellable;
-  gulong        chain_id;
-  GCancellable *outer;
-  guint         timeout_id;
+  SoupMessage *message;
+  Deadline     deadline;
 } PingState;
-
-static gboolean
-ping_timeout_cb (gpointer data)
-{
-  PingState *state = data;
-
-  /* The source is gone once this returns: ping_state_free() must not remove it. */
-  state->timeout_id = 0;
-  g_cancellable_cancel (state->timeout_cancellable);
-  return G_SOURCE_REMOVE;
-}
 
 static void
 ping_state_free (PingState *state)
 {
-  g_clear_handle_id (&state->timeout_id, g_source_remove);
-  if (state->outer != NULL)
-    g_cancellable_disconnect (state->outer, state->chain_id);
-  g_clear_object (&state->outer);
-  g_clear_object (&state->timeout_cancellable);
+  deadline_clear (&state->deadline);
   g_clear_object (&state->message);
   g_free (state);
 }
 
 static void
-chain_cancel_cb (GCancellable *outer,
-                 GCancellable *inner)
+ping_return_transport_error (GTask          *task,
+                             DockyardEngine *self,
+                             GError         *error)
 {
-  g_cancellable_cancel (inner);
+  PingState *state = g_task_get_task_data (task);
+
+  if (deadline_expired (&state->deadline, error))
+    g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
+                             _("The engine at %s did not answer within %d seconds."),
+                             self->socket_path, PING_TIMEOUT_SECONDS);
+  else
+    g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
 }
 
 static void
-ping_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+ping_body_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   DockyardEngine *self = g_task_get_source_object (task);
@@ -745,16 +890,17 @@ ping_cb (GObject      *object,
   const char *api_version;
   guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  body = _dockyard_read_all_finish (G_INPUT_STREAM (object), result, &error);
+  g_input_stream_close (G_INPUT_STREAM (object), NULL, NULL);
   if (body == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-          !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-        g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
-                                 _("The engine at %s did not answer within %d seconds."),
-                                 self->socket_path, PING_TIMEOUT_SECONDS);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR,
+                                 DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                 _("The engine’s answer to a ping is larger than %d KiB."),
+                                 MAX_PING_BODY / 1024);
       else
-        g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+        ping_return_transport_error (task, self, error);
       return;
     }
 
@@ -768,6 +914,30 @@ ping_cb (GObject      *object,
   api_version = soup_message_headers_get_one (soup_message_get_response_headers (state->message),
                                               "Api-Version");
   g_task_return_pointer (task, g_strdup (api_version), g_free);
+}
+
+static void
+ping_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardEngine *self = g_task_get_source_object (task);
+  PingState *state = g_task_get_task_data (task);
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GError) error = NULL;
+
+  input = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (input == NULL)
+    {
+      ping_return_transport_error (task, self, error);
+      return;
+    }
+
+  /* The answer is "OK": read it, but not without end (the timeout covers
+   * a body that trickles in, the bound one that floods). */
+  _dockyard_read_all_async (input, MAX_PING_BODY, state->deadline.cancellable,
+                            ping_body_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -789,22 +959,14 @@ dockyard_engine_ping_async (DockyardEngine      *self,
 
   state = g_new0 (PingState, 1);
   state->message = dockyard_engine_new_message (self, "GET", "/_ping");
-  state->timeout_cancellable = g_cancellable_new ();
-  if (cancellable != NULL)
-    {
-      state->outer = g_object_ref (cancellable);
-      state->chain_id = g_cancellable_connect (cancellable, G_CALLBACK (chain_cancel_cb),
-                                               state->timeout_cancellable, NULL);
-    }
-  state->timeout_id = g_timeout_add_seconds (PING_TIMEOUT_SECONDS, ping_timeout_cb, state);
+  deadline_init (&state->deadline, cancellable, PING_TIMEOUT_SECONDS);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dockyard_engine_ping_async);
   g_task_set_task_data (task, state, (GDestroyNotify) ping_state_free);
 
-  soup_session_send_and_read_async (self->session, state->message, G_PRIORITY_DEFAULT,
-                                    state->timeout_cancellable, ping_cb,
-                                    g_steal_pointer (&task));
+  soup_session_send_async (self->session, state->message, G_PRIORITY_DEFAULT,
+                           state->deadline.cancellable, ping_sent_cb, g_steal_pointer (&task));
 }
 
 static char *

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 /* The oldest it accepts: BuildKit builds through /build?version=2. */
 #define DOCKYARD_ENGINE_API_VERSION_MIN "1.40"
 
+/* How long a short request (inspect, create, start, remove, a listing) may
+ * wait for its answer by default, in seconds. */
+#define DOCKYARD_ENGINE_REQUEST_TIMEOUT 60
+
 #define DOCKYARD_TYPE_ENGINE (dockyard_engine_get_type ())
 
 G_DECLARE_FINAL_TYPE (DockyardEngine, dockyard_engine, DOCKYARD, ENGINE, GObject)
@@ -24,6 +28,9 @@ const char     *dockyard_engine_get_name           (DockyardEngine       *self);
 const char     *dockyard_engine_get_version        (DockyardEngine       *self);
 gboolean        dockyard_engine_get_has_buildkit   (DockyardEngine       *self);
 gboolean        dockyard_engine_get_has_bridge     (DockyardEngine       *self);
+guint           dockyard_engine_get_request_timeout (DockyardEngine      *self);
+void            dockyard_engine_set_request_timeout (DockyardEngine      *self,
+                                                     guint                seconds);
 
 void            dockyard_engine_discover_async     (const char           *override_uri,
                                                     GCancellable         *cancellable,

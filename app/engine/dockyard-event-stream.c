@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "dockyard-engine-private.h"
 #include "dockyard-event-stream.h"
 
 /* Reconnect quickly after a blip, but do not hammer an engine that is down. */
 #define BACKOFF_FIRST_MS 200
 #define BACKOFF_MAX_MS   5000
+/* The longest event line read.  An event is a few hundred bytes, a few KiB
+ * with many labels; 1 MiB is far above any real one and is what an engine
+ * sending an endless line costs before the stream is closed. */
+#define MAX_EVENT_LINE   (1024 * 1024)
 
 /**
  * DockyardEventStream:
@@ -14,6 +20,8 @@
  * Follows the engine's `/events` stream and emits #DockyardEventStream::event
  * for each event.  When the engine goes away, #DockyardEventStream:connected
  * turns %FALSE and the stream reconnects with backoff until it is back.
+ * #DockyardEventStream:error then says why, if the engine's answer was at
+ * fault.
  */
 struct _DockyardEventStream
 {
@@ -22,6 +30,7 @@ struct _DockyardEventStream
   DockyardEngine   *engine;
   GCancellable     *cancellable;
   GDataInputStream *lines;
+  GError           *error;
   guint             retry_id;
   guint             backoff_ms;
   guint             connected : 1;
@@ -34,6 +43,7 @@ enum {
   PROP_0,
   PROP_ENGINE,
   PROP_CONNECTED,
+  PROP_ERROR,
   N_PROPS
 };
 
@@ -58,6 +68,18 @@ set_connected (DockyardEventStream *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
 }
 
+static void
+set_error (DockyardEventStream *self,
+           GError              *error)
+{
+  if (self->error == NULL && error == NULL)
+    return;
+
+  g_clear_error (&self->error);
+  self->error = error;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
 static gboolean
 retry_cb (gpointer data)
 {
@@ -72,6 +94,9 @@ retry_cb (gpointer data)
 static void
 schedule_retry (DockyardEventStream *self)
 {
+  /* Closing drops the connection, so an engine still sending is cut off. */
+  if (self->lines != NULL)
+    g_input_stream_close (G_INPUT_STREAM (self->lines), NULL, NULL);
   g_clear_object (&self->lines);
   set_connected (self, FALSE);
 
@@ -128,12 +153,21 @@ read_line_cb (GObject      *object,
   g_autofree char *line = NULL;
   gsize length = 0;
 
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
-                                                    &length, &error);
+  line = _dockyard_read_line_finish (G_BUFFERED_INPUT_STREAM (object), result, &length, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       G_INPUT_STREAM (object) != G_INPUT_STREAM (self->lines))
     return;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    {
+      g_debug ("Engine event stream closed: an event line is too long");
+      set_error (self, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                    _("The engine sent an event longer than %d MiB."),
+                                    MAX_EVENT_LINE / (1024 * 1024)));
+      schedule_retry (self);
+      return;
+    }
 
   if (line == NULL)
     {
@@ -142,10 +176,14 @@ read_line_cb (GObject      *object,
       return;
     }
 
-  dispatch_line (self, line, length);
+  /* Events are JSON: UTF-8 only (a NUL inside stops the parser, too). */
+  if (g_utf8_validate (line, length, NULL))
+    dispatch_line (self, line, length);
+  else
+    g_debug ("Ignoring an engine event that is not UTF-8");
 
-  g_data_input_stream_read_line_async (self->lines, G_PRIORITY_DEFAULT, self->cancellable,
-                                       read_line_cb, g_object_ref (self));
+  _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (self->lines), MAX_EVENT_LINE,
+                             self->cancellable, read_line_cb, g_object_ref (self));
 }
 
 static void
@@ -174,9 +212,10 @@ open_stream_cb (GObject      *object,
   /* Events arrive one JSON object a line. */
   g_data_input_stream_set_newline_type (self->lines, G_DATA_STREAM_NEWLINE_TYPE_LF);
   set_connected (self, TRUE);
+  set_error (self, NULL);
 
-  g_data_input_stream_read_line_async (self->lines, G_PRIORITY_DEFAULT, self->cancellable,
-                                       read_line_cb, g_object_ref (self));
+  _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (self->lines), MAX_EVENT_LINE,
+                             self->cancellable, read_line_cb, g_object_ref (self));
 }
 
 static void
@@ -205,6 +244,7 @@ dockyard_event_stream_finalize (GObject *object)
   DockyardEventStream *self = (DockyardEventStream *)object;
 
   g_clear_object (&self->engine);
+  g_clear_error (&self->error);
 
   G_OBJECT_CLASS (dockyard_event_stream_parent_class)->finalize (object);
 }
@@ -224,6 +264,9 @@ dockyard_event_stream_get_property (GObject    *object,
       break;
     case PROP_CONNECTED:
       g_value_set_boolean (value, self->connected);
+      break;
+    case PROP_ERROR:
+      g_value_set_boxed (value, self->error);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -264,6 +307,16 @@ dockyard_event_stream_class_init (DockyardEventStreamClass *klass)
   properties[PROP_CONNECTED] =
     g_param_spec_boolean ("connected", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * DockyardEventStream:error: (nullable)
+   *
+   * Why the engine's stream was closed, when its answer was at fault (a
+   * #DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE); %NULL once it is connected
+   * again.
+   */
+  properties[PROP_ERROR] =
+    g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -317,6 +370,18 @@ dockyard_event_stream_get_connected (DockyardEventStream *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_EVENT_STREAM (self), FALSE);
   return self->connected;
+}
+
+/**
+ * dockyard_event_stream_get_error:
+ *
+ * Returns: (transfer none) (nullable): see #DockyardEventStream:error
+ */
+const GError *
+dockyard_event_stream_get_error (DockyardEventStream *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_EVENT_STREAM (self), NULL);
+  return self->error;
 }
 
 void

@@ -12,6 +12,7 @@ G_DECLARE_FINAL_TYPE (DockyardEventStream, dockyard_event_stream, DOCKYARD, EVEN
 DockyardEventStream *dockyard_event_stream_new           (DockyardEngine      *engine);
 DockyardEngine      *dockyard_event_stream_get_engine    (DockyardEventStream *self);
 gboolean             dockyard_event_stream_get_connected (DockyardEventStream *self);
+const GError        *dockyard_event_stream_get_error     (DockyardEventStream *self);
 void                 dockyard_event_stream_start         (DockyardEventStream *self);
 void                 dockyard_event_stream_stop          (DockyardEventStream *self);
 

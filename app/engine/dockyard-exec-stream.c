@@ -9,6 +9,8 @@
 
 #define READ_SIZE (64 * 1024)
 #define MAX_HEADER_LINES 100
+/* A header line is a few dozen bytes; one this long is not HTTP. */
+#define MAX_HEADER_LINE  (64 * 1024)
 
 /**
  * DockyardExecStream:
@@ -248,6 +250,19 @@ open_state_free (OpenState *state)
   g_free (state);
 }
 
+/* Fails the opening.  The connection is closed now, not when the caller
+ * lets go of the result: an engine that is still sending is cut off. */
+static void
+fail_open (GTask  *task,
+           GError *error)
+{
+  OpenState *state = g_task_get_task_data (task);
+
+  if (state->stream->connection != NULL)
+    g_io_stream_close (G_IO_STREAM (state->stream->connection), NULL, NULL);
+  g_task_return_error (task, error);
+}
+
 static void
 header_line_cb (GObject      *object,
                 GAsyncResult *result,
@@ -260,21 +275,35 @@ header_line_cb (GObject      *object,
   g_autofree char *line = NULL;
   gsize length;
 
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
-                                                    &length, &error);
+  line = _dockyard_read_line_finish (G_BUFFERED_INPUT_STREAM (object), result, &length, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    {
+      fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                    _("The engine’s answer to the exec request has a header "
+                                      "line longer than %d KiB."), MAX_HEADER_LINE / 1024));
+      return;
+    }
+
   if (line == NULL)
     {
       if (error == NULL)
         error = g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
                              _("The engine closed the connection before starting the process."));
-      g_task_return_error (task, _dockyard_engine_error_from_transport (
-                                   error, dockyard_engine_get_socket_path (self->engine)));
+      fail_open (task, _dockyard_engine_error_from_transport (
+                         error, dockyard_engine_get_socket_path (self->engine)));
       return;
     }
 
   /* Lines end in CRLF; the reader splits at LF. */
   if (length > 0 && line[length - 1] == '\r')
     line[--length] = '\0';
+
+  if (!g_utf8_validate (line, length, NULL))
+    {
+      fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                    _("The engine’s answer to the exec request is not HTTP.")));
+      return;
+    }
 
   if (state->n_lines++ == 0)
     {
@@ -284,9 +313,10 @@ header_line_cb (GObject      *object,
       if (g_strv_length (parts) < 2 || !g_str_has_prefix (parts[0], "HTTP/") ||
           !g_ascii_string_to_unsigned (parts[1], 10, 100, 599, &status, NULL))
         {
-          g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR,
-                                   DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                                   _("The engine answered the exec request with “%s”."), line);
+          fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR,
+                                        DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                        _("The engine answered the exec request with “%s”."),
+                                        line));
           return;
         }
       state->status = status;
@@ -297,9 +327,9 @@ header_line_cb (GObject      *object,
        * of the connection is the terminal. */
       if (state->status != SOUP_STATUS_SWITCHING_PROTOCOLS && state->status != SOUP_STATUS_OK)
         {
-          g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_SERVER_ERROR,
-                                   _("The engine refused to start the process (HTTP %u)."),
-                                   state->status);
+          fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_SERVER_ERROR,
+                                        _("The engine refused to start the process (HTTP %u)."),
+                                        state->status));
           return;
         }
 
@@ -311,13 +341,14 @@ header_line_cb (GObject      *object,
     }
   else if (state->n_lines > MAX_HEADER_LINES)
     {
-      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                               _("The engine’s answer to the exec request has too many headers."));
+      fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                    _("The engine’s answer to the exec request has too many "
+                                      "headers.")));
       return;
     }
 
-  g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), header_line_cb, task);
+  _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (self->input), MAX_HEADER_LINE,
+                             g_task_get_cancellable (task), header_line_cb, task);
   g_steal_pointer (&task);
 }
 
@@ -345,8 +376,8 @@ request_written_cb (GObject      *object,
   g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (self->input), FALSE);
 
   cancellable = g_task_get_cancellable (task);
-  g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT, cancellable,
-                                       header_line_cb, g_steal_pointer (&task));
+  _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (self->input), MAX_HEADER_LINE, cancellable,
+                             header_line_cb, g_steal_pointer (&task));
 }
 
 static void

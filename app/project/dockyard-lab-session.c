@@ -61,7 +61,8 @@ struct _DockyardLabSession
   DockyardLabSessionState  state;
 
   SoupSession             *http;
-  GByteArray              *log_frames;
+  GByteArray              *log_frame_header;
+  guint32                  log_frame_left;
   GCancellable            *cancellable;
   GTask                   *start_task;
   gint64                   deadline;
@@ -140,7 +141,7 @@ dockyard_lab_session_finalize (GObject *object)
   g_clear_pointer (&self->container_id, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_string_free (self->log, TRUE);
-  g_byte_array_unref (self->log_frames);
+  g_byte_array_unref (self->log_frame_header);
 
   G_OBJECT_CLASS (dockyard_lab_session_parent_class)->finalize (object);
 }
@@ -200,7 +201,7 @@ static void
 dockyard_lab_session_init (DockyardLabSession *self)
 {
   self->log = g_string_new (NULL);
-  self->log_frames = g_byte_array_new ();
+  self->log_frame_header = g_byte_array_new ();
   self->cancellable = g_cancellable_new ();
   self->user = g_strdup_printf ("%u:%u", (guint) getuid (), (guint) getgid ());
   /* Loopback HTTP to Jupyter, not the engine's socket. */
@@ -402,10 +403,14 @@ status_cb (GObject      *object,
 {
   g_autoptr(DockyardLabSession) self = user_data;
   SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GInputStream) body = NULL;
   g_autoptr(GError) error = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  /* Only the status matters: the body is not read, so no answer, however
+   * long, costs memory (closing early just drops the connection). */
+  body = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (body != NULL)
+    g_input_stream_close (body, NULL, NULL);
   if (!is_starting (self))
     return;
 
@@ -440,8 +445,8 @@ poll_status (DockyardLabSession *self)
   /* The token in the query: the same proof of access as the browser's. */
   uri = g_strdup_printf ("http://127.0.0.1:%u/api/status?token=%s", self->port, self->token);
   message = soup_message_new ("GET", uri);
-  soup_session_send_and_read_async (self->http, message, G_PRIORITY_DEFAULT, self->cancellable,
-                                    status_cb, g_object_ref (self));
+  soup_session_send_async (self->http, message, G_PRIORITY_DEFAULT, self->cancellable,
+                           status_cb, g_object_ref (self));
 }
 
 /* Following the container ---------------------------------------------------------- */
@@ -454,25 +459,43 @@ log_read_cb (GObject      *object,
   g_autoptr(DockyardLabSession) self = user_data;
   GInputStream *stream = G_INPUT_STREAM (object);
   g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
+  gsize size;
 
   bytes = g_input_stream_read_bytes_finish (stream, result, NULL);
   if (bytes == NULL || g_bytes_get_size (bytes) == 0)
     return;
 
   /* Without a terminal the engine multiplexes stdout and stderr: frames of
-   * an 8-byte header (stream, 0, 0, 0, big-endian length) and the data. */
-  g_byte_array_append (self->log_frames, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  while (self->log_frames->len >= 8)
+   * an 8-byte header (stream, 0, 0, 0, big-endian length) and the data.
+   * The data goes to the log as it arrives, so a frame that claims 4 GiB
+   * costs no more memory than the log's own bound. */
+  data = g_bytes_get_data (bytes, &size);
+  while (size > 0)
     {
-      const guint8 *frame = self->log_frames->data;
-      guint32 length = ((guint32) frame[4] << 24) | ((guint32) frame[5] << 16) |
-                       ((guint32) frame[6] << 8) | (guint32) frame[7];
+      gsize n;
 
-      if (self->log_frames->len < 8 + (gsize) length)
-        break;
+      if (self->log_frame_left > 0)
+        {
+          n = MIN (size, self->log_frame_left);
+          append_log (self, (const char *) data, n);
+          self->log_frame_left -= n;
+        }
+      else
+        {
+          n = MIN (size, 8 - self->log_frame_header->len);
+          g_byte_array_append (self->log_frame_header, data, n);
+          if (self->log_frame_header->len == 8)
+            {
+              const guint8 *header = self->log_frame_header->data;
 
-      append_log (self, (const char *) frame + 8, length);
-      g_byte_array_remove_range (self->log_frames, 0, 8 + length);
+              self->log_frame_left = ((guint32) header[4] << 24) | ((guint32) header[5] << 16) |
+                                     ((guint32) header[6] << 8) | (guint32) header[7];
+              g_byte_array_set_size (self->log_frame_header, 0);
+            }
+        }
+      data += n;
+      size -= n;
     }
   g_input_stream_read_bytes_async (stream, 16384, G_PRIORITY_DEFAULT, self->cancellable,
                                    log_read_cb, g_object_ref (self));

@@ -1,36 +1,46 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "dockyard-project-files.h"
 
-/* Writes @contents to a hidden temporary file next to @path, then links it
- * to @path: the file appears whole or not at all (a kill in the middle
- * leaves no empty or cut file that would then count as existing), and
- * link() never replaces an existing file.  Returns 0, EEXIST, or another
- * errno after which the caller takes the plain way (it reports errors, and
- * works on file systems without hard links). */
-static int
-create_whole (const char *path,
-              const char *contents)
+/* Every temporary file Dockyard writes in a project folder is named
+ * ".NAME.dockyard-XXXXXX" (NAME the file it becomes, XXXXXX six letters or
+ * digits from mkstemp()), so that one left by a killed Dockyard can be told
+ * apart from the user's files and removed. */
+#define TEMP_INFIX       ".dockyard-"
+#define TEMP_RANDOM_LEN  6
+/* A temporary file younger than this may belong to a save in progress
+ * (another Dockyard window, or the command line); saves take milliseconds. */
+#define STALE_AFTER_SECONDS 60
+
+static char *
+temp_template (const char *path)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp = g_strdup_printf ("%s/.%s.dockyard-XXXXXX", dir, base);
-  gsize length = strlen (contents);
+
+  return g_strdup_printf ("%s/.%s" TEMP_INFIX "XXXXXX", dir, base);
+}
+
+/* Writes all of @contents to @fd, flushes it to the disk and closes it.
+ * Returns 0 or an errno. */
+static int
+write_and_close (int         fd,
+                 const char *contents,
+                 gsize       length)
+{
   gsize written = 0;
   int saved_errno = 0;
-  int fd;
-
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0)
-    return errno;
 
   while (written < length && saved_errno == 0)
     {
@@ -45,6 +55,30 @@ create_whole (const char *path,
     saved_errno = errno;
   if (close (fd) != 0 && saved_errno == 0)
     saved_errno = errno;
+
+  return saved_errno;
+}
+
+/* Writes @contents to a hidden temporary file next to @path, then links it
+ * to @path: the file appears whole or not at all (a kill in the middle
+ * leaves no empty or cut file that would then count as existing), and
+ * link() never replaces an existing file.  Returns 0, EEXIST, or another
+ * errno after which the caller takes the plain way (it reports errors, and
+ * works on file systems without hard links). */
+static int
+create_whole (const char *path,
+              const char *contents)
+{
+  g_autofree char *tmp = temp_template (path);
+  gsize length = strlen (contents);
+  int saved_errno = 0;
+  int fd;
+
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0)
+    return errno;
+
+  saved_errno = write_and_close (fd, contents, length);
   if (saved_errno == 0 && link (tmp, path) != 0)
     saved_errno = errno;
 
@@ -120,4 +154,148 @@ dockyard_project_create_file (GFile         *dir,
     }
 
   return TRUE;
+}
+
+/**
+ * dockyard_project_replace_file:
+ * @path: a local file
+ * @contents: (array length=length): what to write
+ * @length: its length in bytes
+ *
+ * Replaces @path with @contents atomically: they are written to a hidden
+ * temporary file beside it, flushed to the disk and renamed over @path, so
+ * that a crash leaves the old file or the new one, whole.  A temporary
+ * file left by a kill is removed the next time the project is opened
+ * (dockyard_project_remove_stale_temp_files()).  Blocking.
+ *
+ * Returns: %FALSE with @error (in %G_FILE_ERROR, naming @path) on failure
+ */
+gboolean
+dockyard_project_replace_file (const char  *path,
+                               const char  *contents,
+                               gsize        length,
+                               GError     **error)
+{
+  g_autofree char *tmp = NULL;
+  g_autofree char *display = NULL;
+  int saved_errno;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (contents != NULL || length == 0, FALSE);
+
+  tmp = temp_template (path);
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0)
+    saved_errno = errno;
+  else
+    {
+      struct stat st;
+
+      /* The new version keeps the permissions of the old one. */
+      if (stat (path, &st) == 0 && S_ISREG (st.st_mode))
+        fchmod (fd, st.st_mode & 07777);
+      saved_errno = write_and_close (fd, contents, length);
+      if (saved_errno == 0 && rename (tmp, path) != 0)
+        saved_errno = errno;
+      if (saved_errno != 0)
+        g_unlink (tmp);
+    }
+
+  if (saved_errno == 0)
+    return TRUE;
+
+  display = g_filename_display_name (path);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+               /* Translators: the first %s is a file, the second why, e.g. "Permission denied" */
+               _("Cannot save “%s”: %s"), display, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Whether @name is ".NAME.dockyard-XXXXXX" exactly. */
+static gboolean
+is_temp_name (const char *name)
+{
+  gsize length = strlen (name);
+  const char *infix;
+
+  /* ".", at least one character of NAME, the infix, the random part. */
+  if (name[0] != '.' || length < 2 + strlen (TEMP_INFIX) + TEMP_RANDOM_LEN)
+    return FALSE;
+
+  infix = name + length - TEMP_RANDOM_LEN - strlen (TEMP_INFIX);
+  if (strncmp (infix, TEMP_INFIX, strlen (TEMP_INFIX)) != 0)
+    return FALSE;
+
+  for (const char *p = name + length - TEMP_RANDOM_LEN; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * dockyard_project_remove_stale_temp_files:
+ * @dir_path: a project folder
+ *
+ * Removes the temporary files that saves left in @dir_path when Dockyard was
+ * killed in the middle of one: only regular files named exactly like
+ * Dockyard's (".NAME.dockyard-XXXXXX"), owned by this user and unchanged for
+ * a minute.  Symbolic links are neither followed nor removed, and nothing
+ * outside @dir_path itself is looked at.  Blocking.
+ *
+ * Returns: how many files were removed, or -1 with @error set when the
+ *   folder cannot be read
+ */
+int
+dockyard_project_remove_stale_temp_files (const char  *dir_path,
+                                          GError     **error)
+{
+  g_autofree char *display = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  struct dirent *entry;
+  int removed = 0;
+  int dir_fd;
+  DIR *dir;
+
+  g_return_val_if_fail (dir_path != NULL, -1);
+
+  /* O_NOFOLLOW: the folder itself must not have become a link elsewhere. */
+  dir_fd = open (dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dir_fd < 0 || (dir = fdopendir (dir_fd)) == NULL)
+    {
+      int saved_errno = errno;
+
+      if (dir_fd >= 0)
+        close (dir_fd);
+      display = g_filename_display_name (dir_path);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot open “%s”: %s"), display, g_strerror (saved_errno));
+      return -1;
+    }
+
+  while ((entry = readdir (dir)) != NULL)
+    {
+      struct stat st;
+
+      if (!is_temp_name (entry->d_name))
+        continue;
+
+      if (fstatat (dir_fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+          !S_ISREG (st.st_mode) || st.st_uid != geteuid () ||
+          now - (gint64) st.st_mtime < STALE_AFTER_SECONDS)
+        continue;
+
+      /* unlinkat() removes the name, never what a link would point to. */
+      if (unlinkat (dir_fd, entry->d_name, 0) == 0)
+        {
+          g_debug ("Removed %s/%s, left by an interrupted save", dir_path, entry->d_name);
+          removed++;
+        }
+      else
+        g_debug ("Cannot remove %s/%s: %s", dir_path, entry->d_name, g_strerror (errno));
+    }
+
+  closedir (dir);
+  return removed;
 }

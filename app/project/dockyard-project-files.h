@@ -19,5 +19,11 @@ gboolean dockyard_project_create_file (GFile         *dir,
                                        gboolean      *existed,
                                        GCancellable  *cancellable,
                                        GError       **error);
+gboolean dockyard_project_replace_file (const char    *path,
+                                        const char    *contents,
+                                        gsize          length,
+                                        GError       **error);
+int      dockyard_project_remove_stale_temp_files (const char  *dir_path,
+                                                   GError     **error);
 
 G_END_DECLS

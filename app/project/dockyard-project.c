@@ -12,6 +12,7 @@
 #include "dockyard-host-path.h"
 #include "dockyard-image-ref.h"
 #include "dockyard-project.h"
+#include "dockyard-project-files.h"
 
 /**
  * DockyardProject:
@@ -106,6 +107,23 @@ dockyard_project_init (DockyardProject *self)
 }
 
 static void
+remove_stale_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  DockyardProject *self = task_data;
+  g_autofree char *path = g_file_get_path (self->directory);
+  g_autoptr(GError) error = NULL;
+
+  /* Not being able to tidy up is no reason not to open the project. */
+  if (path != NULL && dockyard_project_remove_stale_temp_files (path, &error) < 0)
+    g_debug ("Cannot look for stale temporary files: %s", error->message);
+
+  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
+}
+
+static void
 query_dockerfile_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -125,7 +143,10 @@ query_dockerfile_cb (GObject      *object,
     }
 
   self->has_dockerfile = info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR;
-  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
+
+  /* Temporary files of saves that a kill interrupted, in a thread: the
+   * folder may be large or on a slow disk. */
+  g_task_run_in_thread (task, remove_stale_thread);
 }
 
 static void
@@ -188,7 +209,9 @@ query_directory_cb (GObject      *object,
  * dockyard_project_open_async:
  * @directory: the project folder
  *
- * Checks that @directory is a folder and looks at what it holds.
+ * Checks that @directory is a folder and looks at what it holds.  Temporary
+ * files that saves interrupted by a kill left in it are removed (see
+ * dockyard_project_remove_stale_temp_files()).
  */
 void
 dockyard_project_open_async (GFile               *directory,

@@ -146,10 +146,11 @@ create_defaults_cb (GObject      *object,
   save_finished (data, NULL);
 }
 
-/* Both files go through a temporary file renamed into place
- * (G_FILE_SET_CONTENTS_CONSISTENT), also when they do not exist yet:
- * g_file_replace_contents() writes a new file in place, and a crash in the
- * middle would leave an empty or cut Dockerfile or backup. */
+/* Both files go through a temporary file renamed into place, also when
+ * they do not exist yet: g_file_replace_contents() writes a new file in
+ * place, and a crash in the middle would leave an empty or cut Dockerfile
+ * or backup.  The temporary files have Dockyard's own names, so that one a
+ * kill left behind is removed when the project is opened again. */
 static void
 write_files_thread (GTask        *task,
                     gpointer      source_object,
@@ -169,17 +170,15 @@ write_files_thread (GTask        *task,
     }
 
   if (backup_path != NULL &&
-      !g_file_set_contents_full (backup_path, g_bytes_get_data (data->previous, NULL),
-                                 g_bytes_get_size (data->previous),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &error))
+      !dockyard_project_replace_file (backup_path, g_bytes_get_data (data->previous, NULL),
+                                      g_bytes_get_size (data->previous), &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  if (!g_file_set_contents_full (path, g_bytes_get_data (data->text, NULL),
-                                 g_bytes_get_size (data->text),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &error))
+  if (!dockyard_project_replace_file (path, g_bytes_get_data (data->text, NULL),
+                                      g_bytes_get_size (data->text), &error))
     {
       g_task_return_error (task, error);
       return;

@@ -11,6 +11,7 @@
 #include "dockyard-endpoint.h"
 #include "dockyard-host-path.h"
 #include "dockyard-lab-session.h"
+#include "dockyard-project-files.h"
 #include "dockyard-project-picker.h"
 #include "dockyard-terminal.h"
 #include "dockyard-window.h"
@@ -1508,7 +1509,7 @@ requirements_written_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       AdwToast *toast = adw_toast_new (error->message);
 
@@ -1524,6 +1525,47 @@ requirements_written_cb (GObject      *object,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.build", NULL);
 }
 
+typedef struct
+{
+  char   *path;
+  GBytes *previous;
+  GBytes *updated;
+} RequirementsWrite;
+
+static void
+requirements_write_free (RequirementsWrite *write)
+{
+  g_free (write->path);
+  g_clear_pointer (&write->previous, g_bytes_unref);
+  g_clear_pointer (&write->updated, g_bytes_unref);
+  g_free (write);
+}
+
+/* Atomic, with the previous version kept beside it as requirements.txt~,
+ * through temporary files that opening the project tidies up after a kill. */
+static void
+write_requirements_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  RequirementsWrite *write = task_data;
+  g_autofree char *backup = g_strconcat (write->path, "~", NULL);
+  GError *error = NULL;
+
+  if ((write->previous != NULL &&
+       !dockyard_project_replace_file (backup, g_bytes_get_data (write->previous, NULL),
+                                       g_bytes_get_size (write->previous), &error)) ||
+      !dockyard_project_replace_file (write->path, g_bytes_get_data (write->updated, NULL),
+                                      g_bytes_get_size (write->updated), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
 static void
 requirements_loaded_cb (GObject      *object,
                         GAsyncResult *result,
@@ -1532,7 +1574,8 @@ requirements_loaded_cb (GObject      *object,
   g_autoptr(DockyardWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
-  g_autoptr(GBytes) updated = NULL;
+  g_autoptr(GTask) task = NULL;
+  RequirementsWrite *write;
   GString *text;
   gsize length = 0;
 
@@ -1543,16 +1586,27 @@ requirements_loaded_cb (GObject      *object,
       return;
     }
 
+  write = g_new0 (RequirementsWrite, 1);
+  write->path = g_file_get_path (G_FILE (object));
+  task = g_task_new (NULL, self->cancellable, requirements_written_cb, g_object_ref (self));
+  g_task_set_source_tag (task, requirements_loaded_cb);
+  g_task_set_task_data (task, write, (GDestroyNotify) requirements_write_free);
+  if (write->path == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("The project folder is not a local folder."));
+      return;
+    }
+
+  if (contents != NULL)
+    write->previous = g_bytes_new (contents, length);
   text = g_string_new_len (contents, contents ? length : 0);
   if (text->len > 0 && text->str[text->len - 1] != '\n')
     g_string_append_c (text, '\n');
   g_string_append (text, PINNED_JUPYTERLAB "\n");
-  updated = g_string_free_to_bytes (text);
+  write->updated = g_string_free_to_bytes (text);
 
-  /* Atomic, with the previous version kept beside it. */
-  g_file_replace_contents_bytes_async (G_FILE (object), updated, NULL, TRUE,
-                                       G_FILE_CREATE_NONE, self->cancellable,
-                                       requirements_written_cb, g_object_ref (self));
+  g_task_run_in_thread (task, write_requirements_thread);
 }
 
 static void

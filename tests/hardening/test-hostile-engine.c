@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Engines that misbehave in ways a real one will not on demand: one that
- * accepts connections and never answers, and one whose answer is 100 MB. */
+ * accepts connections and never answers, one whose answer is 100 MB, and
+ * one whose /events, /build and /_ping answers never end. */
 #include "config.h"
 
 #include <gio/gunixsocketaddress.h>
@@ -10,11 +11,20 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
+#include "dockyard-build.h"
 #include "dockyard-engine.h"
+#include "dockyard-event-stream.h"
+#include "dockyard-exec-stream.h"
 #include "dockyard-test-utils.h"
 
 /* The fake engine's image listing, in MiB. */
 #define HUGE_ANSWER_MIB 100
+/* How much an endless line carries at most: far beyond any bound the client
+ * has, so a client without one would show it in its memory. */
+#define ENDLESS_MIB 2048
+/* The client's bounds (app/engine): an event line, a build progress line. */
+#define EVENT_LINE_MIB 1
+#define PROGRESS_LINE_MIB 16
 
 static char *self_exe;
 
@@ -120,8 +130,8 @@ test_never_answers_cancel (SilentEngine  *silent,
   g_autoptr(GError) error = NULL;
   gint64 start;
 
-  /* A plain request has no timeout of its own: the caller's cancellable is
-   * what ends it (the window cancels on close, the user presses Stop). */
+  /* The caller's cancellable ends a request at once, long before its own
+   * timeout (the window cancels on close, the user presses Stop). */
   dockyard_engine_request_async (engine, "GET", "/containers/json?all=1", NULL, cancellable,
                                  dockyard_test_store_result_cb, &result);
   g_timeout_add (500, cancel_cb, cancellable);
@@ -143,12 +153,148 @@ test_never_answers_cancel (SilentEngine  *silent,
   g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
 }
 
+static void
+test_never_answers_request_timeout (SilentEngine  *silent,
+                                    gconstpointer  data)
+{
+  g_autoptr(DockyardEngine) engine = dockyard_engine_new (silent->socket);
+  g_autoptr(GCancellable) stream_cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) stream_result = NULL;
+  g_autoptr(SoupMessage) events = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (dockyard_engine_get_request_timeout (engine), ==,
+                    DOCKYARD_ENGINE_REQUEST_TIMEOUT);
+  dockyard_engine_set_request_timeout (engine, 1);
+
+  /* A stream has no timeout: it is still waiting when the request below
+   * has given up. */
+  events = dockyard_engine_new_message (engine, "GET", "/events");
+  dockyard_engine_open_stream_async (engine, events, stream_cancellable,
+                                     dockyard_test_store_result_cb, &stream_result);
+
+  /* Without a cancellable, a short request ends by itself, clearly. */
+  dockyard_engine_request_async (engine, "GET", "/containers/json?all=1", NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (engine, result, &error);
+  g_test_message ("request without a cancellable: %s", error ? error->message : "answered");
+  g_assert_null (node);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TIMED_OUT);
+  g_assert_cmpstr (error->message, ==, "The engine did not answer within 1 second.");
+  g_assert_cmpuint (silent->connections->len, >=, 2);
+  g_clear_error (&error);
+
+  g_assert_null (stream_result);
+  g_cancellable_cancel (stream_cancellable);
+  dockyard_test_wait_for_async (&stream_result);
+  stream = dockyard_engine_open_stream_finish (engine, stream_result, &error);
+  g_assert_null (stream);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* An engine whose image list is 100 MB ---------------------------------------- */
 
 /* Runs in a child process (this program with --fake-engine SOCKET), so that
  * the test's memory figures are the client's alone. */
 static char *huge_body;
 static gsize huge_length;
+
+static void
+make_huge_body (void)
+{
+  GString *body = g_string_sized_new ((HUGE_ANSWER_MIB + 1) * 1024 * 1024);
+
+  /* Valid JSON, as a daemon with a million images would send it. */
+  g_string_append_c (body, '[');
+  for (guint i = 0; body->len < (gsize) HUGE_ANSWER_MIB * 1024 * 1024; i++)
+    g_string_append_printf (body, "%s{\"Id\":\"sha256:%064x\",\"RepoTags\":[\"img%u:1.0\"],"
+                            "\"Created\":1700000000,\"Size\":%u}", i ? "," : "", i, i, i);
+  g_string_append_c (body, ']');
+  huge_length = body->len;
+  huge_body = g_string_free (body, FALSE);
+}
+
+/* An answer whose one line never ends (ENDLESS_MIB at most), written as fast
+ * as the client reads it; what was written when the client hung up is kept
+ * for GET /fake/endless. */
+typedef struct
+{
+  GIOStream  *stream;
+  char       *kind;
+  guint64     sent;
+} Endless;
+
+static char endless_chunk[64 * 1024];
+static GHashTable *endless_closed;     /* kind -> "bytes sent" of the last closed one */
+
+static void
+endless_write (Endless *endless);
+
+static void
+endless_wrote_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Endless *endless = user_data;
+  gsize written = 0;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, &written, NULL);
+  endless->sent += written;
+  if (written == sizeof endless_chunk && endless->sent < (guint64) ENDLESS_MIB * 1024 * 1024)
+    {
+      endless_write (endless);
+      return;
+    }
+
+  g_hash_table_replace (endless_closed, g_strdup (endless->kind),
+                        g_strdup_printf ("%" G_GUINT64_FORMAT, endless->sent));
+  g_io_stream_close (endless->stream, NULL, NULL);
+  g_object_unref (endless->stream);
+  g_free (endless->kind);
+  g_free (endless);
+}
+
+static void
+endless_write (Endless *endless)
+{
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (endless->stream),
+                                   endless_chunk, sizeof endless_chunk, G_PRIORITY_DEFAULT,
+                                   NULL, endless_wrote_cb, endless);
+}
+
+/* Answers with @head, then 'x' without end: @head ends inside the line that
+ * never ends, be it a header or the body's first line. */
+static void
+endless_start_raw (SoupServerMessage *message,
+                   const char        *kind,
+                   const char        *head)
+{
+  Endless *endless = g_new0 (Endless, 1);
+
+  endless->kind = g_strdup (kind);
+  endless->stream = soup_server_message_steal_connection (message);
+  g_output_stream_write_all (g_io_stream_get_output_stream (endless->stream), head, strlen (head),
+                             NULL, NULL, NULL);
+  endless_write (endless);
+}
+
+static void
+endless_start (SoupServerMessage *message,
+               const char        *kind,
+               const char        *start)
+{
+  /* A body that ends when the connection does, so no chunk framing. */
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\n"
+                                           "Content-Type: application/json\r\n"
+                                           "Api-Version: 1.41\r\n"
+                                           "Connection: close\r\n\r\n%s", start);
+
+  endless_start_raw (message, kind, head);
+}
 
 static void
 fake_handle_cb (SoupServer        *server,
@@ -158,8 +304,11 @@ fake_handle_cb (SoupServer        *server,
                 gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  gboolean endless_ping = GPOINTER_TO_INT (user_data);
 
-  if (g_str_equal (path, "/_ping"))
+  if (g_str_equal (path, "/_ping") && endless_ping)
+    endless_start (message, "ping", "OK");
+  else if (g_str_equal (path, "/_ping"))
     {
       soup_message_headers_replace (headers, "Api-Version", "1.41");
       soup_server_message_set_status (message, 200, NULL);
@@ -175,6 +324,8 @@ fake_handle_cb (SoupServer        *server,
     }
   else if (g_str_has_suffix (path, "/images/json"))
     {
+      if (huge_body == NULL)
+        make_huge_body ();
       soup_server_message_set_status (message, 200, NULL);
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
                                         huge_body, huge_length);
@@ -184,28 +335,53 @@ fake_handle_cb (SoupServer        *server,
       soup_server_message_set_status (message, 200, NULL);
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, "[]", 2);
     }
+  else if (g_str_has_suffix (path, "/events"))
+    endless_start (message, "events", "{\"Type\":\"container\",\"Action\":\"");
+  else if (g_str_has_suffix (path, "/build"))
+    endless_start (message, "build", "{\"stream\":\"");
+  else if (g_str_has_suffix (path, "/exec"))
+    {
+      const char *body = "{\"Id\":\"fake-exec\"}";
+
+      soup_server_message_set_status (message, 201, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                        body, strlen (body));
+    }
+  else if (g_str_has_suffix (path, "/exec/fake-exec/start"))
+    endless_start_raw (message, "exec", "HTTP/1.1 101 UPGRADED\r\n"
+                                        "Content-Type: application/vnd.docker.raw-stream\r\n"
+                                        "X-Endless: ");
+  else if (g_str_has_suffix (path, "/fake/endless"))
+    {
+      GString *body = g_string_new ("{");
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, endless_closed);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_string_append_printf (body, "%s\"%s\":%s", body->len > 1 ? "," : "",
+                                (char *) key, (char *) value);
+      g_string_append_c (body, '}');
+      soup_server_message_set_status (message, 200, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
+                                        body->str, body->len);
+      g_string_free (body, FALSE);
+    }
   else
     soup_server_message_set_status (message, 404, NULL);
 }
 
 static int
-run_fake_engine (const char *socket_path)
+run_fake_engine (const char *socket_path,
+                 gboolean    endless_ping)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GError) error = NULL;
-  GString *body = g_string_sized_new ((HUGE_ANSWER_MIB + 1) * 1024 * 1024);
-
-  /* Valid JSON, as a daemon with a million images would send it. */
-  g_string_append_c (body, '[');
-  for (guint i = 0; body->len < (gsize) HUGE_ANSWER_MIB * 1024 * 1024; i++)
-    g_string_append_printf (body, "%s{\"Id\":\"sha256:%064x\",\"RepoTags\":[\"img%u:1.0\"],"
-                            "\"Created\":1700000000,\"Size\":%u}", i ? "," : "", i, i, i);
-  g_string_append_c (body, ']');
-  huge_length = body->len;
-  huge_body = g_string_free (body, FALSE);
+  memset (endless_chunk, 'x', sizeof endless_chunk);
+  endless_closed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
                          &error);
@@ -215,7 +391,7 @@ run_fake_engine (const char *socket_path)
   g_assert_no_error (error);
   g_socket_listen (socket, &error);
   g_assert_no_error (error);
-  soup_server_add_handler (server, NULL, fake_handle_cb, NULL, NULL);
+  soup_server_add_handler (server, NULL, fake_handle_cb, GINT_TO_POINTER (endless_ping), NULL);
   soup_server_listen_socket (server, socket, 0, &error);
   g_assert_no_error (error);
 
@@ -243,57 +419,101 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static void
-test_huge_answer (void)
+typedef struct
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *socket = NULL;
-  g_autoptr(DockyardEngine) engine = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  char           *dir;
+  char           *socket;
+  GPid            pid;
+  DockyardEngine *engine;
+} FakeChild;
+
+/* Starts this program as a fake engine and waits until it answers; with
+ * @endless_ping its /_ping never ends, so it is not connected to. */
+static void
+fake_child_start (FakeChild *fake,
+                  gboolean   endless_ping)
+{
+  const char *argv[] = { self_exe, "--fake-engine", NULL, NULL, NULL };
   g_autoptr(GError) error = NULL;
-  const char *argv[] = { self_exe, "--fake-engine", NULL, NULL };
-  GPid pid;
-  gsize rss_before, peak_after;
-  int clear_refs;
-  gint64 start;
 
-  dir = g_dir_make_tmp ("dockyard-huge-XXXXXX", &error);
+  fake->dir = g_dir_make_tmp ("dockyard-hostile-XXXXXX", &error);
   g_assert_no_error (error);
-  socket = g_build_filename (dir, "docker.sock", NULL);
-  argv[2] = socket;
+  fake->socket = g_build_filename (fake->dir, "docker.sock", NULL);
+  argv[2] = fake->socket;
+  argv[3] = endless_ping ? "endless-ping" : NULL;
   g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
-                 &pid, &error);
+                 &fake->pid, &error);
   g_assert_no_error (error);
 
-  /* Connecting retries until the child listens. */
-  engine = dockyard_engine_new (socket);
+  /* Retried until the child listens. */
+  fake->engine = dockyard_engine_new (fake->socket);
   for (guint attempt = 0; ; attempt++)
     {
-      g_clear_object (&result);
+      g_autoptr(GAsyncResult) result = NULL;
+
       g_clear_error (&error);
-      dockyard_engine_connect_async (engine, NULL, dockyard_test_store_result_cb, &result);
-      dockyard_test_wait_for_async (&result);
-      if (dockyard_engine_connect_finish (engine, result, &error))
-        break;
+      if (endless_ping)
+        {
+          if (g_file_test (fake->socket, G_FILE_TEST_EXISTS))
+            break;
+        }
+      else
+        {
+          dockyard_engine_connect_async (fake->engine, NULL, dockyard_test_store_result_cb, &result);
+          dockyard_test_wait_for_async (&result);
+          if (dockyard_engine_connect_finish (fake->engine, result, &error))
+            break;
+        }
       if (attempt == 299)
-        g_error ("the fake engine never came up: %s", error->message);
+        g_error ("the fake engine never came up: %s", error ? error->message : "no socket");
       g_usleep (100 * 1000);
     }
-  g_clear_object (&result);
+}
 
-  /* Peak RSS from here on (writing 5 to clear_refs resets VmHWM). */
-  clear_refs = open ("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+static void
+fake_child_stop (FakeChild *fake)
+{
+  g_clear_object (&fake->engine);
+  kill (fake->pid, SIGKILL);
+  waitpid (fake->pid, NULL, 0);
+  g_spawn_close_pid (fake->pid);
+  g_unlink (fake->socket);
+  g_rmdir (fake->dir);
+  g_free (fake->socket);
+  g_free (fake->dir);
+}
+
+/* Peak RSS from here on (writing 5 to clear_refs resets VmHWM). */
+static gsize
+reset_peak_rss (void)
+{
+  int clear_refs = open ("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+
   g_assert_cmpint (clear_refs, >=, 0);
   g_assert_cmpint (write (clear_refs, "5", 1), ==, 1);
   close (clear_refs);
-  rss_before = status_kb ("VmRSS:");
+  return status_kb ("VmRSS:");
+}
+
+static void
+test_huge_answer (void)
+{
+  FakeChild fake = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize rss_before, peak_after;
+  gint64 start;
+
+  fake_child_start (&fake, FALSE);
+
+  rss_before = reset_peak_rss ();
   start = g_get_monotonic_time ();
 
-  dockyard_engine_request_async (engine, "GET", "/images/json", NULL, NULL,
+  dockyard_engine_request_async (fake.engine, "GET", "/images/json", NULL, NULL,
                                  dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
-  node = dockyard_engine_request_finish (engine, result, &error);
+  node = dockyard_engine_request_finish (fake.engine, result, &error);
   peak_after = status_kb ("VmHWM:");
   g_test_message ("100 MB answer: %s after %.1f s; RSS %zu kB before, peak %zu kB (+%zu MiB)",
                   error ? error->message : "parsed",
@@ -312,26 +532,195 @@ test_huge_answer (void)
   g_clear_pointer (&node, json_node_unref);
 
   /* The engine still works for the next request. */
-  dockyard_engine_request_async (engine, "GET", "/containers/json", NULL, NULL,
+  dockyard_engine_request_async (fake.engine, "GET", "/containers/json", NULL, NULL,
                                  dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
-  node = dockyard_engine_request_finish (engine, result, &error);
+  node = dockyard_engine_request_finish (fake.engine, result, &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
 
-  kill (pid, SIGKILL);
-  waitpid (pid, NULL, 0);
-  g_spawn_close_pid (pid);
-  g_unlink (socket);
-  g_rmdir (dir);
+  fake_child_stop (&fake);
+}
+
+/* How many bytes the fake engine had written on the last closed endless
+ * answer of @kind, once the client has hung up (0: none closed yet). */
+static guint64
+endless_bytes_sent (DockyardEngine *engine,
+                    const char     *kind)
+{
+  for (guint attempt = 0; attempt < 600; attempt++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) error = NULL;
+      JsonObject *object;
+
+      dockyard_engine_request_async (engine, "GET", "/fake/endless", NULL, NULL,
+                                     dockyard_test_store_result_cb, &result);
+      dockyard_test_wait_for_async (&result);
+      node = dockyard_engine_request_finish (engine, result, &error);
+      g_assert_no_error (error);
+      object = json_node_get_object (node);
+      if (json_object_has_member (object, kind))
+        return json_object_get_int_member (object, kind);
+      /* The fake sees the hang-up when its next write fails. */
+      g_usleep (100 * 1000);
+    }
+  g_error ("the client never closed the endless %s answer", kind);
+}
+
+static void
+check_endless_bounded (const char *what,
+                       guint64     sent,
+                       gsize       rss_before,
+                       gsize       peak_after,
+                       guint       bound_mib)
+{
+  g_test_message ("endless %s line: the fake engine wrote %.1f MiB before the client hung up; "
+                  "RSS %zu kB before, peak %zu kB (+%zu MiB); bound %u MiB",
+                  what, sent / (1024.0 * 1024.0), rss_before, peak_after,
+                  (peak_after - rss_before) / 1024, bound_mib);
+
+  /* The client read up to its bound, then hung up: the fake had written the
+   * bound plus what the socket buffers hold, nowhere near ENDLESS_MIB. */
+  g_assert_cmpuint (sent, >=, (guint64) bound_mib * 1024 * 1024);
+  g_assert_cmpuint (sent, <, (guint64) (bound_mib + 8) * 1024 * 1024);
+  /* Memory: a few times the bound (the doubling buffer, ASan's quarantine),
+   * not the gigabytes of the line. */
+  g_assert_cmpuint ((peak_after - rss_before) / 1024, <, 4 * bound_mib + 64);
+}
+
+static void
+events_error_cb (DockyardEventStream *events,
+                 GParamSpec          *pspec,
+                 GError             **first_error)
+{
+  const GError *error = dockyard_event_stream_get_error (events);
+
+  if (error != NULL && *first_error == NULL)
+    *first_error = g_error_copy (error);
+}
+
+static void
+test_endless_event_line (void)
+{
+  FakeChild fake = { 0 };
+  g_autoptr(DockyardEventStream) events = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize rss_before, peak_after;
+
+  fake_child_start (&fake, FALSE);
+  events = dockyard_event_stream_new (fake.engine);
+  g_signal_connect (events, "notify::error", G_CALLBACK (events_error_cb), &error);
+
+  rss_before = reset_peak_rss ();
+  dockyard_event_stream_start (events);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  dockyard_event_stream_stop (events);
+  peak_after = status_kb ("VmHWM:");
+
+  g_test_message ("%s", error->message);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE);
+  g_assert_cmpstr (error->message, ==, "The engine sent an event longer than 1 MiB.");
+  g_assert_false (dockyard_event_stream_get_connected (events));
+
+  check_endless_bounded ("/events", endless_bytes_sent (fake.engine, "events"),
+                         rss_before, peak_after, EVENT_LINE_MIB);
+  fake_child_stop (&fake);
+}
+
+static void
+test_endless_build_line (void)
+{
+  FakeChild fake = { 0 };
+  g_autoptr(DockyardBuild) build = NULL;
+  g_autoptr(GInputStream) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image = NULL;
+  gsize rss_before, peak_after;
+  /* The context is never looked at: an empty tar (two zero blocks). */
+  static const char empty_tar[1024];
+
+  fake_child_start (&fake, FALSE);
+  build = dockyard_build_new (fake.engine, "dockyard-hostile:endless");
+  context = g_memory_input_stream_new_from_data (empty_tar, sizeof empty_tar, NULL);
+
+  rss_before = reset_peak_rss ();
+  dockyard_build_run_async (build, context, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  image = dockyard_build_run_finish (build, result, &error);
+  peak_after = status_kb ("VmHWM:");
+
+  g_test_message ("%s", error ? error->message : "built");
+  g_assert_null (image);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE);
+  g_assert_cmpstr (error->message, ==, "The engine sent a build progress line longer than 16 MiB.");
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
+  g_assert_cmpstr (dockyard_build_get_error_message (build), ==, error->message);
+
+  check_endless_bounded ("/build", endless_bytes_sent (fake.engine, "build"),
+                         rss_before, peak_after, PROGRESS_LINE_MIB);
+  fake_child_stop (&fake);
+}
+
+static void
+test_endless_exec_header (void)
+{
+  FakeChild fake = { 0 };
+  g_autoptr(DockyardExecStream) stream = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const argv[] = { "/bin/sh", NULL };
+  guint64 sent;
+
+  fake_child_start (&fake, FALSE);
+
+  dockyard_exec_stream_new_async (fake.engine, "fake-container", argv, NULL, NULL, NULL, NULL,
+                                  dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  stream = dockyard_exec_stream_new_finish (result, &error);
+  g_test_message ("%s", error ? error->message : "opened");
+  g_assert_null (stream);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE);
+  g_assert_cmpstr (error->message, ==,
+                   "The engine’s answer to the exec request has a header line longer than 64 KiB.");
+
+  /* The connection was dropped after the bound, not read on. */
+  sent = endless_bytes_sent (fake.engine, "exec");
+  g_test_message ("endless exec header: the fake engine wrote %.1f MiB before the hang-up",
+                  sent / (1024.0 * 1024.0));
+  g_assert_cmpuint (sent, >=, 64 * 1024);
+  g_assert_cmpuint (sent, <, 8 * 1024 * 1024);
+  fake_child_stop (&fake);
+}
+
+static void
+test_endless_ping (void)
+{
+  FakeChild fake = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fake_child_start (&fake, TRUE);
+
+  dockyard_engine_ping_async (fake.engine, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_false (dockyard_engine_ping_finish (fake.engine, result, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE);
+  g_assert_cmpstr (error->message, ==, "The engine’s answer to a ping is larger than 16 KiB.");
+
+  fake_child_stop (&fake);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  if (argc == 3 && g_str_equal (argv[1], "--fake-engine"))
-    return run_fake_engine (argv[2]);
+  if (argc >= 3 && g_str_equal (argv[1], "--fake-engine"))
+    return run_fake_engine (argv[2], argc == 4 && g_str_equal (argv[3], "endless-ping"));
 
   self_exe = g_file_read_link ("/proc/self/exe", NULL);
   dockyard_test_init (&argc, &argv);
@@ -340,7 +729,13 @@ main (int   argc,
               silent_setup, test_never_answers_connect, silent_teardown);
   g_test_add ("/hostile-engine/never-answers/cancel", SilentEngine, NULL,
               silent_setup, test_never_answers_cancel, silent_teardown);
+  g_test_add ("/hostile-engine/never-answers/request-timeout", SilentEngine, NULL,
+              silent_setup, test_never_answers_request_timeout, silent_teardown);
   g_test_add_func ("/hostile-engine/huge-answer", test_huge_answer);
+  g_test_add_func ("/hostile-engine/endless-line/events", test_endless_event_line);
+  g_test_add_func ("/hostile-engine/endless-line/build", test_endless_build_line);
+  g_test_add_func ("/hostile-engine/endless-line/exec-header", test_endless_exec_header);
+  g_test_add_func ("/hostile-engine/endless-ping", test_endless_ping);
 
   int status = g_test_run ();
   g_free (self_exe);

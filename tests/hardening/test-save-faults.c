@@ -2,22 +2,26 @@
 /* Saving a Dockerfile when things go wrong: the project folder on a
  * read-only file system, and the app killed with SIGKILL in the middle of a
  * save.  The save under test is the app's own: `dockyard --check --fix DIR`,
- * which writes the fixed Dockerfile (and DIR/Dockerfile.orig) with
- * g_file_replace_contents(), as the Dockerfile page does. */
+ * which writes the fixed Dockerfile (and DIR/Dockerfile.orig) through a
+ * temporary file renamed into place, as the Dockerfile page does; and the
+ * temporary files such kills leave, which opening the project removes. */
 #define _GNU_SOURCE 1
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "dockyard-dockerfile.h"
 #include "dockyard-test-utils.h"
+#include "hardening-utils.h"
 
 /* Two findings with fixes: a pip install and an apt-get install without
  * cache mounts. */
@@ -71,6 +75,68 @@ read_file (const char *dir,
   if (!g_file_get_contents (path, &contents, NULL, NULL))
     return NULL;
   return contents;
+}
+
+/* Sets the modification time of @name in @dir (of a link itself, not of
+ * what it points to) @seconds into the past. */
+static void
+age_file (const char *dir,
+          const char *name,
+          int         seconds)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct timespec times[2];
+
+  clock_gettime (CLOCK_REALTIME, &times[0]);
+  times[0].tv_sec -= seconds;
+  times[1] = times[0];
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW), ==, 0);
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* The names in @dir that Dockyard's temporary files have: ".NAME.dockyard-XXXXXX". */
+static GPtrArray *
+list_temp_files (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autoptr(GRegex) pattern = g_regex_new ("^\\..+\\.dockyard-[A-Za-z0-9]{6}$", 0, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_regex_match (pattern, name, 0, NULL))
+      g_ptr_array_add (names, g_strdup (name));
+  return names;
+}
+
+static void
+open_project (const char *dir)
+{
+  g_autoptr(DockyardProject) project = hardening_open_project (dir);
+
+  g_assert_nonnull (project);
+}
+
+static gboolean
+exists_no_follow (const char *dir,
+                  const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct stat st;
+
+  return lstat (path, &st) == 0;
 }
 
 /* Runs in the child before exec: a private mount namespace in which the
@@ -278,6 +344,27 @@ test_killed_during_save (gconstpointer data)
   close (inotify_fd);
   g_test_message ("%u runs, %u killed mid-save: %u left the old version, %u the new one",
                   n_runs, n_killed, n_old, n_new);
+
+  /* What the kills left: only temporary files with Dockyard's names, which
+   * opening the project removes once they are a minute old. */
+  {
+    g_autoptr(GPtrArray) leftovers = list_temp_files (dir);
+    g_autoptr(GPtrArray) after = NULL;
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (listing)) != NULL)
+      g_assert_true (g_str_equal (name, "Dockerfile") || g_str_equal (name, "Dockerfile.orig") ||
+                     g_str_equal (name, "requirements.txt") ||
+                     g_ptr_array_find_with_equal_func (leftovers, name, g_str_equal, NULL));
+    g_test_message ("%u temporary files left by the kills", leftovers->len);
+
+    for (guint i = 0; i < leftovers->len; i++)
+      age_file (dir, g_ptr_array_index (leftovers, i), 120);
+    open_project (dir);
+    after = list_temp_files (dir);
+    g_assert_cmpuint (after->len, ==, 0);
+  }
   /* The kills did land inside saves. */
   g_assert_cmpuint (n_killed, >=, n_runs / 2);
   g_assert_cmpuint (n_torn, ==, 0);
@@ -361,6 +448,101 @@ test_killed_during_init (void)
   g_assert_cmpuint (n_torn, ==, 0);
 }
 
+/* Temporary files a killed save left (".NAME.dockyard-XXXXXX", a minute
+ * old) are removed when the project is opened; nothing else is: not a
+ * fresh one (a save in progress), not a user's file that merely looks
+ * alike, not a link or a folder with such a name, not one in a subfolder. */
+static void
+test_stale_temp_files (void)
+{
+  g_autofree char *dir = make_project ("FROM python:3.11.2\n");
+  g_autofree char *outside = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *link_path = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *contents = NULL;
+  const char *stale[] = {
+    ".Dockerfile.dockyard-a1B2c3",
+    ".Dockerfile.orig.dockyard-Zz9Yy8",
+    ".requirements.txt.dockyard-000000",
+    ".requirements.txt~.dockyard-q7W8e9",
+  };
+  const char *kept[] = {
+    ".Dockerfile.dockyard-notes",         /* five characters */
+    ".Dockerfile.dockyard-a1B2c3d",       /* seven */
+    ".Dockerfile.dockyard-a1B2_3",        /* not a letter or digit */
+    ".Dockerfile.dockyard-a1B2c3.bak",
+    "Dockerfile.dockyard-a1B2c3",         /* not hidden */
+    ".dockyard-a1B2c3",                   /* no file name */
+    "..dockyard-a1B2c3",                  /* an empty one */
+    ".Dockerfile.Dockyard-a1B2c3",        /* another case */
+    "Dockerfile.a1B2c3",                  /* GLib's own temporary names */
+    ".goutputstream-a1B2c3",              /* GIO's */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
+    {
+      write_file (dir, stale[i], "half a save");
+      age_file (dir, stale[i], 120);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      write_file (dir, kept[i], "the user's");
+      age_file (dir, kept[i], 120);
+    }
+
+  /* A save in progress. */
+  write_file (dir, ".Dockerfile.dockyard-NoW123", "being written");
+
+  /* A link named like a temporary file, to an old file outside: neither
+   * is touched. */
+  outside = g_dir_make_tmp ("dockyard-outside-XXXXXX", NULL);
+  g_assert_nonnull (outside);
+  write_file (outside, "precious", "keep me");
+  age_file (outside, "precious", 120);
+  target = g_build_filename (outside, "precious", NULL);
+  link_path = g_build_filename (dir, ".Dockerfile.dockyard-LiNk01", NULL);
+  g_assert_cmpint (symlink (target, link_path), ==, 0);
+  age_file (dir, ".Dockerfile.dockyard-LiNk01", 120);
+
+  /* A folder with such a name, and a stale-looking file in a subfolder. */
+  sub = g_build_filename (dir, ".x.dockyard-DiR001", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  age_file (dir, ".x.dockyard-DiR001", 120);
+  g_free (sub);
+  sub = g_build_filename (dir, "src", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  write_file (sub, ".Dockerfile.dockyard-a1B2c3", "not ours to judge");
+  age_file (sub, ".Dockerfile.dockyard-a1B2c3", 120);
+
+  open_project (dir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
+    {
+      g_test_message ("stale %s: %s", stale[i], exists_no_follow (dir, stale[i]) ? "kept" : "removed");
+      g_assert_false (exists_no_follow (dir, stale[i]));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, kept[i], NULL);
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      g_assert_cmpstr (text, ==, "the user's");
+    }
+  g_assert_true (exists_no_follow (dir, ".Dockerfile.dockyard-NoW123"));
+  g_assert_true (exists_no_follow (dir, ".Dockerfile.dockyard-LiNk01"));
+  g_assert_true (g_file_test (link_path, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "keep me");
+  g_assert_true (exists_no_follow (dir, ".x.dockyard-DiR001"));
+  g_assert_true (exists_no_follow (sub, ".Dockerfile.dockyard-a1B2c3"));
+  g_assert_true (exists_no_follow (dir, "Dockerfile"));
+
+  remove_project (outside);
+  remove_project (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +555,7 @@ main (int   argc,
   g_test_add_data_func ("/save-faults/killed-during-save/backup", "Dockerfile.orig",
                         test_killed_during_save);
   g_test_add_func ("/save-faults/killed-during-init", test_killed_during_init);
+  g_test_add_func ("/save-faults/stale-temp-files", test_stale_temp_files);
 
   return g_test_run ();
 }

@@ -55,6 +55,15 @@ writer_cb (GLogLevelFlags   level,
 
 /* No argv from user input ----------------------------------------------------- */
 
+/* The dev container's command (app/project/dockyard-dev-session.c): a fixed
+ * script that takes the shell from the environment, never from the path. */
+static const char * const dev_launcher[] = {
+  "/bin/sh", "-c",
+  "if command -v \"$DOCKYARD_SHELL\" >/dev/null 2>&1; then exec \"$DOCKYARD_SHELL\"; fi; "
+  "exec /bin/sh",
+  NULL
+};
+
 /* Shell syntax in every component of the project's path; each payload would
  * create a file named dockyard-pwned* somewhere if any of it reached a
  * shell, on the host or in a container.  No "/" can be in a file name, so
@@ -178,6 +187,80 @@ start_lab (DockyardLabSession *lab)
   g_assert_cmpint (dockyard_lab_session_get_state (lab), ==, DOCKYARD_LAB_SESSION_RUNNING);
 }
 
+/* The container's configuration as the engine has it: the project's folder
+ * bind-mounted from exactly its path, and a command that is a fixed argv
+ * in which the path appears nowhere (neither whole nor any component). */
+static JsonArray *
+inspect_container (DockyardEngine *engine,
+                   const char     *id,
+                   const char     *folder,
+                   JsonNode      **node_out)
+{
+  g_autofree char *path = g_strdup_printf ("/containers/%s/json", id);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) components = g_strsplit (folder, "/", -1);
+  JsonObject *root, *config, *host_config;
+  JsonArray *mounts, *cmd;
+  JsonNode *entrypoint;
+  guint n_binds = 0;
+
+  *node_out = hardening_request (engine, "GET", path, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (*node_out);
+  config = json_object_get_object_member (root, "Config");
+  host_config = json_object_get_object_member (root, "HostConfig");
+
+  /* The mount as requested and as the engine made it: byte for byte. */
+  mounts = json_object_get_array_member (host_config, "Mounts");
+  g_assert_cmpuint (json_array_get_length (mounts), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (mounts, 0), "Type"),
+                   ==, "bind");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (mounts, 0), "Source"),
+                   ==, folder);
+  mounts = json_object_get_array_member (root, "Mounts");
+  for (guint i = 0; i < json_array_get_length (mounts); i++)
+    {
+      JsonObject *mount = json_array_get_object_element (mounts, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (mount, "Type", NULL), "bind") != 0)
+        continue;
+      n_binds++;
+      g_assert_cmpstr (json_object_get_string_member (mount, "Source"), ==, folder);
+    }
+  g_assert_cmpuint (n_binds, ==, 1);
+  /* Binds (the "SRC:DST" strings, which a colon in the path would split)
+   * are not used at all. */
+  g_assert_true (!json_object_has_member (host_config, "Binds") ||
+                 JSON_NODE_HOLDS_NULL (json_object_get_member (host_config, "Binds")));
+
+  /* No entrypoint of ours (the test images have none either), and the path
+   * in no element of the command. */
+  entrypoint = json_object_get_member (config, "Entrypoint");
+  g_assert_true (entrypoint == NULL || JSON_NODE_HOLDS_NULL (entrypoint) ||
+                 json_array_get_length (json_node_get_array (entrypoint)) == 0);
+  cmd = json_object_get_array_member (config, "Cmd");
+  for (guint i = 0; i < json_array_get_length (cmd); i++)
+    {
+      const char *arg = json_array_get_string_element (cmd, i);
+
+      g_test_message ("Cmd[%u] = %s", i, arg);
+      for (guint j = 0; components[j] != NULL; j++)
+        if (strlen (components[j]) > 3)
+          g_assert_null (strstr (arg, components[j]));
+    }
+
+  return cmd;
+}
+
+static void
+assert_cmd (JsonArray          *cmd,
+            const char * const *expected)
+{
+  g_assert_cmpuint (json_array_get_length (cmd), ==, g_strv_length ((char **) expected));
+  for (guint i = 0; expected[i] != NULL; i++)
+    g_assert_cmpstr (json_array_get_string_element (cmd, i), ==, expected[i]);
+}
+
 static void
 test_no_shell_injection (void)
 {
@@ -188,7 +271,11 @@ test_no_shell_injection (void)
   g_autofree char *binary = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *expected_list = NULL;
+  g_auto(GStrv) quiet_env = NULL;
   g_autoptr(DockyardProject) project = NULL;
+  g_autoptr(JsonNode) dev_inspect = NULL;
+  g_autoptr(JsonNode) lab_inspect = NULL;
   g_autoptr(DockyardDevSession) dev = NULL;
   g_autoptr(DockyardLabSession) lab = NULL;
   g_autoptr(DockyardTtyStream) stream = NULL;
@@ -205,10 +292,26 @@ test_no_shell_injection (void)
   folder = make_hostile_project (parent, &marker);
   g_test_message ("project folder: %s", folder);
 
-  /* 1. dockyard --build DIR: the whole build path, context included. */
   binary = g_build_filename (g_getenv ("DOCKYARD_BUILD_DIR"), "app", "dockyard", NULL);
   argv[0] = binary;
   argv[2] = folder;
+
+  /* 0. dockyard --context-list DIR: what a build sends, names as they are
+   * (GLib's debug messages would go to the same stdout). */
+  argv[1] = "--context-list";
+  quiet_env = g_environ_unsetenv (g_get_environ (), "G_MESSAGES_DEBUG");
+  g_spawn_sync (NULL, (char **) argv, quiet_env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  expected_list = g_strdup_printf ("$(touch %s-g) `touch %s-h`\nDockerfile\n", marker, marker);
+  g_assert_cmpstr (out, ==, expected_list);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  assert_nothing_created (parent, marker);
+
+  /* 1. dockyard --build DIR: the whole build path, context included. */
+  argv[1] = "--build";
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
                 &error);
   g_assert_no_error (error);
@@ -232,6 +335,12 @@ test_no_shell_injection (void)
     g_error ("the dev shell did not answer:\n%s", output->str);
   /* Nothing was created in the container's / or /tmp either. */
   g_assert_null (strstr (output->str, marker));
+  /* The folder went to the engine as one path, the command is the fixed
+   * launcher. */
+  g_assert_cmpstr (dockyard_project_get_host_path (project), ==, folder);
+  assert_cmd (inspect_container (engine, dockyard_dev_session_get_container_id (dev), folder,
+                                 &dev_inspect),
+              dev_launcher);
   dockyard_dev_session_stop_async (dev, dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
   g_assert_true (dockyard_dev_session_stop_finish (dev, result, &error));
@@ -242,6 +351,22 @@ test_no_shell_injection (void)
   /* 3. A lab session: Jupyter serving the folder. */
   lab = dockyard_lab_session_new (project, engine);
   start_lab (lab);
+  {
+    g_autofree char *port = g_strdup_printf ("--port=%u", dockyard_lab_session_get_port (lab));
+    JsonArray *cmd = inspect_container (engine, dockyard_lab_session_get_container_id (lab),
+                                        folder, &lab_inspect);
+    g_autofree char *jupyter = g_path_get_basename (json_array_get_string_element (cmd, 0));
+    /* Jupyter's own options only.  On the host's network (an engine without
+     * a bridge) it listens on loopback itself; in its own namespace the
+     * engine publishes it on loopback. */
+    const char *expected[] = { json_array_get_string_element (cmd, 0), "--no-browser",
+                               dockyard_engine_get_has_bridge (engine) ? "--ip=0.0.0.0"
+                                                                       : "--ip=127.0.0.1",
+                               port, "--allow-root", NULL };
+
+    g_assert_true (g_str_has_prefix (jupyter, "jupyter"));
+    assert_cmd (cmd, expected);
+  }
   stop_lab (lab);
   assert_nothing_created (parent, marker);
 

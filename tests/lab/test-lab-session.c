@@ -19,10 +19,10 @@ tick_cb (gpointer data)
 }
 
 static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
+fixture_setup_on (Fixture    *fixture,
+                  const char *socket,
+                  const char *image)
 {
-  const char *socket = dockyard_test_engine_socket ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
@@ -50,7 +50,27 @@ fixture_setup (Fixture       *fixture,
   g_assert_no_error (error);
 
   fixture->lab = dockyard_lab_session_new (fixture->project, fixture->engine);
-  dockyard_lab_session_set_image (fixture->lab, data ? data : g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));
+  dockyard_lab_session_set_image (fixture->lab, image ? image : g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture_setup_on (fixture, dockyard_test_engine_socket (), data);
+}
+
+/* The engine with a bridge of its own (tests/lab/run-bridge-check starts it
+ * with DOCKYARD_TEST_ENGINE_BRIDGE=1 and names it in DOCKYARD_TEST_BRIDGE_HOST). */
+static void
+fixture_setup_bridge (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *host = g_getenv ("DOCKYARD_TEST_BRIDGE_HOST");
+
+  if (host == NULL || !g_str_has_prefix (host, "unix://"))
+    return;
+  fixture_setup_on (fixture, host + strlen ("unix://"), data);
 }
 
 static gboolean
@@ -269,6 +289,136 @@ test_engine_dies (Fixture       *fixture,
   g_assert_true (dockyard_test_engine_control ("start"));
 }
 
+/* Listening TCP sockets on @port from /proc/net/tcp and tcp6: their local
+ * addresses as /proc writes them (hex, IPv4 little-endian). */
+static GPtrArray *
+listening_addresses (guint port)
+{
+  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_free);
+  const char *files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      g_assert_true (g_file_get_contents (files[f], &contents, NULL, NULL));
+      lines = g_strsplit (contents, "\n", -1);
+      /* "  sl  local_address rem_address   st ..."; "0100007F:22B8 00000000:0000 0A" */
+      for (guint i = 1; lines[i] != NULL; i++)
+        {
+          g_auto(GStrv) words = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+          g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+          const char *local, *colon;
+
+          for (guint j = 0; words[j] != NULL; j++)
+            if (*words[j] != '\0')
+              g_ptr_array_add (fields, words[j]);
+          if (fields->len < 4 || !g_str_equal (g_ptr_array_index (fields, 3), "0A"))
+            continue;
+          local = g_ptr_array_index (fields, 1);
+          colon = strchr (local, ':');
+          if (colon != NULL && g_ascii_strtoull (colon + 1, NULL, 16) == port)
+            g_ptr_array_add (addresses, g_strndup (local, colon - local));
+        }
+    }
+
+  return addresses;
+}
+
+/* With a bridge, Jupyter runs in its own network namespace and the engine
+ * publishes it on 127.0.0.1, on a port it chooses: the published-port path
+ * of the lab, which the bridgeless test engine never takes. */
+static void
+test_bridge_published_port (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) listening = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *status_without = NULL;
+  g_autofree char *status_with = NULL;
+  g_autofree char *id = NULL;
+  JsonObject *host_config, *ports;
+  JsonArray *bindings;
+  const char *url;
+  guint port;
+
+  if (fixture->engine == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no engine with a bridge: see tests/lab/run-bridge-check");
+      return;
+    }
+
+  g_assert_true (dockyard_engine_get_has_bridge (fixture->engine));
+  start_and_wait (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dockyard_lab_session_get_state (fixture->lab), ==, DOCKYARD_LAB_SESSION_RUNNING);
+  g_assert_false (dockyard_lab_session_get_host_network (fixture->lab));
+  port = dockyard_lab_session_get_port (fixture->lab);
+  id = g_strdup (dockyard_lab_session_get_container_id (fixture->lab));
+  g_test_message ("lab published on 127.0.0.1:%u", port);
+
+  /* Asked for: 127.0.0.1 only, the port left to the engine. */
+  path = g_strdup_printf ("/containers/%s/json", id);
+  dockyard_engine_request_async (fixture->engine, "GET", path, NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (fixture->engine, result, &error);
+  g_assert_no_error (error);
+  host_config = json_object_get_object_member (json_node_get_object (node), "HostConfig");
+  g_assert_cmpstr (json_object_get_string_member (host_config, "NetworkMode"), !=, "host");
+  bindings = json_object_get_array_member (json_object_get_object_member (host_config,
+                                                                          "PortBindings"),
+                                           "8888/tcp");
+  g_assert_cmpuint (json_array_get_length (bindings), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (bindings, 0),
+                                                  "HostIp"), ==, "127.0.0.1");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (bindings, 0),
+                                                  "HostPort"), ==, "");
+  /* Got: that address and the port the session reports. */
+  ports = json_object_get_object_member (json_object_get_object_member (json_node_get_object (node),
+                                                                        "NetworkSettings"),
+                                         "Ports");
+  bindings = json_object_get_array_member (ports, "8888/tcp");
+  g_assert_cmpuint (json_array_get_length (bindings), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (bindings, 0),
+                                                  "HostIp"), ==, "127.0.0.1");
+  g_assert_cmpuint (g_ascii_strtoull (json_object_get_string_member (
+                                        json_array_get_object_element (bindings, 0), "HostPort"),
+                                      NULL, 10), ==, port);
+
+  /* The token opens it; without it, 403. */
+  url = dockyard_lab_session_get_url (fixture->lab);
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  status_with = g_strdup_printf ("http://127.0.0.1:%u/api/status?%s", port, strstr (url, "token="));
+  g_assert_cmpuint (http_status (url), ==, 200);
+  g_assert_cmpuint (http_status (status_with), ==, 200);
+  status_without = g_strdup_printf ("http://127.0.0.1:%u/api/status", port);
+  g_assert_cmpuint (http_status (status_without), ==, 403);
+
+  /* On this machine only the engine's proxy listens on that port, and only
+   * on loopback: nothing on 0.0.0.0 or ::. */
+  listening = listening_addresses (port);
+  g_assert_cmpuint (listening->len, >=, 1);
+  for (guint i = 0; i < listening->len; i++)
+    {
+      const char *address = g_ptr_array_index (listening, i);
+
+      g_test_message ("listening on port %u: %s", port, address);
+      g_assert_cmpstr (address, ==, "0100007F");
+    }
+  g_clear_pointer (&listening, g_ptr_array_unref);
+
+  /* Stopped: the container is gone and so is the published port. */
+  stop_lab (fixture);
+  g_assert_false (container_exists (fixture, id));
+  listening = listening_addresses (port);
+  g_assert_cmpuint (listening->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +433,11 @@ main (int   argc,
               fixture_setup, test_stop_while_starting, fixture_teardown);
   g_test_add ("/lab-session/engine-dies", Fixture, NULL,
               fixture_setup, test_engine_dies, fixture_teardown);
+  /* DESIGN.md keeps bridges out of the suite: a manual check, registered
+   * only when tests/lab/run-bridge-check provides such an engine. */
+  if (g_getenv ("DOCKYARD_TEST_BRIDGE_HOST") != NULL)
+    g_test_add ("/lab-session/bridge/published-port", Fixture, NULL,
+                fixture_setup_bridge, test_bridge_published_port, fixture_teardown);
 
   return g_test_run ();
 }
