@@ -444,12 +444,14 @@ dockyard_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), self);
 
   /* All accelerators in one place (Ctrl+S is the Dockerfile page's own). */
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  /* Plain Ctrl+letter keys go to actions that step aside while a terminal
+   * has the focus (see DockyardWindow), so that the shell gets them. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.quit-key", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-folder", open_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.build", build_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-folder-key", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close-key", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.build-key", build_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.dev", dev_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-terminal",
                                          new_terminal_accels);

@@ -234,14 +234,14 @@ dockyard_build_view_show_error (DockyardBuildView *self,
 
   gtk_label_set_label (self->error_title, title);
   gtk_label_set_label (self->error_message, message);
-  /* The name only with a target: a "u" action without one would not match. */
+  /* The name only with a target (the target first): a "u" action without
+   * one would not match. */
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->show_line_button), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->show_line_button),
+                                          line > 0 ? g_variant_new_uint32 (line) : NULL);
   if (line > 0)
-    {
-      g_autofree char *detailed = g_strdup_printf ("win.show-dockerfile-line(uint32 %u)", line);
-
-      gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (self->show_line_button), detailed);
-    }
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->show_line_button),
+                                    "win.show-dockerfile-line");
   gtk_widget_set_visible (GTK_WIDGET (self->show_line_button), line > 0);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "build");

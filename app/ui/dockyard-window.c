@@ -86,6 +86,8 @@ struct _DockyardWindow
   gboolean              reopening;
   /* Build started, its context not yet open. */
   gboolean              opening_context;
+  /* A terminal has the keyboard focus. */
+  gboolean              terminal_focused;
   /* The user chose to close with unsaved Dockerfile changes. */
   gboolean              discard_changes;
 };
@@ -204,6 +206,15 @@ update_actions (DockyardWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.build",
                                  ready && self->project != NULL && !building);
+  /* Plain Ctrl+letter belongs to the shell while a terminal has the focus
+   * (Ctrl+B, Ctrl+W, Ctrl+O, Ctrl+Q are readline's and the tty's): the
+   * accelerators' actions step aside, so the key reaches the terminal. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.build-key",
+                                 ready && self->project != NULL && !building &&
+                                 !self->terminal_focused);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-folder-key", !self->terminal_focused);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-key", !self->terminal_focused);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quit-key", !self->terminal_focused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-build", building);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev", ready && self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev-restart",
@@ -856,6 +867,35 @@ show_dockerfile_line_action (GtkWidget  *widget,
 
   adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
   dockyard_dockerfile_page_show_line (self->dockerfile_page, line);
+}
+
+/* The actions of the plain Ctrl+letter accelerators: see update_actions(). */
+static void
+shortcut_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  if (g_str_equal (action_name, "win.build-key"))
+    gtk_widget_activate_action (widget, "win.build", NULL);
+  else if (g_str_equal (action_name, "win.open-folder-key"))
+    gtk_widget_activate_action (widget, "win.open-folder", NULL);
+  else if (g_str_equal (action_name, "win.close-key"))
+    gtk_window_close (GTK_WINDOW (widget));
+  else if (g_str_equal (action_name, "win.quit-key"))
+    gtk_widget_activate_action (widget, "app.quit", NULL);
+}
+
+static void
+focus_widget_changed_cb (DockyardWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean in_terminal = focus != NULL &&
+                         gtk_widget_get_ancestor (focus, DOCKYARD_TYPE_TERMINAL) != NULL;
+
+  if (in_terminal == self->terminal_focused)
+    return;
+  self->terminal_focused = in_terminal;
+  update_actions (self);
 }
 
 static void
@@ -1820,6 +1860,10 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
   gtk_widget_class_install_action (widget_class, "win.build", NULL, build_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);
+  gtk_widget_class_install_action (widget_class, "win.build-key", NULL, shortcut_action);
+  gtk_widget_class_install_action (widget_class, "win.open-folder-key", NULL, shortcut_action);
+  gtk_widget_class_install_action (widget_class, "win.close-key", NULL, shortcut_action);
+  gtk_widget_class_install_action (widget_class, "win.quit-key", NULL, shortcut_action);
   gtk_widget_class_install_action (widget_class, "win.show-dockerfile-line", "u",
                                    show_dockerfile_line_action);
   gtk_widget_class_install_action (widget_class, "win.dev", NULL, dev_action);
@@ -1845,24 +1889,20 @@ dockyard_window_init (DockyardWindow *self)
 
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_changed_cb), NULL);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }
 
-/**
- * dockyard_window_new:
- *
- * Returns: (transfer none): a new window of @application
- */
 /* "Build the Project's Image" becomes "Build the Project's Image (Ctrl+B)",
  * with the shortcut the app has for the button's action, written the way
  * the user's language writes keys (GTK translates "Ctrl"). */
 static void
 add_shortcut_to_tooltip (GtkApplication *application,
-                         GtkButton      *button)
+                         GtkButton      *button,
+                         const char     *action)
 {
-  const char *action = gtk_actionable_get_action_name (GTK_ACTIONABLE (button));
   g_auto(GStrv) accels = gtk_application_get_accels_for_action (application, action);
   g_autofree char *label = NULL;
   g_autofree char *tooltip = NULL;
@@ -1878,6 +1918,11 @@ add_shortcut_to_tooltip (GtkApplication *application,
   gtk_widget_set_tooltip_text (GTK_WIDGET (button), tooltip);
 }
 
+/**
+ * dockyard_window_new:
+ *
+ * Returns: (transfer none): a new window of @application
+ */
 DockyardWindow *
 dockyard_window_new (DockyardApplication *application)
 {
@@ -1887,10 +1932,11 @@ dockyard_window_new (DockyardApplication *application)
 
   self = g_object_new (DOCKYARD_TYPE_WINDOW, "application", application, NULL);
   self->application = g_object_ref (application);
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->build_button);
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->dev_button);
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->lab_button);
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->new_terminal_button);
+  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->build_button, "win.build-key");
+  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->dev_button, "win.dev");
+  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->lab_button, "win.lab");
+  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->new_terminal_button,
+                           "win.new-terminal");
   dockyard_project_picker_set_recent_projects (self->project_picker,
                                                dockyard_application_get_recent_projects (application));
 

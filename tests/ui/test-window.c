@@ -303,6 +303,22 @@ test_dev_terminal (void)
     vte_terminal_feed_child (dockyard_terminal_get_vte (terminal), "echo $((6*7))\r", -1);
   dockyard_ui_test_wait_for_terminal_text (terminal, "\n42");
 
+  /* Plain Ctrl+letter keys are the shell's while the terminal has the
+   * focus: Ctrl+W erases a word (it does not close the window) and Ctrl+B
+   * moves back a character (it does not start a build). */
+  if (dockyard_ui_test_xdotool ((const char *[]) { "type", "--delay", "20", "echo wrld junk", NULL }))
+    {
+      DockyardBuild *last_build = dockyard_window_get_build (window);
+
+      /* "echo wrld " -> "echo wrld" -> "echo w|rld" -> "echo world" */
+      g_assert_true (dockyard_ui_test_xdotool ((const char *[]) { "key", "ctrl+w", "BackSpace",
+                                                                  "ctrl+b", "ctrl+b", "ctrl+b", "o",
+                                                                  "Return", NULL }));
+      dockyard_ui_test_wait_for_terminal_text (terminal, "\nworld");
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+      g_assert_true (dockyard_window_get_build (window) == last_build);
+    }
+
   vte_terminal_feed_child (dockyard_terminal_get_vte (terminal), "stty size\r", -1);
   {
     g_autofree char *size = g_strdup_printf ("%ld %ld",

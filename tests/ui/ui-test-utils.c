@@ -291,7 +291,9 @@ dockyard_ui_test_wait_for_build_end (DockyardWindow *window)
 {
   gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
 
+  /* READY: the window is still opening the build context. */
   while (dockyard_window_get_build (window) == NULL ||
+         dockyard_build_get_state (dockyard_window_get_build (window)) == DOCKYARD_BUILD_READY ||
          dockyard_build_get_state (dockyard_window_get_build (window)) == DOCKYARD_BUILD_RUNNING)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
