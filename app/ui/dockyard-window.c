@@ -355,6 +355,12 @@ update_engine (DockyardWindow *self)
   update_actions (self);
 }
 
+static void
+dockerfile_row_activated_cb (DockyardWindow *self)
+{
+  adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
+}
+
 /* Image name --------------------------------------------------------------- */
 
 /* The name chosen for this project's image, from the settings; NULL for the
@@ -518,7 +524,8 @@ open_project_cb (GObject      *object,
 
   g_set_object (&self->project, project);
   dockyard_dockerfile_page_set_project (self->dockerfile_page, project);
-  if (self->open_on_dockerfile &&
+  /* A new project, or a folder without a Dockerfile yet: the form first. */
+  if ((self->open_on_dockerfile || !dockyard_project_get_has_dockerfile (project)) &&
       adw_view_stack_get_child_by_name (self->project_stack, "dockerfile") != NULL)
     adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
   self->open_on_dockerfile = FALSE;
@@ -1847,6 +1854,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dockerfile_page);
   gtk_widget_class_bind_template_callback (widget_class, dockerfile_saved_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_name_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, dockerfile_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_name_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_group);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_folder_row);

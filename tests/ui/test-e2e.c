@@ -261,21 +261,6 @@ is_inside (GtkWidget *focus,
   return focus == data || gtk_widget_is_ancestor (focus, data);
 }
 
-/* The view switcher's button of the page titled @data. */
-static gboolean
-is_switcher_button (GtkWidget *focus,
-                    gpointer   data)
-{
-  g_autofree char *label = NULL;
-
-  if (!GTK_IS_TOGGLE_BUTTON (focus) ||
-      gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_SWITCHER) == NULL)
-    return FALSE;
-
-  label = dockyard_ui_test_find_label_text (focus, data);
-  return label != NULL && g_str_equal (label, data);
-}
-
 /* Types @text over what the field holds, and checks it arrived. */
 static void
 type_into (E2e        *e2e,
@@ -471,7 +456,6 @@ open_project (E2e *e2e)
   e2e->window = DOCKYARD_WINDOW (g_object_ref (active));
   dockyard_ui_test_wait_for_page (e2e->window, "project");
   g_assert_false (dockyard_project_get_has_dockerfile (dockyard_window_get_project (e2e->window)));
-  g_free (dockyard_ui_test_wait_for_label_text (GTK_WIDGET (e2e->window), "No Dockerfile yet"));
 }
 
 /* Keyboard focus goes where the pointer is (no window manager). */
@@ -509,9 +493,7 @@ fill_form (E2e *e2e)
   g_assert_nonnull (colon);
   repository = g_strndup (python, colon - python);
 
-  /* To the Dockerfile page through the view switcher, then its fields. */
-  tab_to (e2e, is_switcher_button, (gpointer) "Dockerfile", "the Dockerfile tab");
-  press ("space");
+  /* A folder without a Dockerfile opens on the form. */
   wait_until (e2e, shows_dockerfile_page, 30, "the Dockerfile page");
   dockyard_ui_test_settle (300);
 

@@ -6,6 +6,8 @@
 #include <vte/vte.h>
 
 #include "dockyard-application.h"
+#include "dockyard-build-view.h"
+#include "dockyard-dockerfile-page.h"
 #include "dockyard-test-utils.h"
 #include "dockyard-window.h"
 #include "ui-test-utils.h"
@@ -165,6 +167,85 @@ test_build (void)
   remove_project (project);
 }
 
+/* The image name is the folder's unless the project chooses another; the
+ * choice is checked, kept in the settings and used by the build. */
+static void
+test_image_name (void)
+{
+  DockyardApplication *app;
+  DockyardWindow *window;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *project = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GVariant) stored = NULL;
+  g_autofree char *custom = g_strdup_printf ("dockyard-test/custom-%d:1", getpid ());
+  const char *name;
+  GtkWidget *row;
+
+  if (dockyard_test_engine_socket () == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
+      return;
+    }
+
+  dockerfile = g_strdup_printf ("FROM %s\nRUN echo image name %" G_GINT64_FORMAT "\n",
+                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), g_get_real_time ());
+  project = make_project ("UI Image Name", dockerfile);
+  directory = g_file_new_for_path (project);
+
+  app = dockyard_ui_test_start_app ();
+  window = dockyard_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  dockyard_window_open_project (window, directory);
+  dockyard_ui_test_wait_for_page (window, "project");
+  row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW, "project_image_row"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "ui-image-name:dev");
+
+  /* Refused, with the reason, and nothing changes. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "MyImage:dev");
+  g_signal_emit_by_name (row, "apply");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_free (dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window), "lower case"));
+  g_assert_cmpstr (dockyard_project_dup_image_name (dockyard_window_get_project (window)), ==,
+                   "ui-image-name:dev");
+
+  /* Taken, and the build tags the image with it. */
+  gtk_editable_set_text (GTK_EDITABLE (row), custom);
+  g_signal_emit_by_name (row, "apply");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.build", NULL));
+  dockyard_ui_test_wait_for_build_end (window);
+  g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
+                   DOCKYARD_BUILD_SUCCEEDED);
+  g_assert_cmpstr (dockyard_build_get_tag (dockyard_window_get_build (window)), ==, custom);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-image-name.png");
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+
+  /* Kept for the folder: another window on it uses it too. */
+  stored = g_settings_get_value (dockyard_application_get_settings (app), "project-image-names");
+  g_assert_true (g_variant_lookup (stored, project, "&s", &name));
+  g_assert_cmpstr (name, ==, custom);
+  window = dockyard_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  dockyard_window_open_project (window, directory);
+  dockyard_ui_test_wait_for_page (window, "project");
+  row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW, "project_image_row"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, custom);
+
+  /* Emptied: back to the folder's name, and forgotten. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  g_signal_emit_by_name (row, "apply");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "ui-image-name:dev");
+  g_clear_pointer (&stored, g_variant_unref);
+  stored = g_settings_get_value (dockyard_application_get_settings (app), "project-image-names");
+  g_assert_false (g_variant_lookup (stored, project, "&s", &name));
+
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
+  dockyard_ui_test_remove_image (custom);
+  remove_project (project);
+}
+
 static void
 test_build_failure (void)
 {
@@ -213,6 +294,39 @@ test_build_failure (void)
   g_assert_nonnull (tail);
   dockyard_ui_test_settle (400);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-build-failed.png");
+
+  /* "Show in Dockerfile" opens the Dockerfile page with line 3 selected
+   * and the keyboard focus in the file. */
+  {
+    GtkWidget *build_view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW,
+                                                           "build_view"));
+    GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (build_view, DOCKYARD_TYPE_BUILD_VIEW,
+                                                       "show_line_button"));
+    GtkWidget *page = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW,
+                                                     "dockerfile_page"));
+    GtkTextView *preview = GTK_TEXT_VIEW (GTK_WIDGET (gtk_widget_get_template_child (page,
+                                                                         DOCKYARD_TYPE_DOCKERFILE_PAGE,
+                                                                         "preview_view")));
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (preview);
+    g_autofree char *selected = NULL;
+    GtkTextIter start, end;
+
+    g_assert_true (gtk_widget_get_visible (button));
+    g_signal_emit_by_name (button, "clicked");
+    deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    while (!gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        dockyard_ui_test_settle (50);
+      }
+    g_assert_cmpstr (dockyard_window_get_page (window), ==, "project");
+    g_assert_cmpint (gtk_text_iter_get_line (&start), ==, 2);
+    selected = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (selected, ==, "RUN echo preparing \\");
+    g_assert_true (gtk_widget_has_focus (GTK_WIDGET (preview)));
+    dockyard_ui_test_settle (400);
+    dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-build-failed-line.png");
+  }
 
   dockyard_ui_test_destroy_window (GTK_WINDOW (window));
   dockyard_ui_test_quit_app (app);
@@ -613,6 +727,7 @@ main (int   argc,
   g_test_add_func ("/window/shortcuts", test_shortcuts);
   g_test_add_func ("/window/build", test_build);
   g_test_add_func ("/window/build-failure", test_build_failure);
+  g_test_add_func ("/window/image-name", test_image_name);
   g_test_add_func ("/window/dev-terminal", test_dev_terminal);
   g_test_add_func ("/window/lab", test_lab);
 
