@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "dockyard-project-files.h"
@@ -120,4 +121,57 @@ dockyard_project_create_file (GFile         *dir,
     }
 
   return TRUE;
+}
+
+/**
+ * dockyard_project_replace_file:
+ * @file: a file of the project
+ * @contents: what to write
+ * @backup: (nullable): where to keep @previous
+ * @previous: (nullable): the file as it was, kept in @backup first
+ *
+ * Replaces @file with @contents through a temporary file renamed into
+ * place, so that a crash leaves the old or the new file, never a cut one;
+ * the backup is written the same way, before.  Blocking: call it from a
+ * thread in the UI.
+ *
+ * Returns: %FALSE with @error set if a file could not be written
+ */
+gboolean
+dockyard_project_replace_file (GFile         *file,
+                               GBytes        *contents,
+                               GFile         *backup,
+                               GBytes        *previous,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *backup_path = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (contents != NULL, FALSE);
+  g_return_val_if_fail (backup == NULL || G_IS_FILE (backup), FALSE);
+
+  path = g_file_get_path (file);
+  if (backup != NULL && previous != NULL)
+    backup_path = g_file_get_path (backup);
+  if (path == NULL || (backup != NULL && previous != NULL && backup_path == NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("The project folder is not a local folder."));
+      return FALSE;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (backup_path != NULL &&
+      !g_file_set_contents_full (backup_path, g_bytes_get_data (previous, NULL),
+                                 g_bytes_get_size (previous),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, error))
+    return FALSE;
+
+  return g_file_set_contents_full (path, g_bytes_get_data (contents, NULL),
+                                   g_bytes_get_size (contents),
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0666, error);
 }

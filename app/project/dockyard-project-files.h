@@ -20,4 +20,11 @@ gboolean dockyard_project_create_file (GFile         *dir,
                                        GCancellable  *cancellable,
                                        GError       **error);
 
+gboolean dockyard_project_replace_file (GFile         *file,
+                                        GBytes        *contents,
+                                        GFile         *backup,
+                                        GBytes        *previous,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
+
 G_END_DECLS
