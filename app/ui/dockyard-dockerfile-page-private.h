@@ -29,6 +29,8 @@ struct _DockyardDockerfilePage
   AdwEntryRow             *workdir_row;
   AdwEntryRow             *requirements_row;
   AdwExpanderRow          *unpinned_row;
+  GtkSpinner              *pin_spinner;
+  GtkButton               *pin_button;
   AdwEntryRow             *command_row;
   AdwEntryRow             *apt_row;
   AdwActionRow            *jupyter_add_row;
@@ -48,10 +50,12 @@ struct _DockyardDockerfilePage
 
   /* Owned */
   DockyardProject         *project;
+  DockyardEngine          *engine;
   GListModel              *images;
   GCancellable            *cancellable;
   GCancellable            *lint_cancellable;
   GCancellable            *requirements_cancellable;
+  GCancellable            *pin_cancellable;   /* while pinning requirements */
   DockyardDockerfileModel *form;        /* what the form shows */
   DockyardDockerfileModel *base_model;  /* read from base_text; NULL if it does not parse */
   char                    *base_text;   /* the text the form edits; NULL for a new file */
@@ -76,6 +80,7 @@ struct _DockyardDockerfilePage
   guint                    lint_serial;
   guint                    requirements_serial;
   guint                    n_threads;   /* lint and requirements tasks not finished */
+  guint                    n_unpinned;
 
   guint                    has_file : 1;
   guint                    hand_written : 1;
@@ -121,8 +126,12 @@ void   _dockyard_dockerfile_page_update_preview        (DockyardDockerfilePage *
 void   _dockyard_dockerfile_page_set_busy              (DockyardDockerfilePage *self);
 void   _dockyard_dockerfile_page_schedule_requirements (DockyardDockerfilePage *self,
                                                         guint                   delay_ms);
+void   _dockyard_dockerfile_page_requirements_written  (DockyardDockerfilePage *self);
 GFile *_dockyard_dockerfile_page_dockerfile_file       (DockyardDockerfilePage *self);
 void   _dockyard_dockerfile_page_save_action           (GtkWidget              *widget,
+                                                        const char             *action_name,
+                                                        GVariant               *parameter);
+void   _dockyard_dockerfile_page_pin_action            (GtkWidget              *widget,
                                                         const char             *action_name,
                                                         GVariant               *parameter);
 

@@ -83,7 +83,8 @@ _dockyard_dockerfile_page_set_busy (DockyardDockerfilePage *self)
 {
   gboolean busy = self->loading || self->saving || self->linting ||
                   self->preview_source != 0 || self->requirements_source != 0 ||
-                  self->requirements_cancellable != NULL || self->n_threads > 0;
+                  self->requirements_cancellable != NULL || self->pin_cancellable != NULL ||
+                  self->n_threads > 0;
 
   if (busy == self->busy)
     return;
@@ -359,6 +360,9 @@ _dockyard_dockerfile_page_update_actions (DockyardDockerfilePage *self)
   gtk_widget_action_set_enabled (widget, "dockerfile.remove-jupyterlab", editable && jupyter);
   gtk_widget_action_set_enabled (widget, "dockerfile.set-image", editable);
   gtk_widget_action_set_enabled (widget, "dockerfile.set-version", editable);
+  gtk_widget_action_set_enabled (widget, "dockerfile.pin-requirements",
+                                 ready && self->engine != NULL && self->n_unpinned > 0 &&
+                                 self->pin_cancellable == NULL);
 }
 
 void
@@ -994,6 +998,8 @@ requirements_cb (GObject      *object,
                                     n_unpinned);
     }
 
+  self->n_unpinned = n_unpinned;
+  _dockyard_dockerfile_page_update_actions (self);
   adw_expander_row_set_subtitle (self->unpinned_row, subtitle);
   adw_expander_row_set_enable_expansion (self->unpinned_row, n_unpinned > 0);
   if (n_unpinned == 0)
@@ -1019,6 +1025,8 @@ requirements_timeout_cb (gpointer user_data)
   if (name == NULL || self->project == NULL)
     {
       clear_unpinned_rows (self);
+      self->n_unpinned = 0;
+      _dockyard_dockerfile_page_update_actions (self);
       _dockyard_dockerfile_page_set_busy (self);
       return G_SOURCE_REMOVE;
     }
@@ -1037,6 +1045,16 @@ requirements_timeout_cb (gpointer user_data)
 
   _dockyard_dockerfile_page_set_busy (self);
   return G_SOURCE_REMOVE;
+}
+
+/* The requirements file changed under the page: its findings and its
+ * list of unpinned lines are out of date. */
+void
+_dockyard_dockerfile_page_requirements_written (DockyardDockerfilePage *self)
+{
+  if (self->form != NULL && self->text != NULL)
+    start_lint (self);
+  _dockyard_dockerfile_page_schedule_requirements (self, 0);
 }
 
 void
@@ -1445,6 +1463,8 @@ dockyard_dockerfile_page_dispose (GObject *object)
     g_cancellable_cancel (self->lint_cancellable);
   if (self->requirements_cancellable != NULL)
     g_cancellable_cancel (self->requirements_cancellable);
+  if (self->pin_cancellable != NULL)
+    g_cancellable_cancel (self->pin_cancellable);
 
   if (self->dialog != NULL)
     {
@@ -1461,6 +1481,8 @@ dockyard_dockerfile_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->images, self);
 
   g_clear_object (&self->images);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->pin_cancellable);
   g_clear_object (&self->project);
   g_clear_object (&self->form);
   g_clear_object (&self->base_model);
@@ -1593,6 +1615,8 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, workdir_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, requirements_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, unpinned_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, pin_spinner);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, pin_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, command_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, apt_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, jupyter_add_row);
@@ -1618,6 +1642,8 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "dockerfile.remove-jupyterlab", NULL, remove_jupyterlab_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-image", "s", set_image_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-version", "s", set_version_action);
+  gtk_widget_class_install_action (widget_class, "dockerfile.pin-requirements", NULL,
+                                   _dockyard_dockerfile_page_pin_action);
 
 }
 
@@ -1685,6 +1711,15 @@ dockyard_dockerfile_page_set_project (DockyardDockerfilePage *self,
   if (!g_set_object (&self->project, project))
     return;
 
+  /* Versions read from another project's image are of no use here. */
+  if (self->pin_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->pin_cancellable);
+      g_clear_object (&self->pin_cancellable);
+      gtk_spinner_set_spinning (self->pin_spinner, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->pin_spinner), FALSE);
+    }
+
   load (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
@@ -1714,6 +1749,23 @@ dockyard_dockerfile_page_set_images (DockyardDockerfilePage *self,
     g_signal_connect_swapped (images, "items-changed", G_CALLBACK (images_changed_cb), self);
 
   images_changed_cb (self);
+}
+
+/**
+ * dockyard_dockerfile_page_set_engine:
+ * @engine: (nullable): the engine, %NULL while there is none
+ *
+ * The engine reads the installed versions for Pin Requirements.
+ */
+void
+dockyard_dockerfile_page_set_engine (DockyardDockerfilePage *self,
+                                     DockyardEngine         *engine)
+{
+  g_return_if_fail (DOCKYARD_IS_DOCKERFILE_PAGE (self));
+  g_return_if_fail (!engine || DOCKYARD_IS_ENGINE (engine));
+
+  if (g_set_object (&self->engine, engine))
+    _dockyard_dockerfile_page_update_actions (self);
 }
 
 /**

@@ -266,6 +266,7 @@ update_engine (DockyardWindow *self)
                 dockyard_application_get_containers (app));
   dockyard_dockerfile_page_set_images (self->dockerfile_page,
                                        G_LIST_MODEL (dockyard_application_get_images (app)));
+  dockyard_dockerfile_page_set_engine (self->dockerfile_page, engine);
 
   if (state == DOCKYARD_ENGINE_STATE_FAILED && error != NULL)
     {
