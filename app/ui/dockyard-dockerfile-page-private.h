@@ -25,6 +25,7 @@ struct _DockyardDockerfilePage
   AdwActionRow            *candidates_row;
   GtkBox                  *candidates_box;
   AdwActionRow            *local_row;
+  GtkButton               *digest_button;
   GtkLabel                *version_error;
   AdwEntryRow             *workdir_row;
   AdwEntryRow             *requirements_row;
@@ -72,6 +73,7 @@ struct _DockyardDockerfilePage
   GPtrArray               *unpinned_rows;
   char                    *error;
   char                    *command_error;
+  char                    *digest_version; /* "TAG@sha256:..." offered by digest_button */
   GtkTextTag              *keyword_tag;
   GtkTextTag              *comment_tag;
   GtkTextTag              *flag_tag;

@@ -453,8 +453,33 @@ candidate_clicked_cb (GtkButton *button)
                               gtk_button_get_label (button));
 }
 
+/* The registry digest ("sha256:...") @image has for the repository
+ * @name (normalized), if the engine knows one.  Images built or imported
+ * locally have none; pulled ones have one per repository. */
+static char *
+find_repo_digest (DockyardImage *image,
+                  const char    *name)
+{
+  const char * const *digests = dockyard_image_get_repo_digests (image);
+
+  for (guint i = 0; digests != NULL && digests[i] != NULL; i++)
+    {
+      g_autoptr(DockyardImageRef) ref = dockyard_image_ref_parse (digests[i], NULL);
+      g_autofree char *ref_name = NULL;
+
+      if (ref == NULL || dockyard_image_ref_get_digest (ref) == NULL)
+        continue;
+      ref_name = dockyard_image_ref_get_normalized_name (ref);
+      if (g_strcmp0 (ref_name, name) == 0)
+        return g_strdup (dockyard_image_ref_get_digest (ref));
+    }
+
+  return NULL;
+}
+
 /* Suggestions from the images the engine has: exact releases for a
- * floating tag, and whether the chosen image is there already. */
+ * floating tag, whether the chosen image is there already, and its
+ * registry digest when the engine knows one. */
 static void
 update_image_hints (DockyardDockerfilePage *self)
 {
@@ -526,22 +551,35 @@ update_image_hints (DockyardDockerfilePage *self)
       gtk_box_append (self->candidates_box, button);
     }
 
+  g_clear_pointer (&self->digest_version, g_free);
   gtk_widget_set_visible (GTK_WIDGET (self->local_row), local != NULL);
   if (local != NULL)
     {
       const char *id = dockyard_image_get_id (local);
+      g_autofree char *digest = find_repo_digest (local, name);
       g_autofree char *short_id = NULL;
       g_autofree char *subtitle = NULL;
 
       if (g_str_has_prefix (id, "sha256:"))
         id += strlen ("sha256:");
       short_id = g_strndup (id, 12);
-      /* Translators: %s is a short image id. An image id is not a registry
-       * digest, which is why none is offered. */
-      subtitle = g_strdup_printf (_("Image %s is in the engine’s store: builds start without a download. The engine reports no registry digest for it, so the exact tag pins it."),
-                                  short_id);
+      if (digest != NULL)
+        {
+          self->digest_version = g_strdup_printf ("%s@%s", tag, digest);
+          /* Translators: %s is a short image id */
+          subtitle = g_strdup_printf (_("Image %s is in the engine’s store: builds start without a download. Its registry digest can pin it even if the tag moves."),
+                                      short_id);
+        }
+      else
+        /* Translators: %s is a short image id. An image id is not a registry
+         * digest, which is why none is offered. */
+        subtitle = g_strdup_printf (_("Image %s is in the engine’s store: builds start without a download. The engine reports no registry digest for it, so the exact tag pins it."),
+                                    short_id);
       adw_action_row_set_subtitle (self->local_row, subtitle);
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->digest_button), self->digest_version != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dockerfile.pin-digest",
+                                 self->digest_version != NULL && self->editable);
 }
 
 static void
@@ -1433,6 +1471,18 @@ set_image_action (GtkWidget  *widget,
 }
 
 static void
+pin_digest_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DockyardDockerfilePage *self = DOCKYARD_DOCKERFILE_PAGE (widget);
+  g_autofree char *version = g_strdup (self->digest_version);
+
+  if (version != NULL)
+    set_row_text (self->version_row, version);
+}
+
+static void
 set_version_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -1510,6 +1560,7 @@ dockyard_dockerfile_page_finalize (GObject *object)
   g_free (self->lint_text);
   g_free (self->error);
   g_free (self->command_error);
+  g_free (self->digest_version);
 
   G_OBJECT_CLASS (dockyard_dockerfile_page_parent_class)->finalize (object);
 }
@@ -1611,6 +1662,7 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, candidates_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, candidates_box);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, local_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, digest_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, version_error);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, workdir_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, requirements_row);
@@ -1642,6 +1694,7 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "dockerfile.remove-jupyterlab", NULL, remove_jupyterlab_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-image", "s", set_image_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-version", "s", set_version_action);
+  gtk_widget_class_install_action (widget_class, "dockerfile.pin-digest", NULL, pin_digest_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.pin-requirements", NULL,
                                    _dockyard_dockerfile_page_pin_action);
 

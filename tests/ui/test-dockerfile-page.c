@@ -8,6 +8,7 @@
 #include "dockyard-dockerfile-page.h"
 #include "dockyard-build.h"
 #include "dockyard-finding.h"
+#include "dockyard-image.h"
 #include "dockyard-lint.h"
 #include "dockyard-object-list-private.h"
 #include "dockyard-resources.h"
@@ -769,6 +770,168 @@ test_pin_requirements (void)
   remove_dir (dir);
 }
 
+#define PYTHON_DIGEST "sha256:9c7b9e1a7e3c5d4b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b"
+
+/* No registry is reachable here and images made locally have no
+ * RepoDigests, so a pulled image is written down: this is the shape of an
+ * entry of GET /images/json for a pulled image on Docker 20.10 (the
+ * official image's familiar name, "python@sha256:..."), and of a locally
+ * built one ("RepoDigests": []).  The digest itself is made up. */
+static GListModel *
+make_images_with_digests (void)
+{
+  static const char *json[] = {
+    "{\"Containers\":-1,\"Created\":1678329000,"
+    "\"Id\":\"sha256:4444444444444444444444444444444444444444444444444444444444444444\","
+    "\"Labels\":null,\"ParentId\":\"\","
+    "\"RepoDigests\":[\"python@" PYTHON_DIGEST "\"],"
+    "\"RepoTags\":[\"python:3.11.2\"],\"SharedSize\":-1,\"Size\":924951016,\"VirtualSize\":924951016}",
+    "{\"Containers\":-1,\"Created\":1678329001,"
+    "\"Id\":\"sha256:5555555555555555555555555555555555555555555555555555555555555555\","
+    "\"Labels\":null,\"ParentId\":\"\",\"RepoDigests\":[],"
+    "\"RepoTags\":[\"python:3.8.8\"],\"SharedSize\":-1,\"Size\":1,\"VirtualSize\":1}",
+  };
+  GListStore *store = g_list_store_new (G_TYPE_OBJECT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (json); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (json[i], NULL);
+      g_autoptr(GObject) image = _dockyard_image_new_from_json (json_node_get_object (node));
+
+      g_list_store_append (store, image);
+    }
+
+  return G_LIST_MODEL (store);
+}
+
+static gboolean
+digest_offered (DockyardDockerfilePage *page)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (child (page, "digest_button"))) &&
+         gtk_widget_get_visible (GTK_WIDGET (child (page, "local_row")));
+}
+
+/* A local image with a registry digest for the chosen repository: Pin to
+ * Digest turns the FROM into name:tag@sha256:..., which lint and the form
+ * accept as pinned.  Without a digest nothing is offered. */
+static void
+test_digest_offer (void)
+{
+  g_autoptr(GListModel) images = make_images_with_digests ();
+  g_autofree char *dir = make_project_dir ();
+  g_autofree char *preview = NULL;
+  Fixture fixture = { 0 };
+
+  write_file (dir, "Dockerfile", "FROM python:3.11.2\nWORKDIR /usr/src/app\n");
+  show_page (&fixture, dir, images);
+
+  g_assert_true (digest_offered (fixture.page));
+  save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-digest-offer.png");
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.pin-digest", NULL);
+  wait_idle (fixture.page);
+
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture.page, "version_row"))), ==,
+                   "3.11.2@" PYTHON_DIGEST);
+  preview = preview_text (fixture.page);
+  g_assert_true (g_str_has_prefix (preview, "FROM python:3.11.2@" PYTHON_DIGEST "\n"));
+  g_assert_null (dockyard_dockerfile_page_get_error (fixture.page));
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED), ==, G_MAXUINT);
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_BASE_IMAGE_LATEST), ==, G_MAXUINT);
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_BASE_IMAGE_FLOATING), ==, G_MAXUINT);
+  g_assert_true (save_enabled (fixture.page));
+  /* Pinned by digest now: nothing more to offer. */
+  g_assert_false (digest_offered (fixture.page));
+  save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-digest-pinned.png");
+
+  /* The same repository's other tag has no digest: not offered. */
+  set_field (fixture.page, "version_row", "3.8.8");
+  wait_idle (fixture.page);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (fixture.page, "local_row"))));
+  g_assert_false (digest_offered (fixture.page));
+
+  /* Another repository with the digest's tag: not this image's digest. */
+  set_field (fixture.page, "image_row", "example.org/python");
+  set_field (fixture.page, "version_row", "3.11.2");
+  wait_idle (fixture.page);
+  g_assert_false (digest_offered (fixture.page));
+
+  close_page (&fixture);
+  remove_dir (dir);
+}
+
+/* The real engine's images, as the app lists them: the test images were
+ * imported locally, so the engine gives them no RepoDigests (neither in
+ * /images/json nor in the inspect answer) and no digest is offered. */
+static void
+test_digest_real_engine (void)
+{
+  g_autoptr(DockyardEngine) engine = connect_engine ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) inspect = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListStore) images = NULL;
+  g_autoptr(GObject) inspected = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  const char *python = g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE");
+  Fixture fixture = { 0 };
+  gboolean found = FALSE;
+  JsonArray *array;
+
+  if (engine == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
+      return;
+    }
+
+  dockyard_engine_request_async (engine, "GET", "/images/json", NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  list = dockyard_engine_request_finish (engine, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  images = g_list_store_new (G_TYPE_OBJECT);
+  array = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autoptr(GObject) image = _dockyard_image_new_from_json (json_array_get_object_element (array, i));
+
+      g_assert_nonnull (image);
+      if (dockyard_image_has_tag (DOCKYARD_IMAGE (image), python))
+        {
+          found = TRUE;
+          g_assert_nonnull (dockyard_image_get_repo_digests (DOCKYARD_IMAGE (image)));
+          g_assert_null (dockyard_image_get_repo_digests (DOCKYARD_IMAGE (image))[0]);
+        }
+      g_list_store_append (images, image);
+    }
+  g_assert_true (found);
+
+  escaped = g_uri_escape_string (python, NULL, FALSE);
+  path = g_strdup_printf ("/images/%s/json", escaped);
+  dockyard_engine_request_async (engine, "GET", path, NULL, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  inspect = dockyard_engine_request_finish (engine, result, &error);
+  g_assert_no_error (error);
+  inspected = _dockyard_image_new_from_json (json_node_get_object (inspect));
+  g_assert_true (dockyard_image_has_tag (DOCKYARD_IMAGE (inspected), python));
+  g_assert_null (dockyard_image_get_repo_digests (DOCKYARD_IMAGE (inspected))[0]);
+
+  dir = make_project_dir ();
+  dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\n", python);
+  write_file (dir, "Dockerfile", dockerfile);
+  show_page (&fixture, dir, G_LIST_MODEL (images));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (fixture.page, "local_row"))));
+  g_assert_false (digest_offered (fixture.page));
+
+  close_page (&fixture);
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -782,6 +945,8 @@ main (int   argc,
   g_test_add_func ("/dockerfile-page/fix-and-confirm", test_fix_and_confirm);
   g_test_add_func ("/dockerfile-page/round-trip", test_round_trip);
   g_test_add_func ("/dockerfile-page/pin-requirements", test_pin_requirements);
+  g_test_add_func ("/dockerfile-page/digest-offer", test_digest_offer);
+  g_test_add_func ("/dockerfile-page/digest-real-engine", test_digest_real_engine);
 
   return g_test_run ();
 }
