@@ -851,8 +851,10 @@ image_inspected_cb (GObject      *object,
   spec.project_path = source;
   spec.no_project_mount = TRUE;
   spec.no_network = TRUE;
-  /* Not AutoRemove: its output is read after it exited, then it is
-   * removed on every way out (see finish()). */
+  /* Not AutoRemove: its output is read after it exited (AutoRemove could
+   * take it, and its logs, before they are read), then it is removed on
+   * every way out (see finish()).  One left by a killed app carries the
+   * owner label and goes with the orphans at the next start. */
   spec.auto_remove = FALSE;
   config = dockyard_container_spec_to_json (&spec);
 

@@ -9,7 +9,7 @@
 #include "dockyard-pin-requirements.h"
 #include "dockyard-test-utils.h"
 
-/* Pinned, comment, a name in other case and with "_" for "-", extras and a
+/* Pinned, comment, names in other case and with "_" for "-", extras and a
  * marker, an inline comment, a CRLF line, a package that is not installed,
  * an editable install, and a last line without a line ending. */
 static const char requirements[] =
@@ -17,7 +17,7 @@ static const char requirements[] =
   "Jinja2==3.1.2\n"
   "markupsafe\n"
   "Jupyter_Core>=4\r\n"
-  "prompt-toolkit[extra] ; python_version >= \"3.8\"  # the shell\n"
+  "Prompt_Toolkit[extra] ; python_version >= \"3.8\"  # the shell\n"
   "pyzmq  # messaging\n"
   "\n"
   "dockyard-not-installed-anywhere>=1.0\n"
@@ -29,7 +29,7 @@ static const char pinned[] =
   "Jinja2==3.1.2\n"
   "markupsafe==2.1.2\n"
   "Jupyter_Core==4.12.0\r\n"
-  "prompt-toolkit[extra]==3.0.36 ; python_version >= \"3.8\"  # the shell\n"
+  "Prompt_Toolkit[extra]==3.0.36 ; python_version >= \"3.8\"  # the shell\n"
   "pyzmq==24.0.1  # messaging\n"
   "\n"
   "dockyard-not-installed-anywhere>=1.0\n"
