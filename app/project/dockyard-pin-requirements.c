@@ -302,7 +302,9 @@ dockyard_pin_plan_new (GFile      *file,
       pin->version = g_strdup (version);
       g_ptr_array_add (self->pins, pin);
 
-      if (version == NULL || !find_specifier (line->start, req, &insert_at, &spec_end))
+      /* With --hash the hashes name the files of some other version. */
+      if (version == NULL || (req->hashes != NULL && req->hashes[0] != NULL) ||
+          !find_specifier (line->start, req, &insert_at, &spec_end))
         continue;
 
       pin->new_text = g_strdup_printf ("%.*s==%s%s", (int) insert_at, line->start, version,

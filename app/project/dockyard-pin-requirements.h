@@ -29,7 +29,9 @@ typedef enum
  * @name: the project name as written on the line
  * @old_text: the line as it is, without its line ending
  * @new_text: (nullable): the line pinned to the installed version, or
- *   %NULL when it stays as it is (see @version)
+ *   %NULL when it stays as it is: the package is not installed (@version
+ *   is %NULL), or the line is too unusual to rewrite safely (a specifier
+ *   continued on the next line, `--hash` options)
  * @version: (nullable): the version installed in the image, %NULL when the
  *   package is not installed there
  *
