@@ -513,6 +513,16 @@ update_image_hints (DockyardDockerfilePage *self)
 
       if (!DOCKYARD_IS_IMAGE (item))
         continue;
+
+      /* Pinned by digest: present if the engine knows that digest for it. */
+      if (pinning == DOCKYARD_IMAGE_PINNING_DIGEST && local == NULL)
+        {
+          g_autofree char *digest = find_repo_digest (DOCKYARD_IMAGE (item), name);
+
+          if (g_strcmp0 (digest, dockyard_image_ref_get_digest (ref)) == 0)
+            local = DOCKYARD_IMAGE (item);
+        }
+
       tags = dockyard_image_get_tags (DOCKYARD_IMAGE (item));
       for (guint k = 0; tags != NULL && tags[k] != NULL; k++)
         {
@@ -563,7 +573,11 @@ update_image_hints (DockyardDockerfilePage *self)
       if (g_str_has_prefix (id, "sha256:"))
         id += strlen ("sha256:");
       short_id = g_strndup (id, 12);
-      if (digest != NULL)
+      if (pinning == DOCKYARD_IMAGE_PINNING_DIGEST)
+        /* Translators: %s is a short image id */
+        subtitle = g_strdup_printf (_("Image %s is in the engine’s store: builds start without a download. The digest pins it exactly."),
+                                    short_id);
+      else if (digest != NULL)
         {
           self->digest_version = g_strdup_printf ("%s@%s", tag, digest);
           /* Translators: %s is a short image id */

@@ -839,7 +839,8 @@ test_digest_offer (void)
   g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_BASE_IMAGE_LATEST), ==, G_MAXUINT);
   g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_BASE_IMAGE_FLOATING), ==, G_MAXUINT);
   g_assert_true (save_enabled (fixture.page));
-  /* Pinned by digest now: nothing more to offer. */
+  /* Pinned by digest now: still known to be local, nothing more to offer. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (fixture.page, "local_row"))));
   g_assert_false (digest_offered (fixture.page));
   save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-digest-pinned.png");
 
