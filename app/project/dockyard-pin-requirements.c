@@ -530,8 +530,10 @@ container_removed_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
+  /* Only when the engine is gone: the container then goes with the
+   * orphans when Dockyard next starts. */
   if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
-    g_warning ("Cannot remove the container that ran pip freeze: %s", error->message);
+    g_debug ("Cannot remove the container that ran pip freeze: %s", error->message);
 
   return_result (task);
 }
