@@ -11,6 +11,7 @@ struct _DockyardImage
 
   char    *id;
   GStrv    tags;
+  GStrv    repo_digests;
   gint64   created;
   gint64   size;
 };
@@ -35,6 +36,7 @@ dockyard_image_finalize (GObject *object)
 
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->tags, g_strfreev);
+  g_clear_pointer (&self->repo_digests, g_strfreev);
 
   G_OBJECT_CLASS (dockyard_image_parent_class)->finalize (object);
 }
@@ -95,18 +97,15 @@ dockyard_image_init (DockyardImage *self)
 {
 }
 
-/* Fills the image from one entry of GET /images/json, notifying what changed. */
-static gboolean
-dockyard_image_update (DockyardImage *self,
-                       JsonObject    *json)
+/* The strings of the array @name; "<none>:<none>" and "<none>@<none>",
+ * which untagged images list, are left out.  Missing, null (Podman) or
+ * anything but an array of strings gives an empty list. */
+static GStrv
+get_names (JsonObject *json,
+           const char *name)
 {
-  gboolean changed = FALSE;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) tags = NULL;
-  gint64 created = _dockyard_json_get_int (json, "Created");
-  gint64 size = _dockyard_json_get_int (json, "Size");
-  JsonNode *node = json_object_has_member (json, "RepoTags")
-                   ? json_object_get_member (json, "RepoTags") : NULL;
+  JsonNode *node = json_object_has_member (json, name) ? json_object_get_member (json, name) : NULL;
 
   if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -114,14 +113,32 @@ dockyard_image_update (DockyardImage *self,
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          const char *tag = json_array_get_string_element (array, i);
+          JsonNode *element = json_array_get_element (array, i);
+          const char *value;
 
-          /* Untagged images list "<none>:<none>". */
-          if (tag != NULL && strcmp (tag, "<none>:<none>") != 0)
-            g_strv_builder_add (builder, tag);
+          if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+            continue;
+          value = json_node_get_string (element);
+          if (!g_str_has_prefix (value, "<none>"))
+            g_strv_builder_add (builder, value);
         }
     }
-  tags = g_strv_builder_end (builder);
+
+  return g_strv_builder_end (builder);
+}
+
+/* Fills the image from one entry of GET /images/json (or the answer of
+ * GET /images/{name}/json, which has the same Id, RepoTags and
+ * RepoDigests), notifying what changed. */
+static gboolean
+dockyard_image_update (DockyardImage *self,
+                       JsonObject    *json)
+{
+  gboolean changed = FALSE;
+  g_auto(GStrv) tags = get_names (json, "RepoTags");
+  g_auto(GStrv) repo_digests = get_names (json, "RepoDigests");
+  gint64 created = _dockyard_json_get_int (json, "Created");
+  gint64 size = _dockyard_json_get_int (json, "Size");
 
   g_object_freeze_notify (G_OBJECT (self));
   if (!g_strv_equal ((const char * const *) tags, (const char * const *) self->tags))
@@ -129,6 +146,12 @@ dockyard_image_update (DockyardImage *self,
       g_strfreev (self->tags);
       self->tags = g_steal_pointer (&tags);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+      changed = TRUE;
+    }
+  if (!g_strv_equal ((const char * const *) repo_digests, (const char * const *) self->repo_digests))
+    {
+      g_strfreev (self->repo_digests);
+      self->repo_digests = g_steal_pointer (&repo_digests);
       changed = TRUE;
     }
   if (created != self->created)
@@ -160,6 +183,7 @@ _dockyard_image_new_from_json (JsonObject *json)
   self = g_object_new (DOCKYARD_TYPE_IMAGE, NULL);
   self->id = g_strdup (id);
   self->tags = g_new0 (char *, 1);
+  self->repo_digests = g_new0 (char *, 1);
   dockyard_image_update (self, json);
 
   return G_OBJECT (self);
@@ -189,6 +213,22 @@ dockyard_image_get_tags (DockyardImage *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_IMAGE (self), NULL);
   return (const char * const *) self->tags;
+}
+
+/**
+ * dockyard_image_get_repo_digests:
+ *
+ * The registry digests the engine knows for the image, as
+ * `repository@sha256:...`: one for each repository it was pulled from or
+ * pushed to.  An image built or imported locally has none.
+ *
+ * Returns: (transfer none): the digests, possibly empty
+ */
+const char * const *
+dockyard_image_get_repo_digests (DockyardImage *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_IMAGE (self), NULL);
+  return (const char * const *) self->repo_digests;
 }
 
 /**

@@ -11,7 +11,8 @@ G_DECLARE_FINAL_TYPE (DockyardImage, dockyard_image, DOCKYARD, IMAGE, GObject)
 
 const char         *dockyard_image_get_id        (DockyardImage *self);
 const char * const *dockyard_image_get_tags      (DockyardImage *self);
-const char         *dockyard_image_get_name      (DockyardImage *self);
+const char * const *dockyard_image_get_repo_digests (DockyardImage *self);
+const char         *dockyard_image_get_name         (DockyardImage *self);
 gint64              dockyard_image_get_created   (DockyardImage *self);
 gint64              dockyard_image_get_size      (DockyardImage *self);
 gboolean            dockyard_image_has_tag       (DockyardImage *self,

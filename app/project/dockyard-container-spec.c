@@ -88,14 +88,19 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
   /* Mounts, not Binds: a path with a colon or a comma stays one path. */
   json_builder_set_member_name (builder, "Mounts");
   json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  add_string (builder, "Type", "bind");
-  add_string (builder, "Source", spec->project_path);
-  add_string (builder, "Target", spec->working_dir);
-  json_builder_end_object (builder);
+  if (!spec->no_project_mount)
+    {
+      json_builder_begin_object (builder);
+      add_string (builder, "Type", "bind");
+      add_string (builder, "Source", spec->project_path);
+      add_string (builder, "Target", spec->working_dir);
+      json_builder_end_object (builder);
+    }
   json_builder_end_array (builder);
 
-  if (spec->host_network)
+  if (spec->no_network)
+    add_string (builder, "NetworkMode", "none");
+  else if (spec->host_network)
     add_string (builder, "NetworkMode", "host");
   else if (port != NULL)
     {

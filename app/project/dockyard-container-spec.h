@@ -23,6 +23,9 @@ G_BEGIN_DECLS
  * @project_path: the project folder on the host: mounted, and labelled
  * @tty: whether the process gets a terminal (and an open stdin)
  * @host_network: share the host's network (engines without a bridge)
+ * @no_network: no network at all (a probe that needs none)
+ * @no_project_mount: the project folder only labels the container, it is
+ *   not mounted (@working_dir is then any directory of the image)
  * @auto_remove: whether the engine removes the container when it ends
  * @publish_port: a container port to publish on 127.0.0.1 (an engine-chosen
  *   host port), or 0
@@ -41,6 +44,8 @@ typedef struct
   const char         *project_path;
   gboolean            tty;
   gboolean            host_network;
+  gboolean            no_network;
+  gboolean            no_project_mount;
   gboolean            auto_remove;
   guint               publish_port;
 } DockyardContainerSpec;

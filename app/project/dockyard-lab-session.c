@@ -34,10 +34,10 @@ static const char * const probe_command[] = {
  *
  * Jupyter in a container of the project's image, with the project folder
  * at the image's working directory: `jupyter lab` when the image has it,
- * otherwise `jupyter notebook`.  It listens on 127.0.0.1 only (published
- * on a loopback port the engine picks, or on a free loopback port of the
- * host's network when the engine has no bridge), with a random token, and
- * is ready once `/api/status` answers with that token.
+ * otherwise `jupyter notebook`.  It is reachable on 127.0.0.1 only:
+ * published on a loopback port the engine picks, or listening on a free
+ * loopback port of the host's network (see #DockyardLabNetwork), with a
+ * random token, and is ready once `/api/status` answers with that token.
  */
 struct _DockyardLabSession
 {
@@ -56,6 +56,7 @@ struct _DockyardLabSession
   char                    *error_message;
   GString                 *log;
   guint                    port;
+  DockyardLabNetwork       network;
   guint                    host_network : 1;
   guint                    missing_jupyter : 1;
   DockyardLabSessionState  state;
@@ -230,6 +231,40 @@ dockyard_lab_session_new (DockyardProject *project,
   return self;
 }
 
+/**
+ * dockyard_lab_network_from_nick:
+ * @nick: (nullable): "automatic", "published" or "host", as in the
+ *   `lab-network` setting
+ *
+ * Returns: the mode; automatic for anything else
+ */
+DockyardLabNetwork
+dockyard_lab_network_from_nick (const char *nick)
+{
+  if (g_strcmp0 (nick, "published") == 0)
+    return DOCKYARD_LAB_NETWORK_PUBLISHED;
+  if (g_strcmp0 (nick, "host") == 0)
+    return DOCKYARD_LAB_NETWORK_HOST;
+  return DOCKYARD_LAB_NETWORK_AUTOMATIC;
+}
+
+/**
+ * dockyard_lab_session_set_network:
+ *
+ * Chooses how Jupyter is reached, before the lab starts.  The default is
+ * %DOCKYARD_LAB_NETWORK_AUTOMATIC.
+ */
+void
+dockyard_lab_session_set_network (DockyardLabSession *self,
+                                  DockyardLabNetwork  network)
+{
+  g_return_if_fail (DOCKYARD_IS_LAB_SESSION (self));
+  g_return_if_fail (network <= DOCKYARD_LAB_NETWORK_HOST);
+  g_return_if_fail (self->state == DOCKYARD_LAB_SESSION_READY);
+
+  self->network = network;
+}
+
 void
 dockyard_lab_session_set_image (DockyardLabSession *self,
                                 const char         *image)
@@ -284,8 +319,9 @@ dockyard_lab_session_get_port (DockyardLabSession *self)
 /**
  * dockyard_lab_session_get_host_network:
  *
- * Returns: whether Jupyter shares the host's network (on 127.0.0.1) because
- *   the engine has no bridge network to publish a port from
+ * Returns: whether Jupyter shares the host's network (on 127.0.0.1), because
+ *   the engine has no bridge network to publish a port from or because
+ *   %DOCKYARD_LAB_NETWORK_HOST was asked for
  */
 gboolean
 dockyard_lab_session_get_host_network (DockyardLabSession *self)
@@ -769,7 +805,6 @@ create_lab_container (DockyardLabSession *self)
   gboolean as_root = self->user == NULL || g_str_has_prefix (self->user, "0:");
   DockyardContainerSpec spec = { 0 };
 
-  self->host_network = !dockyard_engine_get_has_bridge (self->engine);
   if (self->host_network)
     {
       self->port = find_free_port (&error);
@@ -988,7 +1023,7 @@ image_inspected_cb (GObject      *object,
   spec.user = self->user;
   spec.role = "lab-probe";
   spec.project_path = source;
-  spec.host_network = !dockyard_engine_get_has_bridge (self->engine);
+  spec.host_network = self->host_network;
   config = dockyard_container_spec_to_json (&spec);
 
   probe = g_new0 (Probe, 1);
@@ -1011,6 +1046,7 @@ dockyard_lab_session_start_async (DockyardLabSession  *self,
 {
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
+  gboolean has_bridge;
 
   g_return_if_fail (DOCKYARD_IS_LAB_SESSION (self));
   g_return_if_fail (self->state == DOCKYARD_LAB_SESSION_READY);
@@ -1023,6 +1059,19 @@ dockyard_lab_session_start_async (DockyardLabSession  *self,
 
   self->token = make_token ();
   set_state (self, DOCKYARD_LAB_SESSION_STARTING);
+
+  has_bridge = dockyard_engine_get_has_bridge (self->engine);
+  if (self->network == DOCKYARD_LAB_NETWORK_PUBLISHED && !has_bridge)
+    {
+      /* Before any container exists: nothing to clean up. */
+      fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("The engine has no bridge network, so it cannot publish "
+                                 "Jupyter’s port. Choose “Automatic” or “Host Network” as "
+                                 "the lab network in Preferences.")));
+      return;
+    }
+  self->host_network = self->network == DOCKYARD_LAB_NETWORK_HOST ||
+                       (self->network == DOCKYARD_LAB_NETWORK_AUTOMATIC && !has_bridge);
 
   escaped = g_uri_escape_string (self->image, NULL, FALSE);
   path = g_strdup_printf ("/images/%s/json", escaped);

@@ -15,6 +15,26 @@ typedef enum
   DOCKYARD_LAB_SESSION_FAILED,
 } DockyardLabSessionState;
 
+/**
+ * DockyardLabNetwork:
+ * @DOCKYARD_LAB_NETWORK_AUTOMATIC: published when the engine has a bridge
+ *   network, host networking otherwise
+ * @DOCKYARD_LAB_NETWORK_PUBLISHED: a port on the host's 127.0.0.1 that the
+ *   engine picks; fails on an engine without a bridge network
+ * @DOCKYARD_LAB_NETWORK_HOST: the host's network, Jupyter on a free port of
+ *   127.0.0.1
+ *
+ * How Jupyter is reached.  It listens on 127.0.0.1 only in every mode.
+ */
+typedef enum
+{
+  DOCKYARD_LAB_NETWORK_AUTOMATIC,
+  DOCKYARD_LAB_NETWORK_PUBLISHED,
+  DOCKYARD_LAB_NETWORK_HOST,
+} DockyardLabNetwork;
+
+DockyardLabNetwork       dockyard_lab_network_from_nick           (const char          *nick);
+
 #define DOCKYARD_TYPE_LAB_SESSION (dockyard_lab_session_get_type ())
 
 G_DECLARE_FINAL_TYPE (DockyardLabSession, dockyard_lab_session, DOCKYARD, LAB_SESSION, GObject)
@@ -25,6 +45,8 @@ void                     dockyard_lab_session_set_image           (DockyardLabSe
                                                                    const char          *image);
 void                     dockyard_lab_session_set_user            (DockyardLabSession  *self,
                                                                    const char          *user);
+void                     dockyard_lab_session_set_network         (DockyardLabSession  *self,
+                                                                   DockyardLabNetwork   network);
 DockyardLabSessionState  dockyard_lab_session_get_state           (DockyardLabSession  *self);
 const char              *dockyard_lab_session_get_url             (DockyardLabSession  *self);
 guint                    dockyard_lab_session_get_port            (DockyardLabSession  *self);

@@ -25,10 +25,13 @@ struct _DockyardDockerfilePage
   AdwActionRow            *candidates_row;
   GtkBox                  *candidates_box;
   AdwActionRow            *local_row;
+  GtkButton               *digest_button;
   GtkLabel                *version_error;
   AdwEntryRow             *workdir_row;
   AdwEntryRow             *requirements_row;
   AdwExpanderRow          *unpinned_row;
+  GtkSpinner              *pin_spinner;
+  GtkButton               *pin_button;
   AdwEntryRow             *command_row;
   AdwEntryRow             *apt_row;
   AdwActionRow            *jupyter_add_row;
@@ -48,10 +51,12 @@ struct _DockyardDockerfilePage
 
   /* Owned */
   DockyardProject         *project;
+  DockyardEngine          *engine;
   GListModel              *images;
   GCancellable            *cancellable;
   GCancellable            *lint_cancellable;
   GCancellable            *requirements_cancellable;
+  GCancellable            *pin_cancellable;   /* while pinning requirements */
   DockyardDockerfileModel *form;        /* what the form shows */
   DockyardDockerfileModel *base_model;  /* read from base_text; NULL if it does not parse */
   char                    *base_text;   /* the text the form edits; NULL for a new file */
@@ -68,6 +73,7 @@ struct _DockyardDockerfilePage
   GPtrArray               *unpinned_rows;
   char                    *error;
   char                    *command_error;
+  char                    *digest_version; /* "TAG@sha256:..." offered by digest_button */
   GtkTextTag              *keyword_tag;
   GtkTextTag              *comment_tag;
   GtkTextTag              *flag_tag;
@@ -77,6 +83,7 @@ struct _DockyardDockerfilePage
   guint                    requirements_serial;
   guint                    n_threads;   /* lint and requirements tasks not finished */
   guint                    pending_line; /* to show once the file is loaded; 0 for none */
+  guint                    n_unpinned;
 
   guint                    has_file : 1;
   guint                    hand_written : 1;
@@ -122,8 +129,12 @@ void   _dockyard_dockerfile_page_update_preview        (DockyardDockerfilePage *
 void   _dockyard_dockerfile_page_set_busy              (DockyardDockerfilePage *self);
 void   _dockyard_dockerfile_page_schedule_requirements (DockyardDockerfilePage *self,
                                                         guint                   delay_ms);
+void   _dockyard_dockerfile_page_requirements_written  (DockyardDockerfilePage *self);
 GFile *_dockyard_dockerfile_page_dockerfile_file       (DockyardDockerfilePage *self);
 void   _dockyard_dockerfile_page_save_action           (GtkWidget              *widget,
+                                                        const char             *action_name,
+                                                        GVariant               *parameter);
+void   _dockyard_dockerfile_page_pin_action            (GtkWidget              *widget,
                                                         const char             *action_name,
                                                         GVariant               *parameter);
 

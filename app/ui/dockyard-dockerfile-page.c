@@ -83,7 +83,8 @@ _dockyard_dockerfile_page_set_busy (DockyardDockerfilePage *self)
 {
   gboolean busy = self->loading || self->saving || self->linting ||
                   self->preview_source != 0 || self->requirements_source != 0 ||
-                  self->requirements_cancellable != NULL || self->n_threads > 0;
+                  self->requirements_cancellable != NULL || self->pin_cancellable != NULL ||
+                  self->n_threads > 0;
 
   if (busy == self->busy)
     return;
@@ -387,6 +388,9 @@ _dockyard_dockerfile_page_update_actions (DockyardDockerfilePage *self)
   gtk_widget_action_set_enabled (widget, "dockerfile.remove-jupyterlab", editable && jupyter);
   gtk_widget_action_set_enabled (widget, "dockerfile.set-image", editable);
   gtk_widget_action_set_enabled (widget, "dockerfile.set-version", editable);
+  gtk_widget_action_set_enabled (widget, "dockerfile.pin-requirements",
+                                 ready && self->engine != NULL && self->n_unpinned > 0 &&
+                                 self->pin_cancellable == NULL);
 }
 
 void
@@ -477,8 +481,33 @@ candidate_clicked_cb (GtkButton *button)
                               gtk_button_get_label (button));
 }
 
+/* The registry digest ("sha256:...") @image has for the repository
+ * @name (normalized), if the engine knows one.  Images built or imported
+ * locally have none; pulled ones have one per repository. */
+static char *
+find_repo_digest (DockyardImage *image,
+                  const char    *name)
+{
+  const char * const *digests = dockyard_image_get_repo_digests (image);
+
+  for (guint i = 0; digests != NULL && digests[i] != NULL; i++)
+    {
+      g_autoptr(DockyardImageRef) ref = dockyard_image_ref_parse (digests[i], NULL);
+      g_autofree char *ref_name = NULL;
+
+      if (ref == NULL || dockyard_image_ref_get_digest (ref) == NULL)
+        continue;
+      ref_name = dockyard_image_ref_get_normalized_name (ref);
+      if (g_strcmp0 (ref_name, name) == 0)
+        return g_strdup (dockyard_image_ref_get_digest (ref));
+    }
+
+  return NULL;
+}
+
 /* Suggestions from the images the engine has: exact releases for a
- * floating tag, and whether the chosen image is there already. */
+ * floating tag, whether the chosen image is there already, and its
+ * registry digest when the engine knows one. */
 static void
 update_image_hints (DockyardDockerfilePage *self)
 {
@@ -512,6 +541,16 @@ update_image_hints (DockyardDockerfilePage *self)
 
       if (!DOCKYARD_IS_IMAGE (item))
         continue;
+
+      /* Pinned by digest: present if the engine knows that digest for it. */
+      if (pinning == DOCKYARD_IMAGE_PINNING_DIGEST && local == NULL)
+        {
+          g_autofree char *digest = find_repo_digest (DOCKYARD_IMAGE (item), name);
+
+          if (g_strcmp0 (digest, dockyard_image_ref_get_digest (ref)) == 0)
+            local = DOCKYARD_IMAGE (item);
+        }
+
       tags = dockyard_image_get_tags (DOCKYARD_IMAGE (item));
       for (guint k = 0; tags != NULL && tags[k] != NULL; k++)
         {
@@ -550,22 +589,39 @@ update_image_hints (DockyardDockerfilePage *self)
       gtk_box_append (self->candidates_box, button);
     }
 
+  g_clear_pointer (&self->digest_version, g_free);
   gtk_widget_set_visible (GTK_WIDGET (self->local_row), local != NULL);
   if (local != NULL)
     {
       const char *id = dockyard_image_get_id (local);
+      g_autofree char *digest = find_repo_digest (local, name);
       g_autofree char *short_id = NULL;
       g_autofree char *subtitle = NULL;
 
       if (g_str_has_prefix (id, "sha256:"))
         id += strlen ("sha256:");
       short_id = g_strndup (id, 12);
-      /* Translators: %s is a short image id. An image id is not a registry
-       * digest, which is why none is offered. */
-      subtitle = g_strdup_printf (_("Image %s is in the engine’s store: builds start without a download. The engine reports no registry digest for it, so the exact tag pins it."),
-                                  short_id);
+      if (pinning == DOCKYARD_IMAGE_PINNING_DIGEST)
+        /* Translators: %s is a short image id */
+        subtitle = g_strdup_printf (_("Image %s is in the engine’s store: builds start without a download. The digest pins it exactly."),
+                                    short_id);
+      else if (digest != NULL)
+        {
+          self->digest_version = g_strdup_printf ("%s@%s", tag, digest);
+          /* Translators: %s is a short image id */
+          subtitle = g_strdup_printf (_("Image %s is in the engine’s store: builds start without a download. Its registry digest can pin it even if the tag moves."),
+                                      short_id);
+        }
+      else
+        /* Translators: %s is a short image id. An image id is not a registry
+         * digest, which is why none is offered. */
+        subtitle = g_strdup_printf (_("Image %s is in the engine’s store: builds start without a download. The engine reports no registry digest for it, so the exact tag pins it."),
+                                    short_id);
       adw_action_row_set_subtitle (self->local_row, subtitle);
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->digest_button), self->digest_version != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dockerfile.pin-digest",
+                                 self->digest_version != NULL && self->editable);
 }
 
 static void
@@ -1014,6 +1070,8 @@ requirements_cb (GObject      *object,
                                     n_unpinned);
     }
 
+  self->n_unpinned = n_unpinned;
+  _dockyard_dockerfile_page_update_actions (self);
   adw_expander_row_set_subtitle (self->unpinned_row, subtitle);
   adw_expander_row_set_enable_expansion (self->unpinned_row, n_unpinned > 0);
   if (n_unpinned == 0)
@@ -1039,6 +1097,8 @@ requirements_timeout_cb (gpointer user_data)
   if (name == NULL || self->project == NULL)
     {
       clear_unpinned_rows (self);
+      self->n_unpinned = 0;
+      _dockyard_dockerfile_page_update_actions (self);
       _dockyard_dockerfile_page_set_busy (self);
       return G_SOURCE_REMOVE;
     }
@@ -1057,6 +1117,16 @@ requirements_timeout_cb (gpointer user_data)
 
   _dockyard_dockerfile_page_set_busy (self);
   return G_SOURCE_REMOVE;
+}
+
+/* The requirements file changed under the page: its findings and its
+ * list of unpinned lines are out of date. */
+void
+_dockyard_dockerfile_page_requirements_written (DockyardDockerfilePage *self)
+{
+  if (self->form != NULL && self->text != NULL)
+    start_lint (self);
+  _dockyard_dockerfile_page_schedule_requirements (self, 0);
 }
 
 void
@@ -1435,6 +1505,18 @@ set_image_action (GtkWidget  *widget,
 }
 
 static void
+pin_digest_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DockyardDockerfilePage *self = DOCKYARD_DOCKERFILE_PAGE (widget);
+  g_autofree char *version = g_strdup (self->digest_version);
+
+  if (version != NULL)
+    set_row_text (self->version_row, version);
+}
+
+static void
 set_version_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -1465,6 +1547,8 @@ dockyard_dockerfile_page_dispose (GObject *object)
     g_cancellable_cancel (self->lint_cancellable);
   if (self->requirements_cancellable != NULL)
     g_cancellable_cancel (self->requirements_cancellable);
+  if (self->pin_cancellable != NULL)
+    g_cancellable_cancel (self->pin_cancellable);
 
   if (self->dialog != NULL)
     {
@@ -1481,6 +1565,8 @@ dockyard_dockerfile_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->images, self);
 
   g_clear_object (&self->images);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->pin_cancellable);
   g_clear_object (&self->project);
   g_clear_object (&self->form);
   g_clear_object (&self->base_model);
@@ -1508,6 +1594,7 @@ dockyard_dockerfile_page_finalize (GObject *object)
   g_free (self->lint_text);
   g_free (self->error);
   g_free (self->command_error);
+  g_free (self->digest_version);
 
   G_OBJECT_CLASS (dockyard_dockerfile_page_parent_class)->finalize (object);
 }
@@ -1609,10 +1696,13 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, candidates_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, candidates_box);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, local_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, digest_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, version_error);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, workdir_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, requirements_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, unpinned_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, pin_spinner);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, pin_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, command_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, apt_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, jupyter_add_row);
@@ -1638,6 +1728,9 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "dockerfile.remove-jupyterlab", NULL, remove_jupyterlab_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-image", "s", set_image_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-version", "s", set_version_action);
+  gtk_widget_class_install_action (widget_class, "dockerfile.pin-digest", NULL, pin_digest_action);
+  gtk_widget_class_install_action (widget_class, "dockerfile.pin-requirements", NULL,
+                                   _dockyard_dockerfile_page_pin_action);
 
   /* Here, not among the app's accelerators: those are activated on the
    * window, which cannot see the actions of a widget inside it. */
@@ -1710,6 +1803,15 @@ dockyard_dockerfile_page_set_project (DockyardDockerfilePage *self,
     return;
 
   self->pending_line = 0;
+  /* Versions read from another project's image are of no use here. */
+  if (self->pin_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->pin_cancellable);
+      g_clear_object (&self->pin_cancellable);
+      gtk_spinner_set_spinning (self->pin_spinner, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->pin_spinner), FALSE);
+    }
+
   load (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
@@ -1739,6 +1841,23 @@ dockyard_dockerfile_page_set_images (DockyardDockerfilePage *self,
     g_signal_connect_swapped (images, "items-changed", G_CALLBACK (images_changed_cb), self);
 
   images_changed_cb (self);
+}
+
+/**
+ * dockyard_dockerfile_page_set_engine:
+ * @engine: (nullable): the engine, %NULL while there is none
+ *
+ * The engine reads the installed versions for Pin Requirements.
+ */
+void
+dockyard_dockerfile_page_set_engine (DockyardDockerfilePage *self,
+                                     DockyardEngine         *engine)
+{
+  g_return_if_fail (DOCKYARD_IS_DOCKERFILE_PAGE (self));
+  g_return_if_fail (!engine || DOCKYARD_IS_ENGINE (engine));
+
+  if (g_set_object (&self->engine, engine))
+    _dockyard_dockerfile_page_update_actions (self);
 }
 
 /**

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "dockyard-engine.h"
 #include "dockyard-project.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,8 @@ void             dockyard_dockerfile_page_set_project    (DockyardDockerfilePage
                                                           DockyardProject        *project);
 void             dockyard_dockerfile_page_set_images     (DockyardDockerfilePage *self,
                                                           GListModel             *images);
+void             dockyard_dockerfile_page_set_engine     (DockyardDockerfilePage *self,
+                                                          DockyardEngine         *engine);
 gboolean         dockyard_dockerfile_page_get_dirty      (DockyardDockerfilePage *self);
 gboolean         dockyard_dockerfile_page_get_busy       (DockyardDockerfilePage *self);
 const char      *dockyard_dockerfile_page_get_text       (DockyardDockerfilePage *self,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "dockyard-preferences-window.h"
 
 struct _DockyardPreferencesWindow
@@ -12,6 +14,7 @@ struct _DockyardPreferencesWindow
   AdwEntryRow          *socket_row;
   GtkSwitch            *host_user_switch;
   AdwEntryRow          *shell_row;
+  AdwComboRow          *lab_network_row;
 
   /* Owned */
   GSettings            *settings;
@@ -36,6 +39,51 @@ shell_apply_cb (DockyardPreferencesWindow *self)
     g_settings_reset (self->settings, "dev-shell");
   else
     g_settings_set_string (self->settings, "dev-shell", shell);
+}
+
+/* The rows of lab_network_row, in the order of the .ui file. */
+static const char * const lab_networks[] = { "automatic", "published", "host" };
+
+static gboolean
+lab_network_get_mapping (GValue   *value,
+                         GVariant *variant,
+                         gpointer  user_data)
+{
+  const char *nick = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (lab_networks); i++)
+    if (g_str_equal (nick, lab_networks[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+lab_network_set_mapping (const GValue       *value,
+                         const GVariantType *expected_type,
+                         gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected >= G_N_ELEMENTS (lab_networks))
+    return NULL;
+  return g_variant_new_string (lab_networks[selected]);
+}
+
+static void
+update_lab_network_subtitle (DockyardPreferencesWindow *self)
+{
+  static const char *subtitles[] = {
+    N_("A port the engine publishes when it has a bridge network, this computer’s network otherwise. Jupyter is reachable from this computer only."),
+    N_("A port on 127.0.0.1 that the engine chooses. Needs an engine with a bridge network."),
+    N_("The container shares this computer’s network; Jupyter listens on a free port of 127.0.0.1."),
+  };
+  guint selected = adw_combo_row_get_selected (self->lab_network_row);
+
+  if (selected < G_N_ELEMENTS (subtitles))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->lab_network_row), _(subtitles[selected]));
 }
 
 static void
@@ -63,6 +111,7 @@ dockyard_preferences_window_class_init (DockyardPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, socket_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, host_user_switch);
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, shell_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, lab_network_row);
   gtk_widget_class_bind_template_callback (widget_class, socket_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, shell_apply_cb);
 }
@@ -103,6 +152,13 @@ dockyard_preferences_window_new (GSettings *settings)
                    G_SETTINGS_BIND_DEFAULT);
   shell = g_settings_get_string (settings, "dev-shell");
   gtk_editable_set_text (GTK_EDITABLE (self->shell_row), shell);
+
+  g_settings_bind_with_mapping (settings, "lab-network", self->lab_network_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, lab_network_get_mapping,
+                                lab_network_set_mapping, NULL, NULL);
+  g_signal_connect_object (self->lab_network_row, "notify::selected",
+                           G_CALLBACK (update_lab_network_subtitle), self, G_CONNECT_SWAPPED);
+  update_lab_network_subtitle (self);
 
   return self;
 }

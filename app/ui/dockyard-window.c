@@ -282,6 +282,7 @@ update_engine (DockyardWindow *self)
                 dockyard_application_get_containers (app));
   dockyard_dockerfile_page_set_images (self->dockerfile_page,
                                        G_LIST_MODEL (dockyard_application_get_images (app)));
+  dockyard_dockerfile_page_set_engine (self->dockerfile_page, engine);
 
   if (state == DOCKYARD_ENGINE_STATE_FAILED && error != NULL)
     {
@@ -1309,6 +1310,14 @@ open_uri (DockyardWindow *self,
 #endif
 }
 
+static gboolean
+engine_has_bridge (DockyardWindow *self)
+{
+  DockyardEngine *engine = dockyard_application_get_engine (get_application (self));
+
+  return engine != NULL && dockyard_engine_get_has_bridge (engine);
+}
+
 static void
 update_lab (DockyardWindow *self)
 {
@@ -1379,7 +1388,12 @@ update_lab (DockyardWindow *self)
   if (state == DOCKYARD_LAB_SESSION_RUNNING)
     {
       adw_action_row_set_subtitle (self->lab_url_row, dockyard_lab_session_get_url (lab));
-      if (dockyard_lab_session_get_host_network (lab))
+      if (dockyard_lab_session_get_host_network (lab) && engine_has_bridge (self))
+        /* Translators: %u is a port number */
+        network = g_strdup_printf (_("Jupyter shares this computer’s network, as chosen in "
+                                     "Preferences, and listens on 127.0.0.1:%u only."),
+                                   dockyard_lab_session_get_port (lab));
+      else if (dockyard_lab_session_get_host_network (lab))
         /* Translators: %u is a port number */
         network = g_strdup_printf (_("The engine has no bridge network: Jupyter shares this "
                                      "computer’s network and listens on 127.0.0.1:%u only."),
@@ -1501,6 +1515,11 @@ lab_action (GtkWidget  *widget,
   self->lab_session = dockyard_lab_session_new (self->project, engine);
   if (get_dev_as_root (self) || !g_settings_get_boolean (settings, "dev-as-host-user"))
     dockyard_lab_session_set_user (self->lab_session, NULL);
+  {
+    g_autofree char *network = g_settings_get_string (settings, "lab-network");
+
+    dockyard_lab_session_set_network (self->lab_session, dockyard_lab_network_from_nick (network));
+  }
   g_signal_connect_object (self->lab_session, "notify::state", G_CALLBACK (update_lab), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->lab_session, "log-appended", G_CALLBACK (lab_log_cb), self,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "dockyard-container-spec.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-test-utils.h"
 
@@ -419,6 +420,107 @@ test_bridge_published_port (Fixture       *fixture,
   g_assert_cmpuint (listening->len, ==, 0);
 }
 
+static JsonNode *
+inspect_container (Fixture    *fixture,
+                   const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("/containers/%s/json", id);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  dockyard_engine_request_async (fixture->engine, "GET", path, NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (fixture->engine, result, &error);
+  g_assert_no_error (error);
+  return node;
+}
+
+/* Every container of the project, running or not. */
+static guint
+count_project_containers (Fixture *fixture)
+{
+  g_autofree char *filters = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  filters = g_strdup_printf ("{\"label\":[\"%s=%s\"]}", DOCKYARD_LABEL_PROJECT,
+                             dockyard_project_get_host_path (fixture->project));
+  escaped = g_uri_escape_string (filters, NULL, FALSE);
+  path = g_strdup_printf ("/containers/json?all=1&filters=%s", escaped);
+  dockyard_engine_request_async (fixture->engine, "GET", path, NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (fixture->engine, result, &error);
+  g_assert_no_error (error);
+  return json_array_get_length (json_node_get_array (node));
+}
+
+/* "host" in Preferences: the host's network, Jupyter on its loopback only. */
+static void
+test_network_host (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *listen = NULL;
+  JsonObject *config;
+  JsonObject *host_config;
+  JsonArray *cmd;
+  gboolean loopback_only = FALSE;
+  const char *url;
+
+  REQUIRE_ENGINE (fixture);
+
+  dockyard_lab_session_set_network (fixture->lab, DOCKYARD_LAB_NETWORK_HOST);
+  start_and_wait (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_true (dockyard_lab_session_get_host_network (fixture->lab));
+  url = dockyard_lab_session_get_url (fixture->lab);
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  g_assert_cmpuint (http_status (url), ==, 200);
+
+  node = inspect_container (fixture, dockyard_lab_session_get_container_id (fixture->lab));
+  host_config = json_object_get_object_member (json_node_get_object (node), "HostConfig");
+  g_assert_cmpstr (json_object_get_string_member (host_config, "NetworkMode"), ==, "host");
+  config = json_object_get_object_member (json_node_get_object (node), "Config");
+  cmd = json_object_get_array_member (config, "Cmd");
+  for (guint i = 0; i < json_array_get_length (cmd); i++)
+    if (g_str_equal (json_array_get_string_element (cmd, i), "--ip=127.0.0.1"))
+      loopback_only = TRUE;
+  g_assert_true (loopback_only);
+}
+
+/* "published" on an engine without a bridge network: a clear error at
+ * once, and no container made. */
+static void
+test_network_published_without_bridge (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  REQUIRE_ENGINE (fixture);
+
+  if (dockyard_engine_get_has_bridge (fixture->engine))
+    {
+      g_test_skip ("this engine has a bridge network: publishing works on it");
+      return;
+    }
+
+  dockyard_lab_session_set_network (fixture->lab, DOCKYARD_LAB_NETWORK_PUBLISHED);
+  start_and_wait (fixture, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "no bridge network"));
+  g_assert_nonnull (strstr (error->message, "Preferences"));
+  g_assert_cmpint (dockyard_lab_session_get_state (fixture->lab), ==, DOCKYARD_LAB_SESSION_FAILED);
+  g_assert_null (dockyard_lab_session_get_container_id (fixture->lab));
+  g_assert_cmpuint (count_project_containers (fixture), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,6 +533,10 @@ main (int   argc,
               fixture_setup, test_missing_jupyter, fixture_teardown);
   g_test_add ("/lab-session/stop-while-starting", Fixture, NULL,
               fixture_setup, test_stop_while_starting, fixture_teardown);
+  g_test_add ("/lab-session/network-host", Fixture, NULL,
+              fixture_setup, test_network_host, fixture_teardown);
+  g_test_add ("/lab-session/network-published-without-bridge", Fixture, NULL,
+              fixture_setup, test_network_published_without_bridge, fixture_teardown);
   g_test_add ("/lab-session/engine-dies", Fixture, NULL,
               fixture_setup, test_engine_dies, fixture_teardown);
   /* DESIGN.md keeps bridges out of the suite: a manual check, registered

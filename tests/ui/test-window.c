@@ -713,6 +713,109 @@ test_no_engine (void)
   dockyard_ui_test_quit_app (app);
 }
 
+/* A visible message dialog; pinning runs a container first, hence 60 s. */
+static AdwMessageDialog *
+wait_for_dialog (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL; l = l->next)
+        if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+          return l->data;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      dockyard_ui_test_iterate ();
+    }
+}
+
+static void
+wait_until_idle (DockyardDockerfilePage *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (dockyard_dockerfile_page_get_busy (page))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      dockyard_ui_test_iterate ();
+    }
+}
+
+/* Pin Requirements before the first build: the dialog's Build builds
+ * the image, and pinning then takes the versions from it. */
+static void
+test_pin_requirements_build (void)
+{
+  DockyardApplication *app;
+  DockyardWindow *window;
+  DockyardDockerfilePage *page;
+  AdwMessageDialog *dialog;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *requirements = NULL;
+  g_autofree char *pinned = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dockyard_test_engine_socket () == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
+      return;
+    }
+
+  /* MarkupSafe is in the image already: pip needs no index. */
+  dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\nCOPY requirements.txt .\n"
+                                "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n",
+                                g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));
+  project = make_project ("UI Pin Test", dockerfile);
+  requirements = g_build_filename (project, "requirements.txt", NULL);
+  g_file_set_contents (requirements, "MarkupSafe\n", -1, &error);
+  g_assert_no_error (error);
+
+  app = dockyard_ui_test_start_app ();
+  window = dockyard_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
+                                  g_variant_new_string (project));
+  dockyard_ui_test_wait_for_page (window, "project");
+  page = DOCKYARD_DOCKERFILE_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW,
+                                                                  "dockerfile_page"));
+  wait_until_idle (page);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "dockerfile.pin-requirements", NULL));
+  dialog = wait_for_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Image Is Not Built Yet");
+  adw_message_dialog_response (dialog, "build");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dockyard_ui_test_wait_for_build_end (window);
+  g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==, DOCKYARD_BUILD_SUCCEEDED);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "dockerfile.pin-requirements", NULL));
+  dialog = wait_for_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Pin Requirements?");
+  adw_message_dialog_response (dialog, "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_until_idle (page);
+  g_file_get_contents (requirements, &pinned, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pinned, ==, "MarkupSafe==2.1.2\n");
+
+  dockyard_engine_request_async (dockyard_application_get_engine (app), "DELETE",
+                                 "/images/ui-pin-test:dev?force=1", NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (dockyard_application_get_engine (app), result, NULL);
+
+  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_quit_app (app);
+  remove_project (project);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -730,6 +833,7 @@ main (int   argc,
   g_test_add_func ("/window/image-name", test_image_name);
   g_test_add_func ("/window/dev-terminal", test_dev_terminal);
   g_test_add_func ("/window/lab", test_lab);
+  g_test_add_func ("/window/pin-requirements-build", test_pin_requirements_build);
 
   return g_test_run ();
 }
