@@ -6,6 +6,7 @@
 #include "dockyard-build-private.h"
 #include "dockyard-buildkit.pb-c.h"
 #include "dockyard-engine-private.h"
+#include "dockyard-upload.h"
 
 /* The longest progress line read.  A line is one JSON message: a classic
  * "stream" chunk, or a BuildKit trace, i.e. the base64 of one batch of
@@ -706,15 +707,15 @@ dockyard_build_get_warnings (DockyardBuild *self)
 
 typedef struct
 {
-  SoupMessage      *message;
+  GInputStream     *answer;  /* a DockyardUploadStream */
   GDataInputStream *lines;
 } RunState;
 
 static void
 run_state_free (RunState *state)
 {
-  g_clear_object (&state->message);
   g_clear_object (&state->lines);
+  g_clear_object (&state->answer);
   g_free (state);
 }
 
@@ -729,6 +730,20 @@ finish_run (GTask  *task,
    * engine stops a build whose client went away. */
   if (state->lines != NULL)
     g_input_stream_close (G_INPUT_STREAM (state->lines), NULL, NULL);
+
+  /* The answer broke off because the context could not be read (e.g. an
+   * unreadable file): that is what the user needs to hear. */
+  if (state->answer != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      self->image_id == NULL)
+    {
+      GError *body_error = dockyard_upload_stream_dup_body_error (DOCKYARD_UPLOAD_STREAM (state->answer));
+
+      if (body_error != NULL)
+        {
+          g_clear_error (&error);
+          error = body_error;
+        }
+    }
 
   _dockyard_build_end (self);
 
@@ -818,13 +833,14 @@ open_cb (GObject      *object,
   g_autoptr(GInputStream) stream = NULL;
   GError *error = NULL;
 
-  stream = dockyard_engine_open_stream_finish (DOCKYARD_ENGINE (object), result, &error);
+  stream = dockyard_engine_upload_finish (DOCKYARD_ENGINE (object), result, &error);
   if (stream == NULL)
     {
       finish_run (task, error);
       return;
     }
 
+  state->answer = g_object_ref (stream);
   state->lines = g_data_input_stream_new (stream);
   g_data_input_stream_set_newline_type (state->lines, G_DATA_STREAM_NEWLINE_TYPE_LF);
   _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (state->lines), MAX_PROGRESS_LINE,
@@ -913,13 +929,12 @@ dockyard_build_run_async (DockyardBuild       *self,
 
   path = build_path (self);
   state = g_new0 (RunState, 1);
-  state->message = dockyard_engine_new_message (self->engine, "POST", path);
-  /* Unknown length: the tar is made while it is sent, in chunks. */
-  soup_message_set_request_body (state->message, "application/x-tar", context_tar, -1);
   g_task_set_task_data (task, state, (GDestroyNotify) run_state_free);
 
   set_state (self, DOCKYARD_BUILD_RUNNING);
-  dockyard_engine_open_stream_async (self->engine, state->message, cancellable, open_cb, task);
+  /* Unknown length: the tar is made while it is sent, in chunks. */
+  dockyard_engine_upload_async (self->engine, path, "application/x-tar", context_tar,
+                                cancellable, open_cb, task);
 }
 
 /**

@@ -65,6 +65,12 @@ update (DockyardBuildStepRow *self)
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
 
+  /* BuildKit's own work around the Dockerfile's steps (loading the
+   * definition and the context, exporting the image): shown, but quieter,
+   * so the numbered steps stand out. */
+  if (dockyard_build_step_get_index (self->step) == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "build-internal");
+
   switch (state)
     {
     case DOCKYARD_BUILD_STEP_RUNNING:

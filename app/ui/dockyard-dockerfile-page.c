@@ -1060,7 +1060,9 @@ requirements_cb (GObject      *object,
           g_ptr_array_add (self->unpinned_rows, row);
         }
 
-      if (n_unpinned == 0)
+      if (dockyard_requirements_get_n_items (requirements) == 0)
+        subtitle = g_strdup (_("The file lists no packages yet"));
+      else if (n_unpinned == 0)
         subtitle = g_strdup (_("Every requirement is pinned to one version"));
       else
         subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
