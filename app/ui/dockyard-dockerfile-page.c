@@ -318,7 +318,7 @@ select_preview_line (DockyardDockerfilePage *self,
   if (!gtk_text_iter_ends_line (&end))
     gtk_text_iter_forward_to_line_end (&end);
   gtk_text_buffer_select_range (buffer, &start, &end);
-  gtk_text_view_scroll_to_iter (self->preview_view, &start, 0.1, FALSE, 0, 0);
+  gtk_text_view_scroll_to_iter (self->preview_view, &start, 0.0, TRUE, 0.0, 0.2);
   return TRUE;
 }
 
