@@ -296,6 +296,33 @@ test_missing_base_image (Fixture       *fixture,
   g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
 }
 
+/* An answer other than 200 (the engine refuses the request before it
+ * builds) carries the engine's own message, also while the upload of the
+ * context is still going on. */
+static void
+test_refused (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(DockyardBuild) build = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image_id = NULL;
+  g_autofree char *big = g_strnfill (8 * 1024 * 1024, 'x');
+
+  REQUIRE_ENGINE (fixture);
+
+  write_file (fixture, "Dockerfile", "FROM scratch\n");
+  write_file (fixture, "big.bin", big);
+  build = dockyard_build_new (fixture->engine, "Not/A:Valid:Tag");
+  image_id = run_build (fixture, build, &error);
+  g_assert_null (image_id);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == DOCKYARD_ENGINE_ERROR);
+  g_test_message ("engine says: %s", error->message);
+  /* Docker 20.10: "invalid reference format: repository name must be lowercase" */
+  g_assert_nonnull (strstr (error->message, "reference format"));
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
+}
+
 static gboolean
 process_running (const char *needle)
 {
@@ -464,6 +491,7 @@ main (int   argc,
   g_test_add ("/build/failing-run", Fixture, NULL, fixture_setup, test_failing_run, fixture_teardown);
   g_test_add ("/build/syntax-error", Fixture, NULL, fixture_setup, test_syntax_error, fixture_teardown);
   g_test_add ("/build/missing-base-image", Fixture, NULL, fixture_setup, test_missing_base_image, fixture_teardown);
+  g_test_add ("/build/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
   g_test_add ("/build/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/build/engine-dies", Fixture, NULL, fixture_setup, test_engine_dies, fixture_teardown);
 

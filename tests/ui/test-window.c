@@ -206,8 +206,11 @@ test_image_name (void)
   g_signal_emit_by_name (row, "apply");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_free (dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window), "lower case"));
-  g_assert_cmpstr (dockyard_project_dup_image_name (dockyard_window_get_project (window)), ==,
-                   "ui-image-name:dev");
+  {
+    g_autofree char *unchanged = dockyard_project_dup_image_name (dockyard_window_get_project (window));
+
+    g_assert_cmpstr (unchanged, ==, "ui-image-name:dev");
+  }
 
   /* Taken, and the build tags the image with it. */
   gtk_editable_set_text (GTK_EDITABLE (row), custom);
