@@ -165,19 +165,18 @@ dockyard_chunk_decoder_convert (GConverter      *converter,
   if (self->state == CHUNK_DONE)
     return G_CONVERTER_FINISHED;
 
+  /* Nothing done: say what is missing, or GConverterInputStream would ask
+   * again with the same (empty) input for ever. */
   if (i == 0 && o == 0)
     {
       if (flags & G_CONVERTER_INPUT_AT_END)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-                               _("The engine closed the connection in the middle of its answer."));
-          return G_CONVERTER_ERROR;
-        }
-      if (outbuf_size == 0 || self->state != CHUNK_DATA)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT, "more input needed");
-          return G_CONVERTER_ERROR;
-        }
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                             _("The engine closed the connection in the middle of its answer."));
+      else if (inbuf_size == 0)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT, "more input needed");
+      else
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "no room for the data");
+      return G_CONVERTER_ERROR;
     }
 
   return G_CONVERTER_CONVERTED;
