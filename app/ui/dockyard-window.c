@@ -1607,8 +1607,9 @@ requirements_write_free (RequirementsWrite *write)
   g_free (write);
 }
 
-/* Atomic, with the previous version kept beside it as requirements.txt~,
- * through temporary files that opening the project tidies up after a kill. */
+/* Atomic, with the previous version kept beside it as requirements.txt.orig
+ * (as saving the Dockerfile and Pin Requirements do), through temporary
+ * files that opening the project tidies up after a kill. */
 static void
 write_requirements_thread (GTask        *task,
                            gpointer      source_object,
@@ -1616,7 +1617,7 @@ write_requirements_thread (GTask        *task,
                            GCancellable *cancellable)
 {
   RequirementsWrite *write = task_data;
-  g_autofree char *backup = g_strconcat (write->path, "~", NULL);
+  g_autofree char *backup = g_strconcat (write->path, ".orig", NULL);
   GError *error = NULL;
 
   if ((write->previous != NULL &&

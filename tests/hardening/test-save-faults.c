@@ -465,7 +465,7 @@ test_stale_temp_files (void)
     ".Dockerfile.dockyard-a1B2c3",
     ".Dockerfile.orig.dockyard-Zz9Yy8",
     ".requirements.txt.dockyard-000000",
-    ".requirements.txt~.dockyard-q7W8e9",
+    ".requirements.txt.orig.dockyard-q7W8e9",
   };
   const char *kept[] = {
     ".Dockerfile.dockyard-notes",         /* five characters */
