@@ -348,7 +348,9 @@ _dockyard_build_feed_line (DockyardBuild *self,
   if (length == 0)
     return;
 
+  /* A blank line parses to no root at all. */
   if (!json_parser_load_from_data (parser, line, length, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_debug ("Ignoring a build progress line that is not a JSON object");

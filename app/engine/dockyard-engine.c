@@ -134,7 +134,8 @@ _dockyard_engine_error_from_reply (guint   status,
     {
       JsonNode *root = json_parser_get_root (parser);
 
-      if (JSON_NODE_HOLDS_OBJECT (root))
+      /* Blank text parses, to no root. */
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
         message = g_strdup (_dockyard_json_get_string (json_node_get_object (root), "message"));
     }
 
@@ -605,6 +606,14 @@ request_cb (GObject      *object,
       g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR,
                                DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
                                _("The engine sent a malformed answer: %s"), error->message);
+      return;
+    }
+
+  /* Only blanks: as good as an empty answer. */
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_task_return_pointer (task, json_node_new (JSON_NODE_NULL),
+                             (GDestroyNotify) json_node_unref);
       return;
     }
 

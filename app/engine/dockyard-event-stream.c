@@ -122,7 +122,9 @@ dispatch_line (DockyardEventStream *self,
   if (length == 0)
     return;
 
+  /* A blank line parses to no root at all. */
   if (!json_parser_load_from_data (parser, line, length, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_debug ("Ignoring a malformed engine event");

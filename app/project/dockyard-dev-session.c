@@ -574,6 +574,7 @@ wait_body_cb (GObject      *object,
   if (bytes != NULL && g_bytes_get_size (bytes) > 0 &&
       json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                   NULL) &&
+      json_parser_get_root (parser) != NULL &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       JsonObject *root = json_node_get_object (json_parser_get_root (parser));

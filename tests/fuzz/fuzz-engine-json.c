@@ -68,6 +68,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   const char *text = (const char *) data + 1;
   gsize length = size - 1;
 
+  /* A critical is a bug here (e.g. json-glib handed a NULL node): crash. */
+  static gsize fatal_criticals;
+  if (g_once_init_enter (&fatal_criticals))
+    {
+      g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+      g_once_init_leave (&fatal_criticals, 1);
+    }
+
   if (size < 2)
     return 0;
 
