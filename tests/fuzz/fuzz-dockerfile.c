@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dockyard-dockerfile-context.h"
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-lint.h"
 #include "dockyard-requirements.h"
@@ -35,6 +36,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_autoptr(DockyardDockerfileModel) model = dockyard_dockerfile_model_new_from_dockerfile (df);
       g_autofree char *generated = dockyard_dockerfile_model_generate (model);
       g_autoptr(DockyardDockerfile) again = dockyard_dockerfile_new_from_data (generated, -1, NULL);
+      g_auto(GStrv) sources = dockyard_dockerfile_dup_context_sources (df);
+      g_auto(GStrv) images = dockyard_dockerfile_dup_base_images (df);
+
+      /* What the build reads: clean paths inside the context, never all of it
+       * (that is said with NULL). */
+      for (guint i = 0; sources != NULL && sources[i] != NULL; i++)
+        if (*sources[i] == '\0' || sources[i][0] == '/' || strstr (sources[i], "//") != NULL ||
+            g_str_has_suffix (sources[i], "/") || g_str_equal (sources[i], ".") ||
+            g_str_equal (sources[i], "..") || g_str_has_prefix (sources[i], "../") ||
+            strstr (sources[i], "/../") != NULL || g_str_has_suffix (sources[i], "/.."))
+          __builtin_trap ();
+      for (guint i = 0; images != NULL && images[i] != NULL; i++)
+        if (*images[i] == '\0')
+          __builtin_trap ();
 
       for (guint i = 0; i < dockyard_dockerfile_get_n_stages (df); i++)
         {
