@@ -242,9 +242,13 @@ feed_buildkit_status (DockyardBuild *self,
   for (gsize i = 0; i < response->n_warnings; i++)
     {
       Dockyard__Buildkit__VertexWarning *warning = response->warnings[i];
-      g_autofree char *text = g_utf8_make_valid ((const char *) warning->short_.data,
-                                                 warning->short_.len);
+      g_autofree char *text = NULL;
 
+      /* protobuf-c leaves an empty bytes field NULL. */
+      if (warning->short_.data == NULL || warning->short_.len == 0)
+        continue;
+
+      text = g_utf8_make_valid ((const char *) warning->short_.data, warning->short_.len);
       g_strv_builder_add (self->warnings_builder, text);
       g_clear_pointer (&self->warnings, g_strfreev);
     }

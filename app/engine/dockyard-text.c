@@ -25,6 +25,9 @@ dockyard_text_dup_tail (const char *text,
 
   g_return_val_if_fail (text != NULL || length == 0, NULL);
 
+  if (length == 0)
+    return g_strdup ("");
+
   while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r'))
     end--;
 
