@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "dockyard-build-step-row.h"
@@ -41,6 +43,19 @@ format_duration (gint64 usec)
                           (int) (usec / G_USEC_PER_SEC) % 60);
 }
 
+static gboolean
+stage_is_named (DockyardBuildStep *step)
+{
+  const char *stage = dockyard_build_step_get_stage (step);
+
+  if (stage == NULL)
+    return FALSE;
+  if (g_str_has_prefix (stage, "stage-") && stage[6] != '\0' &&
+      strspn (stage + 6, "0123456789") == strlen (stage + 6))
+    return FALSE;
+  return TRUE;
+}
+
 static void
 update (DockyardBuildStepRow *self)
 {
@@ -50,8 +65,9 @@ update (DockyardBuildStepRow *self)
   const char *instruction = dockyard_build_step_get_instruction (self->step);
   const char *page;
 
-  /* "[2/3] RUN make" reads better as a numbered step. */
-  if (dockyard_build_step_get_index (self->step) > 0 && dockyard_build_step_get_stage (self->step))
+  /* "[2/3] RUN make" reads better as a numbered step.  BuildKit's own names
+   * for unnamed stages ("stage-0") say nothing the numbers do not. */
+  if (dockyard_build_step_get_index (self->step) > 0 && stage_is_named (self->step))
     /* Translators: build stage name, step number, total steps, instruction */
     title = g_strdup_printf (_("%s %u/%u · %s"), dockyard_build_step_get_stage (self->step),
                              dockyard_build_step_get_index (self->step),
