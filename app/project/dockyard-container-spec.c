@@ -123,6 +123,23 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
   return json_builder_get_root (builder);
 }
 
+/* The image's "Config" object, or NULL. */
+static JsonObject *
+inspect_config (JsonNode *inspect)
+{
+  JsonObject *root;
+
+  if (inspect == NULL || !JSON_NODE_HOLDS_OBJECT (inspect))
+    return NULL;
+
+  root = json_node_get_object (inspect);
+  if (!json_object_has_member (root, "Config") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "Config")))
+    return NULL;
+
+  return json_object_get_object_member (root, "Config");
+}
+
 /**
  * dockyard_image_inspect_working_dir:
  * @inspect: the answer of `GET /images/{name}/json`
@@ -134,24 +151,36 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
 const char *
 dockyard_image_inspect_working_dir (JsonNode *inspect)
 {
-  JsonObject *root;
-  JsonObject *config = NULL;
+  JsonObject *config = inspect_config (inspect);
   const char *working_dir = NULL;
 
-  if (inspect != NULL && JSON_NODE_HOLDS_OBJECT (inspect))
-    {
-      root = json_node_get_object (inspect);
-      if (json_object_has_member (root, "Config") &&
-          JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "Config")))
-        config = json_object_get_object_member (root, "Config");
-      if (config != NULL)
-        working_dir = json_object_get_string_member_with_default (config, "WorkingDir", NULL);
-    }
+  if (config != NULL)
+    working_dir = json_object_get_string_member_with_default (config, "WorkingDir", NULL);
 
   if (working_dir == NULL || *working_dir == '\0' || g_str_equal (working_dir, "/"))
     return DOCKYARD_DEFAULT_WORKING_DIR;
 
   return working_dir;
+}
+
+/**
+ * dockyard_image_inspect_has_onbuild:
+ * @inspect: the answer of `GET /images/{name}/json`
+ *
+ * Returns: whether the image has ONBUILD triggers, which run (and may copy
+ *   from the build context) in every build that starts from it
+ */
+gboolean
+dockyard_image_inspect_has_onbuild (JsonNode *inspect)
+{
+  JsonObject *config = inspect_config (inspect);
+  JsonNode *onbuild;
+
+  if (config == NULL || !json_object_has_member (config, "OnBuild"))
+    return FALSE;
+
+  onbuild = json_object_get_member (config, "OnBuild");
+  return JSON_NODE_HOLDS_ARRAY (onbuild) && json_array_get_length (json_node_get_array (onbuild)) > 0;
 }
 
 static char *

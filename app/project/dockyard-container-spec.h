@@ -52,6 +52,7 @@ typedef struct
 
 JsonNode   *dockyard_container_spec_to_json     (const DockyardContainerSpec *spec);
 const char *dockyard_image_inspect_working_dir  (JsonNode                    *inspect);
+gboolean    dockyard_image_inspect_has_onbuild  (JsonNode                    *inspect);
 char       *dockyard_container_owner_label      (void);
 gboolean    dockyard_container_owner_is_gone    (const char                  *owner);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-build-context.h"
+#include "dockyard-container-spec.h"
 #include "dockyard-context-stream.h"
 #include "dockyard-dockerfile.h"
 #include "dockyard-dockerfile-context.h"
@@ -538,8 +539,6 @@ image_inspected_cb (GObject      *object,
   OpenContext *state = g_task_get_task_data (task);
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *config = NULL;
-  JsonNode *onbuild = NULL;
 
   node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -548,22 +547,9 @@ image_inspected_cb (GObject      *object,
       return;
     }
 
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *image = json_node_get_object (node);
-
-      if (json_object_has_member (image, "Config") &&
-          JSON_NODE_HOLDS_OBJECT (json_object_get_member (image, "Config")))
-        config = json_object_get_object_member (image, "Config");
-      if (config != NULL)
-        onbuild = json_object_get_member (config, "OnBuild");
-    }
-
   /* Not present (the build pulls it), or it has ONBUILD triggers that may
    * copy anything: the whole folder. */
-  if (node == NULL ||
-      (onbuild != NULL && JSON_NODE_HOLDS_ARRAY (onbuild) &&
-       json_array_get_length (json_node_get_array (onbuild)) > 0))
+  if (node == NULL || dockyard_image_inspect_has_onbuild (node))
     {
       g_clear_pointer (&state->sources, g_strfreev);
       open_context_return (task);
