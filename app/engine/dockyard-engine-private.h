@@ -13,6 +13,8 @@ GError      *_dockyard_engine_error_from_transport (GError       *error,
                                                     const char   *socket_path);
 GError      *_dockyard_engine_error_from_reply     (guint         status,
                                                     GBytes       *body);
+gboolean     _dockyard_parse_http_status           (const char   *line,
+                                                    guint        *status);
 const char  *_dockyard_json_get_string             (JsonObject   *object,
                                                     const char   *member);
 gint64       _dockyard_json_get_int                (JsonObject   *object,

@@ -119,6 +119,23 @@ _dockyard_engine_error_from_transport (GError     *error,
                       socket_path, error->message);
 }
 
+/* "HTTP/1.1 200 OK" -> 200, for the connections Dockyard speaks HTTP on
+ * itself (exec's upgrade, the build's upload).  FALSE for anything else. */
+gboolean
+_dockyard_parse_http_status (const char *line,
+                             guint      *status)
+{
+  g_auto(GStrv) parts = g_strsplit (line, " ", 3);
+  guint64 code = 0;
+
+  if (g_strv_length (parts) < 2 || !g_str_has_prefix (parts[0], "HTTP/") ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 100, 599, &code, NULL))
+    return FALSE;
+
+  *status = code;
+  return TRUE;
+}
+
 /* Turns an HTTP error reply into an error carrying the engine's own message. */
 GError *
 _dockyard_engine_error_from_reply (guint   status,

@@ -307,11 +307,7 @@ header_line_cb (GObject      *object,
 
   if (state->n_lines++ == 0)
     {
-      g_auto(GStrv) parts = g_strsplit (line, " ", 3);
-      guint64 status = 0;
-
-      if (g_strv_length (parts) < 2 || !g_str_has_prefix (parts[0], "HTTP/") ||
-          !g_ascii_string_to_unsigned (parts[1], 10, 100, 599, &status, NULL))
+      if (!_dockyard_parse_http_status (line, &state->status))
         {
           fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR,
                                         DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
@@ -319,7 +315,6 @@ header_line_cb (GObject      *object,
                                         line));
           return;
         }
-      state->status = status;
     }
   else if (length == 0)
     {

@@ -523,6 +523,14 @@ header_line_cb (GObject      *object,
   gsize length;
 
   line = _dockyard_read_line_finish (G_BUFFERED_INPUT_STREAM (object), result, &length, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    {
+      upload_fail (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                                      _("The engine’s answer has a header line longer than %d KiB."),
+                                      MAX_HEADER_LINE / 1024));
+      return;
+    }
+
   if (line == NULL)
     {
       if (error == NULL)
@@ -537,21 +545,15 @@ header_line_cb (GObject      *object,
 
   if (state->n_lines++ == 0)
     {
-      /* "HTTP/1.1 200 OK" */
-      guint64 status = 0;
-      char code[4] = { 0 };
-
-      if (length >= 12)
-        memcpy (code, line + 9, 3);
-      if (!g_str_has_prefix (line, "HTTP/1.") || length < 12 ||
-          !g_ascii_string_to_unsigned (code, 10, 100, 599, &status, NULL))
+      if (!_dockyard_parse_http_status (line, &state->status))
         {
+          g_autofree char *shown = g_utf8_make_valid (line, length);
+
           upload_fail (task, g_error_new (DOCKYARD_ENGINE_ERROR,
                                           DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                                          _("The engine sent a malformed answer: %s"), line));
+                                          _("The engine sent a malformed answer: %s"), shown));
           return;
         }
-      state->status = status;
     }
   else if (length == 0)
     {
