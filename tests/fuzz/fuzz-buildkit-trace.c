@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <stdint.h>
+
+#include "fuzz-utils.h"
 #include <string.h>
 
 #include "dockyard-build-private.h"
@@ -71,13 +73,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autoptr(DockyardBuild) build = NULL;
 
-  /* A critical is a bug here (e.g. json-glib handed a NULL node): crash. */
-  static gsize fatal_criticals;
-  if (g_once_init_enter (&fatal_criticals))
-    {
-      g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-      g_once_init_leave (&fatal_criticals, 1);
-    }
+  fuzz_make_criticals_fatal ();
 
   if (size == 0)
     return 0;

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "fuzz-utils.h"
+
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
@@ -23,13 +25,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   gsize total = 0;
   guint8 buffer[4096];
 
-  /* A critical is a bug here (e.g. json-glib handed a NULL node): crash. */
-  static gsize fatal_criticals;
-  if (g_once_init_enter (&fatal_criticals))
-    {
-      g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-      g_once_init_leave (&fatal_criticals, 1);
-    }
+  fuzz_make_criticals_fatal ();
 
   if (size < 1)
     return 0;

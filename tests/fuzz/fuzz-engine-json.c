@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "fuzz-utils.h"
+
 int  LLVMFuzzerTestOneInput (const uint8_t *data,
                              size_t         size);
 void fuzz_event_line        (const char    *line,
@@ -68,13 +70,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   const char *text = (const char *) data + 1;
   gsize length = size - 1;
 
-  /* A critical is a bug here (e.g. json-glib handed a NULL node): crash. */
-  static gsize fatal_criticals;
-  if (g_once_init_enter (&fatal_criticals))
-    {
-      g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-      g_once_init_leave (&fatal_criticals, 1);
-    }
+  fuzz_make_criticals_fatal ();
 
   if (size < 2)
     return 0;
