@@ -154,7 +154,7 @@ test_preferences (void)
   gtk_window_present (GTK_WINDOW (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
-  preferences = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_PREFERENCES_WINDOW, GTK_WINDOW (window));
+  preferences = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_PREFERENCES_WINDOW, GTK_WINDOW (window), 10);
   dockyard_ui_test_settle (400);
 
   group = dockyard_ui_test_find_label_text (GTK_WIDGET (preferences), "Container-Engine");
@@ -182,7 +182,7 @@ test_shortcuts (void)
   gtk_window_present (GTK_WINDOW (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  shortcuts = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window));
+  shortcuts = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window), 10);
   dockyard_ui_test_settle (400);
 
   build = dockyard_ui_test_find_label_text (GTK_WIDGET (shortcuts), "Das Image des Projekts erstellen");
@@ -311,7 +311,7 @@ test_about (void)
   gtk_window_present (GTK_WINDOW (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.about", NULL));
-  about = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW, GTK_WINDOW (window));
+  about = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW, GTK_WINDOW (window), 10);
   dockyard_ui_test_settle (400);
 
   summary = dockyard_ui_test_find_label_text (GTK_WIDGET (about), "Die Dockyard-Entwickler");

@@ -25,21 +25,7 @@
 static void
 wait_idle (DockyardDockerfilePage *page)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  do
-    {
-      while (dockyard_dockerfile_page_get_busy (page))
-        {
-          if (g_get_monotonic_time () > deadline)
-            g_error ("the Dockerfile page is still busy after 30 s");
-          dockyard_ui_test_iterate ();
-        }
-      /* Idle callbacks that may start more work. */
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-  while (dockyard_dockerfile_page_get_busy (page));
+  dockyard_ui_test_wait_for_page_idle (page, 30);
 }
 
 static GObject *
@@ -204,17 +190,7 @@ find_dialog (void)
 static AdwMessageDialog *
 wait_for_dialog (void)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  AdwMessageDialog *dialog;
-
-  while ((dialog = find_dialog ()) == NULL)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("no confirmation dialog after 30 s");
-      dockyard_ui_test_iterate ();
-    }
-
-  return dialog;
+  return ADW_MESSAGE_DIALOG (dockyard_ui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL, 30));
 }
 
 static GListModel *

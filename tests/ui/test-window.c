@@ -634,7 +634,7 @@ test_shortcuts (void)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  help = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window));
+  help = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window), 10);
   dockyard_ui_test_settle (400);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (help), "shortcuts.png");
 
@@ -716,35 +716,11 @@ test_no_engine (void)
   dockyard_ui_test_quit_app (app);
 }
 
-/* A visible message dialog; pinning runs a container first, hence 60 s. */
+/* Pinning runs a container before its dialog shows, hence 60 s. */
 static AdwMessageDialog *
 wait_for_dialog (void)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-      for (GList *l = toplevels; l != NULL; l = l->next)
-        if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-          return l->data;
-
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      dockyard_ui_test_iterate ();
-    }
-}
-
-static void
-wait_until_idle (DockyardDockerfilePage *page)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (dockyard_dockerfile_page_get_busy (page))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      dockyard_ui_test_iterate ();
-    }
+  return ADW_MESSAGE_DIALOG (dockyard_ui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL, 60));
 }
 
 /* Pin Requirements before the first build: the dialog's Build builds
@@ -788,7 +764,7 @@ test_pin_requirements_build (void)
   dockyard_ui_test_wait_for_page (window, "project");
   page = DOCKYARD_DOCKERFILE_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW,
                                                                   "dockerfile_page"));
-  wait_until_idle (page);
+  dockyard_ui_test_wait_for_page_idle (page, 60);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "dockerfile.pin-requirements", NULL));
   dialog = wait_for_dialog ();
@@ -803,7 +779,7 @@ test_pin_requirements_build (void)
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Pin Requirements?");
   adw_message_dialog_response (dialog, "apply");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_until_idle (page);
+  dockyard_ui_test_wait_for_page_idle (page, 60);
   g_file_get_contents (requirements, &pinned, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (pinned, ==, "MarkupSafe==2.1.2\n");

@@ -249,12 +249,14 @@ dockyard_ui_test_destroy_window (GtkWindow *window)
   g_assert_null (window);
 }
 
-/* The toplevel of type @type other than @except, once it is mapped. */
+/* The toplevel of type @type other than @except, once it is mapped; fails
+ * after @seconds. */
 GtkWindow *
 dockyard_ui_test_wait_for_toplevel (GType      type,
-                                    GtkWindow *except)
+                                    GtkWindow *except,
+                                    guint      seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
 
   for (;;)
     {
@@ -299,6 +301,30 @@ dockyard_ui_test_wait_for_build_end (DockyardWindow *window)
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       dockyard_ui_test_iterate ();
     }
+}
+
+/* Iterates until the Dockerfile page has caught up (file read, preview,
+ * findings, and what idle callbacks start after them); fails after
+ * @seconds. */
+void
+dockyard_ui_test_wait_for_page_idle (DockyardDockerfilePage *page,
+                                     guint                   seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  do
+    {
+      while (dockyard_dockerfile_page_get_busy (page))
+        {
+          if (g_get_monotonic_time () > deadline)
+            g_error ("the Dockerfile page is still busy after %u s", seconds);
+          dockyard_ui_test_iterate ();
+        }
+      /* Idle callbacks that may start more work. */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  while (dockyard_dockerfile_page_get_busy (page));
 }
 
 char *

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "dockyard-application.h"
+#include "dockyard-dockerfile-page.h"
 #include "dockyard-terminal.h"
 #include "dockyard-window.h"
 
@@ -29,10 +30,13 @@ DockyardApplication *dockyard_ui_test_start_app            (void);
 void                 dockyard_ui_test_quit_app             (DockyardApplication *app);
 void                 dockyard_ui_test_destroy_window       (GtkWindow         *window);
 GtkWindow           *dockyard_ui_test_wait_for_toplevel    (GType              type,
-                                                            GtkWindow         *except);
+                                                            GtkWindow         *except,
+                                                            guint              seconds);
 void                 dockyard_ui_test_wait_for_page        (DockyardWindow    *window,
                                                             const char        *page);
 void                 dockyard_ui_test_wait_for_build_end   (DockyardWindow    *window);
+void                 dockyard_ui_test_wait_for_page_idle   (DockyardDockerfilePage *page,
+                                                            guint              seconds);
 
 char                *dockyard_ui_test_terminal_text        (DockyardTerminal  *terminal);
 void                 dockyard_ui_test_wait_for_terminal_text (DockyardTerminal *terminal,
