@@ -792,6 +792,32 @@ open_stream_cb (GObject      *object,
 }
 
 /**
+ * dockyard_engine_inspect_image_async:
+ * @name: an image reference or id, e.g. "python:3.11.2"
+ *
+ * `GET /images/{name}/json`, the name escaped for the path.  Finish with
+ * dockyard_engine_request_finish(); a missing image is
+ * %DOCKYARD_ENGINE_ERROR_NOT_FOUND.
+ */
+void
+dockyard_engine_inspect_image_async (DockyardEngine      *self,
+                                     const char          *name,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
+  g_return_if_fail (name != NULL);
+
+  escaped = g_uri_escape_string (name, NULL, FALSE);
+  path = g_strdup_printf ("/images/%s/json", escaped);
+  dockyard_engine_request_async (self, "GET", path, NULL, cancellable, callback, user_data);
+}
+
+/**
  * dockyard_engine_open_stream_async:
  * @message: a message made with dockyard_engine_new_message()
  *

@@ -66,6 +66,11 @@ JsonNode       *dockyard_engine_request_finish     (DockyardEngine       *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
 
+void            dockyard_engine_inspect_image_async (DockyardEngine       *self,
+                                                     const char           *name,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
 SoupMessage    *dockyard_engine_new_message        (DockyardEngine       *self,
                                                     const char           *method,
                                                     const char           *path);

@@ -519,8 +519,6 @@ dockyard_dev_session_start_async (DockyardDevSession  *self,
 {
   GTask *task;
   StartState *state;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (DOCKYARD_IS_DEV_SESSION (self));
   g_return_if_fail (self->state == DOCKYARD_DEV_SESSION_READY);
@@ -535,10 +533,8 @@ dockyard_dev_session_start_async (DockyardDevSession  *self,
 
   set_state (self, DOCKYARD_DEV_SESSION_STARTING);
 
-  escaped = g_uri_escape_string (self->image, NULL, FALSE);
-  path = g_strdup_printf ("/images/%s/json", escaped);
-  dockyard_engine_request_async (self->engine, "GET", path, NULL, cancellable,
-                                 image_inspected_cb, task);
+  dockyard_engine_inspect_image_async (self->engine, self->image, cancellable,
+                                       image_inspected_cb, task);
 }
 
 /**

@@ -1044,8 +1044,6 @@ dockyard_lab_session_start_async (DockyardLabSession  *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   gboolean has_bridge;
 
   g_return_if_fail (DOCKYARD_IS_LAB_SESSION (self));
@@ -1073,10 +1071,8 @@ dockyard_lab_session_start_async (DockyardLabSession  *self,
   self->host_network = self->network == DOCKYARD_LAB_NETWORK_HOST ||
                        (self->network == DOCKYARD_LAB_NETWORK_AUTOMATIC && !has_bridge);
 
-  escaped = g_uri_escape_string (self->image, NULL, FALSE);
-  path = g_strdup_printf ("/images/%s/json", escaped);
-  dockyard_engine_request_async (self->engine, "GET", path, NULL, self->cancellable,
-                                 image_inspected_cb, g_object_ref (self));
+  dockyard_engine_inspect_image_async (self->engine, self->image, self->cancellable,
+                                       image_inspected_cb, g_object_ref (self));
 }
 
 gboolean

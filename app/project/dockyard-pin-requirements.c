@@ -882,8 +882,6 @@ file_loaded_cb (GObject      *object,
 {
   GTask *task = user_data;
   PinData *data = g_task_get_task_data (task);
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(GBytes) text = NULL;
   GError *error = NULL;
 
@@ -905,10 +903,8 @@ file_loaded_cb (GObject      *object,
     }
   g_clear_pointer (&data->plan, dockyard_pin_plan_unref);
 
-  escaped = g_uri_escape_string (data->image, NULL, FALSE);
-  path = g_strdup_printf ("/images/%s/json", escaped);
-  dockyard_engine_request_async (data->engine, "GET", path, NULL, g_task_get_cancellable (task),
-                                 image_inspected_cb, task);
+  dockyard_engine_inspect_image_async (data->engine, data->image, g_task_get_cancellable (task),
+                                       image_inspected_cb, task);
 }
 
 /**

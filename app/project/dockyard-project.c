@@ -563,8 +563,6 @@ static void
 inspect_next_image (GTask *task)
 {
   OpenContext *state = g_task_get_task_data (task);
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   GCancellable *cancellable;
 
   if (state->images[state->next_image] == NULL)
@@ -574,11 +572,9 @@ inspect_next_image (GTask *task)
       return;
     }
 
-  escaped = g_uri_escape_string (state->images[state->next_image++], NULL, FALSE);
-  path = g_strdup_printf ("/images/%s/json", escaped);
   cancellable = g_task_get_cancellable (task);
-  dockyard_engine_request_async (state->engine, "GET", path, NULL, cancellable,
-                                 image_inspected_cb, task);
+  dockyard_engine_inspect_image_async (state->engine, state->images[state->next_image++],
+                                       cancellable, image_inspected_cb, task);
 }
 
 static void
