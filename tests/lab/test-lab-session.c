@@ -61,8 +61,8 @@ fixture_setup (Fixture       *fixture,
   fixture_setup_on (fixture, dockyard_test_engine_socket (), data);
 }
 
-/* The engine with a bridge of its own (tests/lab/run-bridge-check starts it
- * with DOCKYARD_TEST_ENGINE_BRIDGE=1 and names it in DOCKYARD_TEST_BRIDGE_HOST). */
+/* An engine with a bridge that someone already runs, named in
+ * DOCKYARD_TEST_BRIDGE_HOST (tests/README.md); none is ever made here. */
 static void
 fixture_setup_bridge (Fixture       *fixture,
                       gconstpointer  data)
@@ -349,7 +349,7 @@ test_bridge_published_port (Fixture       *fixture,
 
   if (fixture->engine == NULL)
     {
-      dockyard_test_skip_unless_ci ("no engine with a bridge: see tests/lab/run-bridge-check");
+      dockyard_test_skip_unless_ci ("no engine with a bridge: see tests/README.md");
       return;
     }
 
@@ -540,7 +540,7 @@ main (int   argc,
   g_test_add ("/lab-session/engine-dies", Fixture, NULL,
               fixture_setup, test_engine_dies, fixture_teardown);
   /* DESIGN.md keeps bridges out of the suite: a manual check, registered
-   * only when tests/lab/run-bridge-check provides such an engine. */
+   * only when DOCKYARD_TEST_BRIDGE_HOST names such an engine. */
   if (g_getenv ("DOCKYARD_TEST_BRIDGE_HOST") != NULL)
     g_test_add ("/lab-session/bridge/published-port", Fixture, NULL,
                 fixture_setup_bridge, test_bridge_published_port, fixture_teardown);
