@@ -319,72 +319,6 @@ dockyard_engine_new_message (DockyardEngine *self,
   return message;
 }
 
-/* Deadlines -------------------------------------------------------------------- */
-
-/* A cancellable that the caller's cancellable or a timer cancels, so an
- * engine that accepts a request and never answers cannot hang its caller. */
-typedef struct
-{
-  GCancellable *cancellable;
-  GCancellable *outer;
-  gulong        chain_id;
-  guint         timeout_id;
-} Deadline;
-
-static gboolean
-deadline_cb (gpointer data)
-{
-  Deadline *deadline = data;
-
-  /* The source is gone once this returns: deadline_clear() must not remove it. */
-  deadline->timeout_id = 0;
-  g_cancellable_cancel (deadline->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-chain_cancel_cb (GCancellable *outer,
-                 GCancellable *inner)
-{
-  g_cancellable_cancel (inner);
-}
-
-/* @seconds 0: no timer, only the caller's cancellable. */
-static void
-deadline_init (Deadline     *deadline,
-               GCancellable *outer,
-               guint         seconds)
-{
-  deadline->cancellable = g_cancellable_new ();
-  if (outer != NULL)
-    {
-      deadline->outer = g_object_ref (outer);
-      deadline->chain_id = g_cancellable_connect (outer, G_CALLBACK (chain_cancel_cb),
-                                                  deadline->cancellable, NULL);
-    }
-  if (seconds > 0)
-    deadline->timeout_id = g_timeout_add_seconds (seconds, deadline_cb, deadline);
-}
-
-static void
-deadline_clear (Deadline *deadline)
-{
-  g_clear_handle_id (&deadline->timeout_id, g_source_remove);
-  if (deadline->outer != NULL)
-    g_cancellable_disconnect (deadline->outer, deadline->chain_id);
-  g_clear_object (&deadline->outer);
-  g_clear_object (&deadline->cancellable);
-}
-
-/* Whether @error is the timer's doing rather than the caller's. */
-static gboolean
-deadline_expired (Deadline     *deadline,
-                  const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-         (deadline->outer == NULL || !g_cancellable_is_cancelled (deadline->outer));
-}
-
 /* Short exchanges: requests with a JSON answer, and the ping ------------------ */
 
 /* A request and a ping travel the same way: sent under a deadline, the
@@ -399,7 +333,7 @@ typedef enum
 typedef struct
 {
   SoupMessage  *message;
-  Deadline      deadline;
+  DockyardDeadline deadline;
   guint         timeout;
   ExchangeKind  kind;
 } Exchange;
@@ -407,7 +341,7 @@ typedef struct
 static void
 exchange_free (Exchange *exchange)
 {
-  deadline_clear (&exchange->deadline);
+  _dockyard_deadline_clear (&exchange->deadline);
   g_clear_object (&exchange->message);
   g_free (exchange);
 }
@@ -419,7 +353,7 @@ exchange_return_transport_error (GTask  *task,
   DockyardEngine *self = g_task_get_source_object (task);
   Exchange *exchange = g_task_get_task_data (task);
 
-  if (!deadline_expired (&exchange->deadline, error))
+  if (!_dockyard_deadline_expired (&exchange->deadline, error))
     g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
   else if (exchange->kind == EXCHANGE_PING)
     g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
@@ -617,7 +551,7 @@ exchange_start (DockyardEngine      *self,
   exchange->message = g_object_ref (message);
   exchange->kind = kind;
   exchange->timeout = timeout;
-  deadline_init (&exchange->deadline, cancellable, timeout);
+  _dockyard_deadline_init (&exchange->deadline, cancellable, timeout);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
@@ -738,32 +672,6 @@ open_stream_cb (GObject      *object,
     }
 
   g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
-}
-
-/**
- * dockyard_engine_inspect_image_async:
- * @name: an image reference or id, e.g. "python:3.11.2"
- *
- * `GET /images/{name}/json`, the name escaped for the path.  Finish with
- * dockyard_engine_request_finish(); a missing image is
- * %DOCKYARD_ENGINE_ERROR_NOT_FOUND.
- */
-void
-dockyard_engine_inspect_image_async (DockyardEngine      *self,
-                                     const char          *name,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
-  g_return_if_fail (name != NULL);
-
-  escaped = g_uri_escape_string (name, NULL, FALSE);
-  path = g_strdup_printf ("/images/%s/json", escaped);
-  dockyard_engine_request_async (self, "GET", path, NULL, cancellable, callback, user_data);
 }
 
 /**
@@ -1061,94 +969,6 @@ gboolean
 dockyard_engine_connect_finish (DockyardEngine  *self,
                                 GAsyncResult    *result,
                                 GError         **error)
-{
-  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Containers -------------------------------------------------------------------- */
-
-static void
-container_gone_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
-  if (node == NULL && !g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-container_removed_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  DockyardEngine *self = DOCKYARD_ENGINE (object);
-  const char *id = g_task_get_task_data (task);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  node = dockyard_engine_request_finish (self, result, &error);
-
-  /* The engine is already removing it (AutoRemove after the process ended):
-   * wait until it is gone, so that "removed" means no container is left. */
-  if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT))
-    {
-      g_autofree char *path = g_strdup_printf ("/containers/%s/wait?condition=removed", id);
-
-      dockyard_engine_request_async (self, "POST", path, NULL, NULL, container_gone_cb,
-                                     g_steal_pointer (&task));
-      return;
-    }
-
-  if (node == NULL && !g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-/**
- * dockyard_engine_remove_container_async:
- * @id: a container id or name
- *
- * Kills and removes the container, and finishes once it is gone (also
- * when it was gone already).  Not cancellable: a container must not be
- * left behind halfway.
- */
-void
-dockyard_engine_remove_container_async (DockyardEngine      *self,
-                                        const char          *id,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
-  g_return_if_fail (id != NULL);
-
-  task = g_task_new (self, NULL, callback, user_data);
-  g_task_set_source_tag (task, dockyard_engine_remove_container_async);
-  g_task_set_task_data (task, g_strdup (id), g_free);
-
-  path = g_strdup_printf ("/containers/%s?force=1", id);
-  dockyard_engine_request_async (self, "DELETE", path, NULL, NULL, container_removed_cb,
-                                 g_steal_pointer (&task));
-}
-
-gboolean
-dockyard_engine_remove_container_finish (DockyardEngine  *self,
-                                         GAsyncResult    *result,
-                                         GError         **error)
 {
   g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
