@@ -526,10 +526,11 @@ logs_read_cb (GObject      *object,
   /* Past the bound, the rest is left unread. */
   if (g_bytes_get_size (bytes) > 0 && state->frames->len < MAX_LOGS)
     {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
       g_byte_array_append (state->frames, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
       g_input_stream_read_bytes_async (G_INPUT_STREAM (object), 65536, G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), logs_read_cb,
-                                       g_steal_pointer (&task));
+                                       cancellable, logs_read_cb, g_steal_pointer (&task));
       return;
     }
 
@@ -544,6 +545,7 @@ logs_opened_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GInputStream) stream = NULL;
   GError *error = NULL;
+  GCancellable *cancellable;
 
   stream = dockyard_engine_open_stream_finish (DOCKYARD_ENGINE (object), result, &error);
   if (stream == NULL)
@@ -552,8 +554,8 @@ logs_opened_cb (GObject      *object,
       return;
     }
 
-  g_input_stream_read_bytes_async (stream, 65536, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), logs_read_cb,
+  cancellable = g_task_get_cancellable (task);
+  g_input_stream_read_bytes_async (stream, 65536, G_PRIORITY_DEFAULT, cancellable, logs_read_cb,
                                    g_steal_pointer (&task));
 }
 
@@ -620,6 +622,32 @@ dockyard_engine_read_container_logs_finish (DockyardEngine  *self,
   if (err != NULL)
     *err = g_string_free (g_steal_pointer (&err_text), FALSE);
   return TRUE;
+}
+
+/**
+ * dockyard_engine_follow_container_logs_async:
+ * @id: a container without a terminal
+ *
+ * Opens `/logs?follow=1&stdout=1&stderr=1`: what the container writes, as
+ * it writes it, multiplexed (see dockyard_engine_demultiplex()).  Finish
+ * with dockyard_engine_open_stream_finish().  No timeout.
+ */
+void
+dockyard_engine_follow_container_logs_async (DockyardEngine      *self,
+                                             const char          *id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
+  g_return_if_fail (id != NULL);
+
+  path = container_path (id, "/logs?follow=1&stdout=1&stderr=1");
+  message = dockyard_engine_new_message (self, "GET", path);
+  dockyard_engine_open_stream_async (self, message, cancellable, callback, user_data);
 }
 
 /* Removing ------------------------------------------------------------------------------ */

@@ -152,6 +152,12 @@ gboolean        dockyard_engine_read_container_logs_finish (DockyardEngine      
                                                             char                **err,
                                                             GError              **error);
 
+void            dockyard_engine_follow_container_logs_async (DockyardEngine      *self,
+                                                             const char          *id,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+
 void            dockyard_engine_remove_container_async     (DockyardEngine       *self,
                                                             const char           *id,
                                                             GAsyncReadyCallback   callback,
