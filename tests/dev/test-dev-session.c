@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "dockyard-dev-session.h"
+#include "dockyard-orphan-sweep.h"
 #include "dockyard-test-utils.h"
 
 typedef struct
@@ -345,10 +346,9 @@ test_orphans_removed (Fixture       *fixture,
   /* And one of this process, which must stay. */
   start (fixture);
 
-  dockyard_remove_orphan_containers_async (fixture->engine, NULL, dockyard_test_store_result_cb,
-                                           &result);
+  dockyard_orphan_sweep_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
-  g_assert_cmpuint (dockyard_remove_orphan_containers_finish (result, &error), ==, 1);
+  g_assert_cmpuint (dockyard_orphan_sweep_finish (result, &error), ==, 1);
   g_assert_no_error (error);
   g_assert_false (container_exists (fixture, id));
   g_assert_true (container_exists (fixture, dockyard_dev_session_get_container_id (fixture->session)));

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "dockyard-dev-session.h"
+#include "dockyard-orphan-sweep.h"
 #include "dockyard-test-utils.h"
 #include "hardening-utils.h"
 
@@ -235,10 +236,9 @@ test_engine_dies (Fixture       *fixture,
    * left), then a new session works and leaves nothing behind either. */
   g_clear_object (&fixture->engine);
   fixture->engine = hardening_connect_engine ();
-  dockyard_remove_orphan_containers_async (fixture->engine, NULL, dockyard_test_store_result_cb,
-                                           &result);
+  dockyard_orphan_sweep_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
-  removed = dockyard_remove_orphan_containers_finish (result, &error);
+  removed = dockyard_orphan_sweep_finish (result, &error);
   g_assert_no_error (error);
   g_test_message ("containers removed after the restart: %u", removed);
   g_assert_cmpuint (hardening_count_containers (fixture->engine, fixture->folder), ==, 0);
