@@ -4,6 +4,9 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "dockyard-engine.h"
+#include "dockyard-project.h"
+
 G_BEGIN_DECLS
 
 void         dockyard_test_init             (int          *argc,
@@ -19,5 +22,25 @@ void         dockyard_test_wait_for_async   (GAsyncResult **result);
 void         dockyard_test_run_until        (gboolean     *done,
                                              guint         timeout_seconds);
 char        *dockyard_test_artifact_path    (const char   *name);
+
+DockyardEngine  *dockyard_test_connect_engine    (void);
+DockyardEngine  *dockyard_test_connect_engine_at (const char      *socket);
+DockyardProject *dockyard_test_open_project      (const char      *path);
+JsonNode        *dockyard_test_request           (DockyardEngine  *engine,
+                                                  const char      *method,
+                                                  const char      *path,
+                                                  GError         **error);
+gboolean         dockyard_test_container_exists  (DockyardEngine  *engine,
+                                                  const char      *id);
+guint            dockyard_test_count_labelled    (DockyardEngine  *engine,
+                                                  const char      *label,
+                                                  const char      *value);
+guint            dockyard_test_count_containers  (DockyardEngine  *engine,
+                                                  const char      *project_path);
+char            *dockyard_test_make_shared_dir   (const char      *prefix);
+void             dockyard_test_remove_tree       (const char      *path);
+gboolean         dockyard_test_wait_until        (gboolean       (*done) (gpointer data),
+                                                  gpointer         data,
+                                                  guint            timeout_seconds);
 
 G_END_DECLS

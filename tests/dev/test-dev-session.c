@@ -45,34 +45,18 @@ static void
 setup_project (Fixture    *fixture,
                const char *folder_name)
 {
-  const char *socket = dockyard_test_engine_socket ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GFile) directory = NULL;
-  g_autoptr(GError) error = NULL;
-
   fixture->output = g_string_new (NULL);
-  if (socket == NULL)
+  fixture->engine = dockyard_test_connect_engine ();
+  if (fixture->engine == NULL)
     return;
 
-  fixture->engine = dockyard_engine_new (socket);
-  dockyard_engine_connect_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  g_assert_true (dockyard_engine_connect_finish (fixture->engine, result, &error));
-  g_clear_object (&result);
-
-  fixture->parent = g_dir_make_tmp ("dockyard-dev-XXXXXX", &error);
-  g_assert_no_error (error);
   /* The uid the test gives the shell must be able to write here. */
-  g_chmod (fixture->parent, 0755);
+  fixture->parent = dockyard_test_make_shared_dir ("dockyard-dev");
   fixture->folder = g_build_filename (fixture->parent, folder_name, NULL);
   g_assert_cmpint (g_mkdir (fixture->folder, 0777), ==, 0);
   g_chmod (fixture->folder, 0777);
 
-  directory = g_file_new_for_path (fixture->folder);
-  dockyard_project_open_async (directory, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  fixture->project = dockyard_project_open_finish (result, &error);
-  g_assert_no_error (error);
+  fixture->project = dockyard_test_open_project (fixture->folder);
 
   fixture->session = dockyard_dev_session_new (fixture->project, fixture->engine);
   dockyard_dev_session_set_image (fixture->session, g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
@@ -91,19 +75,7 @@ static gboolean
 container_exists (Fixture    *fixture,
                   const char *id)
 {
-  g_autofree char *path = g_strdup_printf ("/containers/%s/json", id);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dockyard_engine_request_async (fixture->engine, "GET", path, NULL, NULL,
-                                 dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  node = dockyard_engine_request_finish (fixture->engine, result, &error);
-  if (node != NULL)
-    return TRUE;
-  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND);
-  return FALSE;
+  return dockyard_test_container_exists (fixture->engine, id);
 }
 
 static void

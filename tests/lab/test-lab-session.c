@@ -24,19 +24,13 @@ fixture_setup_on (Fixture    *fixture,
                   const char *socket,
                   const char *image)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *notebook = NULL;
 
   if (socket == NULL)
     return;
 
-  fixture->engine = dockyard_engine_new (socket);
-  dockyard_engine_connect_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  g_assert_true (dockyard_engine_connect_finish (fixture->engine, result, &error));
-  g_clear_object (&result);
+  fixture->engine = dockyard_test_connect_engine_at (socket);
 
   fixture->folder = g_dir_make_tmp ("dockyard-lab-XXXXXX", &error);
   g_assert_no_error (error);
@@ -44,11 +38,7 @@ fixture_setup_on (Fixture    *fixture,
   g_file_set_contents (notebook, "made on the host\n", -1, &error);
   g_assert_no_error (error);
 
-  directory = g_file_new_for_path (fixture->folder);
-  dockyard_project_open_async (directory, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  fixture->project = dockyard_project_open_finish (result, &error);
-  g_assert_no_error (error);
+  fixture->project = dockyard_test_open_project (fixture->folder);
 
   fixture->lab = dockyard_lab_session_new (fixture->project, fixture->engine);
   dockyard_lab_session_set_image (fixture->lab, image ? image : g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));

@@ -71,20 +71,12 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  const char *socket = dockyard_test_engine_socket ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dockerfile = NULL;
 
-  if (socket == NULL)
+  fixture->engine = dockyard_test_connect_engine ();
+  if (fixture->engine == NULL)
     return;
-
-  fixture->engine = dockyard_engine_new (socket);
-  dockyard_engine_connect_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  g_assert_true (dockyard_engine_connect_finish (fixture->engine, result, &error));
-  g_clear_object (&result);
 
   /* The folder's name makes the image's: one per test run. */
   fixture->folder = g_dir_make_tmp ("dockyard-pin-XXXXXX", &error);
@@ -94,11 +86,7 @@ fixture_setup (Fixture       *fixture,
   write_file (fixture, "Dockerfile", dockerfile);
   write_file (fixture, "requirements.txt", requirements);
 
-  directory = g_file_new_for_path (fixture->folder);
-  dockyard_project_open_async (directory, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  fixture->project = dockyard_project_open_finish (result, &error);
-  g_assert_no_error (error);
+  fixture->project = dockyard_test_open_project (fixture->folder);
 }
 
 static void
@@ -124,12 +112,7 @@ fixture_teardown (Fixture       *fixture,
     remove_image (fixture);
 
   if (fixture->folder != NULL)
-    {
-      const char *argv[] = { "rm", "-rf", fixture->folder, NULL };
-
-      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH,
-                                   NULL, NULL, NULL, NULL, NULL, NULL));
-    }
+    dockyard_test_remove_tree (fixture->folder);
 
   g_clear_object (&fixture->project);
   g_clear_object (&fixture->engine);
