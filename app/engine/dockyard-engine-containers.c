@@ -23,6 +23,45 @@ container_path (const char *id,
   return g_strconcat ("/containers/", escaped, tail, NULL);
 }
 
+/* Starts a task (with @source_tag) whose request on `/containers/{id}TAIL`
+ * @task_cb turns into its result. */
+static void
+container_request (DockyardEngine      *self,
+                   const char          *method,
+                   const char          *id,
+                   const char          *tail,
+                   gpointer             source_tag,
+                   GAsyncReadyCallback  task_cb,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *path = container_path (id, tail);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_strdup (id), g_free);
+  dockyard_engine_request_async (self, method, path, NULL, cancellable, task_cb,
+                                 g_steal_pointer (&task));
+}
+
+/* A stream from `/containers/{id}TAIL`: finish with
+ * dockyard_engine_open_stream_finish(). */
+static void
+open_container_stream (DockyardEngine      *self,
+                       const char          *method,
+                       const char          *id,
+                       const char          *tail,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autofree char *path = container_path (id, tail);
+  g_autoptr(SoupMessage) message = dockyard_engine_new_message (self, method, path);
+
+  dockyard_engine_open_stream_async (self, message, cancellable, callback, user_data);
+}
+
 /* Images -------------------------------------------------------------------------- */
 
 /**
@@ -181,18 +220,11 @@ dockyard_engine_start_container_async (DockyardEngine      *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (DOCKYARD_IS_ENGINE (self));
   g_return_if_fail (id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dockyard_engine_start_container_async);
-
-  path = container_path (id, "/start");
-  dockyard_engine_request_async (self, "POST", path, NULL, cancellable, boolean_request_cb,
-                                 g_steal_pointer (&task));
+  container_request (self, "POST", id, "/start", dockyard_engine_start_container_async,
+                     boolean_request_cb, cancellable, callback, user_data);
 }
 
 gboolean
@@ -319,22 +351,18 @@ dockyard_engine_wait_container_async (DockyardEngine      *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (DOCKYARD_IS_ENGINE (self));
   g_return_if_fail (id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dockyard_engine_wait_container_async);
-
-  path = container_path (id, "/wait");
-  dockyard_engine_request_async (self, "POST", path, NULL, cancellable, waited_cb,
-                                 g_steal_pointer (&task));
+  container_request (self, "POST", id, "/wait", dockyard_engine_wait_container_async,
+                     waited_cb, cancellable, callback, user_data);
 }
 
 /**
  * dockyard_engine_wait_container_finish:
+ *
+ * Finishes dockyard_engine_wait_container_async() and
+ * dockyard_engine_read_exit_status_async().
  *
  * Returns: the exit status (-1 when the engine gave none), or -1 with
  *   @error set
@@ -367,15 +395,11 @@ dockyard_engine_open_container_wait_async (DockyardEngine      *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (DOCKYARD_IS_ENGINE (self));
   g_return_if_fail (id != NULL);
 
-  path = container_path (id, "/wait?condition=next-exit");
-  message = dockyard_engine_new_message (self, "POST", path);
-  dockyard_engine_open_stream_async (self, message, cancellable, callback, user_data);
+  open_container_stream (self, "POST", id, "/wait?condition=next-exit", cancellable,
+                         callback, user_data);
 }
 
 static void
@@ -417,7 +441,9 @@ exit_read_cb (GObject      *object,
  * dockyard_engine_read_exit_status_async:
  * @stream: the body from dockyard_engine_open_container_wait_async()
  *
- * Waits for the body of a registered wait: the container's exit.
+ * Waits for the body of a registered wait: the container's exit.  Finish
+ * with dockyard_engine_wait_container_finish(); a connection that broke
+ * before the exit is %DOCKYARD_ENGINE_ERROR_DISCONNECTED.
  */
 void
 dockyard_engine_read_exit_status_async (DockyardEngine      *self,
@@ -436,23 +462,6 @@ dockyard_engine_read_exit_status_async (DockyardEngine      *self,
 
   _dockyard_read_all_async (stream, MAX_WAIT_BODY, cancellable, exit_read_cb,
                             g_steal_pointer (&task));
-}
-
-/**
- * dockyard_engine_read_exit_status_finish:
- *
- * Returns: the exit status, or -1 with @error set (the connection broke
- *   before the exit: %DOCKYARD_ENGINE_ERROR_DISCONNECTED)
- */
-int
-dockyard_engine_read_exit_status_finish (DockyardEngine  *self,
-                                         GAsyncResult    *result,
-                                         GError         **error)
-{
-  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), -1);
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-
-  return g_task_propagate_int (G_TASK (result), error);
 }
 
 /* Output ------------------------------------------------------------------------------ */
@@ -574,8 +583,6 @@ dockyard_engine_read_container_logs_async (DockyardEngine      *self,
                                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *path = NULL;
   LogsState *state;
 
   g_return_if_fail (DOCKYARD_IS_ENGINE (self));
@@ -587,10 +594,8 @@ dockyard_engine_read_container_logs_async (DockyardEngine      *self,
   state->frames = g_byte_array_new ();
   g_task_set_task_data (task, state, (GDestroyNotify) logs_state_free);
 
-  path = container_path (id, "/logs?stdout=1&stderr=1");
-  message = dockyard_engine_new_message (self, "GET", path);
-  dockyard_engine_open_stream_async (self, message, cancellable, logs_opened_cb,
-                                     g_steal_pointer (&task));
+  open_container_stream (self, "GET", id, "/logs?stdout=1&stderr=1", cancellable, logs_opened_cb,
+                         g_steal_pointer (&task));
 }
 
 /**
@@ -639,15 +644,11 @@ dockyard_engine_follow_container_logs_async (DockyardEngine      *self,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data)
 {
-  g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (DOCKYARD_IS_ENGINE (self));
   g_return_if_fail (id != NULL);
 
-  path = container_path (id, "/logs?follow=1&stdout=1&stderr=1");
-  message = dockyard_engine_new_message (self, "GET", path);
-  dockyard_engine_open_stream_async (self, message, cancellable, callback, user_data);
+  open_container_stream (self, "GET", id, "/logs?follow=1&stdout=1&stderr=1", cancellable,
+                         callback, user_data);
 }
 
 /* Removing ------------------------------------------------------------------------------ */
@@ -712,19 +713,11 @@ dockyard_engine_remove_container_async (DockyardEngine      *self,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (DOCKYARD_IS_ENGINE (self));
   g_return_if_fail (id != NULL);
 
-  task = g_task_new (self, NULL, callback, user_data);
-  g_task_set_source_tag (task, dockyard_engine_remove_container_async);
-  g_task_set_task_data (task, g_strdup (id), g_free);
-
-  path = container_path (id, "?force=1");
-  dockyard_engine_request_async (self, "DELETE", path, NULL, NULL, container_removed_cb,
-                                 g_steal_pointer (&task));
+  container_request (self, "DELETE", id, "?force=1", dockyard_engine_remove_container_async,
+                     container_removed_cb, NULL, callback, user_data);
 }
 
 gboolean

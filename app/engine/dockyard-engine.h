@@ -133,9 +133,6 @@ void            dockyard_engine_read_exit_status_async     (DockyardEngine      
                                                             GCancellable         *cancellable,
                                                             GAsyncReadyCallback   callback,
                                                             gpointer              user_data);
-int             dockyard_engine_read_exit_status_finish    (DockyardEngine       *self,
-                                                            GAsyncResult         *result,
-                                                            GError              **error);
 
 gsize           dockyard_engine_demultiplex                (const guint8         *frames,
                                                             gsize                 length,

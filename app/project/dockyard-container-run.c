@@ -388,3 +388,45 @@ dockyard_container_run_finish (DockyardContainerRun  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* Removing for a session ------------------------------------------------------------ */
+
+static void
+task_removed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dockyard_container_remove_for_task:
+ * @id: (nullable): the container, or %NULL when none was created
+ * @task: (transfer full): returns %TRUE once the container is gone, or the
+ *   engine's error
+ *
+ * How a session stops: its container goes, not cancellably.
+ */
+void
+dockyard_container_remove_for_task (DockyardEngine *engine,
+                                    const char     *id,
+                                    GTask          *task)
+{
+  g_return_if_fail (DOCKYARD_IS_ENGINE (engine));
+  g_return_if_fail (G_IS_TASK (task));
+
+  if (id == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  dockyard_engine_remove_container_async (engine, id, task_removed_cb, task);
+}

@@ -48,4 +48,8 @@ gboolean                  dockyard_container_run_finish          (DockyardContai
                                                                   GAsyncResult                *result,
                                                                   GError                     **error);
 
+void                      dockyard_container_remove_for_task     (DockyardEngine              *engine,
+                                                                  const char                  *id,
+                                                                  GTask                       *task);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-attach-stream.h"
+#include "dockyard-container-run.h"
 #include "dockyard-dev-session.h"
 #include "dockyard-exec-stream.h"
 
@@ -520,7 +521,7 @@ exited_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   int status;
 
-  status = dockyard_engine_read_exit_status_finish (self->engine, result, &error);
+  status = dockyard_engine_wait_container_finish (self->engine, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -604,20 +605,6 @@ dockyard_dev_session_open_shell_finish (DockyardDevSession  *self,
 
 /* Stopping ----------------------------------------------------------------------- */
 
-static void
-removed_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /**
  * dockyard_dev_session_stop_async:
  *
@@ -636,14 +623,7 @@ dockyard_dev_session_stop_async (DockyardDevSession  *self,
   task = g_task_new (self, NULL, callback, user_data);
   g_task_set_source_tag (task, dockyard_dev_session_stop_async);
 
-  if (self->container_id == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  dockyard_engine_remove_container_async (self->engine, self->container_id, removed_cb,
-                                          g_steal_pointer (&task));
+  dockyard_container_remove_for_task (self->engine, self->container_id, g_steal_pointer (&task));
 }
 
 gboolean

@@ -560,7 +560,7 @@ exited_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *tail = NULL;
 
-  dockyard_engine_read_exit_status_finish (self->engine, result, &error);
+  dockyard_engine_wait_container_finish (self->engine, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       self->state == DOCKYARD_LAB_SESSION_STOPPED)
     return;
@@ -958,20 +958,6 @@ dockyard_lab_session_start_finish (DockyardLabSession  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-stopped_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /**
  * dockyard_lab_session_stop_async:
  *
@@ -1002,14 +988,7 @@ dockyard_lab_session_stop_async (DockyardLabSession  *self,
     }
   set_state (self, DOCKYARD_LAB_SESSION_STOPPED);
 
-  if (self->container_id == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  dockyard_engine_remove_container_async (self->engine, self->container_id, stopped_cb,
-                                          g_steal_pointer (&task));
+  dockyard_container_remove_for_task (self->engine, self->container_id, g_steal_pointer (&task));
 }
 
 gboolean
