@@ -322,6 +322,34 @@ dockyard_test_remove_tree (const char *path)
                                NULL, NULL, NULL, NULL));
 }
 
+static void
+tty_output_cb (DockyardTtyStream *stream,
+               GBytes            *bytes,
+               GString           *output)
+{
+  g_string_append_len (output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+tty_closed_cb (DockyardTtyStream *stream,
+               const GError      *error,
+               gboolean          *closed)
+{
+  *closed = TRUE;
+}
+
+/* Appends what @stream prints to @output; sets *@closed (when not NULL)
+ * once it closes. */
+void
+dockyard_test_collect_tty (DockyardTtyStream *stream,
+                           GString           *output,
+                           gboolean          *closed)
+{
+  g_signal_connect (stream, "output", G_CALLBACK (tty_output_cb), output);
+  if (closed != NULL)
+    g_signal_connect (stream, "closed", G_CALLBACK (tty_closed_cb), closed);
+}
+
 static gboolean
 tick_cb (gpointer data)
 {

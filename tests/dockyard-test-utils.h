@@ -6,8 +6,19 @@
 
 #include "dockyard-engine.h"
 #include "dockyard-project.h"
+#include "dockyard-tty-stream.h"
 
 G_BEGIN_DECLS
+
+/* In a test that needs the engine: skips (or, in CI, fails) without one. */
+#define DOCKYARD_TEST_REQUIRE_ENGINE(engine) \
+  G_STMT_START { \
+    if ((engine) == NULL) \
+      { \
+        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
+        return; \
+      } \
+  } G_STMT_END
 
 void         dockyard_test_init             (int          *argc,
                                              char       ***argv);
@@ -39,6 +50,9 @@ guint            dockyard_test_count_containers  (DockyardEngine  *engine,
                                                   const char      *project_path);
 char            *dockyard_test_make_shared_dir   (const char      *prefix);
 void             dockyard_test_remove_tree       (const char      *path);
+void             dockyard_test_collect_tty       (DockyardTtyStream *stream,
+                                                  GString         *output,
+                                                  gboolean        *closed);
 gboolean         dockyard_test_wait_until        (gboolean       (*done) (gpointer data),
                                                   gpointer         data,
                                                   guint            timeout_seconds);

@@ -56,15 +56,6 @@ find_step (DockyardBuild *build,
   return NULL;
 }
 
-#define REQUIRE_ENGINE(fixture) \
-  G_STMT_START { \
-    if ((fixture)->engine == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
-        return; \
-      } \
-  } G_STMT_END
-
 static void
 test_build_and_cache (Fixture       *fixture,
                       gconstpointer  data)
@@ -77,7 +68,7 @@ test_build_and_cache (Fixture       *fixture,
   g_autofree char *dockerfile = NULL;
   DockyardBuildStep *run;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   /* A nonce: the engine's build cache outlives a test run. */
   dockerfile = g_strdup_printf ("FROM %s\n"
@@ -135,7 +126,7 @@ test_failing_run (Fixture       *fixture,
   g_autofree char *tail = NULL;
   DockyardBuildStep *failed;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   dockerfile = g_strdup_printf ("FROM %s\n"
                                 "RUN echo first line; echo the-last-words; exit 3\n",
@@ -166,7 +157,7 @@ test_syntax_error (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *image_id = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   build_fixture_write_file (fixture, "Dockerfile", "FROM scratch\nFROBNICATE everything\n");
   build = new_build (fixture);
@@ -187,7 +178,7 @@ test_missing_base_image (Fixture       *fixture,
   g_autofree char *image_id = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   /* Neither local nor pullable (no registry is reachable here). */
   build_fixture_write_file (fixture, "Dockerfile", "FROM localhost:1/dockyard/not-here:1.0.0\nRUN true\n");
@@ -213,7 +204,7 @@ test_refused (Fixture       *fixture,
   g_autofree char *image_id = NULL;
   g_autofree char *big = g_strnfill (8 * 1024 * 1024, 'x');
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   build_fixture_write_file (fixture, "Dockerfile", "FROM scratch\n");
   build_fixture_write_file (fixture, "big.bin", big);
@@ -277,7 +268,7 @@ test_cancel (Fixture       *fixture,
   gint64 deadline;
   Trigger trigger = { "sleep 4242", cancellable, 0 };
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   dockerfile = g_strdup_printf ("FROM %s\nRUN sleep 4242\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
@@ -316,7 +307,7 @@ test_engine_dies (Fixture       *fixture,
   g_autofree char *echo = NULL;
   Trigger trigger = { "sleep 4343", NULL, 0 };
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   if (g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == NULL || *g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == '\0')
     {

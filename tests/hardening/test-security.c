@@ -43,15 +43,6 @@ writer_cb (GLogLevelFlags   level,
   return G_LOG_WRITER_HANDLED;
 }
 
-#define REQUIRE_ENGINE(engine) \
-  G_STMT_START { \
-    if ((engine) == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
-        return; \
-      } \
-  } G_STMT_END
-
 /* No argv from user input ----------------------------------------------------- */
 
 /* The dev container's command (app/project/dockyard-dev-session.c): a fixed
@@ -150,14 +141,6 @@ static gboolean
 output_has_marker (gpointer data)
 {
   return strstr (((GString *) data)->str, "marker-42") != NULL;
-}
-
-static void
-output_cb (DockyardTtyStream *stream,
-           GBytes            *bytes,
-           GString           *output)
-{
-  g_string_append_len (output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
 static void
@@ -285,7 +268,7 @@ test_no_shell_injection (void)
   const char *command = "ls -a / /tmp; echo marker-$((40+2))\n";
   int status;
 
-  REQUIRE_ENGINE (engine);
+  DOCKYARD_TEST_REQUIRE_ENGINE (engine);
 
   parent = dockyard_test_make_shared_dir ("dockyard-hardening");
   folder = make_hostile_project (parent, &marker);
@@ -328,7 +311,7 @@ test_no_shell_injection (void)
   stream = dockyard_dev_session_start_finish (dev, result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
-  g_signal_connect (stream, "output", G_CALLBACK (output_cb), output);
+  dockyard_test_collect_tty (stream, output, NULL);
   dockyard_tty_stream_write (stream, command, strlen (command));
   if (!dockyard_test_wait_until (output_has_marker, output, 30))
     g_error ("the dev shell did not answer:\n%s", output->str);
@@ -440,7 +423,7 @@ test_lab_loopback_only (void)
   const char *network_mode;
   guint port;
 
-  REQUIRE_ENGINE (engine);
+  DOCKYARD_TEST_REQUIRE_ENGINE (engine);
 
   folder = dockyard_test_make_shared_dir ("dockyard-hardening");
   project = dockyard_test_open_project (folder);
@@ -531,7 +514,7 @@ test_token_not_kept (void)
   const char *url;
   guint before;
 
-  REQUIRE_ENGINE (engine);
+  DOCKYARD_TEST_REQUIRE_ENGINE (engine);
 
   /* The app keeps its recent projects in GSettings (the memory backend
    * here): open the project the way the app does. */

@@ -21,22 +21,6 @@ typedef struct
 } Fixture;
 
 static void
-output_cb (DockyardTtyStream *stream,
-           GBytes            *bytes,
-           GString           *output)
-{
-  g_string_append_len (output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
-
-static void
-closed_cb (DockyardTtyStream *stream,
-           const GError      *error,
-           gboolean          *closed)
-{
-  *closed = TRUE;
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -78,8 +62,7 @@ start (Fixture *fixture)
   dockyard_test_wait_for_async (&result);
   fixture->stream = dockyard_dev_session_start_finish (fixture->session, result, &error);
   g_assert_no_error (error);
-  g_signal_connect (fixture->stream, "output", G_CALLBACK (output_cb), fixture->output);
-  g_signal_connect (fixture->stream, "closed", G_CALLBACK (closed_cb), &fixture->closed);
+  dockyard_test_collect_tty (fixture->stream, fixture->output, &fixture->closed);
 }
 
 static gboolean
@@ -138,15 +121,6 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->parent);
 }
 
-#define REQUIRE_ENGINE(fixture) \
-  G_STMT_START { \
-    if ((fixture)->engine == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
-        return; \
-      } \
-  } G_STMT_END
-
 static void
 test_container_sigkill (Fixture       *fixture,
                         gconstpointer  data)
@@ -156,7 +130,7 @@ test_container_sigkill (Fixture       *fixture,
   g_autofree char *kill_path = NULL;
   g_autofree char *id = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   new_session (fixture);
   start (fixture);
@@ -193,7 +167,7 @@ test_engine_dies (Fixture       *fixture,
   gboolean stopped;
   guint removed;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   if (g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == NULL || *g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == '\0')
     {

@@ -38,15 +38,6 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->role);
 }
 
-#define REQUIRE_ENGINE(fixture) \
-  G_STMT_START { \
-    if ((fixture)->engine == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no container engine (run through tests/run)"); \
-        return; \
-      } \
-  } G_STMT_END
-
 static DockyardContainerRun *
 new_run (Fixture    *fixture,
          const char *script)
@@ -79,7 +70,7 @@ test_run_to_completion (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   run = new_run (fixture, "echo to stdout; echo to stderr >&2; exit 3");
   dockyard_container_run_set_read_output (run, TRUE);
@@ -114,7 +105,7 @@ test_missing_image (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   run = dockyard_container_run_new (fixture->engine, &spec);
   dockyard_container_run_async (run, NULL, dockyard_test_store_result_cb, &result);
@@ -188,7 +179,7 @@ test_cancel_at (Fixture       *fixture,
   g_autoptr(DockyardEventStream) events = NULL;
   CancelAt cancel = { cancellable, at, FALSE };
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   if (at == DOCKYARD_CONTAINER_RUN_CREATING)
     {

@@ -119,15 +119,6 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->folder);
 }
 
-#define REQUIRE_ENGINE(fixture) \
-  G_STMT_START { \
-    if ((fixture)->engine == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
-        return; \
-      } \
-  } G_STMT_END
-
 static void
 build_image (Fixture *fixture)
 {
@@ -220,7 +211,7 @@ test_pin_from_image (Fixture       *fixture,
   g_autofree char *backup = NULL;
   const DockyardRequirementPin *p;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   build_image (fixture);
   plan = pin (fixture, NULL, &error);
@@ -276,7 +267,7 @@ test_changed_before_apply (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *written = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   build_image (fixture);
   plan = pin (fixture, NULL, &error);
@@ -297,7 +288,7 @@ test_not_built (Fixture       *fixture,
   g_autoptr(DockyardPinPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   plan = pin (fixture, NULL, &error);
   g_assert_error (error, DOCKYARD_PIN_ERROR, DOCKYARD_PIN_ERROR_NO_IMAGE);
@@ -315,7 +306,7 @@ test_no_pip (Fixture       *fixture,
   g_autofree char *dockerfile = NULL;
   g_autofree char *written = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   dockerfile = g_strdup_printf ("FROM %s\n", g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
   write_file (fixture, "Dockerfile", dockerfile);
@@ -340,7 +331,7 @@ static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
 {
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   build_image (fixture);
 
