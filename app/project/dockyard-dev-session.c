@@ -259,6 +259,15 @@ start_state_free (StartState *state)
   g_free (state);
 }
 
+/* Starting failed: the session is FAILED and @task returns @error. */
+static void
+start_failed (GTask  *task,
+              GError *error)
+{
+  set_state (g_task_get_source_object (task), DOCKYARD_DEV_SESSION_FAILED);
+  g_task_return_error (task, error);
+}
+
 static void exited_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data);
@@ -275,8 +284,7 @@ started_cb (GObject      *object,
 
   if (!dockyard_engine_start_container_finish (self->engine, result, &error))
     {
-      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
-      g_task_return_error (task, g_steal_pointer (&error));
+      start_failed (task, g_steal_pointer (&error));
       return;
     }
 
@@ -303,8 +311,7 @@ wait_opened_cb (GObject      *object,
   body = dockyard_engine_open_stream_finish (self->engine, result, &error);
   if (body == NULL)
     {
-      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
-      g_task_return_error (task, g_steal_pointer (&error));
+      start_failed (task, g_steal_pointer (&error));
       return;
     }
 
@@ -330,8 +337,7 @@ attached_cb (GObject      *object,
   state->stream = dockyard_attach_stream_new_finish (result, &error);
   if (state->stream == NULL)
     {
-      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
-      g_task_return_error (task, g_steal_pointer (&error));
+      start_failed (task, g_steal_pointer (&error));
       return;
     }
 
@@ -389,8 +395,7 @@ created_cb (GObject      *object,
 
   if (self->container_id == NULL)
     {
-      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
-      g_task_return_error (task, g_steal_pointer (&error));
+      start_failed (task, g_steal_pointer (&error));
       return;
     }
 
