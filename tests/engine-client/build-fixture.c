@@ -92,3 +92,33 @@ build_fixture_run (BuildFixture   *fixture,
   dockyard_test_wait_for_async (&result);
   return dockyard_build_run_finish (build, result, error);
 }
+
+/* The Dockerfile of the failing-run tests: its second step fails. */
+char *
+build_fixture_failing_dockerfile (const char *base,
+                                  const char *more)
+{
+  return g_strdup_printf ("FROM %s\n"
+                          "RUN echo first line; echo the-last-words; exit 3\n"
+                          "%s", base, more);
+}
+
+/* A build of that Dockerfile failed at its RUN step, which keeps its last
+ * words; returns (transfer none) the failed step. */
+DockyardBuildStep *
+build_fixture_assert_failed_run (DockyardBuild *build)
+{
+  g_autofree char *tail = NULL;
+  DockyardBuildStep *failed;
+
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
+
+  failed = dockyard_build_get_failed_step (build);
+  g_assert_nonnull (failed);
+  g_assert_cmpuint (dockyard_build_step_get_index (failed), ==, 2);
+  g_assert_true (g_str_has_prefix (dockyard_build_step_get_instruction (failed), "RUN echo first"));
+  g_assert_cmpint (dockyard_build_step_get_state (failed), ==, DOCKYARD_BUILD_STEP_FAILED);
+  tail = dockyard_build_step_dup_log_tail (failed, 1);
+  g_assert_cmpstr (tail, ==, "the-last-words");
+  return failed;
+}

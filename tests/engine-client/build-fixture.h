@@ -28,5 +28,8 @@ GInputStream *build_fixture_context_stream (BuildFixture   *fixture);
 char         *build_fixture_run            (BuildFixture   *fixture,
                                             DockyardBuild  *build,
                                             GError        **error);
+char              *build_fixture_failing_dockerfile (const char    *base,
+                                                    const char    *more);
+DockyardBuildStep *build_fixture_assert_failed_run  (DockyardBuild *build);
 
 G_END_DECLS

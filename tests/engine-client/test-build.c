@@ -123,14 +123,10 @@ test_failing_run (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *image_id = NULL;
   g_autofree char *dockerfile = NULL;
-  g_autofree char *tail = NULL;
-  DockyardBuildStep *failed;
 
   DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
-  dockerfile = g_strdup_printf ("FROM %s\n"
-                                "RUN echo first line; echo the-last-words; exit 3\n",
-                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  dockerfile = build_fixture_failing_dockerfile (g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), "");
   build_fixture_write_file (fixture, "Dockerfile", dockerfile);
 
   build = new_build (fixture);
@@ -138,15 +134,7 @@ test_failing_run (Fixture       *fixture,
   g_assert_null (image_id);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "exit code: 3"));
-  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
-
-  failed = dockyard_build_get_failed_step (build);
-  g_assert_nonnull (failed);
-  g_assert_cmpuint (dockyard_build_step_get_index (failed), ==, 2);
-  g_assert_true (g_str_has_prefix (dockyard_build_step_get_instruction (failed), "RUN echo first"));
-  g_assert_cmpint (dockyard_build_step_get_state (failed), ==, DOCKYARD_BUILD_STEP_FAILED);
-  tail = dockyard_build_step_dup_log_tail (failed, 1);
-  g_assert_cmpstr (tail, ==, "the-last-words");
+  build_fixture_assert_failed_run (build);
 }
 
 static void
