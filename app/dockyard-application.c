@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-application.h"
-#include "dockyard-dev-session.h"
+#include "dockyard-orphan-sweep.h"
 #include "dockyard-cli.h"
 #include "dockyard-cli-build.h"
 #include "dockyard-cli-context.h"
@@ -106,7 +106,7 @@ orphans_removed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   guint removed;
 
-  removed = dockyard_remove_orphan_containers_finish (result, &error);
+  removed = dockyard_orphan_sweep_finish (result, &error);
   if (error != NULL)
     g_debug ("Cannot look for orphaned containers: %s", error->message);
   else if (removed > 0)
@@ -152,8 +152,7 @@ discover_cb (GObject      *object,
 
   /* Containers an earlier, killed Dockyard left behind. */
   dockyard_application_hold_cleanup (self);
-  dockyard_remove_orphan_containers_async (self->engine, NULL, orphans_removed_cb,
-                                           g_object_ref (self));
+  dockyard_orphan_sweep_async (self->engine, NULL, orphans_removed_cb, g_object_ref (self));
 
   /* READY now: the engine answered; the stream's state takes over from here. */
   self->engine_state = DOCKYARD_ENGINE_STATE_CONNECTING;
