@@ -1019,24 +1019,40 @@ set_args (DockyardInstruction *ins,
   wl->offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
 }
 
-/* BuildKit's extractBuilderFlags: leading "--flag" words, quotes and
- * escapes processed.  Returns where the arguments start (@b if none). */
+/* How scan_words() treats a line: BuildKit's parseWords keeps quotes and
+ * escapes in the words; its extractBuilderFlags resolves them and only
+ * takes the leading "--flag" words. */
+typedef enum
+{
+  SCAN_KEEP_QUOTES,
+  SCAN_FLAGS,
+} ScanMode;
+
+typedef void (*ScanWordFunc) (const char *word,
+                              gsize       start,
+                              gsize       end,
+                              gpointer    user_data);
+
+/* Whitespace separated words of s[a, b), quotes grouping.  Calls @func
+ * for each word with its range.  Returns where the scan stopped: @b, or
+ * with %SCAN_FLAGS the first word that is not a flag (or after "--"). */
 static gsize
-extract_flags (Parser              *p,
-               const char          *s,
-               gsize                a,
-               gsize                b,
-               DockyardInstruction *ins)
+scan_words (const char   *s,
+            gsize         a,
+            gsize         b,
+            gunichar      esc,
+            ScanMode      mode,
+            ScanWordFunc  func,
+            gpointer      user_data)
 {
   enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
-  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) buf = g_string_new (NULL);
+  gboolean keep = mode == SCAN_KEEP_QUOTES;
+  gboolean flags = mode == SCAN_FLAGS;
   gunichar quote = 0;
   gboolean blank_ok = FALSE;
-  char esc = p->df->escape;
   gsize word_start = a;
   gsize pos = a;
-  gsize result = b;
 
   for (;;)
     {
@@ -1053,24 +1069,16 @@ extract_flags (Parser              *p,
               pos = next;
               continue;
             }
-          if (ch != '-' || pos + 1 >= b || s[pos + 1] != '-')
-            {
-              result = pos;
-              break;
-            }
+          if (flags && (ch != '-' || pos + 1 >= b || s[pos + 1] != '-'))
+            return pos;
           phase = IN_WORD;
           word_start = pos;
         }
 
       if (at_end)
         {
-          if (!g_str_equal (buf->str, "--") && (blank_ok || buf->len > 0))
-            {
-              gsize range[2] = { word_start, pos };
-
-              g_ptr_array_add (words, g_strdup (buf->str));
-              g_array_append_vals (ins->flag_offsets, range, 2);
-            }
+          if (!(flags && g_str_equal (buf->str, "--")) && (blank_ok || buf->len > 0))
+            func (buf->str, word_start, pos, user_data);
           break;
         }
 
@@ -1079,18 +1087,10 @@ extract_flags (Parser              *p,
           if (_dockyard_is_go_space (ch))
             {
               phase = IN_SPACES;
-              if (g_str_equal (buf->str, "--"))
-                {
-                  result = pos;
-                  break;
-                }
+              if (flags && g_str_equal (buf->str, "--"))
+                return pos;
               if (blank_ok || buf->len > 0)
-                {
-                  gsize range[2] = { word_start, pos };
-
-                  g_ptr_array_add (words, g_strdup (buf->str));
-                  g_array_append_vals (ins->flag_offsets, range, 2);
-                }
+                func (buf->str, word_start, pos, user_data);
               g_string_truncate (buf, 0);
               blank_ok = FALSE;
               pos = next;
@@ -1101,17 +1101,20 @@ extract_flags (Parser              *p,
               quote = ch;
               blank_ok = TRUE;
               phase = IN_QUOTE;
+              if (keep)
+                g_string_append_unichar (buf, ch);
               pos = next;
               continue;
             }
-          if (ch == (gunichar) esc)
+          if (ch == esc)
             {
-              if (next >= b)
-                {
-                  pos = next;
-                  continue;
-                }
               pos = next;
+              if (next >= b)
+                continue;
+              /* Outside quotes parseWords keeps the escape character,
+               * with the character it escapes (even a quote). */
+              if (keep)
+                g_string_append_unichar (buf, ch);
               ch = char_at (s, pos);
               next = next_pos (s, pos);
             }
@@ -1120,22 +1123,25 @@ extract_flags (Parser              *p,
           continue;
         }
 
-      /* IN_QUOTE */
+      /* IN_QUOTE: parseWords leaves escapes in single quotes alone. */
       if (ch == quote)
         {
           phase = IN_WORD;
+          if (keep)
+            g_string_append_unichar (buf, ch);
           pos = next;
           continue;
         }
-      if (ch == (gunichar) esc)
+      if (ch == esc && (!keep || quote != '\''))
         {
+          pos = next;
           if (next >= b)
             {
               phase = IN_WORD;
-              pos = next;
               continue;
             }
-          pos = next;
+          if (keep)
+            g_string_append_unichar (buf, ch);
           ch = char_at (s, pos);
           next = next_pos (s, pos);
         }
@@ -1143,6 +1149,42 @@ extract_flags (Parser              *p,
       pos = next;
     }
 
+  return b;
+}
+
+typedef struct
+{
+  GPtrArray *words;
+  GArray    *ranges;
+} FlagList;
+
+static void
+add_flag (const char *word,
+          gsize       start,
+          gsize       end,
+          gpointer    user_data)
+{
+  FlagList *fl = user_data;
+  gsize range[2] = { start, end };
+
+  g_ptr_array_add (fl->words, g_strdup (word));
+  g_array_append_vals (fl->ranges, range, 2);
+}
+
+/* BuildKit's extractBuilderFlags: leading "--flag" words, quotes and
+ * escapes processed.  Returns where the arguments start (@b if none). */
+static gsize
+extract_flags (Parser              *p,
+               const char          *s,
+               gsize                a,
+               gsize                b,
+               DockyardInstruction *ins)
+{
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  FlagList fl = { words, ins->flag_offsets };
+  gsize result;
+
+  result = scan_words (s, a, b, (gunichar) p->df->escape, SCAN_FLAGS, add_flag, &fl);
   if (words->len > 0)
     {
       g_ptr_array_add (words, NULL);
@@ -1150,6 +1192,15 @@ extract_flags (Parser              *p,
     }
 
   return result;
+}
+
+static void
+add_word (const char *word,
+          gsize       start,
+          gsize       end,
+          gpointer    user_data)
+{
+  word_list_add (user_data, word, start);
 }
 
 /* BuildKit's parseWords: whitespace separated words, quotes kept. */
@@ -1160,96 +1211,7 @@ parse_words (Parser     *p,
              gsize       b,
              WordList   *wl)
 {
-  enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
-  g_autoptr(GString) buf = g_string_new (NULL);
-  gunichar quote = 0;
-  gboolean blank_ok = FALSE;
-  gunichar esc = (gunichar) p->df->escape;
-  gsize word_start = a;
-  gsize pos = a;
-
-  for (;;)
-    {
-      gboolean at_end = pos >= b;
-      gunichar ch = at_end ? 0 : char_at (s, pos);
-      gsize next = at_end ? b : next_pos (s, pos);
-
-      if (phase == IN_SPACES)
-        {
-          if (at_end)
-            break;
-          if (_dockyard_is_go_space (ch))
-            {
-              pos = next;
-              continue;
-            }
-          phase = IN_WORD;
-          word_start = pos;
-        }
-
-      if (at_end)
-        {
-          if (blank_ok || buf->len > 0)
-            word_list_add (wl, buf->str, word_start);
-          break;
-        }
-
-      if (phase == IN_WORD)
-        {
-          if (_dockyard_is_go_space (ch))
-            {
-              phase = IN_SPACES;
-              if (blank_ok || buf->len > 0)
-                word_list_add (wl, buf->str, word_start);
-              g_string_truncate (buf, 0);
-              blank_ok = FALSE;
-              pos = next;
-              continue;
-            }
-          if (ch == '\'' || ch == '"')
-            {
-              quote = ch;
-              blank_ok = TRUE;
-              phase = IN_QUOTE;
-            }
-          if (ch == esc)
-            {
-              if (next >= b)
-                {
-                  pos = next;
-                  continue;
-                }
-              /* Outside quotes the escape character stays, with the
-               * character it escapes (even a quote). */
-              g_string_append_unichar (buf, ch);
-              pos = next;
-              ch = char_at (s, pos);
-              next = next_pos (s, pos);
-            }
-          g_string_append_unichar (buf, ch);
-          pos = next;
-          continue;
-        }
-
-      /* IN_QUOTE */
-      if (ch == quote)
-        phase = IN_WORD;
-      if (ch == esc && quote != '\'')
-        {
-          if (next >= b)
-            {
-              phase = IN_WORD;
-              pos = next;
-              continue;
-            }
-          g_string_append_unichar (buf, ch);
-          pos = next;
-          ch = char_at (s, pos);
-          next = next_pos (s, pos);
-        }
-      g_string_append_unichar (buf, ch);
-      pos = next;
-    }
+  scan_words (s, a, b, (gunichar) p->df->escape, SCAN_KEEP_QUOTES, add_word, wl);
 }
 
 /* Splits on runs of [\t\v\f\r ] like BuildKit's reWhitespace. */
