@@ -423,6 +423,166 @@ instruction_from_line (Parser      *p,
                        GError     **error,
                        gsize        error_offset);
 
+/* BuildKit's parseMaybeJSON: an array of strings is the exec form (@ins
+ * becomes JSON); anything else but an array of non-strings leaves @wl
+ * with its first @keep words, for the caller to read the shell form. */
+static gboolean
+maybe_json (Parser               *p,
+            DockyardInstruction  *ins,
+            const char           *s,
+            gsize                 a,
+            gsize                 b,
+            WordList             *wl,
+            guint                 keep,
+            GError              **error,
+            gsize                 error_offset)
+{
+  DockyardJsonArray r = parse_json_array (s, a, b, wl);
+
+  if (r == DOCKYARD_JSON_ARRAY_STRINGS)
+    {
+      ins->json = TRUE;
+      return TRUE;
+    }
+  if (r == DOCKYARD_JSON_ARRAY_NOT_STRINGS)
+    {
+      set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, error_offset,
+                    _("when using JSON array syntax, arrays must be comprised of strings only"));
+      return FALSE;
+    }
+
+  g_ptr_array_set_size (wl->words, keep);
+  g_array_set_size (wl->offsets, keep);
+  return TRUE;
+}
+
+/* HEALTHCHECK: the first word, then CMD's exec or shell form. */
+static gboolean
+parse_healthcheck (Parser               *p,
+                   DockyardInstruction  *ins,
+                   const char           *s,
+                   gsize                 a,
+                   gsize                 b,
+                   WordList             *wl,
+                   GError              **error,
+                   gsize                 error_offset)
+{
+  gsize sep = a;
+  gsize next;
+
+  while (sep < b && !_dockyard_is_go_space (_dockyard_char_at (s, sep)))
+    sep = _dockyard_next_pos (s, sep);
+  next = _dockyard_skip_go_space (s, sep, b);
+
+  if (sep == a)
+    return TRUE;
+
+  word_list_add_len (wl, s + a, sep - a, a);
+  if (next >= b)
+    return TRUE;
+  if (!maybe_json (p, ins, s, next, b, wl, 1, error, error_offset))
+    return FALSE;
+  if (!ins->json)
+    word_list_add_len (wl, s + next, b - next, next);
+  return TRUE;
+}
+
+/* Adds a key, value and separator triple as BuildKit's parse tree has it. */
+static void
+add_key_value (WordList   *wl,
+               const char *key,
+               gsize       key_len,
+               gsize       key_offset,
+               const char *value,
+               gsize       value_len,
+               gsize       value_offset,
+               const char *separator)
+{
+  gsize none = G_MAXSIZE;
+
+  word_list_add_len (wl, key, key_len, key_offset);
+  word_list_add_len (wl, value, value_len, value_offset);
+  g_ptr_array_add (wl->words, g_strdup (separator));
+  g_array_append_val (wl->offsets, none);
+}
+
+/* The old "ENV name value" form: one pair, the value the rest of the line. */
+static gboolean
+parse_old_key_value (Parser      *p,
+                     const char  *kw,
+                     const char  *s,
+                     gsize        a,
+                     gsize        b,
+                     WordList    *wl,
+                     GError     **error,
+                     gsize        error_offset)
+{
+  gsize k = a;
+  gsize v;
+
+  while (k < b && !is_re_space (s[k]))
+    k++;
+  if (k >= b)
+    {
+      set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, error_offset,
+                    _("%s must have two arguments"), kw);
+      return FALSE;
+    }
+
+  v = k;
+  while (v < b && is_re_space (s[v]))
+    v++;
+  add_key_value (wl, s + a, k - a, a, s + v, b - v, v, "");
+  return TRUE;
+}
+
+/* ENV and LABEL: "name=value" words, or the old "name value" form. */
+static gboolean
+parse_key_values (Parser      *p,
+                  const char  *kw,
+                  const char  *s,
+                  gsize        a,
+                  gsize        b,
+                  WordList    *wl,
+                  GError     **error,
+                  gsize        error_offset)
+{
+  WordList words;
+  gboolean ok = TRUE;
+
+  word_list_init (&words);
+  parse_words (p, s, a, b, &words);
+  if (words.words->len > 0 && strchr (g_ptr_array_index (words.words, 0), '=') == NULL)
+    ok = parse_old_key_value (p, kw, s, a, b, wl, error, error_offset);
+  else
+    {
+      for (guint i = 0; i < words.words->len; i++)
+        {
+          const char *word = g_ptr_array_index (words.words, i);
+          gsize offset = g_array_index (words.offsets, gsize, i);
+          const char *eq = strchr (word, '=');
+
+          if (eq == NULL)
+            {
+              g_autoptr(GString) quoted = g_string_new (NULL);
+
+              _dockyard_go_quote (quoted, word);
+              set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, error_offset,
+                            _("Syntax error - can't find = in %s. Must be of the form: name=value"),
+                            quoted->str);
+              ok = FALSE;
+              break;
+            }
+          add_key_value (wl, word, eq - word, offset,
+                         eq + 1, strlen (eq + 1), offset + (eq - word) + 1, "=");
+        }
+    }
+  word_list_clear (&words);
+  return ok;
+}
+
+/* The arguments of @ins from s[a, b), by keyword, as BuildKit's dispatch
+ * table does.  Returns %FALSE with @error set on a syntax error. */
 static gboolean
 dispatch (Parser              *p,
           DockyardInstruction *ins,
@@ -441,132 +601,24 @@ dispatch (Parser              *p,
 
   if (g_str_equal (kw, "ADD") || g_str_equal (kw, "COPY") || g_str_equal (kw, "VOLUME"))
     {
-      DockyardJsonArray r = parse_json_array (s, a, b, &wl);
-
-      if (r == DOCKYARD_JSON_ARRAY_STRINGS)
-        ins->json = TRUE;
-      else if (r == DOCKYARD_JSON_ARRAY_NOT_STRINGS)
-        goto not_strings;
-      else
-        {
-          g_ptr_array_set_size (wl.words, 0);
-          g_array_set_size (wl.offsets, 0);
-          if (a < b)
-            split_re_space (s, a, b, &wl);
-        }
+      ok = maybe_json (p, ins, s, a, b, &wl, 0, error, error_offset);
+      if (ok && !ins->json && a < b)
+        split_re_space (s, a, b, &wl);
     }
   else if (g_str_equal (kw, "CMD") || g_str_equal (kw, "ENTRYPOINT") ||
            g_str_equal (kw, "RUN") || g_str_equal (kw, "SHELL"))
     {
       if (a < b)
         {
-          DockyardJsonArray r = parse_json_array (s, a, b, &wl);
-
-          if (r == DOCKYARD_JSON_ARRAY_STRINGS)
-            ins->json = TRUE;
-          else if (r == DOCKYARD_JSON_ARRAY_NOT_STRINGS)
-            goto not_strings;
-          else
-            {
-              g_ptr_array_set_size (wl.words, 0);
-              g_array_set_size (wl.offsets, 0);
-              word_list_add_len (&wl, s + a, b - a, a);
-            }
+          ok = maybe_json (p, ins, s, a, b, &wl, 0, error, error_offset);
+          if (ok && !ins->json)
+            word_list_add_len (&wl, s + a, b - a, a);
         }
     }
   else if (g_str_equal (kw, "HEALTHCHECK"))
-    {
-      gsize sep = a;
-      gsize next;
-
-      while (sep < b && !_dockyard_is_go_space (_dockyard_char_at (s, sep)))
-        sep = _dockyard_next_pos (s, sep);
-      next = _dockyard_skip_go_space (s, sep, b);
-
-      if (sep > a)
-        {
-          word_list_add_len (&wl, s + a, sep - a, a);
-          if (next < b)
-            {
-              DockyardJsonArray r = parse_json_array (s, next, b, &wl);
-
-              if (r == DOCKYARD_JSON_ARRAY_STRINGS)
-                ins->json = TRUE;
-              else if (r == DOCKYARD_JSON_ARRAY_NOT_STRINGS)
-                goto not_strings;
-              else
-                {
-                  g_ptr_array_set_size (wl.words, 1);
-                  g_array_set_size (wl.offsets, 1);
-                  word_list_add_len (&wl, s + next, b - next, next);
-                }
-            }
-        }
-    }
+    ok = parse_healthcheck (p, ins, s, a, b, &wl, error, error_offset);
   else if (g_str_equal (kw, "ENV") || g_str_equal (kw, "LABEL"))
-    {
-      WordList words;
-
-      word_list_init (&words);
-      parse_words (p, s, a, b, &words);
-      if (words.words->len > 0)
-        {
-          if (strchr (g_ptr_array_index (words.words, 0), '=') == NULL)
-            {
-              gsize k = a;
-
-              /* The old "KEY name value" form. */
-              while (k < b && !is_re_space (s[k]))
-                k++;
-              if (k >= b)
-                {
-                  set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, error_offset,
-                                _("%s must have two arguments"), kw);
-                  ok = FALSE;
-                }
-              else
-                {
-                  gsize v = k;
-                  gsize none = G_MAXSIZE;
-
-                  while (v < b && is_re_space (s[v]))
-                    v++;
-                  word_list_add_len (&wl, s + a, k - a, a);
-                  word_list_add_len (&wl, s + v, b - v, v);
-                  g_ptr_array_add (wl.words, g_strdup (""));
-                  g_array_append_val (wl.offsets, none);
-                }
-            }
-          else
-            {
-              for (guint i = 0; i < words.words->len; i++)
-                {
-                  const char *word = g_ptr_array_index (words.words, i);
-                  gsize offset = g_array_index (words.offsets, gsize, i);
-                  const char *eq = strchr (word, '=');
-                  gsize none = G_MAXSIZE;
-
-                  if (eq == NULL)
-                    {
-                      GString *quoted = g_string_new (NULL);
-
-                      _dockyard_go_quote (quoted, word);
-                      set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, error_offset,
-                                    _("Syntax error - can't find = in %s. Must be of the form: name=value"),
-                                    quoted->str);
-                      g_string_free (quoted, TRUE);
-                      ok = FALSE;
-                      break;
-                    }
-                  word_list_add_len (&wl, word, eq - word, offset);
-                  word_list_add (&wl, eq + 1, offset + (eq - word) + 1);
-                  g_ptr_array_add (wl.words, g_strdup ("="));
-                  g_array_append_val (wl.offsets, none);
-                }
-            }
-        }
-      word_list_clear (&words);
-    }
+    ok = parse_key_values (p, kw, s, a, b, &wl, error, error_offset);
   else if (g_str_equal (kw, "ARG"))
     parse_words (p, s, a, b, &wl);
   else if (g_str_equal (kw, "EXPOSE") || g_str_equal (kw, "FROM"))
@@ -585,8 +637,7 @@ dispatch (Parser              *p,
       if (a < b)
         {
           ins->subcommand = instruction_from_line (p, s, a, b, segments, error, error_offset);
-          if (ins->subcommand == NULL)
-            ok = FALSE;
+          ok = ins->subcommand != NULL;
         }
     }
   else
@@ -603,12 +654,6 @@ dispatch (Parser              *p,
     set_args (ins, &wl);
   word_list_clear (&wl);
   return ok;
-
-not_strings:
-  set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, error_offset,
-                _("when using JSON array syntax, arrays must be comprised of strings only"));
-  word_list_clear (&wl);
-  return FALSE;
 }
 
 static DockyardInstruction *
