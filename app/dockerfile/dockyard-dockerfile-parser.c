@@ -725,6 +725,71 @@ set_range (Parser              *p,
     ins->subcommand->range = ins->range;
 }
 
+/* Reads the bodies of the heredocs that @line opens from the lines at
+ * *@i on, into @ins; moves *@i and *@end_offset past them. */
+static gboolean
+read_heredocs (Parser               *p,
+               DockyardInstruction  *ins,
+               const char           *line,
+               gsize                 a,
+               guint                *i,
+               gsize                *end_offset,
+               GError              **error)
+{
+  const char *s = p->text;
+  g_autoptr(GPtrArray) words = _dockyard_shell_words (line, 0, strlen (line), TRUE);
+  DockyardInstruction *target = ins->subcommand != NULL ? ins->subcommand : ins;
+
+  for (guint w = 0; words != NULL && w < words->len; w++)
+    {
+      DockyardHeredoc *heredoc = NULL;
+      g_autoptr(GString) content = NULL;
+      gboolean terminated = FALSE;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!_dockyard_heredoc_from_word (g_ptr_array_index (words, w), &heredoc, &local_error))
+        {
+          set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, a, "%s",
+                        local_error->message);
+          return FALSE;
+        }
+      if (heredoc == NULL)
+        continue;
+
+      g_ptr_array_add (target->heredocs, heredoc);
+      content = g_string_new (NULL);
+      heredoc->content_offset = *i < p->n_lines ? p->lines[*i].start : p->df->length;
+
+      while (*i < p->n_lines)
+        {
+          Line *l = &p->lines[(*i)++];
+          gsize ta = l->start;
+
+          *end_offset = l->content_end;
+          if (heredoc->chomp)
+            while (ta < l->content_end && s[ta] == '\t')
+              ta++;
+          if (l->content_end - ta == strlen (heredoc->name) &&
+              strncmp (s + ta, heredoc->name, l->content_end - ta) == 0)
+            {
+              terminated = TRUE;
+              break;
+            }
+          g_string_append_len (content, s + l->start, l->end - l->start);
+        }
+
+      if (!terminated)
+        {
+          set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, a,
+                        _("unterminated heredoc"));
+          return FALSE;
+        }
+      heredoc->content = g_string_free (g_steal_pointer (&content), FALSE);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 parse (Parser  *p,
        GError **error)
@@ -788,58 +853,9 @@ parse (Parser  *p,
       if (ins == NULL)
         return FALSE;
 
-      if (can_contain_heredoc (ins) && strstr (line->str, "<<") != NULL)
-        {
-          g_autoptr(GPtrArray) words = _dockyard_shell_words (line->str, 0, line->len, TRUE);
-          DockyardInstruction *target = ins->subcommand != NULL ? ins->subcommand : ins;
-
-          for (guint w = 0; words != NULL && w < words->len; w++)
-            {
-              DockyardHeredoc *heredoc = NULL;
-              g_autoptr(GString) content = NULL;
-              gboolean terminated = FALSE;
-              g_autoptr(GError) local_error = NULL;
-
-              if (!_dockyard_heredoc_from_word (g_ptr_array_index (words, w), &heredoc, &local_error))
-                {
-                  set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, a, "%s",
-                                local_error->message);
-                  return FALSE;
-                }
-              if (heredoc == NULL)
-                continue;
-
-              g_ptr_array_add (target->heredocs, heredoc);
-              content = g_string_new (NULL);
-              heredoc->content_offset = i < p->n_lines ? p->lines[i].start : p->df->length;
-
-              while (i < p->n_lines)
-                {
-                  Line *l = &p->lines[i++];
-                  gsize ta = l->start;
-
-                  end_offset = l->content_end;
-                  if (heredoc->chomp)
-                    while (ta < l->content_end && s[ta] == '\t')
-                      ta++;
-                  if (l->content_end - ta == strlen (heredoc->name) &&
-                      strncmp (s + ta, heredoc->name, l->content_end - ta) == 0)
-                    {
-                      terminated = TRUE;
-                      break;
-                    }
-                  g_string_append_len (content, s + l->start, l->end - l->start);
-                }
-
-              if (!terminated)
-                {
-                  set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, a,
-                                _("unterminated heredoc"));
-                  return FALSE;
-                }
-              heredoc->content = g_string_free (g_steal_pointer (&content), FALSE);
-            }
-        }
+      if (can_contain_heredoc (ins) && strstr (line->str, "<<") != NULL &&
+          !read_heredocs (p, ins, line->str, a, &i, &end_offset, error))
+        return FALSE;
 
       set_range (p, ins, a, end_offset);
       g_ptr_array_add (p->df->instructions, g_steal_pointer (&ins));
