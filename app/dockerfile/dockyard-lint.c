@@ -544,37 +544,103 @@ skip_option (GPtrArray          *cmd,
   return i + 1;
 }
 
-static void
-check_apt (Lint         *lint,
-           const Script *script,
-           GPtrArray    *cmd,
-           guint         first,
-           RunFacts     *facts,
-           const char   *tool)
+/* The first word from *@i on that is no option: the subcommand of an
+ * installer; moves *@i past it. */
+static const char *
+installer_subcommand (GPtrArray          *cmd,
+                      const char * const *with_value,
+                      guint              *i)
 {
-  static const char * const with_value[] = {
-    "-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release", NULL,
-  };
-  guint i = first + 1;
-  gboolean install = FALSE;
-
-  while (i < cmd->len)
+  while (*i < cmd->len)
     {
-      ShWord *w = g_ptr_array_index (cmd, i);
+      ShWord *w = g_ptr_array_index (cmd, *i);
 
-      if (w->text[0] == '-')
+      if (w->text[0] != '-')
         {
-          i = skip_option (cmd, i, with_value);
-          continue;
+          (*i)++;
+          return w->text;
         }
-      install = g_str_equal (w->text, "install");
-      i++;
-      break;
+      *i = skip_option (cmd, *i, with_value);
     }
-  if (!install)
+
+  return NULL;
+}
+
+/* The system package managers the rules know: the same command shape,
+ * other words. */
+typedef struct
+{
+  const char         *programs[3];
+  const char         *tool;           /* as the messages name it */
+  const char         *subcommand;     /* the one that installs */
+  const char * const *with_value;     /* options that take a value */
+  const char         *local_suffix;   /* a package file, not a name */
+  const char         *name_end;       /* where the package name ends */
+  const char         *pin_chars;      /* any of these pins a version */
+  const char         *unpinned_rule;
+  const char         *unpinned_message;
+  gsize               fact;           /* the RunFacts flag it sets */
+} SystemInstaller;
+
+static const char * const apt_options[] = {
+  "-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release", NULL,
+};
+
+static const char * const apk_options[] = {
+  "-t", "--virtual", "-X", "--repository", "--repositories-file", "-p", "--root", "--arch",
+  "--cache-dir", "--keys-dir", NULL,
+};
+
+static const SystemInstaller system_installers[] = {
+  {
+    { "apt-get", "apt", NULL }, "apt", "install", apt_options, ".deb", "=/", "=",
+    DOCKYARD_RULE_APT_UNPINNED, N_("apt package “%s” is not pinned; install %s=VERSION"),
+    G_STRUCT_OFFSET (RunFacts, apt_install),
+  },
+  {
+    { "apk", NULL }, "apk", "add", apk_options, ".apk", "=~<>", "=~<>",
+    DOCKYARD_RULE_APK_UNPINNED, N_("apk package “%s” is not pinned; add %s=VERSION"),
+    G_STRUCT_OFFSET (RunFacts, apk_add),
+  },
+};
+
+static const SystemInstaller *
+find_system_installer (const char *program)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (system_installers); i++)
+    if (g_strv_contains (system_installers[i].programs, program))
+      return &system_installers[i];
+
+  return NULL;
+}
+
+/* The format is one of the table's literals above. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static char *
+unpinned_message (const SystemInstaller *installer,
+                  const char            *word,
+                  const char            *name)
+{
+  return g_strdup_printf (_(installer->unpinned_message), word, name);
+}
+#pragma GCC diagnostic pop
+
+static void
+check_system_packages (Lint                  *lint,
+                       const Script          *script,
+                       GPtrArray             *cmd,
+                       guint                  first,
+                       RunFacts              *facts,
+                       const SystemInstaller *installer)
+{
+  guint i = first + 1;
+  const char *sub = installer_subcommand (cmd, installer->with_value, &i);
+
+  if (g_strcmp0 (sub, installer->subcommand) != 0)
     return;
 
-  facts->apt_install = TRUE;
+  G_STRUCT_MEMBER (gboolean, facts, installer->fact) = TRUE;
 
   for (; i < cmd->len; i++)
     {
@@ -584,89 +650,28 @@ check_apt (Lint         *lint,
 
       if (w->text[0] == '-')
         {
-          i = skip_option (cmd, i, with_value) - 1;
+          i = skip_option (cmd, i, installer->with_value) - 1;
           continue;
         }
-      if (g_str_has_suffix (w->text, ".deb"))
+      if (g_str_has_suffix (w->text, installer->local_suffix))
         continue;
 
-      name = g_strndup (w->text, strcspn (w->text, "=/"));
+      name = g_strndup (w->text, strcspn (w->text, installer->name_end));
       if (is_python_package (name))
         {
           g_autofree char *message =
             /* Translators: %s is apt or apk */
-            g_strdup_printf (_("Python is installed with %s; use a pinned python:X.Y.Z base image instead"), tool);
+            g_strdup_printf (_("Python is installed with %s; use a pinned python:X.Y.Z base image instead"),
+                             installer->tool);
 
           add_finding (lint, DOCKYARD_RULE_PYTHON_FROM_APT, DOCKYARD_SEVERITY_WARNING, offset, message);
         }
 
-      if (strchr (w->text, '=') == NULL && !w->has_var)
+      if (strpbrk (w->text, installer->pin_chars) == NULL && !w->has_var)
         {
-          g_autofree char *message =
-            g_strdup_printf (_("apt package “%s” is not pinned; install %s=VERSION"), w->text, name);
+          g_autofree char *message = unpinned_message (installer, w->text, name);
 
-          add_finding (lint, DOCKYARD_RULE_APT_UNPINNED, DOCKYARD_SEVERITY_WARNING, offset, message);
-        }
-    }
-}
-
-static void
-check_apk (Lint         *lint,
-           const Script *script,
-           GPtrArray    *cmd,
-           guint         first,
-           RunFacts     *facts)
-{
-  static const char * const with_value[] = {
-    "-t", "--virtual", "-X", "--repository", "--repositories-file", "-p", "--root", "--arch",
-    "--cache-dir", "--keys-dir", NULL,
-  };
-  guint i = first + 1;
-  gboolean add = FALSE;
-
-  while (i < cmd->len)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-
-      if (w->text[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value);
-          continue;
-        }
-      add = g_str_equal (w->text, "add");
-      i++;
-      break;
-    }
-  if (!add)
-    return;
-
-  facts->apk_add = TRUE;
-
-  for (; i < cmd->len; i++)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-      g_autofree char *name = NULL;
-      gsize offset = script_offset (script, w->start);
-
-      if (w->text[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value) - 1;
-          continue;
-        }
-      if (g_str_has_suffix (w->text, ".apk"))
-        continue;
-
-      name = g_strndup (w->text, strcspn (w->text, "=~<>"));
-      if (is_python_package (name))
-        add_finding (lint, DOCKYARD_RULE_PYTHON_FROM_APT, DOCKYARD_SEVERITY_WARNING, offset,
-                     _("Python is installed with apk; use a pinned python:X.Y.Z base image instead"));
-
-      if (strpbrk (w->text, "=~<>") == NULL && !w->has_var)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("apk package “%s” is not pinned; add %s=VERSION"), w->text, name);
-
-          add_finding (lint, DOCKYARD_RULE_APK_UNPINNED, DOCKYARD_SEVERITY_WARNING, offset, message);
+          add_finding (lint, installer->unpinned_rule, DOCKYARD_SEVERITY_WARNING, offset, message);
         }
     }
 }
@@ -717,7 +722,6 @@ check_pip (Lint         *lint,
     "--report", "--python", NULL,
   };
   guint i = first + 1;
-  gboolean install = FALSE;
   gboolean constrained = FALSE;
 
   /* python -m pip */
@@ -734,20 +738,7 @@ check_pip (Lint         *lint,
       i += 2;
     }
 
-  while (i < cmd->len)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-
-      if (w->text[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value);
-          continue;
-        }
-      install = g_str_equal (w->text, "install");
-      i++;
-      break;
-    }
-  if (!install)
+  if (g_strcmp0 (installer_subcommand (cmd, with_value, &i), "install") != 0)
     return;
 
   facts->pip_install = TRUE;
@@ -858,21 +849,8 @@ check_npm (Lint         *lint,
     "--omit", "--include", NULL,
   };
   guint i = first + 1;
-  const char *sub = NULL;
+  const char *sub = installer_subcommand (cmd, with_value, &i);
 
-  while (i < cmd->len)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-
-      if (w->text[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value);
-          continue;
-        }
-      sub = w->text;
-      i++;
-      break;
-    }
   if (sub == NULL)
     return;
   if (g_str_equal (sub, "ci"))
@@ -923,16 +901,16 @@ check_command (Lint         *lint,
                RunFacts     *facts)
 {
   guint first = program_index (cmd);
+  const SystemInstaller *installer;
   const char *program;
 
   if (first >= cmd->len)
     return;
 
   program = base_name (((ShWord *) g_ptr_array_index (cmd, first))->text);
-  if (g_str_equal (program, "apt-get") || g_str_equal (program, "apt"))
-    check_apt (lint, script, cmd, first, facts, "apt");
-  else if (g_str_equal (program, "apk"))
-    check_apk (lint, script, cmd, first, facts);
+  installer = find_system_installer (program);
+  if (installer != NULL)
+    check_system_packages (lint, script, cmd, first, facts, installer);
   else if (is_pip_program (program) || is_python_program (program))
     check_pip (lint, script, cmd, first, facts);
   else if (g_str_equal (program, "npm"))
