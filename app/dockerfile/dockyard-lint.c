@@ -1071,218 +1071,275 @@ insert_mount_fix (GPtrArray           *edits,
   g_ptr_array_add (edits, dockyard_text_edit_new (dockyard_instruction_get_keyword_end (ins), 0, text));
 }
 
+static gboolean
+is_shell_program (const char *program)
+{
+  return g_str_equal (program, "sh") || g_str_equal (program, "bash") ||
+         g_str_equal (program, "ash") || g_str_equal (program, "dash");
+}
+
+/* RUN ["prog", "arg", ...]: one command; ["sh", "-c", "script"]: a script. */
+static void
+read_exec_form (Lint                *lint,
+                DockyardInstruction *ins,
+                Script              *script,
+                RunFacts            *facts)
+{
+  const char * const *args = dockyard_instruction_get_args (ins);
+  guint n_args = dockyard_instruction_get_n_args (ins);
+  g_autoptr(GPtrArray) cmd = new_command ();
+  gsize offset;
+
+  if (n_args >= 3 && g_str_equal (args[1], "-c") && is_shell_program (base_name (args[0])))
+    {
+      /* The script is a decoded JSON string: point at its start. */
+      script->exact = FALSE;
+      if (dockyard_instruction_get_arg_offset (ins, 2, &offset))
+        dockyard_instruction_map_offset (ins, offset, &script->fallback);
+      check_script (lint, script, args[2], strlen (args[2]), facts);
+      return;
+    }
+
+  for (guint i = 0; i < n_args; i++)
+    {
+      ShWord *w = g_new0 (ShWord, 1);
+
+      w->text = g_strdup (args[i]);
+      if (dockyard_instruction_get_arg_offset (ins, i, &offset))
+        w->start = offset + 1;
+      w->end = w->start + strlen (args[i]);
+      g_ptr_array_add (cmd, w);
+    }
+  check_command (lint, script, cmd, facts);
+}
+
+/* RUN script, and the heredocs it runs as scripts. */
+static void
+read_shell_form (Lint                *lint,
+                 DockyardInstruction *ins,
+                 Script              *script,
+                 RunFacts            *facts)
+{
+  const char *line = dockyard_instruction_get_args (ins)[0];
+  gsize offset = 0;
+  g_autoptr(GPtrArray) commands = NULL;
+  gboolean script_is_heredoc;
+
+  dockyard_instruction_get_arg_offset (ins, 0, &offset);
+  script->logical_base = offset;
+  check_script (lint, script, line, strlen (line), facts);
+
+  /* RUN <<EOF (or RUN bash <<EOF) runs the heredoc as a shell script. */
+  commands = shell_commands (line, strlen (line));
+  if (commands->len == 0)
+    script_is_heredoc = TRUE;
+  else
+    {
+      GPtrArray *first = g_ptr_array_index (commands, 0);
+
+      script_is_heredoc = is_shell_program (base_name (((ShWord *) g_ptr_array_index (first, 0))->text));
+    }
+  if (g_str_has_prefix (line, "<<"))
+    script_is_heredoc = TRUE;
+
+  for (guint h = 0; script_is_heredoc && h < dockyard_instruction_get_n_heredocs (ins); h++)
+    {
+      const DockyardHeredoc *heredoc = dockyard_instruction_get_heredoc (ins, h);
+      Script hs = { ins, 0, heredoc->content_offset, TRUE, TRUE, script->fallback };
+
+      check_script (lint, &hs, heredoc->content, strlen (heredoc->content), facts);
+    }
+}
+
+/* Where a tool keeps its download cache: $@env_name, else @home_dir in the
+ * user's home, %NULL if that home is unknown. */
+static char *
+cache_target (Lint        *lint,
+              const char  *env_name,
+              const char  *home_dir,
+              const char **cache_dir)
+{
+  g_autofree char *home = user_home (lint);
+
+  *cache_dir = g_hash_table_lookup (lint->env, env_name);
+  if (*cache_dir != NULL)
+    return g_strdup (*cache_dir);
+  if (home != NULL)
+    return g_strconcat (home, home_dir, NULL);
+  return NULL;
+}
+
+static void
+check_pip_cache (Lint                *lint,
+                 DockyardInstruction *ins,
+                 RunFacts            *facts,
+                 gsize                keyword_offset)
+{
+  const char *cache_dir;
+  g_autofree char *target = cache_target (lint, "PIP_CACHE_DIR", "/.cache/pip", &cache_dir);
+  gboolean ok = target != NULL ? has_cache_mount (ins, target)
+                               : has_cache_mount_suffix (ins, "/.cache/pip");
+  g_autofree char *message = NULL;
+  DockyardFinding *finding;
+  g_autoptr(GPtrArray) edits = NULL;
+  g_autofree char *mount = NULL;
+  const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
+
+  if (ok)
+    return;
+
+  message = g_strdup_printf (_("pip install without a cache mount on %s: every rebuild downloads all packages again"),
+                             target != NULL ? target : "$HOME/.cache/pip");
+  finding = add_finding (lint, DOCKYARD_RULE_PIP_CACHE_MOUNT,
+                         DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
+
+  /* A cache mount owned by root is useless to another user: only
+   * fix what we can fix right. */
+  if (finding == NULL || (!user_is_root (lint) && cache_dir == NULL))
+    return;
+
+  edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+  mount = g_strdup_printf ("type=cache,target=%s", target);
+  insert_mount_fix (edits, ins, mount);
+
+  /* --no-cache-dir would keep the mount empty. */
+  for (guint i = 0; i < facts->no_cache_dir->len; i += 2)
+    {
+      gsize start = g_array_index (facts->no_cache_dir, gsize, i);
+      gsize end = g_array_index (facts->no_cache_dir, gsize, i + 1);
+
+      if (end <= start || end - start != strlen ("--no-cache-dir"))
+        continue;
+      if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
+        start--;
+      g_ptr_array_add (edits, dockyard_text_edit_new (start, end - start, ""));
+    }
+  dockyard_finding_set_fix (finding, edits);
+}
+
+/* Debian and Ubuntu images delete downloaded packages unless told
+ * otherwise; the step goes before the first RUN that needs it (the same
+ * edit for every such RUN of the stage). */
+static void
+add_apt_keep_cache_step (Lint                *lint,
+                         DockyardInstruction *ins,
+                         gboolean             onbuild,
+                         gsize                keyword_offset,
+                         GPtrArray           *edits)
+{
+  const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
+  const char *nl;
+  const char *eol;
+  g_autofree char *step = NULL;
+
+  if (lint->apt_keep_cache ||
+      strstr (dockyard_instruction_get_logical_line (ins), "docker-clean") != NULL)
+    return;
+
+  if (lint->apt_keep_prefix == NULL)
+    {
+      gsize line_start = keyword_offset;
+
+      while (line_start > 0 && text[line_start - 1] != '\n')
+        line_start--;
+      lint->apt_keep_offset = line_start;
+      lint->apt_keep_prefix = g_strndup (text + line_start, keyword_offset - line_start);
+      if (strspn (lint->apt_keep_prefix, " \t") != strlen (lint->apt_keep_prefix))
+        g_clear_pointer (&lint->apt_keep_prefix, g_free);
+    }
+  if (lint->apt_keep_prefix == NULL)
+    return;
+
+  /* Keep the file's line ends. */
+  nl = strchr (text + keyword_offset, '\n');
+  eol = nl != NULL && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
+  step = g_strdup_printf ("%s%sRUN " DOCKYARD_APT_KEEP_CACHE_COMMAND "%s",
+                          lint->apt_keep_prefix, onbuild ? "ONBUILD " : "", eol);
+  g_ptr_array_add (edits, dockyard_text_edit_new (lint->apt_keep_offset, 0, step));
+}
+
+static void
+check_apt_cache (Lint                *lint,
+                 DockyardInstruction *ins,
+                 gboolean             onbuild,
+                 gsize                keyword_offset)
+{
+  gboolean has_cache = has_cache_mount (ins, "/var/cache/apt");
+  gboolean has_lib = has_cache_mount (ins, "/var/lib/apt");
+  DockyardFinding *finding;
+  g_autoptr(GPtrArray) edits = NULL;
+
+  if (has_cache && has_lib)
+    return;
+
+  finding = add_finding (lint, DOCKYARD_RULE_APT_CACHE_MOUNT, DOCKYARD_SEVERITY_WARNING, keyword_offset,
+                         _("apt-get install without cache mounts on /var/cache/apt and /var/lib/apt: every rebuild downloads all packages again"));
+  if (finding == NULL)
+    return;
+
+  edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+  if (!has_cache)
+    insert_mount_fix (edits, ins, "type=cache,target=/var/cache/apt,sharing=locked");
+  if (!has_lib)
+    insert_mount_fix (edits, ins, "type=cache,target=/var/lib/apt,sharing=locked");
+  add_apt_keep_cache_step (lint, ins, onbuild, keyword_offset, edits);
+  dockyard_finding_set_fix (finding, edits);
+}
+
+static void
+check_npm_cache (Lint                *lint,
+                 DockyardInstruction *ins,
+                 gsize                keyword_offset)
+{
+  const char *cache_dir;
+  g_autofree char *target = cache_target (lint, "npm_config_cache", "/.npm", &cache_dir);
+  gboolean ok = target != NULL ? has_cache_mount (ins, target) : has_cache_mount_suffix (ins, "/.npm");
+  g_autofree char *message = NULL;
+  DockyardFinding *finding;
+  g_autoptr(GPtrArray) edits = NULL;
+  g_autofree char *mount = NULL;
+
+  if (ok)
+    return;
+
+  message = g_strdup_printf (_("npm install without a cache mount on %s: every rebuild downloads all packages again"),
+                             target != NULL ? target : "$HOME/.npm");
+  finding = add_finding (lint, DOCKYARD_RULE_NPM_CACHE_MOUNT,
+                         DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
+  if (finding == NULL || (!user_is_root (lint) && cache_dir == NULL))
+    return;
+
+  edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+  mount = g_strdup_printf ("type=cache,target=%s", target);
+  insert_mount_fix (edits, ins, mount);
+  dockyard_finding_set_fix (finding, edits);
+}
+
 static void
 check_run (Lint                *lint,
            DockyardInstruction *ins,
            gboolean             onbuild)
 {
-  const char * const *args = dockyard_instruction_get_args (ins);
-  guint n_args = dockyard_instruction_get_n_args (ins);
   gsize keyword_offset = dockyard_instruction_get_range (ins)->start.offset;
   RunFacts facts = { 0 };
   Script script = { ins, 0, 0, FALSE, TRUE, keyword_offset };
-  gboolean script_is_heredoc = FALSE;
+
+  if (dockyard_instruction_get_n_args (ins) == 0)
+    return;
 
   facts.no_cache_dir = g_array_new (FALSE, FALSE, sizeof (gsize));
-
-  if (n_args == 0)
-    goto out;
-
   if (dockyard_instruction_is_json (ins))
-    {
-      g_autoptr(GPtrArray) cmd = new_command ();
-      const char *prog = base_name (args[0]);
-      gsize offset;
-
-      if (n_args >= 3 && g_str_equal (args[1], "-c") &&
-          (g_str_equal (prog, "sh") || g_str_equal (prog, "bash") ||
-           g_str_equal (prog, "ash") || g_str_equal (prog, "dash")))
-        {
-          /* The script is a decoded JSON string: point at its start. */
-          script.exact = FALSE;
-          if (dockyard_instruction_get_arg_offset (ins, 2, &offset))
-            dockyard_instruction_map_offset (ins, offset, &script.fallback);
-          check_script (lint, &script, args[2], strlen (args[2]), &facts);
-        }
-      else
-        {
-          for (guint i = 0; i < n_args; i++)
-            {
-              ShWord *w = g_new0 (ShWord, 1);
-
-              w->text = g_strdup (args[i]);
-              if (dockyard_instruction_get_arg_offset (ins, i, &offset))
-                w->start = offset + 1;
-              w->end = w->start + strlen (args[i]);
-              g_ptr_array_add (cmd, w);
-            }
-          check_command (lint, &script, cmd, &facts);
-        }
-    }
+    read_exec_form (lint, ins, &script, &facts);
   else
-    {
-      gsize offset = 0;
-      g_autoptr(GPtrArray) commands = NULL;
-
-      dockyard_instruction_get_arg_offset (ins, 0, &offset);
-      script.logical_base = offset;
-      check_script (lint, &script, args[0], strlen (args[0]), &facts);
-
-      /* RUN <<EOF (or RUN bash <<EOF) runs the heredoc as a shell script. */
-      commands = shell_commands (args[0], strlen (args[0]));
-      if (commands->len == 0)
-        script_is_heredoc = TRUE;
-      else
-        {
-          GPtrArray *first = g_ptr_array_index (commands, 0);
-          const char *prog = base_name (((ShWord *) g_ptr_array_index (first, 0))->text);
-
-          script_is_heredoc = g_str_equal (prog, "sh") || g_str_equal (prog, "bash") ||
-                              g_str_equal (prog, "ash") || g_str_equal (prog, "dash");
-        }
-      if (g_str_has_prefix (args[0], "<<"))
-        script_is_heredoc = TRUE;
-
-      for (guint h = 0; script_is_heredoc && h < dockyard_instruction_get_n_heredocs (ins); h++)
-        {
-          const DockyardHeredoc *heredoc = dockyard_instruction_get_heredoc (ins, h);
-          Script hs = { ins, 0, heredoc->content_offset, TRUE, TRUE, keyword_offset };
-
-          check_script (lint, &hs, heredoc->content, strlen (heredoc->content), &facts);
-        }
-    }
+    read_shell_form (lint, ins, &script, &facts);
 
   if (facts.pip_install)
-    {
-      const char *cache_dir = g_hash_table_lookup (lint->env, "PIP_CACHE_DIR");
-      g_autofree char *home = user_home (lint);
-      g_autofree char *target = cache_dir != NULL ? g_strdup (cache_dir)
-                              : home != NULL ? g_strconcat (home, "/.cache/pip", NULL)
-                              : NULL;
-      gboolean ok = target != NULL ? has_cache_mount (ins, target)
-                                   : has_cache_mount_suffix (ins, "/.cache/pip");
-
-      if (!ok)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("pip install without a cache mount on %s: every rebuild downloads all packages again"),
-                             target != NULL ? target : "$HOME/.cache/pip");
-          DockyardFinding *finding = add_finding (lint, DOCKYARD_RULE_PIP_CACHE_MOUNT,
-                                                  DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
-
-          /* A cache mount owned by root is useless to another user: only
-           * fix what we can fix right. */
-          if (finding != NULL && (user_is_root (lint) || cache_dir != NULL))
-            {
-              g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
-              g_autofree char *mount = g_strdup_printf ("type=cache,target=%s", target);
-              const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
-
-              insert_mount_fix (edits, ins, mount);
-
-              /* --no-cache-dir would keep the mount empty. */
-              for (guint i = 0; i < facts.no_cache_dir->len; i += 2)
-                {
-                  gsize start = g_array_index (facts.no_cache_dir, gsize, i);
-                  gsize end = g_array_index (facts.no_cache_dir, gsize, i + 1);
-
-                  if (end <= start || end - start != strlen ("--no-cache-dir"))
-                    continue;
-                  if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
-                    start--;
-                  g_ptr_array_add (edits, dockyard_text_edit_new (start, end - start, ""));
-                }
-              dockyard_finding_set_fix (finding, edits);
-            }
-        }
-    }
-
+    check_pip_cache (lint, ins, &facts, keyword_offset);
   if (facts.apt_install)
-    {
-      gboolean has_cache = has_cache_mount (ins, "/var/cache/apt");
-      gboolean has_lib = has_cache_mount (ins, "/var/lib/apt");
-
-      if (!has_cache || !has_lib)
-        {
-          DockyardFinding *finding =
-            add_finding (lint, DOCKYARD_RULE_APT_CACHE_MOUNT, DOCKYARD_SEVERITY_WARNING, keyword_offset,
-                         _("apt-get install without cache mounts on /var/cache/apt and /var/lib/apt: every rebuild downloads all packages again"));
-
-          if (finding != NULL)
-            {
-              g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
-
-              if (!has_cache)
-                insert_mount_fix (edits, ins, "type=cache,target=/var/cache/apt,sharing=locked");
-              if (!has_lib)
-                insert_mount_fix (edits, ins, "type=cache,target=/var/lib/apt,sharing=locked");
-
-              /* Debian and Ubuntu images delete downloaded packages unless
-               * told otherwise; the step goes before the first RUN that
-               * needs it (the same edit for every such RUN of the stage). */
-              if (!lint->apt_keep_cache &&
-                  strstr (dockyard_instruction_get_logical_line (ins), "docker-clean") == NULL)
-                {
-                  g_autofree char *step = NULL;
-
-                  if (lint->apt_keep_prefix == NULL)
-                    {
-                      const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
-                      gsize line_start = keyword_offset;
-
-                      while (line_start > 0 && text[line_start - 1] != '\n')
-                        line_start--;
-                      lint->apt_keep_offset = line_start;
-                      lint->apt_keep_prefix = g_strndup (text + line_start, keyword_offset - line_start);
-                      if (strspn (lint->apt_keep_prefix, " \t") != strlen (lint->apt_keep_prefix))
-                        g_clear_pointer (&lint->apt_keep_prefix, g_free);
-                    }
-                  if (lint->apt_keep_prefix != NULL)
-                    {
-                      const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
-                      const char *nl = strchr (text + keyword_offset, '\n');
-                      /* Keep the file's line ends. */
-                      const char *eol = nl != NULL && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
-
-                      step = g_strdup_printf ("%s%sRUN " DOCKYARD_APT_KEEP_CACHE_COMMAND "%s",
-                                              lint->apt_keep_prefix, onbuild ? "ONBUILD " : "", eol);
-                      g_ptr_array_add (edits, dockyard_text_edit_new (lint->apt_keep_offset, 0, step));
-                    }
-                }
-              dockyard_finding_set_fix (finding, edits);
-            }
-        }
-    }
-
+    check_apt_cache (lint, ins, onbuild, keyword_offset);
   if (facts.npm_install)
-    {
-      const char *cache_dir = g_hash_table_lookup (lint->env, "npm_config_cache");
-      g_autofree char *home = user_home (lint);
-      g_autofree char *target = cache_dir != NULL ? g_strdup (cache_dir)
-                              : home != NULL ? g_strconcat (home, "/.npm", NULL)
-                              : NULL;
-      gboolean ok = target != NULL ? has_cache_mount (ins, target) : has_cache_mount_suffix (ins, "/.npm");
+    check_npm_cache (lint, ins, keyword_offset);
 
-      if (!ok)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("npm install without a cache mount on %s: every rebuild downloads all packages again"),
-                             target != NULL ? target : "$HOME/.npm");
-          DockyardFinding *finding = add_finding (lint, DOCKYARD_RULE_NPM_CACHE_MOUNT,
-                                                  DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
-
-          if (finding != NULL && (user_is_root (lint) || cache_dir != NULL))
-            {
-              g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
-              g_autofree char *mount = g_strdup_printf ("type=cache,target=%s", target);
-
-              insert_mount_fix (edits, ins, mount);
-              dockyard_finding_set_fix (finding, edits);
-            }
-        }
-    }
-
-out:
   g_array_unref (facts.no_cache_dir);
 }
 
