@@ -120,12 +120,12 @@ unpinned_message (const SystemInstaller *installer,
 #pragma GCC diagnostic pop
 
 static void
-check_system_packages (DockyardLint                  *lint,
-                       const DockyardLintScript          *script,
-                       GPtrArray             *cmd,
-                       guint                  first,
-                       DockyardRunFacts              *facts,
-                       const SystemInstaller *installer)
+check_system_packages (DockyardLint             *lint,
+                       const DockyardLintScript *script,
+                       GPtrArray                *cmd,
+                       guint                     first,
+                       DockyardRunFacts         *facts,
+                       const SystemInstaller    *installer)
 {
   guint i = first + 1;
   const char *sub = installer_subcommand (cmd, installer->with_value, &i);
@@ -196,11 +196,11 @@ is_python_program (const char *name)
 }
 
 static void
-check_pip (DockyardLint         *lint,
+check_pip (DockyardLint             *lint,
            const DockyardLintScript *script,
-           GPtrArray    *cmd,
-           guint         first,
-           DockyardRunFacts     *facts)
+           GPtrArray                *cmd,
+           guint                     first,
+           DockyardRunFacts         *facts)
 {
   static const char * const with_value[] = {
     "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
@@ -294,7 +294,7 @@ check_pip (DockyardLint         *lint,
             g_strdup_printf (_("pip package “%s” is not pinned; use %s==VERSION"), w->text, req->name);
 
           _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PIP_UNPINNED, DOCKYARD_SEVERITY_WARNING,
-                       _dockyard_lint_script_offset (script, w->start), message);
+                                      _dockyard_lint_script_offset (script, w->start), message);
         }
       }
     }
@@ -328,11 +328,11 @@ is_exact_npm_version (const char *v)
 }
 
 static void
-check_npm (DockyardLint         *lint,
+check_npm (DockyardLint             *lint,
            const DockyardLintScript *script,
-           GPtrArray    *cmd,
-           guint         first,
-           DockyardRunFacts     *facts)
+           GPtrArray                *cmd,
+           guint                     first,
+           DockyardRunFacts         *facts)
 {
   static const char * const with_value[] = {
     "--prefix", "--registry", "--cache", "--tag", "-w", "--workspace", "--userconfig",
@@ -379,16 +379,16 @@ check_npm (DockyardLint         *lint,
             g_strdup_printf (_("npm package “%s” is not pinned; use %s@VERSION"), t, name);
 
           _dockyard_lint_add_finding (lint, DOCKYARD_RULE_NPM_UNPINNED, DOCKYARD_SEVERITY_WARNING,
-                       _dockyard_lint_script_offset (script, w->start), message);
+                                      _dockyard_lint_script_offset (script, w->start), message);
         }
     }
 }
 
 void
-_dockyard_lint_check_command (DockyardLint         *lint,
-               const DockyardLintScript *script,
-               GPtrArray    *cmd,
-               DockyardRunFacts     *facts)
+_dockyard_lint_check_command (DockyardLint             *lint,
+                              const DockyardLintScript *script,
+                              GPtrArray                *cmd,
+                              DockyardRunFacts         *facts)
 {
   guint first = _dockyard_shell_program_index (cmd);
   const SystemInstaller *installer;
@@ -408,11 +408,11 @@ _dockyard_lint_check_command (DockyardLint         *lint,
 }
 
 void
-_dockyard_lint_check_script (DockyardLint         *lint,
-              const DockyardLintScript *script,
-              const char   *text,
-              gsize         length,
-              DockyardRunFacts     *facts)
+_dockyard_lint_check_script (DockyardLint             *lint,
+                             const DockyardLintScript *script,
+                             const char               *text,
+                             gsize                     length,
+                             DockyardRunFacts         *facts)
 {
   g_autoptr(GPtrArray) commands = _dockyard_shell_commands (text, length);
 

@@ -95,7 +95,7 @@ _dockyard_is_all_digits (const char *s)
 
 GPtrArray *
 _dockyard_shell_commands (const char *s,
-                gsize       len)
+                          gsize       len)
 {
   ShReader r = { 0 };
   gsize i = 0;

@@ -36,7 +36,7 @@ copy_free (Copy *copy)
 
 gsize
 _dockyard_lint_script_offset (const DockyardLintScript *script,
-               gsize         offset)
+                              gsize                     offset)
 {
   gsize source;
 
@@ -50,11 +50,11 @@ _dockyard_lint_script_offset (const DockyardLintScript *script,
 }
 
 DockyardFinding *
-_dockyard_lint_add_finding (DockyardLint             *lint,
-             const char       *rule,
-             DockyardSeverity  severity,
-             gsize             offset,
-             const char       *message)
+_dockyard_lint_add_finding (DockyardLint     *lint,
+                            const char       *rule,
+                            DockyardSeverity  severity,
+                            gsize             offset,
+                            const char       *message)
 {
   DockyardSourcePosition pos;
   DockyardFinding *finding;
@@ -97,8 +97,8 @@ normalize_path (const char *path)
 }
 
 static char *
-resolve_in_image (DockyardLint       *lint,
-                  const char *path)
+resolve_in_image (DockyardLint *lint,
+                  const char   *path)
 {
   g_autofree char *joined = NULL;
 
@@ -174,8 +174,8 @@ has_cache_mount_suffix (DockyardInstruction *ins,
 /* requirement-unpinned: the requirements files a RUN installs             */
 
 static char *
-context_path_for (DockyardLint       *lint,
-                  const char *file)
+context_path_for (DockyardLint *lint,
+                  const char   *file)
 {
   g_autofree char *in_image = resolve_in_image (lint, file);
 
@@ -253,8 +253,8 @@ context_path_for (DockyardLint       *lint,
 }
 
 void
-_dockyard_lint_check_requirements_file (DockyardLint       *lint,
-                         const char *file)
+_dockyard_lint_check_requirements_file (DockyardLint *lint,
+                                        const char   *file)
 {
   g_autofree char *rel = NULL;
   g_autoptr(GFile) gfile = NULL;
@@ -320,10 +320,10 @@ is_shell_program (const char *program)
 
 /* RUN ["prog", "arg", ...]: one command; ["sh", "-c", "script"]: a script. */
 static void
-read_exec_form (DockyardLint                *lint,
+read_exec_form (DockyardLint        *lint,
                 DockyardInstruction *ins,
-                DockyardLintScript              *script,
-                DockyardRunFacts            *facts)
+                DockyardLintScript  *script,
+                DockyardRunFacts    *facts)
 {
   const char * const *args = dockyard_instruction_get_args (ins);
   guint n_args = dockyard_instruction_get_n_args (ins);
@@ -355,10 +355,10 @@ read_exec_form (DockyardLint                *lint,
 
 /* RUN script, and the heredocs it runs as scripts. */
 static void
-read_shell_form (DockyardLint                *lint,
+read_shell_form (DockyardLint        *lint,
                  DockyardInstruction *ins,
-                 DockyardLintScript              *script,
-                 DockyardRunFacts            *facts)
+                 DockyardLintScript  *script,
+                 DockyardRunFacts    *facts)
 {
   const char *line = dockyard_instruction_get_args (ins)[0];
   gsize offset = 0;
@@ -394,10 +394,10 @@ read_shell_form (DockyardLint                *lint,
 /* Where a tool keeps its download cache: $@env_name, else @home_dir in the
  * user's home, %NULL if that home is unknown. */
 static char *
-cache_target (DockyardLint        *lint,
-              const char  *env_name,
-              const char  *home_dir,
-              const char **cache_dir)
+cache_target (DockyardLint  *lint,
+              const char    *env_name,
+              const char    *home_dir,
+              const char   **cache_dir)
 {
   g_autofree char *home = user_home (lint);
 
@@ -410,9 +410,9 @@ cache_target (DockyardLint        *lint,
 }
 
 static void
-check_pip_cache (DockyardLint                *lint,
+check_pip_cache (DockyardLint        *lint,
                  DockyardInstruction *ins,
-                 DockyardRunFacts            *facts,
+                 DockyardRunFacts    *facts,
                  gsize                keyword_offset)
 {
   const char *cache_dir;
@@ -431,7 +431,7 @@ check_pip_cache (DockyardLint                *lint,
   message = g_strdup_printf (_("pip install without a cache mount on %s: every rebuild downloads all packages again"),
                              target != NULL ? target : "$HOME/.cache/pip");
   finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PIP_CACHE_MOUNT,
-                         DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
+                                        DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
 
   /* A cache mount owned by root is useless to another user: only
    * fix what we can fix right. */
@@ -461,7 +461,7 @@ check_pip_cache (DockyardLint                *lint,
  * otherwise; the step goes before the first RUN that needs it (the same
  * edit for every such RUN of the stage). */
 static void
-add_apt_keep_cache_step (DockyardLint                *lint,
+add_apt_keep_cache_step (DockyardLint        *lint,
                          DockyardInstruction *ins,
                          gboolean             onbuild,
                          gsize                keyword_offset,
@@ -499,7 +499,7 @@ add_apt_keep_cache_step (DockyardLint                *lint,
 }
 
 static void
-check_apt_cache (DockyardLint                *lint,
+check_apt_cache (DockyardLint        *lint,
                  DockyardInstruction *ins,
                  gboolean             onbuild,
                  gsize                keyword_offset)
@@ -513,7 +513,7 @@ check_apt_cache (DockyardLint                *lint,
     return;
 
   finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_APT_CACHE_MOUNT, DOCKYARD_SEVERITY_WARNING, keyword_offset,
-                         _("apt-get install without cache mounts on /var/cache/apt and /var/lib/apt: every rebuild downloads all packages again"));
+                                        _("apt-get install without cache mounts on /var/cache/apt and /var/lib/apt: every rebuild downloads all packages again"));
   if (finding == NULL)
     return;
 
@@ -527,7 +527,7 @@ check_apt_cache (DockyardLint                *lint,
 }
 
 static void
-check_npm_cache (DockyardLint                *lint,
+check_npm_cache (DockyardLint        *lint,
                  DockyardInstruction *ins,
                  gsize                keyword_offset)
 {
@@ -545,7 +545,7 @@ check_npm_cache (DockyardLint                *lint,
   message = g_strdup_printf (_("npm install without a cache mount on %s: every rebuild downloads all packages again"),
                              target != NULL ? target : "$HOME/.npm");
   finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_NPM_CACHE_MOUNT,
-                         DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
+                                        DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
   if (finding == NULL || (!user_is_root (lint) && cache_dir == NULL))
     return;
 
@@ -556,7 +556,7 @@ check_npm_cache (DockyardLint                *lint,
 }
 
 static void
-check_run (DockyardLint                *lint,
+check_run (DockyardLint        *lint,
            DockyardInstruction *ins,
            gboolean             onbuild)
 {
@@ -621,19 +621,19 @@ check_base_images (DockyardLint *lint)
           message = g_strdup_printf (_("base image “%s” has no tag: it silently follows “latest”; pin an exact version"),
                                      image);
           _dockyard_lint_add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, DOCKYARD_SEVERITY_ERROR,
-                       stage->base_image_offset, message);
+                                      stage->base_image_offset, message);
           break;
         case DOCKYARD_IMAGE_PINNING_LATEST:
           message = g_strdup_printf (_("base image “%s” uses the tag “latest”, which changes without notice; pin an exact version"),
                                      image);
           _dockyard_lint_add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_LATEST, DOCKYARD_SEVERITY_ERROR,
-                       stage->base_image_offset, message);
+                                      stage->base_image_offset, message);
           break;
         case DOCKYARD_IMAGE_PINNING_FLOATING:
           message = g_strdup_printf (_("base image tag “%s” names no exact release; pin a full version (like 3.11.2) or add a digest"),
                                      dockyard_image_ref_get_tag (ref));
           _dockyard_lint_add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_FLOATING, DOCKYARD_SEVERITY_WARNING,
-                       stage->base_image_offset, message);
+                                      stage->base_image_offset, message);
           break;
         case DOCKYARD_IMAGE_PINNING_EXACT:
         case DOCKYARD_IMAGE_PINNING_DIGEST:
@@ -656,7 +656,7 @@ reset_stage (DockyardLint *lint)
 }
 
 static void
-record_copy (DockyardLint                *lint,
+record_copy (DockyardLint        *lint,
              DockyardInstruction *ins)
 {
   const char * const *args = dockyard_instruction_get_args (ins);
@@ -680,7 +680,7 @@ record_copy (DockyardLint                *lint,
 }
 
 static void
-track_instruction (DockyardLint                *lint,
+track_instruction (DockyardLint        *lint,
                    DockyardInstruction *ins)
 {
   const char *keyword = dockyard_instruction_get_keyword (ins);

@@ -14,6 +14,28 @@
 /* ---------------------------------------------------------------------- */
 /* Words of a line                                                         */
 
+/* Moves past the escape character *@ch at *@pos (keeping it in @buf with
+ * @keep) and reads the character it escapes into *@ch.  Returns %FALSE at
+ * the end of the text, where the escape is dropped. */
+static gboolean
+read_escaped (const char *s,
+              gsize       b,
+              gboolean    keep,
+              GString    *buf,
+              gsize      *pos,
+              gunichar   *ch,
+              gsize      *next)
+{
+  *pos = *next;
+  if (*next >= b)
+    return FALSE;
+  if (keep)
+    g_string_append_unichar (buf, *ch);
+  *ch = _dockyard_char_at (s, *pos);
+  *next = _dockyard_next_pos (s, *pos);
+  return TRUE;
+}
+
 gsize
 _dockyard_scan_words (const char        *s,
                       gsize              a,
@@ -84,18 +106,10 @@ _dockyard_scan_words (const char        *s,
               pos = next;
               continue;
             }
-          if (ch == esc)
-            {
-              pos = next;
-              if (next >= b)
-                continue;
-              /* Outside quotes parseWords keeps the escape character,
-               * with the character it escapes (even a quote). */
-              if (keep)
-                g_string_append_unichar (buf, ch);
-              ch = _dockyard_char_at (s, pos);
-              next = _dockyard_next_pos (s, pos);
-            }
+          /* Outside quotes parseWords keeps the escape character, with
+           * the character it escapes (even a quote). */
+          if (ch == esc && !read_escaped (s, b, keep, buf, &pos, &ch, &next))
+            continue;
           g_string_append_unichar (buf, ch);
           pos = next;
           continue;
@@ -110,18 +124,11 @@ _dockyard_scan_words (const char        *s,
           pos = next;
           continue;
         }
-      if (ch == esc && (!keep || quote != '\''))
+      if (ch == esc && (!keep || quote != '\'') &&
+          !read_escaped (s, b, keep, buf, &pos, &ch, &next))
         {
-          pos = next;
-          if (next >= b)
-            {
-              phase = IN_WORD;
-              continue;
-            }
-          if (keep)
-            g_string_append_unichar (buf, ch);
-          ch = _dockyard_char_at (s, pos);
-          next = _dockyard_next_pos (s, pos);
+          phase = IN_WORD;
+          continue;
         }
       g_string_append_unichar (buf, ch);
       pos = next;
