@@ -391,47 +391,86 @@ read_shell_form (DockyardLint        *lint,
     }
 }
 
-/* Where a tool keeps its download cache: $@env_name, else @home_dir in the
- * user's home, %NULL if that home is unknown. */
+/* pip and npm keep their download cache in the user's home, or where an
+ * environment variable says. */
+typedef struct
+{
+  const char *env_name;
+  const char *home_dir;  /* in the home */
+  const char *rule;
+  const char *message;   /* %s: the cache folder */
+} UserCache;
+
+static const UserCache pip_cache = {
+  "PIP_CACHE_DIR", "/.cache/pip", DOCKYARD_RULE_PIP_CACHE_MOUNT,
+  N_("pip install without a cache mount on %s: every rebuild downloads all packages again"),
+};
+
+static const UserCache npm_cache = {
+  "npm_config_cache", "/.npm", DOCKYARD_RULE_NPM_CACHE_MOUNT,
+  N_("npm install without a cache mount on %s: every rebuild downloads all packages again"),
+};
+
+/* The format is one of the literals above. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static char *
-cache_target (DockyardLint  *lint,
-              const char    *env_name,
-              const char    *home_dir,
-              const char   **cache_dir)
+user_cache_message (const UserCache *cache,
+                    const char      *folder)
 {
-  g_autofree char *home = user_home (lint);
-
-  *cache_dir = g_hash_table_lookup (lint->env, env_name);
-  if (*cache_dir != NULL)
-    return g_strdup (*cache_dir);
-  if (home != NULL)
-    return g_strconcat (home, home_dir, NULL);
-  return NULL;
+  return g_strdup_printf (_(cache->message), folder);
 }
+#pragma GCC diagnostic pop
 
+/* Removes the words at the @flags ranges (gsize pairs), with the blank
+ * before each. */
 static void
-check_pip_cache (DockyardLint        *lint,
-                 DockyardInstruction *ins,
-                 DockyardRunFacts    *facts,
-                 gsize                keyword_offset)
+remove_flags (DockyardLint *lint,
+              GArray       *flags,
+              const char   *flag,
+              GPtrArray    *edits)
 {
-  const char *cache_dir;
-  g_autofree char *target = cache_target (lint, "PIP_CACHE_DIR", "/.cache/pip", &cache_dir);
-  gboolean ok = target != NULL ? has_cache_mount (ins, target)
-                               : has_cache_mount_suffix (ins, "/.cache/pip");
-  g_autofree char *message = NULL;
-  DockyardFinding *finding;
-  g_autoptr(GPtrArray) edits = NULL;
-  g_autofree char *mount = NULL;
   const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
 
-  if (ok)
+  for (guint i = 0; flags != NULL && i < flags->len; i += 2)
+    {
+      gsize start = g_array_index (flags, gsize, i);
+      gsize end = g_array_index (flags, gsize, i + 1);
+
+      if (end <= start || end - start != strlen (flag))
+        continue;
+      if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
+        start--;
+      g_ptr_array_add (edits, dockyard_text_edit_new (start, end - start, ""));
+    }
+}
+
+/* Reports a RUN that installs with pip or npm without a cache mount on
+ * the tool's cache.  @no_cache_flags: where the RUN turns the cache off. */
+static void
+check_user_cache (DockyardLint        *lint,
+                  DockyardInstruction *ins,
+                  const UserCache     *cache,
+                  gsize                keyword_offset,
+                  GArray              *no_cache_flags)
+{
+  g_autofree char *home = user_home (lint);
+  const char *cache_dir = g_hash_table_lookup (lint->env, cache->env_name);
+  g_autofree char *target = cache_dir != NULL ? g_strdup (cache_dir)
+                          : home != NULL ? g_strconcat (home, cache->home_dir, NULL)
+                          : NULL;
+  g_autofree char *anywhere = g_strconcat ("$HOME", cache->home_dir, NULL);
+  g_autofree char *message = NULL;
+  g_autofree char *mount = NULL;
+  g_autoptr(GPtrArray) edits = NULL;
+  DockyardFinding *finding;
+
+  if (target != NULL ? has_cache_mount (ins, target) : has_cache_mount_suffix (ins, cache->home_dir))
     return;
 
-  message = g_strdup_printf (_("pip install without a cache mount on %s: every rebuild downloads all packages again"),
-                             target != NULL ? target : "$HOME/.cache/pip");
-  finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PIP_CACHE_MOUNT,
-                                        DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
+  message = user_cache_message (cache, target != NULL ? target : anywhere);
+  finding = _dockyard_lint_add_finding (lint, cache->rule, DOCKYARD_SEVERITY_WARNING,
+                                        keyword_offset, message);
 
   /* A cache mount owned by root is useless to another user: only
    * fix what we can fix right. */
@@ -441,19 +480,8 @@ check_pip_cache (DockyardLint        *lint,
   edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
   mount = g_strdup_printf ("type=cache,target=%s", target);
   insert_mount_fix (edits, ins, mount);
-
   /* --no-cache-dir would keep the mount empty. */
-  for (guint i = 0; i < facts->no_cache_dir->len; i += 2)
-    {
-      gsize start = g_array_index (facts->no_cache_dir, gsize, i);
-      gsize end = g_array_index (facts->no_cache_dir, gsize, i + 1);
-
-      if (end <= start || end - start != strlen ("--no-cache-dir"))
-        continue;
-      if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
-        start--;
-      g_ptr_array_add (edits, dockyard_text_edit_new (start, end - start, ""));
-    }
+  remove_flags (lint, no_cache_flags, "--no-cache-dir", edits);
   dockyard_finding_set_fix (finding, edits);
 }
 
@@ -527,35 +555,6 @@ check_apt_cache (DockyardLint        *lint,
 }
 
 static void
-check_npm_cache (DockyardLint        *lint,
-                 DockyardInstruction *ins,
-                 gsize                keyword_offset)
-{
-  const char *cache_dir;
-  g_autofree char *target = cache_target (lint, "npm_config_cache", "/.npm", &cache_dir);
-  gboolean ok = target != NULL ? has_cache_mount (ins, target) : has_cache_mount_suffix (ins, "/.npm");
-  g_autofree char *message = NULL;
-  DockyardFinding *finding;
-  g_autoptr(GPtrArray) edits = NULL;
-  g_autofree char *mount = NULL;
-
-  if (ok)
-    return;
-
-  message = g_strdup_printf (_("npm install without a cache mount on %s: every rebuild downloads all packages again"),
-                             target != NULL ? target : "$HOME/.npm");
-  finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_NPM_CACHE_MOUNT,
-                                        DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
-  if (finding == NULL || (!user_is_root (lint) && cache_dir == NULL))
-    return;
-
-  edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
-  mount = g_strdup_printf ("type=cache,target=%s", target);
-  insert_mount_fix (edits, ins, mount);
-  dockyard_finding_set_fix (finding, edits);
-}
-
-static void
 check_run (DockyardLint        *lint,
            DockyardInstruction *ins,
            gboolean             onbuild)
@@ -574,11 +573,11 @@ check_run (DockyardLint        *lint,
     read_shell_form (lint, ins, &script, &facts);
 
   if (facts.pip_install)
-    check_pip_cache (lint, ins, &facts, keyword_offset);
+    check_user_cache (lint, ins, &pip_cache, keyword_offset, facts.no_cache_dir);
   if (facts.apt_install)
     check_apt_cache (lint, ins, onbuild, keyword_offset);
   if (facts.npm_install)
-    check_npm_cache (lint, ins, keyword_offset);
+    check_user_cache (lint, ins, &npm_cache, keyword_offset, NULL);
 
   g_array_unref (facts.no_cache_dir);
 }
