@@ -506,36 +506,6 @@ add_key_value (WordList   *wl,
   g_array_append_val (wl->offsets, none);
 }
 
-/* The old "ENV name value" form: one pair, the value the rest of the line. */
-static gboolean
-parse_old_key_value (Parser      *p,
-                     const char  *kw,
-                     const char  *s,
-                     gsize        a,
-                     gsize        b,
-                     WordList    *wl,
-                     GError     **error,
-                     gsize        error_offset)
-{
-  gsize k = a;
-  gsize v;
-
-  while (k < b && !is_re_space (s[k]))
-    k++;
-  if (k >= b)
-    {
-      set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, error_offset,
-                    _("%s must have two arguments"), kw);
-      return FALSE;
-    }
-
-  v = k;
-  while (v < b && is_re_space (s[v]))
-    v++;
-  add_key_value (wl, s + a, k - a, a, s + v, b - v, v, "");
-  return TRUE;
-}
-
 /* ENV and LABEL: "name=value" words, or the old "name value" form. */
 static gboolean
 parse_key_values (Parser      *p,
@@ -553,7 +523,26 @@ parse_key_values (Parser      *p,
   word_list_init (&words);
   parse_words (p, s, a, b, &words);
   if (words.words->len > 0 && strchr (g_ptr_array_index (words.words, 0), '=') == NULL)
-    ok = parse_old_key_value (p, kw, s, a, b, wl, error, error_offset);
+    {
+      /* The old "ENV name value" form: one pair, the value the rest of
+       * the line. */
+      gsize k = a;
+      gsize v;
+
+      while (k < b && !is_re_space (s[k]))
+        k++;
+      v = k;
+      while (v < b && is_re_space (s[v]))
+        v++;
+      if (k < b)
+        add_key_value (wl, s + a, k - a, a, s + v, b - v, v, "");
+      else
+        {
+          set_error_at (p, error, DOCKYARD_DOCKERFILE_ERROR_SYNTAX, error_offset,
+                        _("%s must have two arguments"), kw);
+          ok = FALSE;
+        }
+    }
   else
     {
       for (guint i = 0; i < words.words->len; i++)
