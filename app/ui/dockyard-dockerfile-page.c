@@ -8,6 +8,7 @@
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-dockerfile-page-private.h"
 #include "dockyard-dockerfile-update.h"
+#include "dockyard-form-text.h"
 #include "dockyard-image-ref.h"
 #include "dockyard-image.h"
 #include "dockyard-lint.h"
@@ -55,11 +56,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char * const keywords[] = {
-  "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
-  "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", NULL
-};
-
 static void schedule_preview (DockyardDockerfilePage *self);
 
 /* ---------------------------------------------------------------------- */
@@ -92,122 +88,6 @@ _dockyard_dockerfile_page_set_busy (DockyardDockerfilePage *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
-/* "python:3.8.8" -> "python", "3.8.8"; "python@sha256:..." -> "python",
- * "sha256:...".  A reference that does not parse stays whole in @image, so
- * that joining the two gives the text back. */
-static void
-split_base_image (const char  *base_image,
-                  char       **image,
-                  char       **version)
-{
-  g_autoptr(DockyardImageRef) ref = NULL;
-  g_autofree char *name = NULL;
-
-  *image = NULL;
-  *version = NULL;
-  if (base_image == NULL)
-    return;
-
-  ref = dockyard_image_ref_parse (base_image, NULL);
-  if (ref != NULL)
-    name = dockyard_image_ref_get_name (ref);
-  if (name != NULL && g_str_has_prefix (base_image, name) &&
-      (base_image[strlen (name)] == ':' || base_image[strlen (name)] == '@'))
-    {
-      *image = g_steal_pointer (&name);
-      *version = g_strdup (base_image + strlen (*image) + 1);
-      return;
-    }
-
-  *image = g_strdup (base_image);
-}
-
-static char *
-join_base_image (const char *image,
-                 const char *version)
-{
-  if (image == NULL || *image == '\0')
-    return NULL;
-  if (version == NULL || *version == '\0')
-    return g_strdup (image);
-  if (g_str_has_prefix (version, "sha256:"))
-    return g_strconcat (image, "@", version, NULL);
-  return g_strconcat (image, ":", version, NULL);
-}
-
-static gboolean
-word_needs_quotes (const char *word)
-{
-  if (*word == '\0')
-    return TRUE;
-  for (const char *p = word; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && strchr ("_-./:=@%+,", *p) == NULL)
-      return TRUE;
-  return FALSE;
-}
-
-static char *
-command_to_string (const char * const *argv)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; argv != NULL && argv[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ' ');
-      if (word_needs_quotes (argv[i]))
-        {
-          g_autofree char *quoted = g_shell_quote (argv[i]);
-          g_string_append (out, quoted);
-        }
-      else
-        g_string_append (out, argv[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-/* The lines of @model's Dockerfile that the form does not show. */
-static char *
-other_instructions (DockyardDockerfileModel *model)
-{
-  g_autoptr(DockyardDockerfileModel) bare = dockyard_dockerfile_model_new ();
-  g_autofree char *full = NULL;
-  g_autofree char *form_only = NULL;
-  g_auto(GStrv) full_lines = NULL;
-  g_auto(GStrv) form_lines = NULL;
-  GString *out = g_string_new (NULL);
-  guint j = 0;
-
-  if (!dockyard_dockerfile_model_has_extra_instructions (model))
-    return g_string_free (out, FALSE);
-
-  dockyard_dockerfile_model_set_base_image (bare, dockyard_dockerfile_model_get_base_image (model));
-  dockyard_dockerfile_model_set_work_dir (bare, dockyard_dockerfile_model_get_work_dir (model));
-  dockyard_dockerfile_model_set_requirements_file (bare, dockyard_dockerfile_model_get_requirements_file (model));
-  dockyard_dockerfile_model_set_apt_packages (bare, dockyard_dockerfile_model_get_apt_packages (model));
-  dockyard_dockerfile_model_set_jupyterlab_version (bare, dockyard_dockerfile_model_get_jupyterlab_version (model));
-  dockyard_dockerfile_model_set_command (bare, dockyard_dockerfile_model_get_command (model));
-
-  full = dockyard_dockerfile_model_generate (model);
-  form_only = dockyard_dockerfile_model_generate (bare);
-  full_lines = g_strsplit (full, "\n", -1);
-  form_lines = g_strsplit (form_only, "\n", -1);
-
-  /* The extra lines are inserted between the form's, whose order stays. */
-  for (guint i = 0; full_lines[i] != NULL; i++)
-    {
-      if (form_lines[j] != NULL && g_str_equal (full_lines[i], form_lines[j]))
-        j++;
-      else if (full_lines[i][0] != '\0' || full_lines[i + 1] != NULL)
-        g_string_append_printf (out, "%s\n", full_lines[i]);
-    }
-
-  if (out->len > 0)
-    g_string_truncate (out, out->len - 1);
-  return g_string_free (out, FALSE);
-}
-
 /* ---------------------------------------------------------------------- */
 /* Preview                                                                */
 
@@ -229,74 +109,25 @@ update_tag_colors (DockyardDockerfilePage *self)
                 NULL);
 }
 
-static gboolean
-is_keyword (const char *word,
-            gsize       length)
-{
-  for (guint i = 0; keywords[i] != NULL; i++)
-    if (strlen (keywords[i]) == length && g_ascii_strncasecmp (word, keywords[i], length) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-apply_tag (GtkTextBuffer *buffer,
-           GtkTextTag    *tag,
-           int            line,
-           gsize          start,
-           gsize          end)
-{
-  GtkTextIter a, b;
-
-  if (!gtk_text_buffer_get_iter_at_line_index (buffer, &a, line, start) ||
-      !gtk_text_buffer_get_iter_at_line_index (buffer, &b, line, end))
-    return;
-  gtk_text_buffer_apply_tag (buffer, tag, &a, &b);
-}
-
-/* Keywords, flags and comments: enough to read the file at a glance, not a
- * full Dockerfile lexer (heredoc bodies are coloured like other lines). */
 static void
 highlight (DockyardDockerfilePage *self,
            const char             *text)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->preview_view);
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  gboolean continued = FALSE;
+  g_autoptr(GArray) spans = dockyard_form_highlight (text);
 
-  for (int line = 0; lines[line] != NULL; line++)
+  for (guint i = 0; i < spans->len; i++)
     {
-      const char *s = lines[line];
-      gsize len = strlen (s);
-      gsize i = strspn (s, " \t");
-      gsize first_word_end;
+      const DockyardHighlight *span = &g_array_index (spans, DockyardHighlight, i);
+      GtkTextTag *tag = span->kind == DOCKYARD_HIGHLIGHT_KEYWORD ? self->keyword_tag
+                      : span->kind == DOCKYARD_HIGHLIGHT_FLAG ? self->flag_tag
+                      : self->comment_tag;
+      GtkTextIter a, b;
 
-      if (s[i] == '#')
-        {
-          apply_tag (buffer, self->comment_tag, line, i, len);
-          continue;
-        }
-
-      first_word_end = i;
-      while (first_word_end < len && g_ascii_isalpha (s[first_word_end]))
-        first_word_end++;
-      if (!continued && is_keyword (s + i, first_word_end - i))
-        apply_tag (buffer, self->keyword_tag, line, i, first_word_end);
-
-      for (gsize k = i; k + 1 < len; k++)
-        {
-          if (s[k] == '-' && s[k + 1] == '-' && (k == 0 || s[k - 1] == ' ' || s[k - 1] == '\t'))
-            {
-              gsize end = k;
-
-              while (end < len && s[end] != ' ' && s[end] != '\t')
-                end++;
-              apply_tag (buffer, self->flag_tag, line, k, end);
-              k = end;
-            }
-        }
-
-      continued = len > 0 && s[len - 1] == '\\';
+      if (!gtk_text_buffer_get_iter_at_line_index (buffer, &a, span->line, span->start) ||
+          !gtk_text_buffer_get_iter_at_line_index (buffer, &b, span->line, span->end))
+        continue;
+      gtk_text_buffer_apply_tag (buffer, tag, &a, &b);
     }
 }
 
@@ -463,16 +294,6 @@ update_cache_row (DockyardDockerfilePage *self)
   adw_action_row_set_subtitle (self->cache_row, subtitle);
 }
 
-static int
-compare_tags_descending (gconstpointer a,
-                         gconstpointer b)
-{
-  g_autofree char *ka = g_utf8_collate_key_for_filename (*(const char * const *) a, -1);
-  g_autofree char *kb = g_utf8_collate_key_for_filename (*(const char * const *) b, -1);
-
-  return -strcmp (ka, kb);
-}
-
 static void
 candidate_clicked_cb (GtkButton *button)
 {
@@ -554,29 +375,17 @@ update_image_hints (DockyardDockerfilePage *self)
       tags = dockyard_image_get_tags (DOCKYARD_IMAGE (item));
       for (guint k = 0; tags != NULL && tags[k] != NULL; k++)
         {
-          g_autoptr(DockyardImageRef) other = dockyard_image_ref_parse (tags[k], NULL);
-          g_autofree char *other_name = NULL;
-          const char *other_tag;
+          g_autofree char *release = dockyard_image_ref_release_candidate (ref, tags[k]);
 
-          if (other == NULL || (other_tag = dockyard_image_ref_get_tag (other)) == NULL)
-            continue;
-          other_name = dockyard_image_ref_get_normalized_name (other);
-          if (!g_str_equal (other_name, name))
-            continue;
-
-          if (pinning == DOCKYARD_IMAGE_PINNING_EXACT && g_strcmp0 (other_tag, tag) == 0)
+          if (pinning == DOCKYARD_IMAGE_PINNING_EXACT && dockyard_image_ref_has_same_tag (ref, tags[k]))
             local = DOCKYARD_IMAGE (item);
-
-          if (dockyard_image_tag_is_exact_release (other_tag) &&
-              (pinning != DOCKYARD_IMAGE_PINNING_FLOATING ||
-               (g_str_has_prefix (other_tag, tag) &&
-                (other_tag[strlen (tag)] == '.' || other_tag[strlen (tag)] == '-'))) &&
-              !g_ptr_array_find_with_equal_func (candidates, other_tag, g_str_equal, NULL))
-            g_ptr_array_add (candidates, g_strdup (other_tag));
+          if (release != NULL &&
+              !g_ptr_array_find_with_equal_func (candidates, release, g_str_equal, NULL))
+            g_ptr_array_add (candidates, g_steal_pointer (&release));
         }
     }
 
-  g_ptr_array_sort (candidates, compare_tags_descending);
+  dockyard_image_tags_sort_newest_first (candidates);
   gtk_widget_set_visible (GTK_WIDGET (self->candidates_row),
                           candidates->len > 0 && pinning != DOCKYARD_IMAGE_PINNING_EXACT &&
                           pinning != DOCKYARD_IMAGE_PINNING_DIGEST);
@@ -700,9 +509,9 @@ load_form (DockyardDockerfilePage *self)
   g_autofree char *apt = NULL;
   g_autofree char *command = NULL;
 
-  split_base_image (dockyard_dockerfile_model_get_base_image (form), &image, &version);
+  dockyard_form_split_base_image (dockyard_dockerfile_model_get_base_image (form), &image, &version);
   apt = g_strjoinv (" ", (char **) dockyard_dockerfile_model_get_apt_packages (form));
-  command = command_to_string (dockyard_dockerfile_model_get_command (form));
+  command = dockyard_form_command_to_text (dockyard_dockerfile_model_get_command (form));
 
   self->updating = TRUE;
   set_row_text (self->image_row, image);
@@ -729,8 +538,6 @@ form_changed_cb (DockyardDockerfilePage *self)
   g_autofree char *apt = NULL;
   g_autofree char *jupyter = NULL;
   g_autofree char *command = NULL;
-  g_autoptr(GStrvBuilder) packages = g_strv_builder_new ();
-  g_auto(GStrv) apt_words = NULL;
   g_auto(GStrv) apt_packages = NULL;
 
   if (self->updating || self->form == NULL)
@@ -738,7 +545,7 @@ form_changed_cb (DockyardDockerfilePage *self)
 
   image = row_text (self->image_row);
   version = row_text (self->version_row);
-  base_image = join_base_image (image, version);
+  base_image = dockyard_form_join_base_image (image, version);
   work_dir = row_text (self->workdir_row);
   requirements = row_text (self->requirements_row);
   apt = row_text (self->apt_row);
@@ -748,11 +555,7 @@ form_changed_cb (DockyardDockerfilePage *self)
   dockyard_dockerfile_model_set_work_dir (self->form, *work_dir != '\0' ? work_dir : NULL);
   dockyard_dockerfile_model_set_requirements_file (self->form, requirements);
 
-  apt_words = g_strsplit_set (apt, " \t\n", -1);
-  for (guint i = 0; apt_words[i] != NULL; i++)
-    if (apt_words[i][0] != '\0')
-      g_strv_builder_add (packages, apt_words[i]);
-  apt_packages = g_strv_builder_end (packages);
+  apt_packages = dockyard_form_words_from_text (apt);
   dockyard_dockerfile_model_set_apt_packages (self->form, (const char * const *) apt_packages);
 
   if (gtk_widget_get_visible (GTK_WIDGET (self->jupyter_row)))
@@ -1187,7 +990,7 @@ _dockyard_dockerfile_page_update_preview (DockyardDockerfilePage *self)
     return;
 
   text = compute_text (self, &length);
-  other = other_instructions (self->form);
+  other = dockyard_form_other_instructions (self->form);
   gtk_widget_set_visible (GTK_WIDGET (self->other_group), *other != '\0');
   gtk_label_set_label (self->other_label, other);
 
