@@ -113,29 +113,26 @@ test_words (void)
   g_assert_cmpuint (g_strv_length (none), ==, 0);
 }
 
-static DockyardDockerfileModel *
-model_from_text (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DockyardDockerfile) df = dockyard_dockerfile_new_from_data (text, -1, &error);
-
-  g_assert_no_error (error);
-  return dockyard_dockerfile_model_new_from_dockerfile (df);
-}
-
 /* What the page lists under "Other instructions". */
 static void
 test_other_instructions (void)
 {
-  g_autoptr(DockyardDockerfileModel) plain = dockyard_dockerfile_model_new ();
-  g_autoptr(DockyardDockerfileModel) extra = model_from_text (
+  const char *text =
     "FROM python:3.11.2\n"
     "ENV PYTHONUNBUFFERED=1\n"
     "WORKDIR /usr/src/app\n"
     "EXPOSE 8000\n"
-    "CMD [\"python\", \"app.py\"]\n");
+    "CMD [\"python\", \"app.py\"]\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardDockerfile) dockerfile = dockyard_dockerfile_new_from_data (text, -1, &error);
+  g_autoptr(DockyardDockerfileModel) plain = dockyard_dockerfile_model_new ();
+  g_autoptr(DockyardDockerfileModel) extra = NULL;
   g_autofree char *none = dockyard_form_other_instructions (plain);
-  g_autofree char *other = dockyard_form_other_instructions (extra);
+  g_autofree char *other = NULL;
+
+  g_assert_no_error (error);
+  extra = dockyard_dockerfile_model_new_from_dockerfile (dockerfile);
+  other = dockyard_form_other_instructions (extra);
 
   g_assert_cmpstr (none, ==, "");
   g_assert_nonnull (strstr (other, "ENV PYTHONUNBUFFERED=1"));
