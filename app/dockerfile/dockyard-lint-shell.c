@@ -93,6 +93,99 @@ _dockyard_is_all_digits (const char *s)
   return TRUE;
 }
 
+/* A quoted part of a word at s[i]; returns the index after it. */
+static gsize
+read_quoted (ShReader   *r,
+             const char *s,
+             gsize       len,
+             gsize       i)
+{
+  char quote = s[i];
+
+  reader_start_word (r, i);
+  r->quoted = TRUE;
+  i++;
+  while (i < len && s[i] != quote)
+    {
+      if (quote == '"' && s[i] == '\\' && i + 1 < len && strchr ("\"\\$`", s[i + 1]) != NULL)
+        i++;
+      else if (quote == '"' && (s[i] == '$' || s[i] == '`'))
+        r->has_var = TRUE;
+      g_string_append_c (r->buf, s[i++]);
+    }
+  return i + 1;
+}
+
+/* $VAR, ${...}, $(...) or `...` at s[i]: the word depends on a variable;
+ * returns the index after what is read. */
+static gsize
+read_substitution (ShReader   *r,
+                   const char *s,
+                   gsize       len,
+                   gsize       i)
+{
+  reader_start_word (r, i);
+  r->has_var = TRUE;
+  if (s[i] == '`')
+    {
+      g_string_append_c (r->buf, s[i++]);
+      while (i < len && s[i] != '`')
+        g_string_append_c (r->buf, s[i++]);
+      if (i < len)
+        g_string_append_c (r->buf, s[i++]);
+    }
+  else if (i + 1 < len && (s[i + 1] == '(' || s[i + 1] == '{'))
+    {
+      char open = s[i + 1];
+      char close = open == '(' ? ')' : '}';
+      guint depth = 0;
+
+      /* $(...) and ${...} stay one word, whatever is inside. */
+      while (i < len)
+        {
+          if (s[i] == open)
+            depth++;
+          else if (s[i] == close && --depth == 0)
+            {
+              g_string_append_c (r->buf, s[i++]);
+              break;
+            }
+          g_string_append_c (r->buf, s[i++]);
+        }
+    }
+  else
+    g_string_append_c (r->buf, s[i++]);
+  return i;
+}
+
+/* Redirections: "2>" drops the fd, the target word is skipped; returns
+ * the index after the operator. */
+static gsize
+read_redirection (ShReader   *r,
+                  const char *s,
+                  gsize       len,
+                  gsize       i)
+{
+  if (r->in_word && !r->quoted && _dockyard_is_all_digits (r->buf->str))
+    {
+      g_string_truncate (r->buf, 0);
+      r->in_word = FALSE;
+    }
+  else
+    reader_end_word (r, i);
+  while (i < len && (s[i] == '>' || s[i] == '<' || s[i] == '|' || s[i] == '-'))
+    i++;
+  if (i < len && s[i] == '&')
+    {
+      i++;
+      while (i < len && (g_ascii_isdigit (s[i]) || s[i] == '-'))
+        i++;
+    }
+  else
+    r->skip_next = TRUE;
+  return i;
+}
+
 GPtrArray *
 _dockyard_shell_commands (const char *s,
                           gsize       len)
@@ -135,85 +228,12 @@ _dockyard_shell_commands (const char *s,
             g_string_append_c (r.buf, s[i + 1]);
           i += 2;
         }
-      else if (c == '\'')
-        {
-          reader_start_word (&r, i);
-          r.quoted = TRUE;
-          i++;
-          while (i < len && s[i] != '\'')
-            g_string_append_c (r.buf, s[i++]);
-          i++;
-        }
-      else if (c == '"')
-        {
-          reader_start_word (&r, i);
-          r.quoted = TRUE;
-          i++;
-          while (i < len && s[i] != '"')
-            {
-              if (s[i] == '\\' && i + 1 < len && strchr ("\"\\$`", s[i + 1]) != NULL)
-                i++;
-              else if (s[i] == '$' || s[i] == '`')
-                r.has_var = TRUE;
-              g_string_append_c (r.buf, s[i++]);
-            }
-          i++;
-        }
+      else if (c == '\'' || c == '"')
+        i = read_quoted (&r, s, len, i);
       else if (c == '$' || c == '`')
-        {
-          reader_start_word (&r, i);
-          r.has_var = TRUE;
-          if (c == '`')
-            {
-              g_string_append_c (r.buf, s[i++]);
-              while (i < len && s[i] != '`')
-                g_string_append_c (r.buf, s[i++]);
-              if (i < len)
-                g_string_append_c (r.buf, s[i++]);
-            }
-          else if (i + 1 < len && (s[i + 1] == '(' || s[i + 1] == '{'))
-            {
-              char open = s[i + 1];
-              char close = open == '(' ? ')' : '}';
-              guint depth = 0;
-
-              /* $(...) and ${...} stay one word, whatever is inside. */
-              while (i < len)
-                {
-                  if (s[i] == open)
-                    depth++;
-                  else if (s[i] == close && --depth == 0)
-                    {
-                      g_string_append_c (r.buf, s[i++]);
-                      break;
-                    }
-                  g_string_append_c (r.buf, s[i++]);
-                }
-            }
-          else
-            g_string_append_c (r.buf, s[i++]);
-        }
+        i = read_substitution (&r, s, len, i);
       else if (c == '>' || c == '<')
-        {
-          /* Redirections: "2>" drops the fd, the target word is skipped. */
-          if (r.in_word && !r.quoted && _dockyard_is_all_digits (r.buf->str))
-            {
-              g_string_truncate (r.buf, 0);
-              r.in_word = FALSE;
-            }
-          else
-            reader_end_word (&r, i);
-          while (i < len && (s[i] == '>' || s[i] == '<' || s[i] == '|' || s[i] == '-'))
-            i++;
-          if (i < len && s[i] == '&')
-            {
-              i++;
-              while (i < len && (g_ascii_isdigit (s[i]) || s[i] == '-'))
-                i++;
-            }
-          else
-            r.skip_next = TRUE;
-        }
+        i = read_redirection (&r, s, len, i);
       else if (c == ';' || c == '&' || c == '|' || c == '(' || c == ')')
         {
           if (c == '&' && i + 1 < len && s[i + 1] == '>')
