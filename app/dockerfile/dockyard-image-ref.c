@@ -533,3 +533,95 @@ dockyard_image_ref_get_pinning (const DockyardImageRef *self)
     return DOCKYARD_IMAGE_PINNING_EXACT;
   return DOCKYARD_IMAGE_PINNING_FLOATING;
 }
+
+/* The tag of @reference if it names @self's repository. */
+static char *
+tag_in_repository (const DockyardImageRef *self,
+                   const char             *reference)
+{
+  g_autoptr(DockyardImageRef) other = dockyard_image_ref_parse (reference, NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *other_name = NULL;
+
+  if (other == NULL || other->tag == NULL)
+    return NULL;
+  name = dockyard_image_ref_get_normalized_name (self);
+  other_name = dockyard_image_ref_get_normalized_name (other);
+  if (!g_str_equal (name, other_name))
+    return NULL;
+  return g_strdup (other->tag);
+}
+
+/**
+ * dockyard_image_ref_has_same_tag:
+ * @reference: another reference, e.g. a tag the engine has
+ *
+ * Returns: whether @reference names @self's repository with @self's tag
+ */
+gboolean
+dockyard_image_ref_has_same_tag (const DockyardImageRef *self,
+                                 const char             *reference)
+{
+  g_autofree char *tag = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (reference != NULL, FALSE);
+
+  tag = tag_in_repository (self, reference);
+  return tag != NULL && g_strcmp0 (tag, self->tag) == 0;
+}
+
+/**
+ * dockyard_image_ref_release_candidate:
+ * @reference: another reference, e.g. a tag the engine has
+ *
+ * An exact release that @self could be pinned to: a tag of the same
+ * repository that names one release and, when @self has a floating tag,
+ * continues it ("3.11" -> "3.11.2", "3.11.2-slim"; not "3.110.1").
+ *
+ * Returns: (transfer full) (nullable): the tag of @reference, or %NULL if
+ *   it is no such release
+ */
+char *
+dockyard_image_ref_release_candidate (const DockyardImageRef *self,
+                                      const char             *reference)
+{
+  g_autofree char *tag = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (reference != NULL, NULL);
+
+  tag = tag_in_repository (self, reference);
+  if (tag == NULL || !dockyard_image_tag_is_exact_release (tag))
+    return NULL;
+  if (dockyard_image_ref_get_pinning (self) == DOCKYARD_IMAGE_PINNING_FLOATING &&
+      !(g_str_has_prefix (tag, self->tag) &&
+        (tag[strlen (self->tag)] == '.' || tag[strlen (self->tag)] == '-')))
+    return NULL;
+  return g_steal_pointer (&tag);
+}
+
+static int
+compare_tags_descending (gconstpointer a,
+                         gconstpointer b)
+{
+  g_autofree char *ka = g_utf8_collate_key_for_filename (*(const char * const *) a, -1);
+  g_autofree char *kb = g_utf8_collate_key_for_filename (*(const char * const *) b, -1);
+
+  return -strcmp (ka, kb);
+}
+
+/**
+ * dockyard_image_tags_sort_newest_first:
+ * @tags: (element-type utf8): tags
+ *
+ * Sorts @tags with the highest version first, comparing numbers by value
+ * ("3.11.10" before "3.11.9").
+ */
+void
+dockyard_image_tags_sort_newest_first (GPtrArray *tags)
+{
+  g_return_if_fail (tags != NULL);
+
+  g_ptr_array_sort (tags, compare_tags_descending);
+}

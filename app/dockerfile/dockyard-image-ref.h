@@ -56,6 +56,11 @@ char                 *dockyard_image_ref_get_normalized_name (const DockyardImag
 char                 *dockyard_image_ref_to_string           (const DockyardImageRef  *self);
 DockyardImagePinning  dockyard_image_ref_get_pinning         (const DockyardImageRef  *self);
 gboolean              dockyard_image_tag_is_exact_release    (const char              *tag);
+gboolean              dockyard_image_ref_has_same_tag        (const DockyardImageRef  *self,
+                                                              const char              *reference);
+char                 *dockyard_image_ref_release_candidate   (const DockyardImageRef  *self,
+                                                              const char              *reference);
+void                  dockyard_image_tags_sort_newest_first  (GPtrArray               *tags);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DockyardImageRef, dockyard_image_ref_free)
 

@@ -7,7 +7,7 @@
 
 #include "dockyard-dockerfile-private.h"
 #include "dockyard-image-ref.h"
-#include "dockyard-lint.h"
+#include "dockyard-lint-private.h"
 #include "dockyard-requirements.h"
 #include "dockyard-text-edit.h"
 
@@ -15,313 +15,6 @@
  * system and language packages) and every package install cached by a
  * BuildKit cache mount, so that a rebuild takes packages from the local
  * cache instead of the network. */
-
-/* ---------------------------------------------------------------------- */
-/* A small shell reader: enough to find the simple commands of a RUN and
- * their words, with where each word is. */
-
-typedef struct
-{
-  char     *text;     /* quotes removed */
-  gsize     start;    /* offsets in the script */
-  gsize     end;
-  gboolean  has_var;  /* depends on a variable or a command substitution */
-} ShWord;
-
-static void
-sh_word_free (ShWord *word)
-{
-  g_free (word->text);
-  g_free (word);
-}
-
-typedef struct
-{
-  GPtrArray *commands;
-  GPtrArray *current;
-  GString   *buf;
-  gboolean   in_word;
-  gboolean   has_var;
-  gboolean   quoted;
-  gboolean   skip_next;
-  gsize      word_start;
-} ShReader;
-
-static GPtrArray *
-new_command (void)
-{
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) sh_word_free);
-}
-
-static void
-reader_start_word (ShReader *r,
-                   gsize     pos)
-{
-  if (!r->in_word)
-    {
-      r->in_word = TRUE;
-      r->word_start = pos;
-    }
-}
-
-static void
-reader_end_word (ShReader *r,
-                 gsize     pos)
-{
-  if (r->in_word)
-    {
-      if (r->skip_next)
-        r->skip_next = FALSE;
-      else
-        {
-          ShWord *word = g_new0 (ShWord, 1);
-
-          word->text = g_strdup (r->buf->str);
-          word->start = r->word_start;
-          word->end = pos;
-          word->has_var = r->has_var;
-          g_ptr_array_add (r->current, word);
-        }
-    }
-  g_string_truncate (r->buf, 0);
-  r->in_word = FALSE;
-  r->has_var = FALSE;
-  r->quoted = FALSE;
-}
-
-static void
-reader_end_command (ShReader *r,
-                    gsize     pos)
-{
-  reader_end_word (r, pos);
-  r->skip_next = FALSE;
-  if (r->current->len > 0)
-    {
-      g_ptr_array_add (r->commands, r->current);
-      r->current = new_command ();
-    }
-}
-
-static gboolean
-all_digits (const char *s)
-{
-  if (*s == '\0')
-    return FALSE;
-  for (; *s != '\0'; s++)
-    if (!g_ascii_isdigit (*s))
-      return FALSE;
-  return TRUE;
-}
-
-static GPtrArray *
-shell_commands (const char *s,
-                gsize       len)
-{
-  ShReader r = { 0 };
-  gsize i = 0;
-
-  r.commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  r.current = new_command ();
-  r.buf = g_string_new (NULL);
-
-  while (i < len)
-    {
-      char c = s[i];
-
-      if (c == ' ' || c == '\t' || c == '\r')
-        {
-          reader_end_word (&r, i);
-          i++;
-        }
-      else if (c == '\n')
-        {
-          reader_end_command (&r, i);
-          i++;
-        }
-      else if (c == '#' && !r.in_word)
-        {
-          while (i < len && s[i] != '\n')
-            i++;
-        }
-      else if (c == '\\')
-        {
-          if (i + 1 < len && s[i + 1] == '\n')
-            {
-              i += 2;
-              continue;
-            }
-          reader_start_word (&r, i);
-          if (i + 1 < len)
-            g_string_append_c (r.buf, s[i + 1]);
-          i += 2;
-        }
-      else if (c == '\'')
-        {
-          reader_start_word (&r, i);
-          r.quoted = TRUE;
-          i++;
-          while (i < len && s[i] != '\'')
-            g_string_append_c (r.buf, s[i++]);
-          i++;
-        }
-      else if (c == '"')
-        {
-          reader_start_word (&r, i);
-          r.quoted = TRUE;
-          i++;
-          while (i < len && s[i] != '"')
-            {
-              if (s[i] == '\\' && i + 1 < len && strchr ("\"\\$`", s[i + 1]) != NULL)
-                i++;
-              else if (s[i] == '$' || s[i] == '`')
-                r.has_var = TRUE;
-              g_string_append_c (r.buf, s[i++]);
-            }
-          i++;
-        }
-      else if (c == '$' || c == '`')
-        {
-          reader_start_word (&r, i);
-          r.has_var = TRUE;
-          if (c == '`')
-            {
-              g_string_append_c (r.buf, s[i++]);
-              while (i < len && s[i] != '`')
-                g_string_append_c (r.buf, s[i++]);
-              if (i < len)
-                g_string_append_c (r.buf, s[i++]);
-            }
-          else if (i + 1 < len && (s[i + 1] == '(' || s[i + 1] == '{'))
-            {
-              char open = s[i + 1];
-              char close = open == '(' ? ')' : '}';
-              guint depth = 0;
-
-              /* $(...) and ${...} stay one word, whatever is inside. */
-              while (i < len)
-                {
-                  if (s[i] == open)
-                    depth++;
-                  else if (s[i] == close && --depth == 0)
-                    {
-                      g_string_append_c (r.buf, s[i++]);
-                      break;
-                    }
-                  g_string_append_c (r.buf, s[i++]);
-                }
-            }
-          else
-            g_string_append_c (r.buf, s[i++]);
-        }
-      else if (c == '>' || c == '<')
-        {
-          /* Redirections: "2>" drops the fd, the target word is skipped. */
-          if (r.in_word && !r.quoted && all_digits (r.buf->str))
-            {
-              g_string_truncate (r.buf, 0);
-              r.in_word = FALSE;
-            }
-          else
-            reader_end_word (&r, i);
-          while (i < len && (s[i] == '>' || s[i] == '<' || s[i] == '|' || s[i] == '-'))
-            i++;
-          if (i < len && s[i] == '&')
-            {
-              i++;
-              while (i < len && (g_ascii_isdigit (s[i]) || s[i] == '-'))
-                i++;
-            }
-          else
-            r.skip_next = TRUE;
-        }
-      else if (c == ';' || c == '&' || c == '|' || c == '(' || c == ')')
-        {
-          if (c == '&' && i + 1 < len && s[i + 1] == '>')
-            {
-              reader_end_word (&r, i);
-              i += 2;
-              while (i < len && s[i] == '>')
-                i++;
-              r.skip_next = TRUE;
-              continue;
-            }
-          reader_end_command (&r, i);
-          i++;
-        }
-      else
-        {
-          reader_start_word (&r, i);
-          g_string_append_c (r.buf, c);
-          i++;
-        }
-    }
-  reader_end_command (&r, len);
-
-  g_ptr_array_unref (r.current);
-  g_string_free (r.buf, TRUE);
-
-  return r.commands;
-}
-
-static gboolean
-is_assignment (const char *word)
-{
-  const char *p = word;
-
-  if (!g_ascii_isalpha (*p) && *p != '_')
-    return FALSE;
-  while (g_ascii_isalnum (*p) || *p == '_')
-    p++;
-  return *p == '=';
-}
-
-static const char *
-base_name (const char *word)
-{
-  const char *slash = strrchr (word, '/');
-
-  return slash != NULL ? slash + 1 : word;
-}
-
-/* The index of the program word, past keywords, assignments, sudo, env. */
-static guint
-program_index (GPtrArray *cmd)
-{
-  static const char * const skip[] = {
-    "if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time",
-    "exec", "nohup", "command", "builtin", "eatmydata", NULL,
-  };
-  guint i = 0;
-
-  while (i < cmd->len)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-      const char *name = base_name (w->text);
-
-      if (g_strv_contains (skip, w->text) || is_assignment (w->text))
-        i++;
-      else if (g_str_equal (name, "sudo") || g_str_equal (name, "env"))
-        {
-          i++;
-          while (i < cmd->len)
-            {
-              ShWord *o = g_ptr_array_index (cmd, i);
-
-              if (g_str_equal (o->text, "-u") || g_str_equal (o->text, "-g") ||
-                  g_str_equal (o->text, "-C") || g_str_equal (o->text, "-h"))
-                i += 2;
-              else if (o->text[0] == '-' || is_assignment (o->text))
-                i++;
-              else
-                break;
-            }
-        }
-      else
-        break;
-    }
-
-  return i;
-}
 
 /* ---------------------------------------------------------------------- */
 /* Lint state                                                              */
@@ -341,47 +34,9 @@ copy_free (Copy *copy)
   g_free (copy);
 }
 
-typedef struct
-{
-  DockyardDockerfile *df;
-  GFile              *context;
-  GCancellable       *cancellable;
-  GPtrArray          *findings;
-  GHashTable         *reported;
-
-  /* the current stage */
-  char               *workdir;
-  char               *user;
-  GHashTable         *env;
-  GPtrArray          *copies;
-  gboolean            apt_keep_cache;     /* docker-clean already handled */
-  gsize               apt_keep_offset;    /* where the fix adds that step */
-  char               *apt_keep_prefix;
-} Lint;
-
-/* Where the words of a script are in the Dockerfile text. */
-typedef struct
-{
-  DockyardInstruction *ins;
-  gsize                logical_base;  /* script offset 0 in the logical line */
-  gsize                source_base;   /* or in the text (heredocs) */
-  gboolean             in_heredoc;
-  gboolean             exact;
-  gsize                fallback;      /* when offsets are not exact */
-} Script;
-
-typedef struct
-{
-  gboolean  apt_install;
-  gboolean  apk_add;
-  gboolean  pip_install;
-  gboolean  npm_install;
-  GArray   *no_cache_dir;   /* gsize pairs: source start, end of "--no-cache-dir" */
-} RunFacts;
-
-static gsize
-script_offset (const Script *script,
-               gsize         offset)
+gsize
+_dockyard_lint_script_offset (const DockyardLintScript *script,
+                              gsize                     offset)
 {
   gsize source;
 
@@ -394,12 +49,12 @@ script_offset (const Script *script,
   return script->fallback;
 }
 
-static DockyardFinding *
-add_finding (Lint             *lint,
-             const char       *rule,
-             DockyardSeverity  severity,
-             gsize             offset,
-             const char       *message)
+DockyardFinding *
+_dockyard_lint_add_finding (DockyardLint     *lint,
+                            const char       *rule,
+                            DockyardSeverity  severity,
+                            gsize             offset,
+                            const char       *message)
 {
   DockyardSourcePosition pos;
   DockyardFinding *finding;
@@ -442,8 +97,8 @@ normalize_path (const char *path)
 }
 
 static char *
-resolve_in_image (Lint       *lint,
-                  const char *path)
+resolve_in_image (DockyardLint *lint,
+                  const char   *path)
 {
   g_autofree char *joined = NULL;
 
@@ -464,17 +119,17 @@ strip_quotes (const char *value)
 }
 
 static char *
-user_home (Lint *lint)
+user_home (DockyardLint *lint)
 {
   if (lint->user == NULL || g_str_equal (lint->user, "root") || g_str_equal (lint->user, "0"))
     return g_strdup ("/root");
-  if (all_digits (lint->user))
+  if (_dockyard_is_all_digits (lint->user))
     return NULL;
   return g_strconcat ("/home/", lint->user, NULL);
 }
 
 static gboolean
-user_is_root (Lint *lint)
+user_is_root (DockyardLint *lint)
 {
   return lint->user == NULL || g_str_equal (lint->user, "root") || g_str_equal (lint->user, "0");
 }
@@ -516,448 +171,11 @@ has_cache_mount_suffix (DockyardInstruction *ins,
 }
 
 /* ---------------------------------------------------------------------- */
-/* Package managers                                                        */
-
-static gboolean
-is_python_package (const char *name)
-{
-  const char *p;
-
-  if (!g_str_has_prefix (name, "python"))
-    return FALSE;
-  p = name + strlen ("python");
-  while (g_ascii_isdigit (*p) || *p == '.')
-    p++;
-  return *p == '\0' || g_str_equal (p, "-minimal") || g_str_equal (p, "-full") || g_str_equal (p, "-dev");
-}
-
-/* Skips an option and its value; returns the index after it. */
-static guint
-skip_option (GPtrArray          *cmd,
-             guint               i,
-             const char * const *with_value)
-{
-  ShWord *w = g_ptr_array_index (cmd, i);
-
-  if (g_strv_contains (with_value, w->text))
-    return i + 2;
-  return i + 1;
-}
-
-static void
-check_apt (Lint         *lint,
-           const Script *script,
-           GPtrArray    *cmd,
-           guint         first,
-           RunFacts     *facts,
-           const char   *tool)
-{
-  static const char * const with_value[] = {
-    "-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release", NULL,
-  };
-  guint i = first + 1;
-  gboolean install = FALSE;
-
-  while (i < cmd->len)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-
-      if (w->text[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value);
-          continue;
-        }
-      install = g_str_equal (w->text, "install");
-      i++;
-      break;
-    }
-  if (!install)
-    return;
-
-  facts->apt_install = TRUE;
-
-  for (; i < cmd->len; i++)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-      g_autofree char *name = NULL;
-      gsize offset = script_offset (script, w->start);
-
-      if (w->text[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value) - 1;
-          continue;
-        }
-      if (g_str_has_suffix (w->text, ".deb"))
-        continue;
-
-      name = g_strndup (w->text, strcspn (w->text, "=/"));
-      if (is_python_package (name))
-        {
-          g_autofree char *message =
-            /* Translators: %s is apt or apk */
-            g_strdup_printf (_("Python is installed with %s; use a pinned python:X.Y.Z base image instead"), tool);
-
-          add_finding (lint, DOCKYARD_RULE_PYTHON_FROM_APT, DOCKYARD_SEVERITY_WARNING, offset, message);
-        }
-
-      if (strchr (w->text, '=') == NULL && !w->has_var)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("apt package “%s” is not pinned; install %s=VERSION"), w->text, name);
-
-          add_finding (lint, DOCKYARD_RULE_APT_UNPINNED, DOCKYARD_SEVERITY_WARNING, offset, message);
-        }
-    }
-}
-
-static void
-check_apk (Lint         *lint,
-           const Script *script,
-           GPtrArray    *cmd,
-           guint         first,
-           RunFacts     *facts)
-{
-  static const char * const with_value[] = {
-    "-t", "--virtual", "-X", "--repository", "--repositories-file", "-p", "--root", "--arch",
-    "--cache-dir", "--keys-dir", NULL,
-  };
-  guint i = first + 1;
-  gboolean add = FALSE;
-
-  while (i < cmd->len)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-
-      if (w->text[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value);
-          continue;
-        }
-      add = g_str_equal (w->text, "add");
-      i++;
-      break;
-    }
-  if (!add)
-    return;
-
-  facts->apk_add = TRUE;
-
-  for (; i < cmd->len; i++)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-      g_autofree char *name = NULL;
-      gsize offset = script_offset (script, w->start);
-
-      if (w->text[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value) - 1;
-          continue;
-        }
-      if (g_str_has_suffix (w->text, ".apk"))
-        continue;
-
-      name = g_strndup (w->text, strcspn (w->text, "=~<>"));
-      if (is_python_package (name))
-        add_finding (lint, DOCKYARD_RULE_PYTHON_FROM_APT, DOCKYARD_SEVERITY_WARNING, offset,
-                     _("Python is installed with apk; use a pinned python:X.Y.Z base image instead"));
-
-      if (strpbrk (w->text, "=~<>") == NULL && !w->has_var)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("apk package “%s” is not pinned; add %s=VERSION"), w->text, name);
-
-          add_finding (lint, DOCKYARD_RULE_APK_UNPINNED, DOCKYARD_SEVERITY_WARNING, offset, message);
-        }
-    }
-}
-
-static gboolean
-is_pip_program (const char *name)
-{
-  const char *p;
-
-  if (!g_str_has_prefix (name, "pip"))
-    return FALSE;
-  for (p = name + 3; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p) && *p != '.')
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-is_python_program (const char *name)
-{
-  const char *p;
-
-  if (!g_str_has_prefix (name, "python"))
-    return FALSE;
-  for (p = name + 6; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p) && *p != '.')
-      return FALSE;
-  return TRUE;
-}
-
-static void check_requirements_file (Lint       *lint,
-                                     const char *file);
-
-static void
-check_pip (Lint         *lint,
-           const Script *script,
-           GPtrArray    *cmd,
-           guint         first,
-           RunFacts     *facts)
-{
-  static const char * const with_value[] = {
-    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
-    "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
-    "--trusted-host", "--cache-dir", "--src", "--upgrade-strategy", "--platform",
-    "--python-version", "--implementation", "--abi", "--only-binary", "--no-binary",
-    "--progress-bar", "--log", "--proxy", "--retries", "--timeout", "--exists-action", "--cert",
-    "--client-cert", "--global-option", "--install-option", "-C", "--config-settings",
-    "--report", "--python", NULL,
-  };
-  guint i = first + 1;
-  gboolean install = FALSE;
-  gboolean constrained = FALSE;
-
-  /* python -m pip */
-  if (is_python_program (base_name (((ShWord *) g_ptr_array_index (cmd, first))->text)))
-    {
-      while (i < cmd->len && !g_str_equal (((ShWord *) g_ptr_array_index (cmd, i))->text, "-m"))
-        {
-          if (((ShWord *) g_ptr_array_index (cmd, i))->text[0] != '-')
-            return;
-          i++;
-        }
-      if (i + 1 >= cmd->len || !g_str_equal (((ShWord *) g_ptr_array_index (cmd, i + 1))->text, "pip"))
-        return;
-      i += 2;
-    }
-
-  while (i < cmd->len)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-
-      if (w->text[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value);
-          continue;
-        }
-      install = g_str_equal (w->text, "install");
-      i++;
-      break;
-    }
-  if (!install)
-    return;
-
-  facts->pip_install = TRUE;
-
-  for (guint k = i; k < cmd->len; k++)
-    {
-      ShWord *w = g_ptr_array_index (cmd, k);
-
-      if (g_str_equal (w->text, "-c") || g_str_equal (w->text, "--constraint") ||
-          g_str_has_prefix (w->text, "--constraint="))
-        constrained = TRUE;
-    }
-
-  for (; i < cmd->len; i++)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-
-      if (w->text[0] == '-')
-        {
-          const char *file = NULL;
-
-          if ((g_str_equal (w->text, "-r") || g_str_equal (w->text, "--requirement")) && i + 1 < cmd->len)
-            {
-              ShWord *v = g_ptr_array_index (cmd, i + 1);
-
-              if (!v->has_var)
-                file = v->text;
-            }
-          else if (g_str_has_prefix (w->text, "--requirement="))
-            file = w->text + strlen ("--requirement=");
-          else if (g_str_has_prefix (w->text, "-r") && w->text[2] != '\0')
-            file = w->text + 2;
-          else if (g_str_equal (w->text, "--no-cache-dir"))
-            {
-              gsize range[2] = { script_offset (script, w->start), script_offset (script, w->end) };
-
-              if (script->exact)
-                g_array_append_vals (facts->no_cache_dir, range, 2);
-            }
-
-          if (file != NULL && !w->has_var)
-            check_requirements_file (lint, file);
-
-          i = skip_option (cmd, i, with_value) - 1;
-          continue;
-        }
-
-      if (w->has_var || constrained)
-        continue;
-
-      {
-        g_autoptr(DockyardRequirements) reqs = dockyard_requirements_parse (w->text, -1, NULL);
-        const DockyardRequirement *req;
-
-        if (dockyard_requirements_get_n_items (reqs) != 1)
-          continue;
-        req = dockyard_requirements_get_item (reqs, 0);
-        if (req->name == NULL || req->url != NULL || req->editable || req->pinned)
-          continue;
-
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("pip package “%s” is not pinned; use %s==VERSION"), w->text, req->name);
-
-          add_finding (lint, DOCKYARD_RULE_PIP_UNPINNED, DOCKYARD_SEVERITY_WARNING,
-                       script_offset (script, w->start), message);
-        }
-      }
-    }
-}
-
-static gboolean
-is_exact_npm_version (const char *v)
-{
-  if (*v == '=' || *v == 'v')
-    v++;
-  for (guint part = 0; part < 3; part++)
-    {
-      if (!g_ascii_isdigit (*v))
-        return FALSE;
-      while (g_ascii_isdigit (*v))
-        v++;
-      if (part < 2)
-        {
-          if (*v != '.')
-            return FALSE;
-          v++;
-        }
-    }
-  if (*v == '-' || *v == '+')
-    {
-      for (v++; *v != '\0'; v++)
-        if (!g_ascii_isalnum (*v) && *v != '.' && *v != '-' && *v != '+')
-          return FALSE;
-    }
-  return *v == '\0';
-}
-
-static void
-check_npm (Lint         *lint,
-           const Script *script,
-           GPtrArray    *cmd,
-           guint         first,
-           RunFacts     *facts)
-{
-  static const char * const with_value[] = {
-    "--prefix", "--registry", "--cache", "--tag", "-w", "--workspace", "--userconfig",
-    "--omit", "--include", NULL,
-  };
-  guint i = first + 1;
-  const char *sub = NULL;
-
-  while (i < cmd->len)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-
-      if (w->text[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value);
-          continue;
-        }
-      sub = w->text;
-      i++;
-      break;
-    }
-  if (sub == NULL)
-    return;
-  if (g_str_equal (sub, "ci"))
-    {
-      facts->npm_install = TRUE;
-      return;
-    }
-  if (!g_str_equal (sub, "install") && !g_str_equal (sub, "i") && !g_str_equal (sub, "add"))
-    return;
-
-  facts->npm_install = TRUE;
-
-  for (; i < cmd->len; i++)
-    {
-      ShWord *w = g_ptr_array_index (cmd, i);
-      const char *at;
-      const char *t = w->text;
-
-      if (t[0] == '-')
-        {
-          i = skip_option (cmd, i, with_value) - 1;
-          continue;
-        }
-      if (w->has_var || t[0] == '.' || t[0] == '/' || t[0] == '~' || strstr (t, "://") != NULL ||
-          strchr (t, ':') != NULL || g_str_has_suffix (t, ".tgz") || g_str_has_suffix (t, ".tar.gz") ||
-          (strchr (t, '/') != NULL && t[0] != '@'))
-        continue;
-
-      at = strrchr (t, '@');
-      if (at == t)
-        at = NULL;
-      if (at == NULL || !is_exact_npm_version (at + 1))
-        {
-          g_autofree char *name = at != NULL ? g_strndup (t, at - t) : g_strdup (t);
-          g_autofree char *message =
-            g_strdup_printf (_("npm package “%s” is not pinned; use %s@VERSION"), t, name);
-
-          add_finding (lint, DOCKYARD_RULE_NPM_UNPINNED, DOCKYARD_SEVERITY_WARNING,
-                       script_offset (script, w->start), message);
-        }
-    }
-}
-
-static void
-check_command (Lint         *lint,
-               const Script *script,
-               GPtrArray    *cmd,
-               RunFacts     *facts)
-{
-  guint first = program_index (cmd);
-  const char *program;
-
-  if (first >= cmd->len)
-    return;
-
-  program = base_name (((ShWord *) g_ptr_array_index (cmd, first))->text);
-  if (g_str_equal (program, "apt-get") || g_str_equal (program, "apt"))
-    check_apt (lint, script, cmd, first, facts, "apt");
-  else if (g_str_equal (program, "apk"))
-    check_apk (lint, script, cmd, first, facts);
-  else if (is_pip_program (program) || is_python_program (program))
-    check_pip (lint, script, cmd, first, facts);
-  else if (g_str_equal (program, "npm"))
-    check_npm (lint, script, cmd, first, facts);
-}
-
-static void
-check_script (Lint         *lint,
-              const Script *script,
-              const char   *text,
-              gsize         length,
-              RunFacts     *facts)
-{
-  g_autoptr(GPtrArray) commands = shell_commands (text, length);
-
-  for (guint i = 0; i < commands->len; i++)
-    check_command (lint, script, g_ptr_array_index (commands, i), facts);
-}
-
-/* ---------------------------------------------------------------------- */
 /* requirement-unpinned: the requirements files a RUN installs             */
 
 static char *
-context_path_for (Lint       *lint,
-                  const char *file)
+context_path_for (DockyardLint *lint,
+                  const char   *file)
 {
   g_autofree char *in_image = resolve_in_image (lint, file);
 
@@ -1034,9 +252,9 @@ context_path_for (Lint       *lint,
   return NULL;
 }
 
-static void
-check_requirements_file (Lint       *lint,
-                         const char *file)
+void
+_dockyard_lint_check_requirements_file (DockyardLint *lint,
+                                        const char   *file)
 {
   g_autofree char *rel = NULL;
   g_autoptr(GFile) gfile = NULL;
@@ -1093,223 +311,279 @@ insert_mount_fix (GPtrArray           *edits,
   g_ptr_array_add (edits, dockyard_text_edit_new (dockyard_instruction_get_keyword_end (ins), 0, text));
 }
 
+static gboolean
+is_shell_program (const char *program)
+{
+  return g_str_equal (program, "sh") || g_str_equal (program, "bash") ||
+         g_str_equal (program, "ash") || g_str_equal (program, "dash");
+}
+
+/* RUN ["prog", "arg", ...]: one command; ["sh", "-c", "script"]: a script. */
 static void
-check_run (Lint                *lint,
-           DockyardInstruction *ins,
-           gboolean             onbuild)
+read_exec_form (DockyardLint        *lint,
+                DockyardInstruction *ins,
+                DockyardLintScript  *script,
+                DockyardRunFacts    *facts)
 {
   const char * const *args = dockyard_instruction_get_args (ins);
   guint n_args = dockyard_instruction_get_n_args (ins);
-  gsize keyword_offset = dockyard_instruction_get_range (ins)->start.offset;
-  RunFacts facts = { 0 };
-  Script script = { ins, 0, 0, FALSE, TRUE, keyword_offset };
-  gboolean script_is_heredoc = FALSE;
+  g_autoptr(GPtrArray) cmd = _dockyard_shell_command_new ();
+  gsize offset;
 
-  facts.no_cache_dir = g_array_new (FALSE, FALSE, sizeof (gsize));
-
-  if (n_args == 0)
-    goto out;
-
-  if (dockyard_instruction_is_json (ins))
+  if (n_args >= 3 && g_str_equal (args[1], "-c") && is_shell_program (_dockyard_shell_base_name (args[0])))
     {
-      g_autoptr(GPtrArray) cmd = new_command ();
-      const char *prog = base_name (args[0]);
-      gsize offset;
-
-      if (n_args >= 3 && g_str_equal (args[1], "-c") &&
-          (g_str_equal (prog, "sh") || g_str_equal (prog, "bash") ||
-           g_str_equal (prog, "ash") || g_str_equal (prog, "dash")))
-        {
-          /* The script is a decoded JSON string: point at its start. */
-          script.exact = FALSE;
-          if (dockyard_instruction_get_arg_offset (ins, 2, &offset))
-            dockyard_instruction_map_offset (ins, offset, &script.fallback);
-          check_script (lint, &script, args[2], strlen (args[2]), &facts);
-        }
-      else
-        {
-          for (guint i = 0; i < n_args; i++)
-            {
-              ShWord *w = g_new0 (ShWord, 1);
-
-              w->text = g_strdup (args[i]);
-              if (dockyard_instruction_get_arg_offset (ins, i, &offset))
-                w->start = offset + 1;
-              w->end = w->start + strlen (args[i]);
-              g_ptr_array_add (cmd, w);
-            }
-          check_command (lint, &script, cmd, &facts);
-        }
+      /* The script is a decoded JSON string: point at its start. */
+      script->exact = FALSE;
+      if (dockyard_instruction_get_arg_offset (ins, 2, &offset))
+        dockyard_instruction_map_offset (ins, offset, &script->fallback);
+      _dockyard_lint_check_script (lint, script, args[2], strlen (args[2]), facts);
+      return;
     }
+
+  for (guint i = 0; i < n_args; i++)
+    {
+      DockyardShellWord *w = g_new0 (DockyardShellWord, 1);
+
+      w->text = g_strdup (args[i]);
+      if (dockyard_instruction_get_arg_offset (ins, i, &offset))
+        w->start = offset + 1;
+      w->end = w->start + strlen (args[i]);
+      g_ptr_array_add (cmd, w);
+    }
+  _dockyard_lint_check_command (lint, script, cmd, facts);
+}
+
+/* RUN script, and the heredocs it runs as scripts. */
+static void
+read_shell_form (DockyardLint        *lint,
+                 DockyardInstruction *ins,
+                 DockyardLintScript  *script,
+                 DockyardRunFacts    *facts)
+{
+  const char *line = dockyard_instruction_get_args (ins)[0];
+  gsize offset = 0;
+  g_autoptr(GPtrArray) commands = NULL;
+  gboolean script_is_heredoc;
+
+  dockyard_instruction_get_arg_offset (ins, 0, &offset);
+  script->logical_base = offset;
+  _dockyard_lint_check_script (lint, script, line, strlen (line), facts);
+
+  /* RUN <<EOF (or RUN bash <<EOF) runs the heredoc as a shell script. */
+  commands = _dockyard_shell_commands (line, strlen (line));
+  if (commands->len == 0)
+    script_is_heredoc = TRUE;
   else
     {
-      gsize offset = 0;
-      g_autoptr(GPtrArray) commands = NULL;
+      GPtrArray *first = g_ptr_array_index (commands, 0);
 
-      dockyard_instruction_get_arg_offset (ins, 0, &offset);
-      script.logical_base = offset;
-      check_script (lint, &script, args[0], strlen (args[0]), &facts);
-
-      /* RUN <<EOF (or RUN bash <<EOF) runs the heredoc as a shell script. */
-      commands = shell_commands (args[0], strlen (args[0]));
-      if (commands->len == 0)
-        script_is_heredoc = TRUE;
-      else
-        {
-          GPtrArray *first = g_ptr_array_index (commands, 0);
-          const char *prog = base_name (((ShWord *) g_ptr_array_index (first, 0))->text);
-
-          script_is_heredoc = g_str_equal (prog, "sh") || g_str_equal (prog, "bash") ||
-                              g_str_equal (prog, "ash") || g_str_equal (prog, "dash");
-        }
-      if (g_str_has_prefix (args[0], "<<"))
-        script_is_heredoc = TRUE;
-
-      for (guint h = 0; script_is_heredoc && h < dockyard_instruction_get_n_heredocs (ins); h++)
-        {
-          const DockyardHeredoc *heredoc = dockyard_instruction_get_heredoc (ins, h);
-          Script hs = { ins, 0, heredoc->content_offset, TRUE, TRUE, keyword_offset };
-
-          check_script (lint, &hs, heredoc->content, strlen (heredoc->content), &facts);
-        }
+      script_is_heredoc = is_shell_program (_dockyard_shell_base_name (((DockyardShellWord *) g_ptr_array_index (first, 0))->text));
     }
+  if (g_str_has_prefix (line, "<<"))
+    script_is_heredoc = TRUE;
+
+  for (guint h = 0; script_is_heredoc && h < dockyard_instruction_get_n_heredocs (ins); h++)
+    {
+      const DockyardHeredoc *heredoc = dockyard_instruction_get_heredoc (ins, h);
+      DockyardLintScript hs = { ins, 0, heredoc->content_offset, TRUE, TRUE, script->fallback };
+
+      _dockyard_lint_check_script (lint, &hs, heredoc->content, strlen (heredoc->content), facts);
+    }
+}
+
+/* pip and npm keep their download cache in the user's home, or where an
+ * environment variable says. */
+typedef struct
+{
+  const char *env_name;
+  const char *home_dir;  /* in the home */
+  const char *rule;
+  const char *message;   /* %s: the cache folder */
+} UserCache;
+
+static const UserCache pip_cache = {
+  "PIP_CACHE_DIR", "/.cache/pip", DOCKYARD_RULE_PIP_CACHE_MOUNT,
+  N_("pip install without a cache mount on %s: every rebuild downloads all packages again"),
+};
+
+static const UserCache npm_cache = {
+  "npm_config_cache", "/.npm", DOCKYARD_RULE_NPM_CACHE_MOUNT,
+  N_("npm install without a cache mount on %s: every rebuild downloads all packages again"),
+};
+
+/* The format is one of the literals above. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static char *
+user_cache_message (const UserCache *cache,
+                    const char      *folder)
+{
+  return g_strdup_printf (_(cache->message), folder);
+}
+#pragma GCC diagnostic pop
+
+/* Removes the words at the @flags ranges (gsize pairs), with the blank
+ * before each. */
+static void
+remove_flags (DockyardLint *lint,
+              GArray       *flags,
+              const char   *flag,
+              GPtrArray    *edits)
+{
+  const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
+
+  for (guint i = 0; flags != NULL && i < flags->len; i += 2)
+    {
+      gsize start = g_array_index (flags, gsize, i);
+      gsize end = g_array_index (flags, gsize, i + 1);
+
+      if (end <= start || end - start != strlen (flag))
+        continue;
+      if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
+        start--;
+      g_ptr_array_add (edits, dockyard_text_edit_new (start, end - start, ""));
+    }
+}
+
+/* Reports a RUN that installs with pip or npm without a cache mount on
+ * the tool's cache.  @no_cache_flags: where the RUN turns the cache off. */
+static void
+check_user_cache (DockyardLint        *lint,
+                  DockyardInstruction *ins,
+                  const UserCache     *cache,
+                  gsize                keyword_offset,
+                  GArray              *no_cache_flags)
+{
+  g_autofree char *home = user_home (lint);
+  const char *cache_dir = g_hash_table_lookup (lint->env, cache->env_name);
+  g_autofree char *target = cache_dir != NULL ? g_strdup (cache_dir)
+                          : home != NULL ? g_strconcat (home, cache->home_dir, NULL)
+                          : NULL;
+  g_autofree char *anywhere = g_strconcat ("$HOME", cache->home_dir, NULL);
+  g_autofree char *message = NULL;
+  g_autofree char *mount = NULL;
+  g_autoptr(GPtrArray) edits = NULL;
+  DockyardFinding *finding;
+
+  if (target != NULL ? has_cache_mount (ins, target) : has_cache_mount_suffix (ins, cache->home_dir))
+    return;
+
+  message = user_cache_message (cache, target != NULL ? target : anywhere);
+  finding = _dockyard_lint_add_finding (lint, cache->rule, DOCKYARD_SEVERITY_WARNING,
+                                        keyword_offset, message);
+
+  /* A cache mount owned by root is useless to another user: only
+   * fix what we can fix right. */
+  if (finding == NULL || (!user_is_root (lint) && cache_dir == NULL))
+    return;
+
+  edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+  mount = g_strdup_printf ("type=cache,target=%s", target);
+  insert_mount_fix (edits, ins, mount);
+  /* --no-cache-dir would keep the mount empty. */
+  remove_flags (lint, no_cache_flags, "--no-cache-dir", edits);
+  dockyard_finding_set_fix (finding, edits);
+}
+
+/* Debian and Ubuntu images delete downloaded packages unless told
+ * otherwise; the step goes before the first RUN that needs it (the same
+ * edit for every such RUN of the stage). */
+static void
+add_apt_keep_cache_step (DockyardLint        *lint,
+                         DockyardInstruction *ins,
+                         gboolean             onbuild,
+                         gsize                keyword_offset,
+                         GPtrArray           *edits)
+{
+  const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
+  const char *nl;
+  const char *eol;
+  g_autofree char *step = NULL;
+
+  if (lint->apt_keep_cache ||
+      strstr (dockyard_instruction_get_logical_line (ins), "docker-clean") != NULL)
+    return;
+
+  if (lint->apt_keep_prefix == NULL)
+    {
+      gsize line_start = keyword_offset;
+
+      while (line_start > 0 && text[line_start - 1] != '\n')
+        line_start--;
+      lint->apt_keep_offset = line_start;
+      lint->apt_keep_prefix = g_strndup (text + line_start, keyword_offset - line_start);
+      if (strspn (lint->apt_keep_prefix, " \t") != strlen (lint->apt_keep_prefix))
+        g_clear_pointer (&lint->apt_keep_prefix, g_free);
+    }
+  if (lint->apt_keep_prefix == NULL)
+    return;
+
+  /* Keep the file's line ends. */
+  nl = strchr (text + keyword_offset, '\n');
+  eol = nl != NULL && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
+  step = g_strdup_printf ("%s%sRUN " DOCKYARD_APT_KEEP_CACHE_COMMAND "%s",
+                          lint->apt_keep_prefix, onbuild ? "ONBUILD " : "", eol);
+  g_ptr_array_add (edits, dockyard_text_edit_new (lint->apt_keep_offset, 0, step));
+}
+
+static void
+check_apt_cache (DockyardLint        *lint,
+                 DockyardInstruction *ins,
+                 gboolean             onbuild,
+                 gsize                keyword_offset)
+{
+  gboolean has_cache = has_cache_mount (ins, "/var/cache/apt");
+  gboolean has_lib = has_cache_mount (ins, "/var/lib/apt");
+  DockyardFinding *finding;
+  g_autoptr(GPtrArray) edits = NULL;
+
+  if (has_cache && has_lib)
+    return;
+
+  finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_APT_CACHE_MOUNT, DOCKYARD_SEVERITY_WARNING, keyword_offset,
+                                        _("apt-get install without cache mounts on /var/cache/apt and /var/lib/apt: every rebuild downloads all packages again"));
+  if (finding == NULL)
+    return;
+
+  edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+  if (!has_cache)
+    insert_mount_fix (edits, ins, "type=cache,target=/var/cache/apt,sharing=locked");
+  if (!has_lib)
+    insert_mount_fix (edits, ins, "type=cache,target=/var/lib/apt,sharing=locked");
+  add_apt_keep_cache_step (lint, ins, onbuild, keyword_offset, edits);
+  dockyard_finding_set_fix (finding, edits);
+}
+
+static void
+check_run (DockyardLint        *lint,
+           DockyardInstruction *ins,
+           gboolean             onbuild)
+{
+  gsize keyword_offset = dockyard_instruction_get_range (ins)->start.offset;
+  DockyardRunFacts facts = { 0 };
+  DockyardLintScript script = { ins, 0, 0, FALSE, TRUE, keyword_offset };
+
+  if (dockyard_instruction_get_n_args (ins) == 0)
+    return;
+
+  facts.no_cache_dir = g_array_new (FALSE, FALSE, sizeof (gsize));
+  if (dockyard_instruction_is_json (ins))
+    read_exec_form (lint, ins, &script, &facts);
+  else
+    read_shell_form (lint, ins, &script, &facts);
 
   if (facts.pip_install)
-    {
-      const char *cache_dir = g_hash_table_lookup (lint->env, "PIP_CACHE_DIR");
-      g_autofree char *home = user_home (lint);
-      g_autofree char *target = cache_dir != NULL ? g_strdup (cache_dir)
-                              : home != NULL ? g_strconcat (home, "/.cache/pip", NULL)
-                              : NULL;
-      gboolean ok = target != NULL ? has_cache_mount (ins, target)
-                                   : has_cache_mount_suffix (ins, "/.cache/pip");
-
-      if (!ok)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("pip install without a cache mount on %s: every rebuild downloads all packages again"),
-                             target != NULL ? target : "$HOME/.cache/pip");
-          DockyardFinding *finding = add_finding (lint, DOCKYARD_RULE_PIP_CACHE_MOUNT,
-                                                  DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
-
-          /* A cache mount owned by root is useless to another user: only
-           * fix what we can fix right. */
-          if (finding != NULL && (user_is_root (lint) || cache_dir != NULL))
-            {
-              g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
-              g_autofree char *mount = g_strdup_printf ("type=cache,target=%s", target);
-              const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
-
-              insert_mount_fix (edits, ins, mount);
-
-              /* --no-cache-dir would keep the mount empty. */
-              for (guint i = 0; i < facts.no_cache_dir->len; i += 2)
-                {
-                  gsize start = g_array_index (facts.no_cache_dir, gsize, i);
-                  gsize end = g_array_index (facts.no_cache_dir, gsize, i + 1);
-
-                  if (end <= start || end - start != strlen ("--no-cache-dir"))
-                    continue;
-                  if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
-                    start--;
-                  g_ptr_array_add (edits, dockyard_text_edit_new (start, end - start, ""));
-                }
-              dockyard_finding_set_fix (finding, edits);
-            }
-        }
-    }
-
+    check_user_cache (lint, ins, &pip_cache, keyword_offset, facts.no_cache_dir);
   if (facts.apt_install)
-    {
-      gboolean has_cache = has_cache_mount (ins, "/var/cache/apt");
-      gboolean has_lib = has_cache_mount (ins, "/var/lib/apt");
-
-      if (!has_cache || !has_lib)
-        {
-          DockyardFinding *finding =
-            add_finding (lint, DOCKYARD_RULE_APT_CACHE_MOUNT, DOCKYARD_SEVERITY_WARNING, keyword_offset,
-                         _("apt-get install without cache mounts on /var/cache/apt and /var/lib/apt: every rebuild downloads all packages again"));
-
-          if (finding != NULL)
-            {
-              g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
-
-              if (!has_cache)
-                insert_mount_fix (edits, ins, "type=cache,target=/var/cache/apt,sharing=locked");
-              if (!has_lib)
-                insert_mount_fix (edits, ins, "type=cache,target=/var/lib/apt,sharing=locked");
-
-              /* Debian and Ubuntu images delete downloaded packages unless
-               * told otherwise; the step goes before the first RUN that
-               * needs it (the same edit for every such RUN of the stage). */
-              if (!lint->apt_keep_cache &&
-                  strstr (dockyard_instruction_get_logical_line (ins), "docker-clean") == NULL)
-                {
-                  g_autofree char *step = NULL;
-
-                  if (lint->apt_keep_prefix == NULL)
-                    {
-                      const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
-                      gsize line_start = keyword_offset;
-
-                      while (line_start > 0 && text[line_start - 1] != '\n')
-                        line_start--;
-                      lint->apt_keep_offset = line_start;
-                      lint->apt_keep_prefix = g_strndup (text + line_start, keyword_offset - line_start);
-                      if (strspn (lint->apt_keep_prefix, " \t") != strlen (lint->apt_keep_prefix))
-                        g_clear_pointer (&lint->apt_keep_prefix, g_free);
-                    }
-                  if (lint->apt_keep_prefix != NULL)
-                    {
-                      const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
-                      const char *nl = strchr (text + keyword_offset, '\n');
-                      /* Keep the file's line ends. */
-                      const char *eol = nl != NULL && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
-
-                      step = g_strdup_printf ("%s%sRUN " DOCKYARD_APT_KEEP_CACHE_COMMAND "%s",
-                                              lint->apt_keep_prefix, onbuild ? "ONBUILD " : "", eol);
-                      g_ptr_array_add (edits, dockyard_text_edit_new (lint->apt_keep_offset, 0, step));
-                    }
-                }
-              dockyard_finding_set_fix (finding, edits);
-            }
-        }
-    }
-
+    check_apt_cache (lint, ins, onbuild, keyword_offset);
   if (facts.npm_install)
-    {
-      const char *cache_dir = g_hash_table_lookup (lint->env, "npm_config_cache");
-      g_autofree char *home = user_home (lint);
-      g_autofree char *target = cache_dir != NULL ? g_strdup (cache_dir)
-                              : home != NULL ? g_strconcat (home, "/.npm", NULL)
-                              : NULL;
-      gboolean ok = target != NULL ? has_cache_mount (ins, target) : has_cache_mount_suffix (ins, "/.npm");
+    check_user_cache (lint, ins, &npm_cache, keyword_offset, NULL);
 
-      if (!ok)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("npm install without a cache mount on %s: every rebuild downloads all packages again"),
-                             target != NULL ? target : "$HOME/.npm");
-          DockyardFinding *finding = add_finding (lint, DOCKYARD_RULE_NPM_CACHE_MOUNT,
-                                                  DOCKYARD_SEVERITY_WARNING, keyword_offset, message);
-
-          if (finding != NULL && (user_is_root (lint) || cache_dir != NULL))
-            {
-              g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
-              g_autofree char *mount = g_strdup_printf ("type=cache,target=%s", target);
-
-              insert_mount_fix (edits, ins, mount);
-              dockyard_finding_set_fix (finding, edits);
-            }
-        }
-    }
-
-out:
   g_array_unref (facts.no_cache_dir);
 }
 
 static void
-check_base_images (Lint *lint)
+check_base_images (DockyardLint *lint)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
@@ -1345,20 +619,20 @@ check_base_images (Lint *lint)
         case DOCKYARD_IMAGE_PINNING_UNTAGGED:
           message = g_strdup_printf (_("base image “%s” has no tag: it silently follows “latest”; pin an exact version"),
                                      image);
-          add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, DOCKYARD_SEVERITY_ERROR,
-                       stage->base_image_offset, message);
+          _dockyard_lint_add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, DOCKYARD_SEVERITY_ERROR,
+                                      stage->base_image_offset, message);
           break;
         case DOCKYARD_IMAGE_PINNING_LATEST:
           message = g_strdup_printf (_("base image “%s” uses the tag “latest”, which changes without notice; pin an exact version"),
                                      image);
-          add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_LATEST, DOCKYARD_SEVERITY_ERROR,
-                       stage->base_image_offset, message);
+          _dockyard_lint_add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_LATEST, DOCKYARD_SEVERITY_ERROR,
+                                      stage->base_image_offset, message);
           break;
         case DOCKYARD_IMAGE_PINNING_FLOATING:
           message = g_strdup_printf (_("base image tag “%s” names no exact release; pin a full version (like 3.11.2) or add a digest"),
                                      dockyard_image_ref_get_tag (ref));
-          add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_FLOATING, DOCKYARD_SEVERITY_WARNING,
-                       stage->base_image_offset, message);
+          _dockyard_lint_add_finding (lint, DOCKYARD_RULE_BASE_IMAGE_FLOATING, DOCKYARD_SEVERITY_WARNING,
+                                      stage->base_image_offset, message);
           break;
         case DOCKYARD_IMAGE_PINNING_EXACT:
         case DOCKYARD_IMAGE_PINNING_DIGEST:
@@ -1369,7 +643,7 @@ check_base_images (Lint *lint)
 }
 
 static void
-reset_stage (Lint *lint)
+reset_stage (DockyardLint *lint)
 {
   g_free (lint->workdir);
   lint->workdir = g_strdup ("/");
@@ -1381,7 +655,7 @@ reset_stage (Lint *lint)
 }
 
 static void
-record_copy (Lint                *lint,
+record_copy (DockyardLint        *lint,
              DockyardInstruction *ins)
 {
   const char * const *args = dockyard_instruction_get_args (ins);
@@ -1405,7 +679,7 @@ record_copy (Lint                *lint,
 }
 
 static void
-track_instruction (Lint                *lint,
+track_instruction (DockyardLint        *lint,
                    DockyardInstruction *ins)
 {
   const char *keyword = dockyard_instruction_get_keyword (ins);
@@ -1467,7 +741,7 @@ dockyard_lint_dockerfile (DockyardDockerfile *dockerfile,
                           GFile              *context,
                           GCancellable       *cancellable)
 {
-  Lint lint = { 0 };
+  DockyardLint lint = { 0 };
 
   g_return_val_if_fail (DOCKYARD_IS_DOCKERFILE (dockerfile), NULL);
   g_return_val_if_fail (context == NULL || G_IS_FILE (context), NULL);

@@ -122,20 +122,59 @@ texts_equal (const char *a,
   return a_length == b_length && memcmp (a, b, a_length) == 0;
 }
 
-void   _dockyard_dockerfile_page_update_status         (DockyardDockerfilePage *self);
-void   _dockyard_dockerfile_page_update_actions        (DockyardDockerfilePage *self);
-void   _dockyard_dockerfile_page_update_dirty          (DockyardDockerfilePage *self);
-void   _dockyard_dockerfile_page_update_preview        (DockyardDockerfilePage *self);
-void   _dockyard_dockerfile_page_set_busy              (DockyardDockerfilePage *self);
-void   _dockyard_dockerfile_page_schedule_requirements (DockyardDockerfilePage *self,
-                                                        guint                   delay_ms);
-void   _dockyard_dockerfile_page_requirements_written  (DockyardDockerfilePage *self);
-GFile *_dockyard_dockerfile_page_dockerfile_file       (DockyardDockerfilePage *self);
-void   _dockyard_dockerfile_page_save_action           (GtkWidget              *widget,
-                                                        const char             *action_name,
-                                                        GVariant               *parameter);
-void   _dockyard_dockerfile_page_pin_action            (GtkWidget              *widget,
-                                                        const char             *action_name,
-                                                        GVariant               *parameter);
+static inline char *
+row_text (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static inline void
+set_row_text (AdwEntryRow *row,
+              const char  *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+}
+
+void     _dockyard_dockerfile_page_update_status           (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_update_actions          (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_update_dirty            (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_update_preview          (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_set_busy                (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_schedule_requirements   (DockyardDockerfilePage *self,
+                                                            guint                   delay_ms);
+void     _dockyard_dockerfile_page_requirements_written    (DockyardDockerfilePage *self);
+GFile   *_dockyard_dockerfile_page_dockerfile_file         (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_save_action             (GtkWidget              *widget,
+                                                            const char             *action_name,
+                                                            GVariant               *parameter);
+void     _dockyard_dockerfile_page_pin_action              (GtkWidget              *widget,
+                                                            const char             *action_name,
+                                                            GVariant               *parameter);
+void     _dockyard_dockerfile_page_schedule_preview        (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_set_document_text       (DockyardDockerfilePage *self,
+                                                            const char             *text,
+                                                            gsize                   length);
+gboolean _dockyard_dockerfile_page_select_line             (DockyardDockerfilePage *self,
+                                                            guint                   line);
+
+/* The form (dockyard-dockerfile-page-form.c) */
+void     _dockyard_dockerfile_page_load_form               (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_form_updated            (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_update_image_hints      (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_form_changed_cb         (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_requirements_changed_cb (DockyardDockerfilePage *self);
+
+/* The findings (dockyard-dockerfile-page-findings.c) */
+gboolean _dockyard_dockerfile_page_lint_is_fresh           (DockyardDockerfilePage *self);
+gboolean _dockyard_dockerfile_page_has_fixable_findings    (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_start_lint              (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_finding_activated_cb    (DockyardDockerfilePage *self,
+                                                            GtkListBoxRow          *row);
+void     _dockyard_dockerfile_page_fix_action              (GtkWidget              *widget,
+                                                            const char             *action_name,
+                                                            GVariant               *parameter);
+void     _dockyard_dockerfile_page_fix_all_action          (GtkWidget              *widget,
+                                                            const char             *action_name,
+                                                            GVariant               *parameter);
 
 G_END_DECLS

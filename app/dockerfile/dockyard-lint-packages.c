@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "dockyard-lint-private.h"
+#include "dockyard-requirements.h"
+
+/* The package manager rules: every package pinned, and what a RUN installs
+ * with which tool (for the cache mount rules in dockyard-lint.c). */
+
+static gboolean
+is_python_package (const char *name)
+{
+  const char *p;
+
+  if (!g_str_has_prefix (name, "python"))
+    return FALSE;
+  p = name + strlen ("python");
+  while (g_ascii_isdigit (*p) || *p == '.')
+    p++;
+  return *p == '\0' || g_str_equal (p, "-minimal") || g_str_equal (p, "-full") || g_str_equal (p, "-dev");
+}
+
+/* Skips an option and its value; returns the index after it. */
+static guint
+skip_option (GPtrArray          *cmd,
+             guint               i,
+             const char * const *with_value)
+{
+  DockyardShellWord *w = g_ptr_array_index (cmd, i);
+
+  if (g_strv_contains (with_value, w->text))
+    return i + 2;
+  return i + 1;
+}
+
+/* The first word from *@i on that is no option: the subcommand of an
+ * installer; moves *@i past it. */
+static const char *
+installer_subcommand (GPtrArray          *cmd,
+                      const char * const *with_value,
+                      guint              *i)
+{
+  while (*i < cmd->len)
+    {
+      DockyardShellWord *w = g_ptr_array_index (cmd, *i);
+
+      if (w->text[0] != '-')
+        {
+          (*i)++;
+          return w->text;
+        }
+      *i = skip_option (cmd, *i, with_value);
+    }
+
+  return NULL;
+}
+
+/* The system package managers the rules know: the same command shape,
+ * other words. */
+typedef struct
+{
+  const char         *programs[3];
+  const char         *tool;           /* as the messages name it */
+  const char         *subcommand;     /* the one that installs */
+  const char * const *with_value;     /* options that take a value */
+  const char         *local_suffix;   /* a package file, not a name */
+  const char         *name_end;       /* where the package name ends */
+  const char         *pin_chars;      /* any of these pins a version */
+  const char         *unpinned_rule;
+  const char         *unpinned_message;
+  gsize               fact;           /* the DockyardRunFacts flag it sets */
+} SystemInstaller;
+
+static const char * const apt_options[] = {
+  "-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release", NULL,
+};
+
+static const char * const apk_options[] = {
+  "-t", "--virtual", "-X", "--repository", "--repositories-file", "-p", "--root", "--arch",
+  "--cache-dir", "--keys-dir", NULL,
+};
+
+static const SystemInstaller system_installers[] = {
+  {
+    { "apt-get", "apt", NULL }, "apt", "install", apt_options, ".deb", "=/", "=",
+    DOCKYARD_RULE_APT_UNPINNED, N_("apt package “%s” is not pinned; install %s=VERSION"),
+    G_STRUCT_OFFSET (DockyardRunFacts, apt_install),
+  },
+  {
+    { "apk", NULL }, "apk", "add", apk_options, ".apk", "=~<>", "=~<>",
+    DOCKYARD_RULE_APK_UNPINNED, N_("apk package “%s” is not pinned; add %s=VERSION"),
+    G_STRUCT_OFFSET (DockyardRunFacts, apk_add),
+  },
+};
+
+static const SystemInstaller *
+find_system_installer (const char *program)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (system_installers); i++)
+    if (g_strv_contains (system_installers[i].programs, program))
+      return &system_installers[i];
+
+  return NULL;
+}
+
+/* The format is one of the table's literals above. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static char *
+unpinned_message (const SystemInstaller *installer,
+                  const char            *word,
+                  const char            *name)
+{
+  return g_strdup_printf (_(installer->unpinned_message), word, name);
+}
+#pragma GCC diagnostic pop
+
+static void
+check_system_packages (DockyardLint             *lint,
+                       const DockyardLintScript *script,
+                       GPtrArray                *cmd,
+                       guint                     first,
+                       DockyardRunFacts         *facts,
+                       const SystemInstaller    *installer)
+{
+  guint i = first + 1;
+  const char *sub = installer_subcommand (cmd, installer->with_value, &i);
+
+  if (g_strcmp0 (sub, installer->subcommand) != 0)
+    return;
+
+  G_STRUCT_MEMBER (gboolean, facts, installer->fact) = TRUE;
+
+  for (; i < cmd->len; i++)
+    {
+      DockyardShellWord *w = g_ptr_array_index (cmd, i);
+      g_autofree char *name = NULL;
+      gsize offset = _dockyard_lint_script_offset (script, w->start);
+
+      if (w->text[0] == '-')
+        {
+          i = skip_option (cmd, i, installer->with_value) - 1;
+          continue;
+        }
+      if (g_str_has_suffix (w->text, installer->local_suffix))
+        continue;
+
+      name = g_strndup (w->text, strcspn (w->text, installer->name_end));
+      if (is_python_package (name))
+        {
+          g_autofree char *message =
+            /* Translators: %s is apt or apk */
+            g_strdup_printf (_("Python is installed with %s; use a pinned python:X.Y.Z base image instead"),
+                             installer->tool);
+
+          _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PYTHON_FROM_APT, DOCKYARD_SEVERITY_WARNING, offset, message);
+        }
+
+      if (strpbrk (w->text, installer->pin_chars) == NULL && !w->has_var)
+        {
+          g_autofree char *message = unpinned_message (installer, w->text, name);
+
+          _dockyard_lint_add_finding (lint, installer->unpinned_rule, DOCKYARD_SEVERITY_WARNING, offset, message);
+        }
+    }
+}
+
+static gboolean
+is_pip_program (const char *name)
+{
+  const char *p;
+
+  if (!g_str_has_prefix (name, "pip"))
+    return FALSE;
+  for (p = name + 3; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_python_program (const char *name)
+{
+  const char *p;
+
+  if (!g_str_has_prefix (name, "python"))
+    return FALSE;
+  for (p = name + 6; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+check_pip (DockyardLint             *lint,
+           const DockyardLintScript *script,
+           GPtrArray                *cmd,
+           guint                     first,
+           DockyardRunFacts         *facts)
+{
+  static const char * const with_value[] = {
+    "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+    "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
+    "--trusted-host", "--cache-dir", "--src", "--upgrade-strategy", "--platform",
+    "--python-version", "--implementation", "--abi", "--only-binary", "--no-binary",
+    "--progress-bar", "--log", "--proxy", "--retries", "--timeout", "--exists-action", "--cert",
+    "--client-cert", "--global-option", "--install-option", "-C", "--config-settings",
+    "--report", "--python", NULL,
+  };
+  guint i = first + 1;
+  gboolean constrained = FALSE;
+
+  /* python -m pip */
+  if (is_python_program (_dockyard_shell_base_name (((DockyardShellWord *) g_ptr_array_index (cmd, first))->text)))
+    {
+      while (i < cmd->len && !g_str_equal (((DockyardShellWord *) g_ptr_array_index (cmd, i))->text, "-m"))
+        {
+          if (((DockyardShellWord *) g_ptr_array_index (cmd, i))->text[0] != '-')
+            return;
+          i++;
+        }
+      if (i + 1 >= cmd->len || !g_str_equal (((DockyardShellWord *) g_ptr_array_index (cmd, i + 1))->text, "pip"))
+        return;
+      i += 2;
+    }
+
+  if (g_strcmp0 (installer_subcommand (cmd, with_value, &i), "install") != 0)
+    return;
+
+  facts->pip_install = TRUE;
+
+  for (guint k = i; k < cmd->len; k++)
+    {
+      DockyardShellWord *w = g_ptr_array_index (cmd, k);
+
+      if (g_str_equal (w->text, "-c") || g_str_equal (w->text, "--constraint") ||
+          g_str_has_prefix (w->text, "--constraint="))
+        constrained = TRUE;
+    }
+
+  for (; i < cmd->len; i++)
+    {
+      DockyardShellWord *w = g_ptr_array_index (cmd, i);
+
+      if (w->text[0] == '-')
+        {
+          const char *file = NULL;
+
+          if ((g_str_equal (w->text, "-r") || g_str_equal (w->text, "--requirement")) && i + 1 < cmd->len)
+            {
+              DockyardShellWord *v = g_ptr_array_index (cmd, i + 1);
+
+              if (!v->has_var)
+                file = v->text;
+            }
+          else if (g_str_has_prefix (w->text, "--requirement="))
+            file = w->text + strlen ("--requirement=");
+          else if (g_str_has_prefix (w->text, "-r") && w->text[2] != '\0')
+            file = w->text + 2;
+          else if (g_str_equal (w->text, "--no-cache-dir"))
+            {
+              gsize range[2] = { _dockyard_lint_script_offset (script, w->start), _dockyard_lint_script_offset (script, w->end) };
+
+              if (script->exact)
+                g_array_append_vals (facts->no_cache_dir, range, 2);
+            }
+
+          if (file != NULL && !w->has_var)
+            _dockyard_lint_check_requirements_file (lint, file);
+
+          i = skip_option (cmd, i, with_value) - 1;
+          continue;
+        }
+
+      if (w->has_var || constrained)
+        continue;
+
+      {
+        g_autoptr(DockyardRequirements) reqs = dockyard_requirements_parse (w->text, -1, NULL);
+        const DockyardRequirement *req;
+
+        if (dockyard_requirements_get_n_items (reqs) != 1)
+          continue;
+        req = dockyard_requirements_get_item (reqs, 0);
+        if (req->name == NULL || req->url != NULL || req->editable || req->pinned)
+          continue;
+
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("pip package “%s” is not pinned; use %s==VERSION"), w->text, req->name);
+
+          _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PIP_UNPINNED, DOCKYARD_SEVERITY_WARNING,
+                                      _dockyard_lint_script_offset (script, w->start), message);
+        }
+      }
+    }
+}
+
+static gboolean
+is_exact_npm_version (const char *v)
+{
+  if (*v == '=' || *v == 'v')
+    v++;
+  for (guint part = 0; part < 3; part++)
+    {
+      if (!g_ascii_isdigit (*v))
+        return FALSE;
+      while (g_ascii_isdigit (*v))
+        v++;
+      if (part < 2)
+        {
+          if (*v != '.')
+            return FALSE;
+          v++;
+        }
+    }
+  if (*v == '-' || *v == '+')
+    {
+      for (v++; *v != '\0'; v++)
+        if (!g_ascii_isalnum (*v) && *v != '.' && *v != '-' && *v != '+')
+          return FALSE;
+    }
+  return *v == '\0';
+}
+
+static void
+check_npm (DockyardLint             *lint,
+           const DockyardLintScript *script,
+           GPtrArray                *cmd,
+           guint                     first,
+           DockyardRunFacts         *facts)
+{
+  static const char * const with_value[] = {
+    "--prefix", "--registry", "--cache", "--tag", "-w", "--workspace", "--userconfig",
+    "--omit", "--include", NULL,
+  };
+  guint i = first + 1;
+  const char *sub = installer_subcommand (cmd, with_value, &i);
+
+  if (sub == NULL)
+    return;
+  if (g_str_equal (sub, "ci"))
+    {
+      facts->npm_install = TRUE;
+      return;
+    }
+  if (!g_str_equal (sub, "install") && !g_str_equal (sub, "i") && !g_str_equal (sub, "add"))
+    return;
+
+  facts->npm_install = TRUE;
+
+  for (; i < cmd->len; i++)
+    {
+      DockyardShellWord *w = g_ptr_array_index (cmd, i);
+      const char *at;
+      const char *t = w->text;
+
+      if (t[0] == '-')
+        {
+          i = skip_option (cmd, i, with_value) - 1;
+          continue;
+        }
+      if (w->has_var || t[0] == '.' || t[0] == '/' || t[0] == '~' || strstr (t, "://") != NULL ||
+          strchr (t, ':') != NULL || g_str_has_suffix (t, ".tgz") || g_str_has_suffix (t, ".tar.gz") ||
+          (strchr (t, '/') != NULL && t[0] != '@'))
+        continue;
+
+      at = strrchr (t, '@');
+      if (at == t)
+        at = NULL;
+      if (at == NULL || !is_exact_npm_version (at + 1))
+        {
+          g_autofree char *name = at != NULL ? g_strndup (t, at - t) : g_strdup (t);
+          g_autofree char *message =
+            g_strdup_printf (_("npm package “%s” is not pinned; use %s@VERSION"), t, name);
+
+          _dockyard_lint_add_finding (lint, DOCKYARD_RULE_NPM_UNPINNED, DOCKYARD_SEVERITY_WARNING,
+                                      _dockyard_lint_script_offset (script, w->start), message);
+        }
+    }
+}
+
+void
+_dockyard_lint_check_command (DockyardLint             *lint,
+                              const DockyardLintScript *script,
+                              GPtrArray                *cmd,
+                              DockyardRunFacts         *facts)
+{
+  guint first = _dockyard_shell_program_index (cmd);
+  const SystemInstaller *installer;
+  const char *program;
+
+  if (first >= cmd->len)
+    return;
+
+  program = _dockyard_shell_base_name (((DockyardShellWord *) g_ptr_array_index (cmd, first))->text);
+  installer = find_system_installer (program);
+  if (installer != NULL)
+    check_system_packages (lint, script, cmd, first, facts, installer);
+  else if (is_pip_program (program) || is_python_program (program))
+    check_pip (lint, script, cmd, first, facts);
+  else if (g_str_equal (program, "npm"))
+    check_npm (lint, script, cmd, first, facts);
+}
+
+void
+_dockyard_lint_check_script (DockyardLint             *lint,
+                             const DockyardLintScript *script,
+                             const char               *text,
+                             gsize                     length,
+                             DockyardRunFacts         *facts)
+{
+  g_autoptr(GPtrArray) commands = _dockyard_shell_commands (text, length);
+
+  for (guint i = 0; i < commands->len; i++)
+    _dockyard_lint_check_command (lint, script, g_ptr_array_index (commands, i), facts);
+}
+
