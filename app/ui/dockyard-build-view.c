@@ -5,6 +5,7 @@
 
 #include "dockyard-build-step-row.h"
 #include "dockyard-build-view.h"
+#include "dockyard-deferred-show.h"
 
 /**
  * DockyardBuildView:
@@ -169,6 +170,8 @@ dockyard_build_view_init (DockyardBuildView *self)
 {
   g_type_ensure (DOCKYARD_TYPE_BUILD_STEP_ROW);
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Nothing to lay out while the window starts on another page. */
+  dockyard_defer_show_until_mapped (GTK_WIDGET (self), adw_bin_get_child (ADW_BIN (self)));
 }
 
 /**

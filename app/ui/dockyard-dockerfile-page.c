@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-deferred-show.h"
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-dockerfile-page-private.h"
 #include "dockyard-dockerfile-update.h"
@@ -779,6 +780,8 @@ dockyard_dockerfile_page_init (DockyardDockerfilePage *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Nothing to lay out while the window starts on another page. */
+  dockyard_defer_show_until_mapped (GTK_WIDGET (self), GTK_WIDGET (self->toast_overlay));
 
   self->cancellable = g_cancellable_new ();
   self->findings = g_list_store_new (DOCKYARD_TYPE_FINDING);

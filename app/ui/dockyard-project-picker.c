@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-deferred-show.h"
 #include "dockyard-project-picker.h"
 
 /* Above this many projects the search field is always shown; below it,
@@ -683,6 +684,8 @@ dockyard_project_picker_init (DockyardProjectPicker *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Nothing to lay out while the window starts on a project. */
+  dockyard_defer_show_until_mapped (GTK_WIDGET (self), GTK_WIDGET (self->toast_overlay));
 
   self->cancellable = g_cancellable_new ();
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
