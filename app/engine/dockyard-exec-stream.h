@@ -2,13 +2,14 @@
 #pragma once
 
 #include "dockyard-engine.h"
-#include "dockyard-tty-stream.h"
+#include "dockyard-hijacked-stream.h"
 
 G_BEGIN_DECLS
 
 #define DOCKYARD_TYPE_EXEC_STREAM (dockyard_exec_stream_get_type ())
 
-G_DECLARE_FINAL_TYPE (DockyardExecStream, dockyard_exec_stream, DOCKYARD, EXEC_STREAM, GObject)
+G_DECLARE_FINAL_TYPE (DockyardExecStream, dockyard_exec_stream, DOCKYARD, EXEC_STREAM,
+                      DockyardHijackedStream)
 
 void                dockyard_exec_stream_new_async        (DockyardEngine       *engine,
                                                            const char           *container_id,

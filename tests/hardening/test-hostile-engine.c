@@ -685,7 +685,7 @@ test_endless_exec_header (void)
   g_assert_null (stream);
   g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE);
   g_assert_cmpstr (error->message, ==,
-                   "The engine’s answer to the exec request has a header line longer than 64 KiB.");
+                   "The engine’s answer to the terminal request has a header line longer than 64 KiB.");
 
   /* The connection was dropped after the bound, not read on. */
   sent = endless_bytes_sent (fake.engine, "exec");
