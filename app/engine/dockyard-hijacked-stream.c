@@ -236,11 +236,23 @@ dockyard_hijacked_stream_init (DockyardHijackedStream *self)
 
 /* Opening ------------------------------------------------------------------- */
 
+/* The largest refusal whose text is read, to show it in the engine's words. */
+#define MAX_ERROR_BODY (64 * 1024)
+
 typedef struct
 {
-  guint n_lines;
-  guint status;
+  guint  n_lines;
+  guint  status;
+  gint64 content_length;
+  char  *error_body;
 } OpenState;
+
+static void
+open_state_free (OpenState *state)
+{
+  g_free (state->error_body);
+  g_free (state);
+}
 
 /* Fails the opening.  The connection is closed now, not when the caller
  * lets go of the stream: an engine that is still sending is cut off. */
@@ -253,6 +265,32 @@ fail_open (GTask  *task,
   if (priv->connection != NULL)
     g_io_stream_close (G_IO_STREAM (priv->connection), NULL, NULL);
   g_task_return_error (task, error);
+}
+
+static GError *
+refusal_error (guint   status,
+               GBytes *body)
+{
+  if (body == NULL || g_bytes_get_size (body) == 0)
+    return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_SERVER_ERROR,
+                        _("The engine refused to open the terminal (HTTP %u)."), status);
+
+  return _dockyard_engine_error_from_reply (status, body);
+}
+
+static void
+error_body_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpenState *state = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  gsize n_read = 0;
+
+  if (g_input_stream_read_all_finish (G_INPUT_STREAM (object), result, &n_read, NULL))
+    body = g_bytes_new (state->error_body, n_read);
+  fail_open (task, refusal_error (state->status, body));
 }
 
 static void
@@ -315,9 +353,19 @@ header_line_cb (GObject      *object,
        * of the connection is the terminal. */
       if (state->status != SOUP_STATUS_SWITCHING_PROTOCOLS && state->status != SOUP_STATUS_OK)
         {
-          fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_SERVER_ERROR,
-                                        _("The engine refused to open the terminal (HTTP %u)."),
-                                        state->status));
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
+          /* Say why, in the engine's words, when it says so briefly. */
+          if (state->content_length <= 0 || state->content_length > MAX_ERROR_BODY)
+            {
+              fail_open (task, refusal_error (state->status, NULL));
+              return;
+            }
+
+          state->error_body = g_malloc (state->content_length);
+          g_input_stream_read_all_async (G_INPUT_STREAM (priv->input), state->error_body,
+                                         state->content_length, G_PRIORITY_DEFAULT, cancellable,
+                                         error_body_cb, g_steal_pointer (&task));
           return;
         }
 
@@ -327,7 +375,16 @@ header_line_cb (GObject      *object,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  else if (state->n_lines > MAX_HEADER_LINES)
+  else if (g_ascii_strncasecmp (line, "Content-Length:", strlen ("Content-Length:")) == 0)
+    {
+      guint64 value;
+
+      if (g_ascii_string_to_unsigned (g_strstrip (line + strlen ("Content-Length:")), 10, 0,
+                                      G_MAXINT64, &value, NULL))
+        state->content_length = value;
+    }
+
+  if (state->n_lines > MAX_HEADER_LINES)
     {
       fail_open (task, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
                                     _("The engine’s answer to the terminal request has too many "
@@ -418,6 +475,7 @@ _dockyard_hijacked_stream_open_async (DockyardHijackedStream *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GSocketClient) client = NULL;
   g_autoptr(GSocketAddress) address = NULL;
+  OpenState *state;
 
   g_return_if_fail (DOCKYARD_IS_HIJACKED_STREAM (self));
   g_return_if_fail (DOCKYARD_IS_ENGINE (engine));
@@ -444,7 +502,9 @@ _dockyard_hijacked_stream_open_async (DockyardHijackedStream *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, _dockyard_hijacked_stream_open_async);
-  g_task_set_task_data (task, g_new0 (OpenState, 1), g_free);
+  state = g_new0 (OpenState, 1);
+  state->content_length = -1;
+  g_task_set_task_data (task, state, (GDestroyNotify) open_state_free);
 
   client = g_socket_client_new ();
   address = g_unix_socket_address_new (dockyard_engine_get_socket_path (engine));
