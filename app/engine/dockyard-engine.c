@@ -29,6 +29,8 @@ struct _DockyardEngine
   char        *version;
   guint        has_buildkit : 1;
   guint        has_bridge : 1;
+  guint        is_podman : 1;
+  guint        rootless : 1;
 };
 
 G_DEFINE_FINAL_TYPE (DockyardEngine, dockyard_engine, G_TYPE_OBJECT)
@@ -246,6 +248,50 @@ dockyard_engine_get_has_bridge (DockyardEngine *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
   return self->has_bridge;
+}
+
+/**
+ * dockyard_engine_get_is_podman:
+ *
+ * Returns: whether the engine is Podman (its Docker-compatible API)
+ */
+gboolean
+dockyard_engine_get_is_podman (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
+  return self->is_podman;
+}
+
+/**
+ * dockyard_engine_get_rootless:
+ *
+ * Returns: whether the engine runs as an ordinary user (in a user
+ *   namespace where that user is root), as far as it said when connecting
+ */
+gboolean
+dockyard_engine_get_rootless (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
+  return self->rootless;
+}
+
+/**
+ * dockyard_engine_dup_description:
+ *
+ * Returns: (transfer full) (nullable): which engine and mode, e.g.
+ *   "Podman 4.3.1, rootless"; %NULL before connecting
+ */
+char *
+dockyard_engine_dup_description (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+
+  if (self->version == NULL)
+    return NULL;
+
+  /* Translators: the engine, its version and its mode, e.g. "Podman 4.3.1, rootless" */
+  return g_strdup_printf (_("%s %s, %s"), self->is_podman ? "Podman" : "Docker", self->version,
+                          self->rootless ? _("rootless") : _("rootful"));
 }
 
 guint
@@ -808,10 +854,57 @@ dockyard_engine_ping_finish (DockyardEngine  *self,
   return TRUE;
 }
 
+/* Podman: host.security.rootless in its own info; Docker: "name=rootless"
+ * among the SecurityOptions of /info. */
+static gboolean
+info_says_rootless (JsonNode *node,
+                    gboolean  is_podman)
+{
+  JsonObject *object;
+  JsonArray *options;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+
+  if (is_podman)
+    {
+      JsonObject *host, *security;
+
+      if (!json_object_has_member (object, "host") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "host")))
+        return FALSE;
+      host = json_object_get_object_member (object, "host");
+      if (!json_object_has_member (host, "security") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (host, "security")))
+        return FALSE;
+      security = json_object_get_object_member (host, "security");
+      return json_object_has_member (security, "rootless") &&
+             JSON_NODE_HOLDS_VALUE (json_object_get_member (security, "rootless")) &&
+             json_object_get_boolean_member (security, "rootless");
+    }
+
+  if (!json_object_has_member (object, "SecurityOptions") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "SecurityOptions")))
+    return FALSE;
+  options = json_object_get_array_member (object, "SecurityOptions");
+  for (guint i = 0; i < json_array_get_length (options); i++)
+    {
+      JsonNode *item = json_array_get_element (options, i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) &&
+          json_node_get_value_type (item) == G_TYPE_STRING &&
+          g_str_equal (json_node_get_string (item), "name=rootless"))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
-bridge_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+info_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   DockyardEngine *self = DOCKYARD_ENGINE (object);
@@ -825,8 +918,37 @@ bridge_cb (GObject      *object,
       return;
     }
 
-  self->has_bridge = node != NULL;
+  /* An engine that does not say is taken as rootful, as before. */
+  if (error != NULL)
+    g_debug ("The engine did not say whether it is rootless: %s", error->message);
+  self->rootless = info_says_rootless (node, self->is_podman);
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+bridge_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardEngine *self = DOCKYARD_ENGINE (object);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  node = dockyard_engine_request_finish (self, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->has_bridge = node != NULL;
+
+  /* Rootless or not decides which user the containers run as. */
+  cancellable = g_task_get_cancellable (task);
+  dockyard_engine_request_async (self, "GET", self->is_podman ? "/libpod/info" : "/info", NULL,
+                                 cancellable, info_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -903,6 +1025,7 @@ version_cb (GObject      *object,
   self->name = g_strdup (is_podman ? "Podman Engine" : "Docker Engine");
   g_free (self->version);
   self->version = g_strdup (version);
+  self->is_podman = is_podman;
   /* Podman's compatible API builds with buildah: no BuildKit trace. */
   self->has_buildkit = !is_podman;
 

@@ -28,6 +28,9 @@ const char     *dockyard_engine_get_name           (DockyardEngine       *self);
 const char     *dockyard_engine_get_version        (DockyardEngine       *self);
 gboolean        dockyard_engine_get_has_buildkit   (DockyardEngine       *self);
 gboolean        dockyard_engine_get_has_bridge     (DockyardEngine       *self);
+gboolean        dockyard_engine_get_is_podman      (DockyardEngine       *self);
+gboolean        dockyard_engine_get_rootless       (DockyardEngine       *self);
+char           *dockyard_engine_dup_description    (DockyardEngine       *self);
 guint           dockyard_engine_get_request_timeout (DockyardEngine      *self);
 void            dockyard_engine_set_request_timeout (DockyardEngine      *self,
                                                      guint                seconds);

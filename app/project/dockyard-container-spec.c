@@ -84,6 +84,8 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
   json_builder_set_member_name (builder, "HostConfig");
   json_builder_begin_object (builder);
   add_boolean (builder, "AutoRemove", spec->auto_remove);
+  if (spec->userns_mode != NULL)
+    add_string (builder, "UsernsMode", spec->userns_mode);
 
   /* Mounts, not Binds: a path with a colon or a comma stays one path. */
   json_builder_set_member_name (builder, "Mounts");
@@ -232,4 +234,59 @@ dockyard_container_owner_is_gone (const char *owner)
     return FALSE;
 
   return kill ((pid_t) pid, 0) != 0 && errno == ESRCH;
+}
+
+/**
+ * dockyard_container_user_is_root:
+ * @user: (nullable): a container user: %NULL (the image's, root as a rule),
+ *   "root", or "uid:gid"
+ *
+ * Returns: whether @user is root inside the container
+ */
+gboolean
+dockyard_container_user_is_root (const char *user)
+{
+  return user == NULL || g_str_equal (user, "root") || g_str_equal (user, "0") ||
+         g_str_has_prefix (user, "0:");
+}
+
+/**
+ * dockyard_container_user_for_engine:
+ * @engine: a connected engine
+ * @user: (nullable): who a session runs as: "uid:gid" (the host user, by
+ *   default), or root (%NULL, "root", "0:0": the "run as root" switch)
+ * @userns_mode: (out) (optional) (transfer none): where to store the
+ *   HostConfig.UsernsMode to ask for, or %NULL
+ *
+ * Chooses the container user for @engine, so that files created in the
+ * project folder belong to the person running Dockyard:
+ *
+ * - rootful Docker or Podman: @user as it is (the host uid:gid);
+ * - rootless Docker: container root, which is that person on the host
+ *   (a uid:gid inside would be a subordinate uid, a stranger);
+ * - rootless Podman: no user, and UsernsMode "keep-id", which runs the
+ *   process as the host user's uid, mapped to itself.
+ *
+ * Root stays root inside the container on every engine.
+ *
+ * Returns: (nullable) (transfer none): the User for the container or exec
+ *   session, %NULL for the image's (or keep-id's) user
+ */
+const char *
+dockyard_container_user_for_engine (DockyardEngine  *engine,
+                                    const char      *user,
+                                    const char     **userns_mode)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (engine), user);
+
+  if (userns_mode != NULL)
+    *userns_mode = NULL;
+
+  if (dockyard_container_user_is_root (user) || !dockyard_engine_get_rootless (engine))
+    return user;
+
+  if (dockyard_engine_get_is_podman (engine) && userns_mode != NULL)
+    *userns_mode = "keep-id";
+
+  return NULL;
 }

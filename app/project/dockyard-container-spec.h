@@ -3,6 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "dockyard-engine.h"
+
 G_BEGIN_DECLS
 
 /* Labels that mark Dockyard's containers, so that it can find its own. */
@@ -19,6 +21,8 @@ G_BEGIN_DECLS
  * @env: (nullable): `NAME=value` strings
  * @working_dir: where the project folder is mounted, and the working directory
  * @user: (nullable): "uid:gid", or %NULL for the image's user
+ * @userns_mode: (nullable): the HostConfig.UsernsMode ("keep-id" on rootless
+ *   Podman, see dockyard_container_user_for_engine())
  * @role: the value of %DOCKYARD_LABEL_ROLE ("dev", "lab", ...)
  * @project_path: the project folder on the host: mounted, and labelled
  * @tty: whether the process gets a terminal (and an open stdin)
@@ -40,6 +44,7 @@ typedef struct
   const char * const *env;
   const char         *working_dir;
   const char         *user;
+  const char         *userns_mode;
   const char         *role;
   const char         *project_path;
   gboolean            tty;
@@ -54,6 +59,10 @@ JsonNode   *dockyard_container_spec_to_json     (const DockyardContainerSpec *sp
 const char *dockyard_image_inspect_working_dir  (JsonNode                    *inspect);
 gboolean    dockyard_image_inspect_has_onbuild  (JsonNode                    *inspect);
 char       *dockyard_container_owner_label      (void);
+const char *dockyard_container_user_for_engine  (DockyardEngine              *engine,
+                                                 const char                  *user,
+                                                 const char                 **userns_mode);
+gboolean    dockyard_container_user_is_root     (const char                  *user);
 gboolean    dockyard_container_owner_is_gone    (const char                  *owner);
 
 G_END_DECLS

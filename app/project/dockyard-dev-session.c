@@ -352,12 +352,15 @@ build_container_config (DockyardDevSession *self)
 {
   /* The path the engine's host sees (not a sandbox's document portal path). */
   g_autofree char *source = g_strdup (dockyard_project_get_host_path (self->project));
+  const char *userns_mode;
+  const char *user = dockyard_container_user_for_engine (self->engine, self->user, &userns_mode);
   DockyardContainerSpec spec = {
     .image = self->image,
     .cmd = launcher,
     .env = (const char * const *) self->env,
     .working_dir = self->working_dir,
-    .user = self->user,
+    .user = user,
+    .userns_mode = userns_mode,
     .role = "dev",
     .project_path = source,
     .tty = TRUE,
@@ -457,8 +460,10 @@ image_inspected_cb (GObject      *object,
   g_strv_builder_add (env, "TERM=xterm-256color");
   g_strv_builder_add (env, "COLORTERM=truecolor");
   g_strv_builder_add (env, shell_env);
-  /* Without a passwd entry for the host user, HOME would be "/": not writable. */
-  if (self->user != NULL && !g_str_has_prefix (self->user, "0:") && !g_str_equal (self->user, "root"))
+  /* Without a passwd entry for the host user, HOME would be "/": not writable
+   * (keep-id's entry names the host's home, which the image lacks). */
+  if (!dockyard_container_user_is_root (self->user) &&
+      (!dockyard_engine_get_rootless (self->engine) || dockyard_engine_get_is_podman (self->engine)))
     g_strv_builder_add (env, "HOME=/tmp");
   g_strfreev (self->env);
   self->env = g_strv_builder_end (env);
@@ -588,7 +593,9 @@ dockyard_dev_session_open_shell_async (DockyardDevSession  *self,
     }
 
   dockyard_exec_stream_new_async (self->engine, self->container_id, launcher,
-                                  (const char * const *) self->env, self->working_dir, self->user,
+                                  (const char * const *) self->env, self->working_dir,
+                                  dockyard_container_user_for_engine (self->engine, self->user,
+                                                                      NULL),
                                   cancellable, exec_cb, g_steal_pointer (&task));
 }
 

@@ -777,8 +777,11 @@ create_lab_container (DockyardLabSession *self)
   g_auto(GStrv) env_v = NULL;
   g_autoptr(JsonNode) config = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean as_root = self->user == NULL || g_str_has_prefix (self->user, "0:");
   DockyardContainerSpec spec = { 0 };
+  gboolean as_root;
+
+  spec.user = dockyard_container_user_for_engine (self->engine, self->user, &spec.userns_mode);
+  as_root = dockyard_container_user_is_root (spec.user) && spec.userns_mode == NULL;
 
   if (self->host_network)
     {
@@ -810,7 +813,6 @@ create_lab_container (DockyardLabSession *self)
   spec.cmd = (const char * const *) cmd_v;
   spec.env = (const char * const *) env_v;
   spec.working_dir = self->working_dir;
-  spec.user = self->user;
   spec.role = "lab";
   spec.project_path = source;
   spec.host_network = self->host_network;
@@ -895,7 +897,7 @@ image_inspected_cb (GObject      *object,
   spec.image = self->image;
   spec.cmd = probe_command;
   spec.working_dir = self->working_dir;
-  spec.user = self->user;
+  spec.user = dockyard_container_user_for_engine (self->engine, self->user, &spec.userns_mode);
   spec.role = "lab-probe";
   spec.project_path = dockyard_project_get_host_path (self->project);
   spec.host_network = self->host_network;
