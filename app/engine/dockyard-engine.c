@@ -943,7 +943,16 @@ bridge_cb (GObject      *object,
       return;
     }
 
-  self->has_bridge = node != NULL;
+  /* Podman always answers for "bridge" (its default network); one that is
+   * not a bridge (a loopback-only network) gives containers no network. */
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      const char *driver = _dockyard_json_get_string (json_node_get_object (node), "Driver");
+
+      self->has_bridge = driver == NULL || g_str_equal (driver, "bridge");
+    }
+  else
+    self->has_bridge = node != NULL;
 
   /* Rootless or not decides which user the containers run as. */
   cancellable = g_task_get_cancellable (task);
