@@ -493,7 +493,7 @@ main (int   argc,
 {
   int status;
 
-  dockyard_test_init (&argc, &argv);
+  dockyard_ui_test_init (&argc, &argv);
 
   /* LANGUAGE picks the catalogue; it is ignored in the "C" locale (and in
    * C.UTF-8 by newer glibc), so the locale is German too: the one
