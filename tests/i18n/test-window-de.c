@@ -493,13 +493,15 @@ main (int   argc,
 {
   int status;
 
-  dockyard_test_init (&argc, &argv);
+  dockyard_ui_test_init (&argc, &argv);
 
-  /* LANGUAGE picks the catalogue; it is ignored in the "C" locale, which
-   * gtk_init() would otherwise set from an empty environment. */
+  /* LANGUAGE picks the catalogue; it is ignored in the "C" locale (and in
+   * C.UTF-8 by newer glibc), so the locale is German too: the one
+   * tests/i18n/meson.build makes and names in LOCPATH. */
   g_setenv ("LANGUAGE", "de", TRUE);
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  setlocale (LC_ALL, "");
+  g_setenv ("LC_ALL", "de_DE.UTF-8", TRUE);
+  if (setlocale (LC_ALL, "") == NULL)
+    g_error ("no de_DE.UTF-8 locale in LOCPATH=%s", g_getenv ("LOCPATH"));
   bindtextdomain (GETTEXT_PACKAGE, DOCKYARD_BUILD_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

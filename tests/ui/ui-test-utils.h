@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 /* Helpers of the widget tests (tests/ui, tests/i18n), which run on a
  * private X server and session bus. */
 
+void                 dockyard_ui_test_init                 (int               *argc,
+                                                            char            ***argv);
 void                 dockyard_ui_test_iterate              (void);
 void                 dockyard_ui_test_settle               (guint              ms);
 void                 dockyard_ui_test_wait_for_transitions (GtkWidget         *widget);
