@@ -13,6 +13,7 @@
 #include "dockyard-lab-session.h"
 #include "dockyard-project-files.h"
 #include "dockyard-project-picker.h"
+#include "dockyard-requirements-file.h"
 #include "dockyard-terminal.h"
 #include "dockyard-window.h"
 
@@ -91,9 +92,6 @@ struct _DockyardWindow
   /* The user chose to close with unsaved Dockerfile changes. */
   gboolean              discard_changes;
 };
-
-/* The JupyterLab that "Add JupyterLab" pins in requirements.txt. */
-#define PINNED_JUPYTERLAB "jupyterlab==4.2.5"
 
 G_DEFINE_FINAL_TYPE (DockyardWindow, dockyard_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -1575,7 +1573,7 @@ requirements_written_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!dockyard_requirements_file_add_finish (result, &error))
     {
       AdwToast *toast = adw_toast_new (error->message);
 
@@ -1586,94 +1584,9 @@ requirements_written_cb (GObject      *object,
 
   /* The lab needs an image with it: build, then Start Again. */
   /* Translators: %s is a pinned requirement, e.g. "jupyterlab==4.2.5" */
-  text = g_strdup_printf (_("Added %s to requirements.txt"), PINNED_JUPYTERLAB);
+  text = g_strdup_printf (_("Added %s to requirements.txt"), DOCKYARD_PINNED_JUPYTERLAB);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
   gtk_widget_activate_action (GTK_WIDGET (self), "win.build", NULL);
-}
-
-typedef struct
-{
-  char   *path;
-  GBytes *previous;
-  GBytes *updated;
-} RequirementsWrite;
-
-static void
-requirements_write_free (RequirementsWrite *write)
-{
-  g_free (write->path);
-  g_clear_pointer (&write->previous, g_bytes_unref);
-  g_clear_pointer (&write->updated, g_bytes_unref);
-  g_free (write);
-}
-
-/* Atomic, with the previous version kept beside it as requirements.txt.orig
- * (as saving the Dockerfile and Pin Requirements do), through temporary
- * files that opening the project tidies up after a kill. */
-static void
-write_requirements_thread (GTask        *task,
-                           gpointer      source_object,
-                           gpointer      task_data,
-                           GCancellable *cancellable)
-{
-  RequirementsWrite *write = task_data;
-  g_autofree char *backup = g_strconcat (write->path, ".orig", NULL);
-  GError *error = NULL;
-
-  if ((write->previous != NULL &&
-       !dockyard_project_replace_file (backup, g_bytes_get_data (write->previous, NULL),
-                                       g_bytes_get_size (write->previous), &error)) ||
-      !dockyard_project_replace_file (write->path, g_bytes_get_data (write->updated, NULL),
-                                      g_bytes_get_size (write->updated), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-requirements_loaded_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(DockyardWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
-  g_autoptr(GTask) task = NULL;
-  RequirementsWrite *write;
-  GString *text;
-  gsize length = 0;
-
-  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-      return;
-    }
-
-  write = g_new0 (RequirementsWrite, 1);
-  write->path = g_file_get_path (G_FILE (object));
-  task = g_task_new (NULL, self->cancellable, requirements_written_cb, g_object_ref (self));
-  g_task_set_source_tag (task, requirements_loaded_cb);
-  g_task_set_task_data (task, write, (GDestroyNotify) requirements_write_free);
-  if (write->path == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               _("The project folder is not a local folder."));
-      return;
-    }
-
-  if (contents != NULL)
-    write->previous = g_bytes_new (contents, length);
-  text = g_string_new_len (contents, contents ? length : 0);
-  if (text->len > 0 && text->str[text->len - 1] != '\n')
-    g_string_append_c (text, '\n');
-  g_string_append (text, PINNED_JUPYTERLAB "\n");
-  write->updated = g_string_free_to_bytes (text);
-
-  g_task_run_in_thread (task, write_requirements_thread);
 }
 
 static void
@@ -1682,15 +1595,13 @@ add_jupyterlab_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   DockyardWindow *self = DOCKYARD_WINDOW (widget);
-  g_autoptr(GFile) requirements = NULL;
 
   if (self->project == NULL)
     return;
 
-  requirements = g_file_get_child (dockyard_project_get_directory (self->project),
-                                   "requirements.txt");
-  g_file_load_contents_async (requirements, self->cancellable, requirements_loaded_cb,
-                              g_object_ref (self));
+  dockyard_requirements_file_add_async (dockyard_project_get_directory (self->project),
+                                        DOCKYARD_PINNED_JUPYTERLAB, self->cancellable,
+                                        requirements_written_cb, g_object_ref (self));
 }
 
 /* Closing ------------------------------------------------------------------- */
