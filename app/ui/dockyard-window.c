@@ -7,13 +7,12 @@
 #include "dockyard-container.h"
 #include "dockyard-dev-session.h"
 #include "dockyard-dockerfile-page.h"
-#include "dockyard-exec-stream.h"
-#include "dockyard-endpoint.h"
 #include "dockyard-host-path.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-project-files.h"
 #include "dockyard-project-picker.h"
 #include "dockyard-requirements-file.h"
+#include "dockyard-resources.h"
 #include "dockyard-terminal.h"
 #include "dockyard-window.h"
 
@@ -71,8 +70,15 @@ struct _DockyardWindow
   DockyardObjectList   *images;
   DockyardObjectList   *containers;
 
+  /* Owned; construct-only: the shared engine connection, the app's
+   * settings and recent projects.  Kept to the end: GtkWindow lets go of
+   * its application before dispose, when the dev container still has to
+   * be removed. */
+  DockyardEngineMonitor *monitor;
+  GSettings            *settings;
+  DockyardRecentProjects *recent_projects;
+
   /* Owned */
-  DockyardApplication  *application;
   DockyardProject      *project;
   GCancellable         *cancellable;
   DockyardBuild        *build;
@@ -98,6 +104,9 @@ G_DEFINE_FINAL_TYPE (DockyardWindow, dockyard_window, ADW_TYPE_APPLICATION_WINDO
 enum {
   PROP_0,
   PROP_DEV_AS_ROOT,
+  PROP_MONITOR,
+  PROP_SETTINGS,
+  PROP_RECENT_PROJECTS,
   N_PROPS
 };
 
@@ -105,14 +114,6 @@ static GParamSpec *properties[N_PROPS];
 
 static void stop_dev_session (DockyardWindow *self);
 static void stop_lab_session (DockyardWindow *self);
-
-/* Kept by the window itself: GtkWindow lets go of its application before
- * dispose, when the dev container still has to be removed. */
-static DockyardApplication *
-get_application (DockyardWindow *self)
-{
-  return self->application;
-}
 
 static void
 update_counts (DockyardWindow *self)
@@ -192,9 +193,7 @@ update_switcher_bar (DockyardWindow *self)
 static void
 update_actions (DockyardWindow *self)
 {
-  DockyardApplication *app = get_application (self);
-  gboolean ready = app != NULL &&
-                   dockyard_application_get_engine_state (app) == DOCKYARD_ENGINE_STATE_READY;
+  gboolean ready = dockyard_engine_monitor_get_state (self->monitor) == DOCKYARD_ENGINE_STATE_READY;
   gboolean building = self->build != NULL &&
                       (self->opening_context ||
                        dockyard_build_get_state (self->build) == DOCKYARD_BUILD_RUNNING);
@@ -249,10 +248,11 @@ update_actions (DockyardWindow *self)
 static void
 update_engine (DockyardWindow *self)
 {
-  DockyardApplication *app = get_application (self);
-  DockyardEngineState state = dockyard_application_get_engine_state (app);
-  DockyardEngine *engine = dockyard_application_get_engine (app);
-  const GError *error = dockyard_application_get_engine_error (app);
+  DockyardEngineState state = dockyard_engine_monitor_get_state (self->monitor);
+  DockyardEngine *engine = dockyard_engine_monitor_get_engine (self->monitor);
+  DockyardObjectList *images = dockyard_engine_monitor_get_images (self->monitor);
+  g_autofree char *help_title = NULL;
+  g_autofree char *help = dockyard_engine_monitor_dup_help (self->monitor, &help_title);
   const char *page;
 
   gtk_revealer_set_reveal_child (self->engine_lost_revealer,
@@ -275,63 +275,13 @@ update_engine (DockyardWindow *self)
       adw_action_row_set_subtitle (self->engine_row, status);
     }
 
-  follow_lists (self,
-                dockyard_application_get_images (app),
-                dockyard_application_get_containers (app));
-  dockyard_dockerfile_page_set_images (self->dockerfile_page,
-                                       G_LIST_MODEL (dockyard_application_get_images (app)));
+  follow_lists (self, images, dockyard_engine_monitor_get_containers (self->monitor));
+  dockyard_dockerfile_page_set_images (self->dockerfile_page, G_LIST_MODEL (images));
   dockyard_dockerfile_page_set_engine (self->dockerfile_page, engine);
 
-  if (state == DOCKYARD_ENGINE_STATE_FAILED && error != NULL)
+  if (help != NULL)
     {
-      g_autofree char *help = NULL;
-      g_autofree char *hint = NULL;
-      g_autofree char *socket_path = NULL;
-      g_auto(GStrv) candidates = NULL;
-
-      /* The socket the user asked for, or the first one Dockyard looks at. */
-      if (!g_settings_get_boolean (dockyard_application_get_settings (app), "engine-automatic"))
-        socket_path = g_settings_get_string (dockyard_application_get_settings (app), "engine-socket");
-      else if ((candidates = dockyard_endpoint_candidates (NULL, NULL)) != NULL && candidates[0] != NULL)
-        socket_path = g_strdup (candidates[0]);
-
-      if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_PERMISSION_DENIED))
-        {
-          adw_status_page_set_title (self->no_engine_page, _("No Access to the Container Engine"));
-          help = g_strdup (error->message);
-        }
-      else if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TOO_OLD))
-        {
-          adw_status_page_set_title (self->no_engine_page, _("Container Engine Too Old"));
-          help = g_strdup (error->message);
-        }
-      else if (g_getenv ("DOCKER_HOST") != NULL &&
-               g_settings_get_boolean (dockyard_application_get_settings (app), "engine-automatic"))
-        {
-          adw_status_page_set_title (self->no_engine_page, _("No Container Engine Found"));
-          /* Translators: %s is the value of the DOCKER_HOST environment variable */
-          help = g_strdup_printf (_("%s\n\nThe DOCKER_HOST environment variable chooses this "
-                                    "engine (DOCKER_HOST=%s). Start that engine, or unset "
-                                    "DOCKER_HOST to let Dockyard find one."),
-                                  error->message, g_getenv ("DOCKER_HOST"));
-        }
-      else if ((hint = dockyard_flatpak_override_hint (socket_path)) != NULL)
-        {
-          adw_status_page_set_title (self->no_engine_page, _("No Access to the Container Engine"));
-          /* Translators: the second %s is a command, e.g. "flatpak override --user …" */
-          help = g_strdup_printf (_("%s\n\nDockyard runs in a sandbox that cannot reach the "
-                                    "engine’s socket. Allow it with:\n\n%s"),
-                                  error->message, hint);
-        }
-      else
-        {
-          adw_status_page_set_title (self->no_engine_page, _("No Container Engine Found"));
-          help = g_strdup_printf ("%s\n\n%s", error->message,
-                                  _("Install and start Docker (for example “sudo apt install "
-                                    "docker.io”), rootless Docker or Podman’s API service "
-                                    "(“systemctl --user start podman.socket”), or choose the "
-                                    "engine’s socket in Preferences."));
-        }
+      adw_status_page_set_title (self->no_engine_page, help_title);
       gtk_label_set_label (self->no_engine_help, help);
     }
 
@@ -371,12 +321,8 @@ dup_stored_image_name (DockyardWindow *self)
   g_autofree char *path = NULL;
   const char *name;
 
-  if (get_application (self) == NULL)
-    return NULL;
-
   path = g_file_get_path (dockyard_project_get_directory (self->project));
-  names = g_settings_get_value (dockyard_application_get_settings (get_application (self)),
-                                "project-image-names");
+  names = g_settings_get_value (self->settings, "project-image-names");
   if (path == NULL || !g_variant_lookup (names, path, "&s", &name) ||
       !dockyard_project_check_image_name (name, NULL))
     return NULL;
@@ -389,7 +335,7 @@ static void
 store_image_name (DockyardWindow *self,
                   const char     *image_name)
 {
-  GSettings *settings = dockyard_application_get_settings (get_application (self));
+  GSettings *settings = self->settings;
   g_autoptr(GVariant) names = g_settings_get_value (settings, "project-image-names");
   g_autofree char *path = g_file_get_path (dockyard_project_get_directory (self->project));
   GVariantBuilder builder;
@@ -528,8 +474,8 @@ open_project_cb (GObject      *object,
       adw_view_stack_get_child_by_name (self->project_stack, "dockerfile") != NULL)
     adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
   self->open_on_dockerfile = FALSE;
-  dockyard_recent_projects_add (dockyard_application_get_recent_projects (self->application),
-                                dockyard_project_get_directory (project));
+  if (self->recent_projects != NULL)
+    dockyard_recent_projects_add (self->recent_projects, dockyard_project_get_directory (project));
   show_project (self);
 }
 
@@ -770,8 +716,9 @@ build_cb (GObject      *object,
   if (build != self->build)
     return;
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->project != NULL)
-    dockyard_recent_projects_set_build_state (dockyard_application_get_recent_projects (self->application),
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->project != NULL &&
+      self->recent_projects != NULL)
+    dockyard_recent_projects_set_build_state (self->recent_projects,
                                               dockyard_project_get_directory (self->project),
                                               image_id != NULL ? DOCKYARD_RECENT_BUILD_SUCCEEDED
                                                                : DOCKYARD_RECENT_BUILD_FAILED);
@@ -834,7 +781,7 @@ build_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   DockyardWindow *self = DOCKYARD_WINDOW (widget);
-  DockyardEngine *engine = dockyard_application_get_engine (get_application (self));
+  DockyardEngine *engine = dockyard_engine_monitor_get_engine (self->monitor);
   OpenContextState *state;
 
   if (self->project == NULL || engine == NULL)
@@ -920,11 +867,10 @@ get_dev_as_root (DockyardWindow *self)
   g_auto(GStrv) roots = NULL;
   g_autofree char *path = NULL;
 
-  if (self->project == NULL || get_application (self) == NULL)
+  if (self->project == NULL)
     return FALSE;
 
-  roots = g_settings_get_strv (dockyard_application_get_settings (get_application (self)),
-                               "dev-root-projects");
+  roots = g_settings_get_strv (self->settings, "dev-root-projects");
   path = g_file_get_path (dockyard_project_get_directory (self->project));
   return path != NULL && g_strv_contains ((const char * const *) roots, path);
 }
@@ -933,7 +879,7 @@ static void
 set_dev_as_root (DockyardWindow *self,
                  gboolean        as_root)
 {
-  GSettings *settings = dockyard_application_get_settings (get_application (self));
+  GSettings *settings = self->settings;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) roots = NULL;
   g_auto(GStrv) updated = NULL;
@@ -987,20 +933,19 @@ stop_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(GApplication) app = user_data;
+  g_autoptr(DockyardEngineMonitor) monitor = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!dockyard_dev_session_stop_finish (DOCKYARD_DEV_SESSION (object), result, &error))
     g_warning ("Cannot remove the dev container: %s", error->message);
 
-  dockyard_application_release_cleanup (DOCKYARD_APPLICATION (app));
+  dockyard_engine_monitor_release_cleanup (monitor);
 }
 
 static void
 stop_dev_session (DockyardWindow *self)
 {
   DockyardDevSession *session = self->dev_session;
-  DockyardApplication *app = self->application;
 
   if (session == NULL)
     return;
@@ -1013,13 +958,8 @@ stop_dev_session (DockyardWindow *self)
   close_all_tabs (self);
 
   /* The app waits for the engine to remove the container, even on quit. */
-  if (app != NULL)
-    {
-      dockyard_application_hold_cleanup (app);
-      dockyard_dev_session_stop_async (session, stop_done_cb, g_object_ref (app));
-    }
-  else
-    dockyard_dev_session_stop_async (session, NULL, NULL);
+  dockyard_engine_monitor_hold_cleanup (self->monitor);
+  dockyard_dev_session_stop_async (session, stop_done_cb, g_object_ref (self->monitor));
 
   g_object_unref (session);
   gtk_stack_set_visible_child_name (self->terminal_stack, "empty");
@@ -1126,9 +1066,8 @@ dev_started_cb (GObject      *object,
 static void
 start_dev_session (DockyardWindow *self)
 {
-  DockyardApplication *app = get_application (self);
-  DockyardEngine *engine = dockyard_application_get_engine (app);
-  GSettings *settings = dockyard_application_get_settings (app);
+  DockyardEngine *engine = dockyard_engine_monitor_get_engine (self->monitor);
+  GSettings *settings = self->settings;
   g_autofree char *shell = g_settings_get_string (settings, "dev-shell");
 
   if (engine == NULL || self->project == NULL)
@@ -1211,7 +1150,8 @@ shell_exit_code_cb (GObject      *object,
   g_autofree char *message = NULL;
   int status;
 
-  status = dockyard_exec_stream_get_exit_code_finish (DOCKYARD_EXEC_STREAM (object), result, NULL);
+  status = dockyard_dev_session_get_shell_exit_code_finish (DOCKYARD_DEV_SESSION (object), result,
+                                                            NULL);
   if (status >= 0)
     /* Translators: %d is the exit status of the shell */
     message = g_strdup_printf (_("The shell exited with status %d."), status);
@@ -1226,15 +1166,22 @@ shell_closed_cb (DockyardTerminal  *terminal,
                  const GError      *error,
                  DockyardTtyStream *stream)
 {
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (terminal), DOCKYARD_TYPE_WINDOW);
+  DockyardDevSession *session = window != NULL ? DOCKYARD_WINDOW (window)->dev_session : NULL;
   ShellTab *tab;
 
   if (dockyard_terminal_get_stream (terminal) != stream)
     return;
 
+  if (session == NULL)
+    {
+      dockyard_terminal_show_message (terminal, _("The shell ended."), FALSE);
+      return;
+    }
+
   tab = g_new0 (ShellTab, 1);
   tab->terminal = g_object_ref (terminal);
-  dockyard_exec_stream_get_exit_code_async (DOCKYARD_EXEC_STREAM (stream), NULL,
-                                            shell_exit_code_cb, tab);
+  dockyard_dev_session_get_shell_exit_code_async (session, stream, NULL, shell_exit_code_cb, tab);
 }
 
 static void
@@ -1311,7 +1258,7 @@ open_uri (DockyardWindow *self,
 static gboolean
 engine_has_bridge (DockyardWindow *self)
 {
-  DockyardEngine *engine = dockyard_application_get_engine (get_application (self));
+  DockyardEngine *engine = dockyard_engine_monitor_get_engine (self->monitor);
 
   return engine != NULL && dockyard_engine_get_has_bridge (engine);
 }
@@ -1429,13 +1376,13 @@ lab_stopped_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(DockyardApplication) app = user_data;
+  g_autoptr(DockyardEngineMonitor) monitor = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!dockyard_lab_session_stop_finish (DOCKYARD_LAB_SESSION (object), result, &error))
     g_warning ("Cannot remove the lab container: %s", error->message);
 
-  dockyard_application_release_cleanup (app);
+  dockyard_engine_monitor_release_cleanup (monitor);
 }
 
 /* Stops the lab and removes its container; the app waits for it on quit. */
@@ -1445,9 +1392,9 @@ end_lab_session (DockyardWindow *self)
   if (self->lab_session == NULL)
     return;
 
-  dockyard_application_hold_cleanup (self->application);
+  dockyard_engine_monitor_hold_cleanup (self->monitor);
   dockyard_lab_session_stop_async (self->lab_session, lab_stopped_cb,
-                                   g_object_ref (self->application));
+                                   g_object_ref (self->monitor));
 }
 
 static void
@@ -1486,9 +1433,8 @@ lab_action (GtkWidget  *widget,
             GVariant   *parameter)
 {
   DockyardWindow *self = DOCKYARD_WINDOW (widget);
-  DockyardApplication *app = get_application (self);
-  DockyardEngine *engine = dockyard_application_get_engine (app);
-  GSettings *settings = dockyard_application_get_settings (app);
+  DockyardEngine *engine = dockyard_engine_monitor_get_engine (self->monitor);
+  GSettings *settings = self->settings;
 
   adw_view_stack_set_visible_child_name (self->project_stack, "lab");
 
@@ -1666,6 +1612,15 @@ dockyard_window_get_property (GObject    *object,
     case PROP_DEV_AS_ROOT:
       g_value_set_boolean (value, get_dev_as_root (self));
       break;
+    case PROP_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_RECENT_PROJECTS:
+      g_value_set_object (value, self->recent_projects);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1684,9 +1639,68 @@ dockyard_window_set_property (GObject      *object,
     case PROP_DEV_AS_ROOT:
       set_dev_as_root (self, g_value_get_boolean (value));
       break;
+    case PROP_MONITOR:
+      self->monitor = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_RECENT_PROJECTS:
+      self->recent_projects = g_value_dup_object (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* "Build the Project's Image" becomes "Build the Project's Image (Ctrl+B)",
+ * with the shortcut the app has for the button's action, written the way
+ * the user's language writes keys (GTK translates "Ctrl"). */
+static void
+add_shortcut_to_tooltip (GtkApplication *application,
+                         GtkButton      *button,
+                         const char     *action)
+{
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (application, action);
+  g_autofree char *label = NULL;
+  g_autofree char *tooltip = NULL;
+  GdkModifierType mods;
+  guint key;
+
+  if (accels[0] == NULL || !gtk_accelerator_parse (accels[0], &key, &mods))
+    return;
+
+  label = gtk_accelerator_get_label (key, mods);
+  /* Translators: a tooltip and its keyboard shortcut, e.g. "Build the Project’s Image (Ctrl+B)" */
+  tooltip = g_strdup_printf (_("%s (%s)"), gtk_widget_get_tooltip_text (GTK_WIDGET (button)), label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), tooltip);
+}
+
+static void
+dockyard_window_constructed (GObject *object)
+{
+  DockyardWindow *self = (DockyardWindow *)object;
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  G_OBJECT_CLASS (dockyard_window_parent_class)->constructed (object);
+
+  g_assert (DOCKYARD_IS_ENGINE_MONITOR (self->monitor));
+  g_assert (G_IS_SETTINGS (self->settings));
+
+  if (application != NULL)
+    {
+      add_shortcut_to_tooltip (application, self->build_button, "win.build-key");
+      add_shortcut_to_tooltip (application, self->dev_button, "win.dev");
+      add_shortcut_to_tooltip (application, self->lab_button, "win.lab");
+      add_shortcut_to_tooltip (application, self->new_terminal_button, "win.new-terminal");
+    }
+  if (self->recent_projects != NULL)
+    dockyard_project_picker_set_recent_projects (self->project_picker, self->recent_projects);
+
+  /* The window follows the shared engine for as long as it lives. */
+  g_signal_connect_object (self->monitor, "notify::state",
+                           G_CALLBACK (update_engine), self, G_CONNECT_SWAPPED);
+  update_engine (self);
 }
 
 static void
@@ -1720,7 +1734,9 @@ dockyard_window_finalize (GObject *object)
 {
   DockyardWindow *self = (DockyardWindow *)object;
 
-  g_clear_object (&self->application);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->recent_projects);
 
   G_OBJECT_CLASS (dockyard_window_parent_class)->finalize (object);
 }
@@ -1731,6 +1747,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = dockyard_window_constructed;
   object_class->dispose = dockyard_window_dispose;
   object_class->finalize = dockyard_window_finalize;
   GTK_WINDOW_CLASS (klass)->close_request = dockyard_window_close_request;
@@ -1740,7 +1757,22 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   properties[PROP_DEV_AS_ROOT] =
     g_param_spec_boolean ("dev-as-root", NULL, NULL, FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL, DOCKYARD_TYPE_ENGINE_MONITOR,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RECENT_PROJECTS] =
+    g_param_spec_object ("recent-projects", NULL, NULL, DOCKYARD_TYPE_RECENT_PROJECTS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The app registers the resources; a window made without one (a test's)
+   * does it itself. */
+  if (!g_resources_get_info (RESOURCE_PREFIX "/ui/dockyard-window.ui",
+                             G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+    dockyard_register_resource ();
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/dockyard-window.ui");
@@ -1834,57 +1866,32 @@ dockyard_window_init (DockyardWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }
 
-/* "Build the Project's Image" becomes "Build the Project's Image (Ctrl+B)",
- * with the shortcut the app has for the button's action, written the way
- * the user's language writes keys (GTK translates "Ctrl"). */
-static void
-add_shortcut_to_tooltip (GtkApplication *application,
-                         GtkButton      *button,
-                         const char     *action)
-{
-  g_auto(GStrv) accels = gtk_application_get_accels_for_action (application, action);
-  g_autofree char *label = NULL;
-  g_autofree char *tooltip = NULL;
-  GdkModifierType mods;
-  guint key;
-
-  if (accels[0] == NULL || !gtk_accelerator_parse (accels[0], &key, &mods))
-    return;
-
-  label = gtk_accelerator_get_label (key, mods);
-  /* Translators: a tooltip and its keyboard shortcut, e.g. "Build the Project’s Image (Ctrl+B)" */
-  tooltip = g_strdup_printf (_("%s (%s)"), gtk_widget_get_tooltip_text (GTK_WIDGET (button)), label);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (button), tooltip);
-}
-
 /**
  * dockyard_window_new:
+ * @application: (nullable): the app the window belongs to
+ * @monitor: the engine connection the window follows
+ * @settings: the app's settings
+ * @recent_projects: (nullable): the list the window adds opened projects to
  *
- * Returns: (transfer none): a new window of @application
+ * Returns: (transfer none): a new window (owned by @application's list
+ *   of windows, or floating in GTK's list of toplevels)
  */
 DockyardWindow *
-dockyard_window_new (DockyardApplication *application)
+dockyard_window_new (GtkApplication         *application,
+                     DockyardEngineMonitor  *monitor,
+                     GSettings              *settings,
+                     DockyardRecentProjects *recent_projects)
 {
-  DockyardWindow *self;
+  g_return_val_if_fail (!application || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE_MONITOR (monitor), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  g_return_val_if_fail (DOCKYARD_IS_APPLICATION (application), NULL);
-
-  self = g_object_new (DOCKYARD_TYPE_WINDOW, "application", application, NULL);
-  self->application = g_object_ref (application);
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->build_button, "win.build-key");
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->dev_button, "win.dev");
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->lab_button, "win.lab");
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->new_terminal_button,
-                           "win.new-terminal");
-  dockyard_project_picker_set_recent_projects (self->project_picker,
-                                               dockyard_application_get_recent_projects (application));
-
-  /* The window follows the app's engine for as long as it lives. */
-  g_signal_connect_object (application, "notify::engine-state",
-                           G_CALLBACK (update_engine), self, G_CONNECT_SWAPPED);
-  update_engine (self);
-
-  return self;
+  return g_object_new (DOCKYARD_TYPE_WINDOW,
+                       "application", application,
+                       "monitor", monitor,
+                       "settings", settings,
+                       "recent-projects", recent_projects,
+                       NULL);
 }
 
 /**

@@ -107,7 +107,7 @@ test_catalogue (void)
 static void
 test_no_engine (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestBareWindow *bare;
   DockyardWindow *window;
   g_autofree char *title = NULL;
   g_autofree char *retry = NULL;
@@ -116,9 +116,9 @@ test_no_engine (void)
 
   g_setenv ("DOCKER_HOST", "unix:///nonexistent/dockyard-test.sock", TRUE);
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  /* The window alone, no application registered. */
+  bare = dockyard_ui_test_bare_window_new (NULL);
+  window = bare->window;
   dockyard_ui_test_wait_for_page (window, "no-engine");
   dockyard_ui_test_settle (400);
 
@@ -131,8 +131,7 @@ test_no_engine (void)
   assert_german (GTK_WIDGET (window), "no-engine page");
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-de.png");
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
+  dockyard_ui_test_bare_window_free (bare);
 
   if (saved != NULL)
     g_setenv ("DOCKER_HOST", saved, TRUE);
@@ -150,8 +149,7 @@ test_preferences (void)
   g_autofree char *row = NULL;
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
   preferences = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_PREFERENCES_WINDOW, GTK_WINDOW (window), 10);
@@ -178,8 +176,7 @@ test_shortcuts (void)
   g_autofree char *build = NULL;
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   shortcuts = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window), 10);
@@ -234,8 +231,7 @@ test_build (void)
   dockyard_ui_test_remove_image ("i18n-build:dev");
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
   directory = g_file_new_for_path (project);
   dockyard_window_open_project (window, directory);
   dockyard_ui_test_wait_for_page (window, "project");
@@ -307,8 +303,7 @@ test_about (void)
   g_autofree char *summary = NULL;
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.about", NULL));
   about = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW, GTK_WINDOW (window), 10);
@@ -338,8 +333,7 @@ test_welcome (void)
     }
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
   dockyard_ui_test_wait_for_page (window, "welcome");
   dockyard_ui_test_settle (400);
 
@@ -455,11 +449,8 @@ test_project_pages (void)
   g_assert_no_error (error);
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  window = dockyard_ui_test_new_window (app);
+  dockyard_ui_test_open_project (app, window, project);
   dockyard_ui_test_settle (400);
 
   found = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Erstellen");
@@ -470,12 +461,8 @@ test_project_pages (void)
   dockyard_ui_test_destroy_window (GTK_WINDOW (window));
 
   /* As narrow as the metainfo promises (360 px): German is longer. */
-  window = dockyard_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  window = dockyard_ui_test_new_sized_window (app, 360, 720);
+  dockyard_ui_test_open_project (app, window, project);
   dockyard_ui_test_settle (400);
   g_test_message ("narrow window: %d px wide", gtk_widget_get_width (GTK_WIDGET (window)));
   shoot_pages (window, "-narrow");

@@ -12,10 +12,12 @@
 #include "dockyard-window.h"
 #include "ui-test-utils.h"
 
+/* A window alone, no application registered: it needs only its engine
+ * connection and settings. */
 static void
 test_engine_status (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestBareWindow *bare;
   DockyardWindow *window;
   g_autofree char *status = NULL;
   const char *socket = dockyard_test_engine_socket ();
@@ -26,9 +28,8 @@ test_engine_status (void)
       return;
     }
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  bare = dockyard_ui_test_bare_window_new (NULL);
+  window = bare->window;
 
   dockyard_ui_test_wait_for_page (window, "welcome");
   dockyard_ui_test_settle (400);
@@ -39,8 +40,7 @@ test_engine_status (void)
   g_assert_nonnull (strstr (status, socket));
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-engine-status.png");
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
+  dockyard_ui_test_bare_window_free (bare);
 }
 
 static void
@@ -70,13 +70,10 @@ test_open_project (void)
   g_assert_no_error (error);
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
 
   /* Through the exported app action, as `gapplication action` would. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  dockyard_ui_test_open_project (app, window, project);
   dockyard_ui_test_settle (400);
 
   g_assert_nonnull (dockyard_window_get_project (window));
@@ -144,11 +141,8 @@ test_build (void)
   project = make_project ("UI Build Test", dockerfile);
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  window = dockyard_ui_test_new_window (app);
+  dockyard_ui_test_open_project (app, window, project);
 
   /* The exported action, as `gapplication action ... build` would. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
@@ -194,8 +188,7 @@ test_image_name (void)
   directory = g_file_new_for_path (project);
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
   dockyard_window_open_project (window, directory);
   dockyard_ui_test_wait_for_page (window, "project");
   row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW, "project_image_row"));
@@ -228,8 +221,7 @@ test_image_name (void)
   stored = g_settings_get_value (dockyard_application_get_settings (app), "project-image-names");
   g_assert_true (g_variant_lookup (stored, project, "&s", &name));
   g_assert_cmpstr (name, ==, custom);
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
   dockyard_window_open_project (window, directory);
   dockyard_ui_test_wait_for_page (window, "project");
   row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW, "project_image_row"));
@@ -275,8 +267,7 @@ test_build_failure (void)
   project = make_project ("failing", dockerfile);
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
   directory = g_file_new_for_path (project);
   dockyard_window_open_project (window, directory);
   dockyard_ui_test_wait_for_page (window, "project");
@@ -375,12 +366,8 @@ test_dev_terminal (void)
   dockyard_ui_test_remove_image ("dev-terminal-test:dev");
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  window = dockyard_ui_test_new_sized_window (app, 900, 600);
+  dockyard_ui_test_open_project (app, window, project);
 
   /* Dev before the image exists: a clear message that offers Build. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "dev", NULL);
@@ -539,12 +526,8 @@ test_lab (void)
   g_assert_no_error (error);
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  window = dockyard_ui_test_new_sized_window (app, 900, 700);
+  dockyard_ui_test_open_project (app, window, project);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
   dockyard_ui_test_wait_for_build_end (window);
@@ -625,14 +608,13 @@ static void
 test_shortcuts (void)
 {
   DockyardApplication *app = dockyard_ui_test_start_app ();
-  DockyardWindow *window = dockyard_window_new (app);
+  DockyardWindow *window = dockyard_ui_test_new_window (app);
   g_autoptr(GPtrArray) shortcuts = g_ptr_array_new ();
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_auto(GStrv) actions = NULL;
   GtkWindow *help;
   gboolean save_listed = FALSE;
 
-  gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   help = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window), 10);
   dockyard_ui_test_settle (400);
@@ -688,8 +670,7 @@ test_no_engine (void)
   g_setenv ("DOCKER_HOST", "unix:///nonexistent/dockyard-test.sock", TRUE);
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
 
   dockyard_ui_test_wait_for_page (window, "no-engine");
   dockyard_ui_test_settle (400);
@@ -757,11 +738,8 @@ test_pin_requirements_build (void)
   g_assert_no_error (error);
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  window = dockyard_ui_test_new_window (app);
+  dockyard_ui_test_open_project (app, window, project);
   page = DOCKYARD_DOCKERFILE_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW,
                                                                   "dockerfile_page"));
   dockyard_ui_test_wait_for_page_idle (page, 60);
@@ -784,11 +762,11 @@ test_pin_requirements_build (void)
   g_assert_no_error (error);
   g_assert_cmpstr (pinned, ==, "MarkupSafe==2.1.2\n");
 
-  dockyard_engine_request_async (dockyard_application_get_engine (app), "DELETE",
+  dockyard_engine_request_async (dockyard_engine_monitor_get_engine (dockyard_application_get_engine_monitor (app)), "DELETE",
                                  "/images/ui-pin-test:dev?force=1", NULL, NULL,
                                  dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
-  node = dockyard_engine_request_finish (dockyard_application_get_engine (app), result, NULL);
+  node = dockyard_engine_request_finish (dockyard_engine_monitor_get_engine (dockyard_application_get_engine_monitor (app)), result, NULL);
 
   dockyard_ui_test_destroy_window (GTK_WINDOW (window));
   dockyard_ui_test_quit_app (app);
