@@ -8,12 +8,14 @@
 #include "dockyard-dev-session.h"
 #include "dockyard-dockerfile-page.h"
 #include "dockyard-host-path.h"
+#include "dockyard-lab-page.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-project-files.h"
 #include "dockyard-project-picker.h"
 #include "dockyard-requirements-file.h"
 #include "dockyard-resources.h"
 #include "dockyard-terminal.h"
+#include "dockyard-terminal-page.h"
 #include "dockyard-window.h"
 
 struct _DockyardWindow
@@ -27,26 +29,9 @@ struct _DockyardWindow
   GtkButton            *build_button;
   GtkButton            *dev_button;
   GtkButton            *lab_button;
-  GtkButton            *new_terminal_button;
   AdwButtonContent     *lab_button_content;
-  GtkStack             *lab_stack;
-  GtkStack             *lab_state_icon;
-  GtkSpinner           *lab_spinner;
-  GtkLabel             *lab_title;
-  GtkLabel             *lab_description;
-  GtkButton            *lab_open_button;
-  GtkButton            *lab_add_jupyter_button;
-  GtkButton            *lab_retry_button;
-  GtkButton            *lab_stop_button;
-  AdwPreferencesGroup  *lab_details;
-  AdwActionRow         *lab_url_row;
-  AdwActionRow         *lab_network_row;
-  GtkTextView          *lab_log_view;
-  GtkStack             *terminal_stack;
-  AdwStatusPage        *terminal_status;
-  GtkButton            *terminal_start_button;
-  GtkButton            *terminal_build_button;
-  AdwTabView           *tab_view;
+  DockyardLabPage      *lab_page;
+  DockyardTerminalPage *terminal_page;
   AdwViewStack         *project_stack;
   AdwEntryRow          *project_image_row;
   DockyardBuildView    *build_view;
@@ -83,10 +68,6 @@ struct _DockyardWindow
   GCancellable         *cancellable;
   DockyardBuild        *build;
   GCancellable         *build_cancellable;
-  DockyardDevSession   *dev_session;
-  DockyardTerminal     *dev_terminal;
-  GCancellable         *dev_cancellable;
-  guint                 n_shells;
   DockyardLabSession   *lab_session;
   gboolean              open_on_dockerfile;
   /* Re-reading the open project: keep its page, build, dev and lab. */
@@ -112,7 +93,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void stop_dev_session (DockyardWindow *self);
 static void stop_lab_session (DockyardWindow *self);
 
 static void
@@ -198,8 +178,9 @@ update_actions (DockyardWindow *self)
                       (self->opening_context ||
                        dockyard_build_get_state (self->build) == DOCKYARD_BUILD_RUNNING);
 
-  gboolean dev_running = self->dev_session != NULL &&
-                         dockyard_dev_session_get_state (self->dev_session) == DOCKYARD_DEV_SESSION_RUNNING;
+  DockyardDevSession *dev_session = dockyard_terminal_page_get_dev_session (self->terminal_page);
+  gboolean dev_running = dev_session != NULL &&
+                         dockyard_dev_session_get_state (dev_session) == DOCKYARD_DEV_SESSION_RUNNING;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.build",
                                  ready && self->project != NULL && !building);
@@ -215,7 +196,7 @@ update_actions (DockyardWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-build", building);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev", ready && self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev-restart",
-                                 ready && self->dev_session != NULL);
+                                 ready && dev_session != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-terminal", ready && dev_running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev-as-root", self->project != NULL);
 
@@ -459,7 +440,7 @@ open_project_cb (GObject      *object,
     }
 
   /* Another project: its build, dev container and lab are not this one's. */
-  stop_dev_session (self);
+  dockyard_terminal_page_stop (self->terminal_page);
   stop_lab_session (self);
   g_cancellable_cancel (self->build_cancellable);
   g_clear_object (&self->build);
@@ -901,197 +882,25 @@ set_dev_as_root (DockyardWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEV_AS_ROOT]);
 }
 
-static DockyardTerminal *
-add_terminal_tab (DockyardWindow *self,
-                  const char     *title)
-{
-  GtkWidget *terminal = dockyard_terminal_new ();
-  AdwTabPage *page = adw_tab_view_append (self->tab_view, terminal);
-
-  adw_tab_page_set_title (page, title);
-  adw_tab_page_set_icon (page, g_themed_icon_new ("utilities-terminal-symbolic"));
-  adw_tab_view_set_selected_page (self->tab_view, page);
-  gtk_stack_set_visible_child_name (self->terminal_stack, "tabs");
-
-  return DOCKYARD_TERMINAL (terminal);
-}
-
-static void
-close_all_tabs (DockyardWindow *self)
-{
-  /* Each close runs close_page_cb, which ends that tab's stream. */
-  while (adw_tab_view_get_n_pages (self->tab_view) > 0)
-    {
-      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, 0);
-
-      adw_tab_view_close_page (self->tab_view, page);
-    }
-}
-
-static void
-stop_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(DockyardEngineMonitor) monitor = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dockyard_dev_session_stop_finish (DOCKYARD_DEV_SESSION (object), result, &error))
-    g_warning ("Cannot remove the dev container: %s", error->message);
-
-  dockyard_engine_monitor_release_cleanup (monitor);
-}
-
-static void
-stop_dev_session (DockyardWindow *self)
-{
-  DockyardDevSession *session = self->dev_session;
-
-  if (session == NULL)
-    return;
-
-  /* Taken first: closing the tabs must not stop the session again. */
-  self->dev_session = NULL;
-  self->dev_terminal = NULL;
-  g_cancellable_cancel (self->dev_cancellable);
-  g_signal_handlers_disconnect_by_data (session, self);
-  close_all_tabs (self);
-
-  /* The app waits for the engine to remove the container, even on quit. */
-  dockyard_engine_monitor_hold_cleanup (self->monitor);
-  dockyard_dev_session_stop_async (session, stop_done_cb, g_object_ref (self->monitor));
-
-  g_object_unref (session);
-  gtk_stack_set_visible_child_name (self->terminal_stack, "empty");
-  update_actions (self);
-}
-
-static gboolean
-close_page_cb (DockyardWindow *self,
-               AdwTabPage     *page,
-               AdwTabView     *view)
-{
-  DockyardTerminal *terminal = DOCKYARD_TERMINAL (adw_tab_page_get_child (page));
-  DockyardTtyStream *stream = dockyard_terminal_get_stream (terminal);
-  gboolean was_main = terminal == self->dev_terminal;
-
-  if (stream != NULL)
-    dockyard_tty_stream_close (stream);
-  dockyard_terminal_set_stream (terminal, NULL);
-  adw_tab_view_close_page_finish (view, page, TRUE);
-
-  /* Closing the dev shell's tab ends the dev container and its shells. */
-  if (was_main)
-    stop_dev_session (self);
-
-  return GDK_EVENT_STOP;
-}
-
-static void
-dev_state_cb (DockyardWindow     *self,
-              GParamSpec         *pspec,
-              DockyardDevSession *session)
-{
-  g_autofree char *message = NULL;
-
-  switch (dockyard_dev_session_get_state (session))
-    {
-    case DOCKYARD_DEV_SESSION_EXITED:
-      /* Translators: %d is the exit status of the shell */
-      message = g_strdup_printf (_("The shell exited with status %d. The dev container was removed."),
-                                 dockyard_dev_session_get_exit_code (session));
-      break;
-    case DOCKYARD_DEV_SESSION_FAILED:
-      message = g_strdup (_("The dev container stopped: the connection to the engine was lost."));
-      break;
-    case DOCKYARD_DEV_SESSION_READY:
-    case DOCKYARD_DEV_SESSION_STARTING:
-    case DOCKYARD_DEV_SESSION_RUNNING:
-    default:
-      break;
-    }
-
-  if (message != NULL && self->dev_terminal != NULL)
-    {
-      /* The container is gone with its shells: show why, where Restart is. */
-      dockyard_terminal_show_message (self->dev_terminal, message, TRUE);
-      adw_tab_view_set_selected_page (self->tab_view,
-                                      adw_tab_view_get_page (self->tab_view,
-                                                             GTK_WIDGET (self->dev_terminal)));
-    }
-
-  update_actions (self);
-}
-
-static void
-dev_started_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(DockyardWindow) self = user_data;
-  DockyardDevSession *session = DOCKYARD_DEV_SESSION (object);
-  g_autoptr(DockyardTtyStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-
-  stream = dockyard_dev_session_start_finish (session, result, &error);
-
-  if (session != self->dev_session)
-    {
-      if (stream != NULL)
-        dockyard_tty_stream_close (stream);
-      return;
-    }
-
-  if (stream == NULL)
-    {
-      gboolean not_built = g_error_matches (error, DOCKYARD_ENGINE_ERROR,
-                                            DOCKYARD_ENGINE_ERROR_NOT_FOUND);
-
-      stop_dev_session (self);
-      adw_status_page_set_title (self->terminal_status,
-                                 not_built ? _("Image Not Built Yet")
-                                           : _("Cannot Start the Dev Container"));
-      adw_status_page_set_description (self->terminal_status, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->terminal_build_button), not_built);
-      gtk_widget_set_visible (GTK_WIDGET (self->terminal_start_button), !not_built);
-      gtk_button_set_label (self->terminal_start_button, _("_Try Again"));
-      return;
-    }
-
-  dockyard_terminal_set_stream (self->dev_terminal, stream);
-  gtk_widget_grab_focus (GTK_WIDGET (self->dev_terminal));
-  update_actions (self);
-}
-
 static void
 start_dev_session (DockyardWindow *self)
 {
   DockyardEngine *engine = dockyard_engine_monitor_get_engine (self->monitor);
-  GSettings *settings = self->settings;
-  g_autofree char *shell = g_settings_get_string (settings, "dev-shell");
+  g_autofree char *shell = g_settings_get_string (self->settings, "dev-shell");
+  g_autoptr(DockyardDevSession) session = NULL;
 
   if (engine == NULL || self->project == NULL)
     return;
 
-  stop_dev_session (self);
+  dockyard_terminal_page_stop (self->terminal_page);
 
-  self->dev_session = dockyard_dev_session_new (self->project, engine);
-  dockyard_dev_session_set_shell (self->dev_session, shell);
-  if (get_dev_as_root (self) || !g_settings_get_boolean (settings, "dev-as-host-user"))
-    dockyard_dev_session_set_user (self->dev_session, NULL);
-  g_signal_connect_object (self->dev_session, "notify::state", G_CALLBACK (dev_state_cb), self,
-                           G_CONNECT_SWAPPED);
+  session = dockyard_dev_session_new (self->project, engine);
+  dockyard_dev_session_set_shell (session, shell);
+  if (get_dev_as_root (self) || !g_settings_get_boolean (self->settings, "dev-as-host-user"))
+    dockyard_dev_session_set_user (session, NULL);
 
-  self->n_shells = 1;
-  self->dev_terminal = add_terminal_tab (self, _("Dev"));
+  dockyard_terminal_page_start (self->terminal_page, session);
   adw_view_stack_set_visible_child_name (self->project_stack, "terminal");
-
-  g_clear_object (&self->dev_cancellable);
-  self->dev_cancellable = g_cancellable_new ();
-  /* No size yet: the terminal sends its own once it has the stream. */
-  dockyard_dev_session_start_async (self->dev_session, 0, 0,
-                                    self->dev_cancellable, dev_started_cb, g_object_ref (self));
-  update_actions (self);
 }
 
 static void
@@ -1102,15 +911,9 @@ dev_action (GtkWidget  *widget,
   DockyardWindow *self = DOCKYARD_WINDOW (widget);
 
   /* One dev container per window: Dev shows it when it is there. */
-  if (self->dev_session != NULL &&
-      dockyard_dev_session_get_state (self->dev_session) <= DOCKYARD_DEV_SESSION_RUNNING &&
-      self->dev_terminal != NULL)
+  if (dockyard_terminal_page_show_dev (self->terminal_page))
     {
       adw_view_stack_set_visible_child_name (self->project_stack, "terminal");
-      adw_tab_view_set_selected_page (self->tab_view,
-                                      adw_tab_view_get_page (self->tab_view,
-                                                             GTK_WIDGET (self->dev_terminal)));
-      gtk_widget_grab_focus (GTK_WIDGET (self->dev_terminal));
       return;
     }
 
@@ -1125,117 +928,15 @@ dev_restart_action (GtkWidget  *widget,
   start_dev_session (DOCKYARD_WINDOW (widget));
 }
 
-typedef struct
-{
-  DockyardWindow   *window;
-  DockyardTerminal *terminal;
-} ShellTab;
-
-static void
-shell_tab_free (ShellTab *tab)
-{
-  g_clear_object (&tab->window);
-  g_clear_object (&tab->terminal);
-  g_free (tab);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShellTab, shell_tab_free)
-
-static void
-shell_exit_code_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(ShellTab) tab = user_data;
-  g_autofree char *message = NULL;
-  int status;
-
-  status = dockyard_dev_session_get_shell_exit_code_finish (DOCKYARD_DEV_SESSION (object), result,
-                                                            NULL);
-  if (status >= 0)
-    /* Translators: %d is the exit status of the shell */
-    message = g_strdup_printf (_("The shell exited with status %d."), status);
-  else
-    message = g_strdup (_("The shell ended."));
-
-  dockyard_terminal_show_message (tab->terminal, message, FALSE);
-}
-
-static void
-shell_closed_cb (DockyardTerminal  *terminal,
-                 const GError      *error,
-                 DockyardTtyStream *stream)
-{
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (terminal), DOCKYARD_TYPE_WINDOW);
-  DockyardDevSession *session = window != NULL ? DOCKYARD_WINDOW (window)->dev_session : NULL;
-  ShellTab *tab;
-
-  if (dockyard_terminal_get_stream (terminal) != stream)
-    return;
-
-  if (session == NULL)
-    {
-      dockyard_terminal_show_message (terminal, _("The shell ended."), FALSE);
-      return;
-    }
-
-  tab = g_new0 (ShellTab, 1);
-  tab->terminal = g_object_ref (terminal);
-  dockyard_dev_session_get_shell_exit_code_async (session, stream, NULL, shell_exit_code_cb, tab);
-}
-
-static void
-shell_opened_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(ShellTab) tab = user_data;
-  g_autoptr(DockyardTtyStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-
-  stream = dockyard_dev_session_open_shell_finish (DOCKYARD_DEV_SESSION (object), result, &error);
-  if (stream == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        dockyard_terminal_show_message (tab->terminal, error->message, FALSE);
-      return;
-    }
-
-  /* The tab may have been closed meanwhile. */
-  if (gtk_widget_get_parent (GTK_WIDGET (tab->terminal)) == NULL)
-    {
-      dockyard_tty_stream_close (stream);
-      return;
-    }
-
-  dockyard_terminal_set_stream (tab->terminal, stream);
-  g_signal_connect_object (stream, "closed", G_CALLBACK (shell_closed_cb), tab->terminal,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_grab_focus (GTK_WIDGET (tab->terminal));
-}
-
 static void
 new_terminal_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
   DockyardWindow *self = DOCKYARD_WINDOW (widget);
-  g_autofree char *title = NULL;
-  ShellTab *tab;
 
-  if (self->dev_session == NULL ||
-      dockyard_dev_session_get_state (self->dev_session) != DOCKYARD_DEV_SESSION_RUNNING)
-    return;
-
-  /* Translators: the title of a further shell's tab, e.g. "Shell 2" */
-  title = g_strdup_printf (_("Shell %u"), ++self->n_shells);
-  tab = g_new0 (ShellTab, 1);
-  tab->window = g_object_ref (self);
-  tab->terminal = g_object_ref (add_terminal_tab (self, title));
-  adw_view_stack_set_visible_child_name (self->project_stack, "terminal");
-
-  dockyard_dev_session_open_shell_async (self->dev_session, self->dev_cancellable,
-                                         shell_opened_cb, tab);
+  if (dockyard_terminal_page_open_shell (self->terminal_page))
+    adw_view_stack_set_visible_child_name (self->project_stack, "terminal");
 }
 
 /* Lab --------------------------------------------------------------------- */
@@ -1263,112 +964,25 @@ engine_has_bridge (DockyardWindow *self)
   return engine != NULL && dockyard_engine_get_has_bridge (engine);
 }
 
+/* The header's Lab button shows what the lab does; the page shows the rest. */
 static void
 update_lab (DockyardWindow *self)
 {
-  DockyardLabSession *lab = self->lab_session;
-  DockyardLabSessionState state;
-  g_autofree char *network = NULL;
-  const char *title = NULL;
-  const char *description = NULL;
-  const char *icon = NULL;
-  const char *button = _("_Lab");
-
-  if (lab == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->lab_stack, "idle");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
-      adw_button_content_set_label (self->lab_button_content, button);
-      update_actions (self);
-      return;
-    }
-
-  state = dockyard_lab_session_get_state (lab);
-  switch (state)
-    {
-    case DOCKYARD_LAB_SESSION_RUNNING:
-      title = _("Jupyter Is Running");
-      description = _("Reachable only from this computer, with the private token in its address.");
-      icon = "running";
-      break;
-    case DOCKYARD_LAB_SESSION_FAILED:
-      title = dockyard_lab_session_get_missing_jupyter (lab) ? _("No Jupyter in the Image")
-                                                             : _("The Lab Failed");
-      description = dockyard_lab_session_get_error_message (lab);
-      icon = "failed";
-      break;
-    case DOCKYARD_LAB_SESSION_STOPPED:
-      title = _("The Lab Is Stopped");
-      description = _("Its container was removed. Notebooks you saved are in the project folder.");
-      icon = "stopped";
-      break;
-    case DOCKYARD_LAB_SESSION_READY:
-    case DOCKYARD_LAB_SESSION_STARTING:
-    default:
-      title = _("Starting Jupyter…");
-      description = _("Jupyter runs in a container of the project’s image.");
-      icon = "starting";
-      button = _("Starting…");
-      break;
-    }
-
-  gtk_stack_set_visible_child_name (self->lab_stack, "session");
-  gtk_stack_set_visible_child_name (self->lab_state_icon, icon);
-  gtk_spinner_set_spinning (self->lab_spinner, g_str_equal (icon, "starting"));
-  gtk_label_set_label (self->lab_title, title);
-  gtk_label_set_label (self->lab_description, description ? description : "");
-
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_open_button), state == DOCKYARD_LAB_SESSION_RUNNING);
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_stop_button),
-                          state == DOCKYARD_LAB_SESSION_RUNNING ||
-                          state == DOCKYARD_LAB_SESSION_STARTING);
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_retry_button),
-                          state == DOCKYARD_LAB_SESSION_FAILED ||
-                          state == DOCKYARD_LAB_SESSION_STOPPED);
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_add_jupyter_button),
-                          state == DOCKYARD_LAB_SESSION_FAILED &&
-                          dockyard_lab_session_get_missing_jupyter (lab));
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_details), state == DOCKYARD_LAB_SESSION_RUNNING);
+  DockyardLabSessionState state = self->lab_session != NULL
+                                  ? dockyard_lab_session_get_state (self->lab_session)
+                                  : DOCKYARD_LAB_SESSION_READY;
 
   if (state == DOCKYARD_LAB_SESSION_RUNNING)
-    {
-      adw_action_row_set_subtitle (self->lab_url_row, dockyard_lab_session_get_url (lab));
-      if (dockyard_lab_session_get_host_network (lab) && engine_has_bridge (self))
-        /* Translators: %u is a port number */
-        network = g_strdup_printf (_("Jupyter shares this computer’s network, as chosen in "
-                                     "Preferences, and listens on 127.0.0.1:%u only."),
-                                   dockyard_lab_session_get_port (lab));
-      else if (dockyard_lab_session_get_host_network (lab))
-        /* Translators: %u is a port number */
-        network = g_strdup_printf (_("The engine has no bridge network: Jupyter shares this "
-                                     "computer’s network and listens on 127.0.0.1:%u only."),
-                                   dockyard_lab_session_get_port (lab));
-      else
-        /* Translators: %u is a port number */
-        network = g_strdup_printf (_("Published on 127.0.0.1:%u only, a port the engine chose."),
-                                   dockyard_lab_session_get_port (lab));
-      adw_action_row_set_subtitle (self->lab_network_row, network);
-      gtk_widget_add_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
-    }
+    gtk_widget_add_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
-
-  adw_button_content_set_label (self->lab_button_content, button);
+  adw_button_content_set_label (self->lab_button_content,
+                                self->lab_session != NULL &&
+                                (state == DOCKYARD_LAB_SESSION_READY ||
+                                 state == DOCKYARD_LAB_SESSION_STARTING)
+                                ? _("Starting…") : _("_Lab"));
+  dockyard_lab_page_update (self->lab_page);
   update_actions (self);
-}
-
-static void
-lab_log_cb (DockyardWindow     *self,
-            const char         *text,
-            guint64             length,
-            DockyardLabSession *lab)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->lab_log_view);
-  g_autofree char *valid = g_utf8_make_valid (text, length);
-  GtkTextIter end;
-
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_insert (buffer, &end, valid, -1);
 }
 
 static void
@@ -1406,7 +1020,7 @@ stop_lab_session (DockyardWindow *self)
   end_lab_session (self);
   g_signal_handlers_disconnect_by_data (self->lab_session, self);
   g_clear_object (&self->lab_session);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->lab_log_view), "", 0);
+  dockyard_lab_page_set_session (self->lab_page, NULL, FALSE);
   update_lab (self);
 }
 
@@ -1466,8 +1080,7 @@ lab_action (GtkWidget  *widget,
   }
   g_signal_connect_object (self->lab_session, "notify::state", G_CALLBACK (update_lab), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->lab_session, "log-appended", G_CALLBACK (lab_log_cb), self,
-                           G_CONNECT_SWAPPED);
+  dockyard_lab_page_set_session (self->lab_page, self->lab_session, engine_has_bridge (self));
   dockyard_lab_session_start_async (self->lab_session, NULL, lab_started_cb, g_object_ref (self));
   update_lab (self);
 }
@@ -1658,7 +1271,7 @@ dockyard_window_set_property (GObject      *object,
  * the user's language writes keys (GTK translates "Ctrl"). */
 static void
 add_shortcut_to_tooltip (GtkApplication *application,
-                         GtkButton      *button,
+                         GtkWidget      *button,
                          const char     *action)
 {
   g_auto(GStrv) accels = gtk_application_get_accels_for_action (application, action);
@@ -1672,8 +1285,8 @@ add_shortcut_to_tooltip (GtkApplication *application,
 
   label = gtk_accelerator_get_label (key, mods);
   /* Translators: a tooltip and its keyboard shortcut, e.g. "Build the Project’s Image (Ctrl+B)" */
-  tooltip = g_strdup_printf (_("%s (%s)"), gtk_widget_get_tooltip_text (GTK_WIDGET (button)), label);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (button), tooltip);
+  tooltip = g_strdup_printf (_("%s (%s)"), gtk_widget_get_tooltip_text (button), label);
+  gtk_widget_set_tooltip_text (button, tooltip);
 }
 
 static void
@@ -1689,11 +1302,16 @@ dockyard_window_constructed (GObject *object)
 
   if (application != NULL)
     {
-      add_shortcut_to_tooltip (application, self->build_button, "win.build-key");
-      add_shortcut_to_tooltip (application, self->dev_button, "win.dev");
-      add_shortcut_to_tooltip (application, self->lab_button, "win.lab");
-      add_shortcut_to_tooltip (application, self->new_terminal_button, "win.new-terminal");
+      add_shortcut_to_tooltip (application, GTK_WIDGET (self->build_button), "win.build-key");
+      add_shortcut_to_tooltip (application, GTK_WIDGET (self->dev_button), "win.dev");
+      add_shortcut_to_tooltip (application, GTK_WIDGET (self->lab_button), "win.lab");
+      add_shortcut_to_tooltip (application,
+                               dockyard_terminal_page_get_new_terminal_button (self->terminal_page),
+                               "win.new-terminal");
     }
+  dockyard_terminal_page_set_monitor (self->terminal_page, self->monitor);
+  g_signal_connect_object (self->terminal_page, "changed",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   if (self->recent_projects != NULL)
     dockyard_project_picker_set_recent_projects (self->project_picker, self->recent_projects);
 
@@ -1708,7 +1326,7 @@ dockyard_window_dispose (GObject *object)
 {
   DockyardWindow *self = (DockyardWindow *)object;
 
-  stop_dev_session (self);
+  dockyard_terminal_page_stop (self->terminal_page);
   stop_lab_session (self);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->build_cancellable);
@@ -1724,7 +1342,6 @@ dockyard_window_dispose (GObject *object)
   g_clear_object (&self->build);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->build_cancellable);
-  g_clear_object (&self->dev_cancellable);
 
   G_OBJECT_CLASS (dockyard_window_parent_class)->dispose (object);
 }
@@ -1783,28 +1400,10 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dev_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_button_content);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_stack);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_state_icon);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_spinner);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_title);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_description);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_open_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_add_jupyter_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_retry_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_stop_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_details);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_url_row);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_network_row);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_log_view);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_stack);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_status);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_start_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_build_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, tab_view);
-  gtk_widget_class_bind_template_callback (widget_class, close_page_cb);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_page);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_page);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_image_row);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, new_terminal_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_view);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_revealer);
@@ -1855,6 +1454,8 @@ dockyard_window_init (DockyardWindow *self)
   g_type_ensure (DOCKYARD_TYPE_PROJECT_PICKER);
   g_type_ensure (DOCKYARD_TYPE_DOCKERFILE_PAGE);
   g_type_ensure (DOCKYARD_TYPE_TERMINAL);
+  g_type_ensure (DOCKYARD_TYPE_LAB_PAGE);
+  g_type_ensure (DOCKYARD_TYPE_TERMINAL_PAGE);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1933,7 +1534,7 @@ DockyardDevSession *
 dockyard_window_get_dev_session (DockyardWindow *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_WINDOW (self), NULL);
-  return self->dev_session;
+  return dockyard_terminal_page_get_dev_session (self->terminal_page);
 }
 
 /**
@@ -1948,11 +1549,7 @@ dockyard_window_get_terminal (DockyardWindow *self,
 {
   g_return_val_if_fail (DOCKYARD_IS_WINDOW (self), NULL);
 
-  if (index >= (guint) adw_tab_view_get_n_pages (self->tab_view))
-    return NULL;
-
-  return DOCKYARD_TERMINAL (adw_tab_page_get_child (adw_tab_view_get_nth_page (self->tab_view,
-                                                                               index)));
+  return dockyard_terminal_page_get_terminal (self->terminal_page, index);
 }
 
 /**
