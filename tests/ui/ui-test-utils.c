@@ -241,6 +241,22 @@ dockyard_ui_test_quit_app (DockyardApplication *app)
 }
 
 /**
+ * dockyard_ui_test_need_engine:
+ *
+ * Returns: %TRUE when the suite's engine is there; otherwise the test is
+ *   skipped (a failure in CI) and should return
+ */
+gboolean
+dockyard_ui_test_need_engine (void)
+{
+  if (dockyard_test_engine_socket () != NULL)
+    return TRUE;
+
+  dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
+  return FALSE;
+}
+
+/**
  * dockyard_ui_test_new_window:
  * @app: a started app (dockyard_ui_test_start_app())
  *
@@ -280,6 +296,78 @@ dockyard_ui_test_open_project (DockyardApplication *app,
   g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
                                   g_variant_new_string (project));
   dockyard_ui_test_wait_for_page (window, "project");
+}
+
+/**
+ * dockyard_ui_test_project_new:
+ * @name: the project folder's name (in a new temporary folder)
+ * @dockerfile: its Dockerfile
+ *
+ * The fixture of a test of the whole window: a project folder now, the
+ * app and its window once dockyard_ui_test_project_open() is called (so
+ * that the test can add files first).
+ */
+DockyardUiTestProject *
+dockyard_ui_test_project_new (const char *name,
+                              const char *dockerfile)
+{
+  DockyardUiTestProject *f = g_new0 (DockyardUiTestProject, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("dockyard-ui-XXXXXX", &error);
+  g_autofree char *path = NULL;
+
+  g_assert_no_error (error);
+  f->project = g_build_filename (dir, name, NULL);
+  g_assert_cmpint (g_mkdir (f->project, 0755), ==, 0);
+  path = g_build_filename (f->project, "Dockerfile", NULL);
+  g_file_set_contents (path, dockerfile, -1, &error);
+  g_assert_no_error (error);
+
+  return f;
+}
+
+/* Starts the app, makes its window (@width × @height, or the default
+ * size for 0) and opens the project in it through the app's action. */
+void
+dockyard_ui_test_project_open (DockyardUiTestProject *f,
+                               int                    width,
+                               int                    height)
+{
+  g_assert_null (f->app);
+
+  f->app = dockyard_ui_test_start_app ();
+  f->window = dockyard_ui_test_new_sized_window (f->app, width, height);
+  dockyard_ui_test_open_project (f->app, f->window, f->project);
+}
+
+/* Closes the window (which removes its containers) and quits the app,
+ * checking that neither leaks; the project folder stays. */
+void
+dockyard_ui_test_project_close (DockyardUiTestProject *f)
+{
+  if (f->window != NULL)
+    dockyard_ui_test_destroy_window (GTK_WINDOW (g_steal_pointer (&f->window)));
+  if (f->app != NULL)
+    dockyard_ui_test_quit_app (g_steal_pointer (&f->app));
+}
+
+/* Closes what is open and removes the project folder, unless the test
+ * took it (set f->project to NULL) to look at later. */
+void
+dockyard_ui_test_project_free (DockyardUiTestProject *f)
+{
+  dockyard_ui_test_project_close (f);
+
+  if (f->project != NULL)
+    {
+      g_autofree char *parent = g_path_get_dirname (f->project);
+      g_autofree char *command = g_strdup_printf ("rm -rf '%s'", parent);
+
+      g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+    }
+
+  g_free (f->project);
+  g_free (f);
 }
 
 /**

@@ -10,6 +10,14 @@
 
 G_BEGIN_DECLS
 
+/* An app with a window showing a project (dockyard_ui_test_project_new()). */
+typedef struct
+{
+  DockyardApplication *app;
+  DockyardWindow      *window;
+  char                *project;
+} DockyardUiTestProject;
+
 /* A window built the way a test of the window alone builds it. */
 typedef struct
 {
@@ -36,6 +44,7 @@ GtkWidget           *dockyard_ui_test_find_widget          (GtkWidget         *w
 
 DockyardApplication *dockyard_ui_test_start_app            (void);
 void                 dockyard_ui_test_quit_app             (DockyardApplication *app);
+gboolean             dockyard_ui_test_need_engine          (void);
 DockyardWindow      *dockyard_ui_test_new_window           (DockyardApplication *app);
 DockyardWindow      *dockyard_ui_test_new_sized_window     (DockyardApplication *app,
                                                             int                width,
@@ -43,6 +52,13 @@ DockyardWindow      *dockyard_ui_test_new_sized_window     (DockyardApplication 
 void                 dockyard_ui_test_open_project         (DockyardApplication *app,
                                                             DockyardWindow    *window,
                                                             const char        *project);
+DockyardUiTestProject *dockyard_ui_test_project_new      (const char        *name,
+                                                            const char        *dockerfile);
+void                 dockyard_ui_test_project_open         (DockyardUiTestProject *f,
+                                                            int                width,
+                                                            int                height);
+void                 dockyard_ui_test_project_close        (DockyardUiTestProject *f);
+void                 dockyard_ui_test_project_free         (DockyardUiTestProject *f);
 DockyardUiTestBareWindow *dockyard_ui_test_bare_window_new (const char        *project);
 void                 dockyard_ui_test_bare_window_free     (DockyardUiTestBareWindow *bare);
 void                 dockyard_ui_test_destroy_window       (GtkWindow         *window);
