@@ -151,20 +151,13 @@ choose_folder (DockyardWindow *self,
 }
 #endif
 
+/* win.open-folder, and win.new-project, which opens on the Dockerfile. */
 static void
-open_folder_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+choose_folder_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
 {
-  choose_folder (DOCKYARD_WINDOW (widget), FALSE);
-}
-
-static void
-new_project_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  choose_folder (DOCKYARD_WINDOW (widget), TRUE);
+  choose_folder (DOCKYARD_WINDOW (widget), g_str_equal (action_name, "win.new-project"));
 }
 
 /* Build ------------------------------------------------------------------- */
@@ -687,8 +680,8 @@ add_jupyterlab_action (GtkWidget  *widget,
 void
 _dockyard_window_class_add_actions (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
-  gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
+  gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, choose_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.new-project", NULL, choose_folder_action);
   gtk_widget_class_install_action (widget_class, "win.build", NULL, build_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);
   gtk_widget_class_install_action (widget_class, "win.build-key", NULL, shortcut_action);
