@@ -148,10 +148,16 @@ update_engine (DockyardWindow *self)
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
                                                      g_str_equal (page, "project"));
   update_switcher_bar (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->build_button), g_str_equal (page, "project"));
-  gtk_widget_set_visible (GTK_WIDGET (self->dev_button), g_str_equal (page, "project"));
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_button), g_str_equal (page, "project"));
   _dockyard_window_actions_update (self);
+}
+
+/* The header's Build, Dev and Lab buttons show on the project page only
+ * (bound in the template). */
+static gboolean
+is_project_page (gpointer    this,
+                 const char *page)
+{
+  return g_strcmp0 (page, "project") == 0;
 }
 
 static void
@@ -674,6 +680,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, dockerfile_saved_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_name_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, dockerfile_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, is_project_page);
   gtk_widget_class_bind_template_callback (widget_class, image_name_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_group);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_folder_row);
