@@ -220,10 +220,12 @@ dev_started_cb (GObject      *object,
   emit_changed (self);
 }
 
+/* A further shell's tab, while its stream is being opened or its exit
+ * status asked for. */
 typedef struct
 {
   DockyardTerminalPage *page;
-  DockyardTerminal *terminal;
+  DockyardTerminal     *terminal;
 } ShellTab;
 
 static void

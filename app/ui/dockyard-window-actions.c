@@ -17,12 +17,11 @@
 void
 _dockyard_window_actions_update (DockyardWindow *self)
 {
+  DockyardDevSession *dev_session = dockyard_terminal_page_get_dev_session (self->terminal_page);
   gboolean ready = dockyard_engine_monitor_get_state (self->monitor) == DOCKYARD_ENGINE_STATE_READY;
   gboolean building = self->build != NULL &&
                       (self->opening_context ||
                        dockyard_build_get_state (self->build) == DOCKYARD_BUILD_RUNNING);
-
-  DockyardDevSession *dev_session = dockyard_terminal_page_get_dev_session (self->terminal_page);
   gboolean dev_running = dev_session != NULL &&
                          dockyard_dev_session_get_state (dev_session) == DOCKYARD_DEV_SESSION_RUNNING;
 
