@@ -87,19 +87,33 @@ attach_write (DockyardTtyStream *stream,
 }
 
 static void
+resize_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Harmless when the process has just exited: the engine refuses then. */
+  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
+  if (node == NULL)
+    g_debug ("Resize refused: %s", error->message);
+}
+
+static void
 attach_resize (DockyardTtyStream *stream,
                guint              rows,
                guint              columns)
 {
   DockyardAttachStream *self = DOCKYARD_ATTACH_STREAM (stream);
-  g_autofree char *object_path = NULL;
+  g_autofree char *path = NULL;
 
   if (self->closed)
     return;
 
   g_debug ("Resizing the terminal of %s to %u×%u", self->container_id, rows, columns);
-  object_path = g_strdup_printf ("/containers/%s", self->container_id);
-  dockyard_tty_stream_send_resize (self->engine, object_path, rows, columns);
+  path = g_strdup_printf ("/containers/%s/resize?h=%u&w=%u", self->container_id, rows, columns);
+  dockyard_engine_request_async (self->engine, "POST", path, NULL, NULL, resize_cb, NULL);
 }
 
 static void

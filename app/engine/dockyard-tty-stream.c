@@ -3,8 +3,6 @@
 
 #include "dockyard-tty-stream.h"
 
-#include <json-glib/json-glib.h>
-
 G_DEFINE_INTERFACE (DockyardTtyStream, dockyard_tty_stream, G_TYPE_OBJECT)
 
 enum {
@@ -86,42 +84,4 @@ _dockyard_tty_stream_emit_closed (DockyardTtyStream *self,
                                   const GError      *error)
 {
   g_signal_emit (self, signals[CLOSED], 0, error);
-}
-
-static void
-resize_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* Harmless when the process has just exited: the engine refuses then. */
-  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
-  if (node == NULL)
-    g_debug ("Resize refused: %s", error->message);
-}
-
-/**
- * dockyard_tty_stream_send_resize:
- * @engine: the engine
- * @object_path: the terminal's owner, "/containers/ID" or "/exec/ID"
- *
- * Asks the engine to resize a terminal to @rows × @columns, without
- * waiting: the one place that sends `POST …/resize?h=&w=`.  The engine
- * refuses it while the process is not running, which is only logged.
- */
-void
-dockyard_tty_stream_send_resize (DockyardEngine *engine,
-                                 const char     *object_path,
-                                 guint           rows,
-                                 guint           columns)
-{
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (DOCKYARD_IS_ENGINE (engine));
-  g_return_if_fail (object_path != NULL);
-
-  path = g_strdup_printf ("%s/resize?h=%u&w=%u", object_path, rows, columns);
-  dockyard_engine_request_async (engine, "POST", path, NULL, NULL, resize_cb, NULL);
 }

@@ -3,8 +3,6 @@
 
 #include <gio/gio.h>
 
-#include "dockyard-engine.h"
-
 G_BEGIN_DECLS
 
 #define DOCKYARD_TYPE_TTY_STREAM (dockyard_tty_stream_get_type ())
@@ -41,11 +39,6 @@ void dockyard_tty_stream_resize        (DockyardTtyStream *self,
                                         guint              rows,
                                         guint              columns);
 void dockyard_tty_stream_close         (DockyardTtyStream *self);
-
-void dockyard_tty_stream_send_resize  (DockyardEngine    *engine,
-                                       const char        *object_path,
-                                       guint              rows,
-                                       guint              columns);
 
 void _dockyard_tty_stream_emit_output  (DockyardTtyStream *self,
                                         GBytes            *bytes);

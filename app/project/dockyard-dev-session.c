@@ -263,6 +263,14 @@ static void wait_body_cb (GObject      *object,
                           gpointer      user_data);
 
 static void
+resize_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(JsonNode) node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, NULL);
+}
+
+static void
 started_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -284,9 +292,10 @@ started_cb (GObject      *object,
   /* Size the terminal now that it exists (the engine refuses it before). */
   if (state->rows > 0 && state->columns > 0)
     {
-      g_autofree char *object_path = g_strdup_printf ("/containers/%s", self->container_id);
+      g_autofree char *path = g_strdup_printf ("/containers/%s/resize?h=%u&w=%u",
+                                               self->container_id, state->rows, state->columns);
 
-      dockyard_tty_stream_send_resize (self->engine, object_path, state->rows, state->columns);
+      dockyard_engine_request_async (self->engine, "POST", path, NULL, NULL, resize_cb, NULL);
     }
 
   set_state (self, DOCKYARD_DEV_SESSION_RUNNING);
