@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "dockyard-container-spec.h"
 #include "dockyard-test-utils.h"
 
 static char *test_home;
@@ -175,4 +176,198 @@ dockyard_test_artifact_path (const char *name)
 
   g_mkdir_with_parents (dir, 0755);
   return g_build_filename (dir, name, NULL);
+}
+
+/* The engine and projects ------------------------------------------------------- */
+
+/* A connected client for the suite's engine, or NULL when there is none. */
+DockyardEngine *
+dockyard_test_connect_engine (void)
+{
+  const char *socket = dockyard_test_engine_socket ();
+
+  if (socket == NULL)
+    return NULL;
+
+  return dockyard_test_connect_engine_at (socket);
+}
+
+/* A connected client for the engine at @socket (which must answer). */
+DockyardEngine *
+dockyard_test_connect_engine_at (const char *socket)
+{
+  g_autoptr(DockyardEngine) engine = dockyard_engine_new (socket);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dockyard_engine_connect_async (engine, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_true (dockyard_engine_connect_finish (engine, result, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&engine);
+}
+
+DockyardProject *
+dockyard_test_open_project (const char *path)
+{
+  g_autoptr(GFile) directory = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  DockyardProject *project;
+
+  dockyard_project_open_async (directory, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  project = dockyard_project_open_finish (result, &error);
+  g_assert_no_error (error);
+  return project;
+}
+
+JsonNode *
+dockyard_test_request (DockyardEngine  *engine,
+                       const char      *method,
+                       const char      *path,
+                       GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dockyard_engine_request_async (engine, method, path, NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  return dockyard_engine_request_finish (engine, result, error);
+}
+
+/* Whether the engine knows a container @id (running or not). */
+gboolean
+dockyard_test_container_exists (DockyardEngine *engine,
+                                const char     *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dockyard_engine_inspect_container_async (engine, id, NULL, dockyard_test_store_result_cb,
+                                           &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (engine, result, &error);
+  if (node != NULL)
+    return TRUE;
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND);
+  return FALSE;
+}
+
+/* Containers, running or not, that Dockyard made with @label = @value
+ * (any Dockyard container when @label is NULL). */
+guint
+dockyard_test_count_labelled (DockyardEngine *engine,
+                              const char     *label,
+                              const char     *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = dockyard_test_request (engine, "GET", "/containers/json?all=1", &error);
+  JsonArray *array;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *container = json_array_get_object_element (array, i);
+      JsonObject *labels;
+
+      if (container == NULL || !json_object_has_member (container, "Labels") ||
+          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (container, "Labels")))
+        continue;
+      labels = json_object_get_object_member (container, "Labels");
+      if (!json_object_has_member (labels, DOCKYARD_LABEL_ROLE))
+        continue;
+      if (label == NULL ||
+          g_strcmp0 (json_object_get_string_member_with_default (labels, label, NULL), value) == 0)
+        n++;
+    }
+  return n;
+}
+
+/* Containers that Dockyard made for @project_path (or for any project when
+ * it is NULL). */
+guint
+dockyard_test_count_containers (DockyardEngine *engine,
+                                const char     *project_path)
+{
+  return dockyard_test_count_labelled (engine, project_path ? DOCKYARD_LABEL_PROJECT : NULL,
+                                       project_path);
+}
+
+/* Folders ------------------------------------------------------------------------ */
+
+/* A temporary folder that other uids can enter (a dev shell runs as 1000). */
+char *
+dockyard_test_make_shared_dir (const char *prefix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strdup_printf ("%s-XXXXXX", prefix);
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  g_chmod (dir, 0755);
+  return dir;
+}
+
+void
+dockyard_test_remove_tree (const char *path)
+{
+  const char *argv[] = { "rm", "-rf", "--", path, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, NULL, NULL));
+}
+
+static void
+tty_output_cb (DockyardTtyStream *stream,
+               GBytes            *bytes,
+               GString           *output)
+{
+  g_string_append_len (output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static void
+tty_closed_cb (DockyardTtyStream *stream,
+               const GError      *error,
+               gboolean          *closed)
+{
+  *closed = TRUE;
+}
+
+/* Appends what @stream prints to @output; sets *@closed (when not NULL)
+ * once it closes. */
+void
+dockyard_test_collect_tty (DockyardTtyStream *stream,
+                           GString           *output,
+                           gboolean          *closed)
+{
+  g_signal_connect (stream, "output", G_CALLBACK (tty_output_cb), output);
+  if (closed != NULL)
+    g_signal_connect (stream, "closed", G_CALLBACK (tty_closed_cb), closed);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until done(data) or the timeout; returns done(data). */
+gboolean
+dockyard_test_wait_until (gboolean (*done) (gpointer data),
+                          gpointer   data,
+                          guint      timeout_seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_seconds * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  return done (data);
 }

@@ -87,33 +87,17 @@ attach_write (DockyardTtyStream *stream,
 }
 
 static void
-resize_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* Harmless when the process has just exited: the engine refuses then. */
-  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
-  if (node == NULL)
-    g_debug ("Resize refused: %s", error->message);
-}
-
-static void
 attach_resize (DockyardTtyStream *stream,
                guint              rows,
                guint              columns)
 {
   DockyardAttachStream *self = DOCKYARD_ATTACH_STREAM (stream);
-  g_autofree char *path = NULL;
 
   if (self->closed)
     return;
 
   g_debug ("Resizing the terminal of %s to %u×%u", self->container_id, rows, columns);
-  path = g_strdup_printf ("/containers/%s/resize?h=%u&w=%u", self->container_id, rows, columns);
-  dockyard_engine_request_async (self->engine, "POST", path, NULL, NULL, resize_cb, NULL);
+  dockyard_engine_resize_tty (self->engine, "containers", self->container_id, rows, columns);
 }
 
 static void

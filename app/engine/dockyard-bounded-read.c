@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Reading from the engine with a bound on memory.  GDataInputStream's line
+/* Reading from the engine with a bound on memory (and waiting for it with a
+ * bound on time, see the deadlines at the end).  GDataInputStream's line
  * reader doubles its buffer until it sees a newline, so an engine that sends
  * one endless line would make it take all memory; these readers give up at
  * a given length instead. */
@@ -279,4 +280,61 @@ _dockyard_read_all_finish (GInputStream  *stream,
   g_return_val_if_fail (g_task_is_valid (result, stream), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Deadlines ------------------------------------------------------------------ */
+
+static gboolean
+deadline_cb (gpointer data)
+{
+  DockyardDeadline *deadline = data;
+
+  /* The source is gone once this returns: _dockyard_deadline_clear() must
+   * not remove it. */
+  deadline->timeout_id = 0;
+  g_cancellable_cancel (deadline->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+chain_cancel_cb (GCancellable *outer,
+                 GCancellable *inner)
+{
+  g_cancellable_cancel (inner);
+}
+
+/* @seconds 0: no timer, only the caller's cancellable. */
+void
+_dockyard_deadline_init (DockyardDeadline *deadline,
+               GCancellable *outer,
+               guint         seconds)
+{
+  deadline->cancellable = g_cancellable_new ();
+  if (outer != NULL)
+    {
+      deadline->outer = g_object_ref (outer);
+      deadline->chain_id = g_cancellable_connect (outer, G_CALLBACK (chain_cancel_cb),
+                                                  deadline->cancellable, NULL);
+    }
+  if (seconds > 0)
+    deadline->timeout_id = g_timeout_add_seconds (seconds, deadline_cb, deadline);
+}
+
+void
+_dockyard_deadline_clear (DockyardDeadline *deadline)
+{
+  g_clear_handle_id (&deadline->timeout_id, g_source_remove);
+  if (deadline->outer != NULL)
+    g_cancellable_disconnect (deadline->outer, deadline->chain_id);
+  g_clear_object (&deadline->outer);
+  g_clear_object (&deadline->cancellable);
+}
+
+/* Whether @error is the timer's doing rather than the caller's. */
+gboolean
+_dockyard_deadline_expired (DockyardDeadline *deadline,
+                  const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+         (deadline->outer == NULL || !g_cancellable_is_cancelled (deadline->outer));
 }

@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-endpoint.h"
-#include "dockyard-engine-error.h"
+#include "dockyard-engine.h"
 
 /**
  * dockyard_endpoint_socket_from_uri:
@@ -76,4 +76,151 @@ dockyard_endpoint_candidates (const char  *override_uri,
   g_strv_builder_add (builder, podman);
 
   return g_strv_builder_end (builder);
+}
+
+/* Discovery ------------------------------------------------------------------- */
+
+typedef struct
+{
+  GStrv   candidates;
+  guint   next;
+  GError *best_error;
+} DiscoverState;
+
+static void
+discover_state_free (DiscoverState *state)
+{
+  g_strfreev (state->candidates);
+  g_clear_error (&state->best_error);
+  g_free (state);
+}
+
+static void discover_next (GTask *task);
+
+/* Which failure to report when nothing answers: the one the user can act on. */
+static int
+error_rank (const GError *error)
+{
+  if (error->domain != DOCKYARD_ENGINE_ERROR)
+    return 1;
+
+  switch (error->code)
+    {
+    case DOCKYARD_ENGINE_ERROR_NO_ENGINE:
+      return 0;
+    case DOCKYARD_ENGINE_ERROR_PERMISSION_DENIED:
+    case DOCKYARD_ENGINE_ERROR_TOO_OLD:
+      return 3;
+    default:
+      return 2;
+    }
+}
+
+static void
+discover_connect_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(DockyardEngine) engine = DOCKYARD_ENGINE (object);
+  DiscoverState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (dockyard_engine_connect_finish (engine, result, &error))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&engine), g_object_unref);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_debug ("No engine at %s: %s", dockyard_engine_get_socket_path (engine), error->message);
+
+  if (state->best_error == NULL || error_rank (error) > error_rank (state->best_error))
+    {
+      g_clear_error (&state->best_error);
+      state->best_error = g_steal_pointer (&error);
+    }
+
+  discover_next (g_steal_pointer (&task));
+}
+
+static void
+discover_next (GTask *task)
+{
+  DiscoverState *state = g_task_get_task_data (task);
+  DockyardEngine *engine;
+
+  if (state->candidates[state->next] == NULL)
+    {
+      if (state->next > 1 && error_rank (state->best_error) == 0)
+        {
+          g_autofree char *tried = g_strjoinv (", ", state->candidates);
+
+          g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
+                                   _("No container engine found. Tried %s."), tried);
+        }
+      else
+        g_task_return_error (task, g_steal_pointer (&state->best_error));
+
+      g_object_unref (task);
+      return;
+    }
+
+  engine = dockyard_engine_new (state->candidates[state->next++]);
+  dockyard_engine_connect_async (engine, g_task_get_cancellable (task),
+                                 discover_connect_cb, task);
+}
+
+/**
+ * dockyard_engine_discover_async:
+ * @override_uri: (nullable): the endpoint chosen in preferences, or %NULL for automatic
+ *
+ * Finds the engine: the chosen endpoint or `DOCKER_HOST` when set, otherwise
+ * the first that answers of rootless Docker, rootful Docker and Podman.
+ */
+void
+dockyard_engine_discover_async (const char          *override_uri,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  DiscoverState *state;
+  GStrv candidates;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_engine_discover_async);
+
+  candidates = dockyard_endpoint_candidates (override_uri, &error);
+  if (candidates == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  state = g_new0 (DiscoverState, 1);
+  state->candidates = candidates;
+  g_task_set_task_data (task, state, (GDestroyNotify) discover_state_free);
+
+  discover_next (g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_engine_discover_finish:
+ *
+ * Returns: (transfer full): a connected engine
+ */
+DockyardEngine *
+dockyard_engine_discover_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

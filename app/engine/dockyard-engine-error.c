@@ -1,6 +1,155 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "dockyard-engine-error.h"
+#include <glib/gi18n.h>
+
+#include "dockyard-engine-private.h"
 
 G_DEFINE_QUARK (dockyard-engine-error-quark, dockyard_engine_error)
+
+/* Reading the engine's JSON: a member of the wrong type counts as absent. */
+
+const char *
+_dockyard_json_get_string (JsonObject *object,
+                           const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+
+  node = json_object_get_member (object, member);
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+gint64
+_dockyard_json_get_int (JsonObject *object,
+                        const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return 0;
+
+  node = json_object_get_member (object, member);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return json_node_get_int (node);
+    case G_TYPE_DOUBLE:
+      {
+        double value = json_node_get_double (node);
+
+        /* Out of range (or NaN), the cast would be undefined. */
+        if (!(value > -9223372036854775808.0 && value < 9223372036854775808.0))
+          return value > 0 ? G_MAXINT64 : value < 0 ? G_MININT64 : 0;
+        return (gint64) value;
+      }
+    default:
+      return 0;
+    }
+}
+
+/* Turns a connection-level failure into the Dockyard error a user can act on. */
+GError *
+_dockyard_engine_error_from_transport (GError     *error,
+                                       const char *socket_path)
+{
+  if (error->domain == DOCKYARD_ENGINE_ERROR ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_PERMISSION_DENIED,
+                        _("Permission denied on %s. Add your user to the “docker” group "
+                          "(then log out and back in), or use rootless Docker or Podman."),
+                        socket_path);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
+    return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
+                        _("No container engine answers at %s."), socket_path);
+
+  return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
+                      _("The connection to the engine at %s broke: %s"),
+                      socket_path, error->message);
+}
+
+/* "HTTP/1.1 200 OK" -> 200, for the connections Dockyard speaks HTTP on
+ * itself (exec's upgrade, the build's upload).  FALSE for anything else. */
+gboolean
+_dockyard_parse_http_status (const char *line,
+                             guint      *status)
+{
+  g_auto(GStrv) parts = g_strsplit (line, " ", 3);
+  guint64 code = 0;
+
+  if (g_strv_length (parts) < 2 || !g_str_has_prefix (parts[0], "HTTP/") ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 100, 599, &code, NULL))
+    return FALSE;
+
+  *status = code;
+  return TRUE;
+}
+
+/* Turns an HTTP error reply into an error carrying the engine's own message. */
+GError *
+_dockyard_engine_error_from_reply (guint   status,
+                                   GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *message = NULL;
+  DockyardEngineError code;
+
+  if (body != NULL && g_bytes_get_size (body) > 0 &&
+      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                  g_bytes_get_size (body), NULL))
+    {
+      JsonNode *root = json_parser_get_root (parser);
+
+      /* Blank text parses, to no root. */
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        message = g_strdup (_dockyard_json_get_string (json_node_get_object (root), "message"));
+    }
+
+  if (message == NULL && body != NULL && g_bytes_get_size (body) > 0)
+    {
+      gsize len = MIN (g_bytes_get_size (body), 512);
+
+      message = g_utf8_make_valid (g_bytes_get_data (body, NULL), len);
+      g_strstrip (message);
+    }
+
+  if (message == NULL || *message == '\0')
+    {
+      g_free (message);
+      message = g_strdup_printf (_("The engine answered with HTTP status %u (%s)."),
+                                 status, soup_status_get_phrase (status));
+    }
+
+  switch (status)
+    {
+    case SOUP_STATUS_BAD_REQUEST:
+      code = DOCKYARD_ENGINE_ERROR_BAD_REQUEST;
+      break;
+    case SOUP_STATUS_NOT_FOUND:
+      code = DOCKYARD_ENGINE_ERROR_NOT_FOUND;
+      break;
+    case SOUP_STATUS_CONFLICT:
+      code = DOCKYARD_ENGINE_ERROR_CONFLICT;
+      break;
+    default:
+      code = status >= 500 ? DOCKYARD_ENGINE_ERROR_SERVER_ERROR
+                           : DOCKYARD_ENGINE_ERROR_BAD_REQUEST;
+      break;
+    }
+
+  return g_error_new_literal (DOCKYARD_ENGINE_ERROR, code, message);
+}

@@ -38,4 +38,21 @@ GBytes      *_dockyard_read_all_finish             (GInputStream          *strea
                                                     GAsyncResult          *result,
                                                     GError               **error);
 
+/* A cancellable that the caller's cancellable or a timer cancels, so an
+ * engine that accepts a request and never answers cannot hang its caller. */
+typedef struct
+{
+  GCancellable *cancellable;
+  GCancellable *outer;
+  gulong        chain_id;
+  guint         timeout_id;
+} DockyardDeadline;
+
+void         _dockyard_deadline_init               (DockyardDeadline      *deadline,
+                                                    GCancellable          *outer,
+                                                    guint                  seconds);
+void         _dockyard_deadline_clear              (DockyardDeadline      *deadline);
+gboolean     _dockyard_deadline_expired            (DockyardDeadline      *deadline,
+                                                    const GError          *error);
+
 G_END_DECLS

@@ -3,7 +3,6 @@
 
 #include <glib/gi18n.h>
 
-#include "dockyard-endpoint.h"
 #include "dockyard-engine-private.h"
 
 /* How long a ping may take before the engine counts as not answering. */
@@ -45,151 +44,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-const char *
-_dockyard_json_get_string (JsonObject *object,
-                           const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-gint64
-_dockyard_json_get_int (JsonObject *object,
-                        const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return 0;
-
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      return json_node_get_int (node);
-    case G_TYPE_DOUBLE:
-      {
-        double value = json_node_get_double (node);
-
-        /* Out of range (or NaN), the cast would be undefined. */
-        if (!(value > -9223372036854775808.0 && value < 9223372036854775808.0))
-          return value > 0 ? G_MAXINT64 : value < 0 ? G_MININT64 : 0;
-        return (gint64) value;
-      }
-    default:
-      return 0;
-    }
-}
-
-/* Turns a connection-level failure into the Dockyard error a user can act on. */
-GError *
-_dockyard_engine_error_from_transport (GError     *error,
-                                       const char *socket_path)
-{
-  if (error->domain == DOCKYARD_ENGINE_ERROR ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_copy (error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-    return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_PERMISSION_DENIED,
-                        _("Permission denied on %s. Add your user to the “docker” group "
-                          "(then log out and back in), or use rootless Docker or Podman."),
-                        socket_path);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
-    return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
-                        _("No container engine answers at %s."), socket_path);
-
-  return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
-                      _("The connection to the engine at %s broke: %s"),
-                      socket_path, error->message);
-}
-
-/* "HTTP/1.1 200 OK" -> 200, for the connections Dockyard speaks HTTP on
- * itself (exec's upgrade, the build's upload).  FALSE for anything else. */
-gboolean
-_dockyard_parse_http_status (const char *line,
-                             guint      *status)
-{
-  g_auto(GStrv) parts = g_strsplit (line, " ", 3);
-  guint64 code = 0;
-
-  if (g_strv_length (parts) < 2 || !g_str_has_prefix (parts[0], "HTTP/") ||
-      !g_ascii_string_to_unsigned (parts[1], 10, 100, 599, &code, NULL))
-    return FALSE;
-
-  *status = code;
-  return TRUE;
-}
-
-/* Turns an HTTP error reply into an error carrying the engine's own message. */
-GError *
-_dockyard_engine_error_from_reply (guint   status,
-                                   GBytes *body)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *message = NULL;
-  DockyardEngineError code;
-
-  if (body != NULL && g_bytes_get_size (body) > 0 &&
-      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                  g_bytes_get_size (body), NULL))
-    {
-      JsonNode *root = json_parser_get_root (parser);
-
-      /* Blank text parses, to no root. */
-      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        message = g_strdup (_dockyard_json_get_string (json_node_get_object (root), "message"));
-    }
-
-  if (message == NULL && body != NULL && g_bytes_get_size (body) > 0)
-    {
-      gsize len = MIN (g_bytes_get_size (body), 512);
-
-      message = g_utf8_make_valid (g_bytes_get_data (body, NULL), len);
-      g_strstrip (message);
-    }
-
-  if (message == NULL || *message == '\0')
-    {
-      g_free (message);
-      message = g_strdup_printf (_("The engine answered with HTTP status %u (%s)."),
-                                 status, soup_status_get_phrase (status));
-    }
-
-  switch (status)
-    {
-    case SOUP_STATUS_BAD_REQUEST:
-      code = DOCKYARD_ENGINE_ERROR_BAD_REQUEST;
-      break;
-    case SOUP_STATUS_NOT_FOUND:
-      code = DOCKYARD_ENGINE_ERROR_NOT_FOUND;
-      break;
-    case SOUP_STATUS_CONFLICT:
-      code = DOCKYARD_ENGINE_ERROR_CONFLICT;
-      break;
-    default:
-      code = status >= 500 ? DOCKYARD_ENGINE_ERROR_SERVER_ERROR
-                           : DOCKYARD_ENGINE_ERROR_BAD_REQUEST;
-      break;
-    }
-
-  return g_error_new_literal (DOCKYARD_ENGINE_ERROR, code, message);
-}
 
 static void
 dockyard_engine_finalize (GObject *object)
@@ -465,149 +319,76 @@ dockyard_engine_new_message (DockyardEngine *self,
   return message;
 }
 
-/* Deadlines -------------------------------------------------------------------- */
+/* Short exchanges: requests with a JSON answer, and the ping ------------------ */
 
-/* A cancellable that the caller's cancellable or a timer cancels, so an
- * engine that accepts a request and never answers cannot hang its caller. */
-typedef struct
+/* A request and a ping travel the same way: sent under a deadline, the
+ * answer read whole but bounded, an error status turned into the engine's
+ * message.  They differ in how they read and interpret the body. */
+typedef enum
 {
-  GCancellable *cancellable;
-  GCancellable *outer;
-  gulong        chain_id;
-  guint         timeout_id;
-} Deadline;
-
-static gboolean
-deadline_cb (gpointer data)
-{
-  Deadline *deadline = data;
-
-  /* The source is gone once this returns: deadline_clear() must not remove it. */
-  deadline->timeout_id = 0;
-  g_cancellable_cancel (deadline->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-chain_cancel_cb (GCancellable *outer,
-                 GCancellable *inner)
-{
-  g_cancellable_cancel (inner);
-}
-
-/* @seconds 0: no timer, only the caller's cancellable. */
-static void
-deadline_init (Deadline     *deadline,
-               GCancellable *outer,
-               guint         seconds)
-{
-  deadline->cancellable = g_cancellable_new ();
-  if (outer != NULL)
-    {
-      deadline->outer = g_object_ref (outer);
-      deadline->chain_id = g_cancellable_connect (outer, G_CALLBACK (chain_cancel_cb),
-                                                  deadline->cancellable, NULL);
-    }
-  if (seconds > 0)
-    deadline->timeout_id = g_timeout_add_seconds (seconds, deadline_cb, deadline);
-}
-
-static void
-deadline_clear (Deadline *deadline)
-{
-  g_clear_handle_id (&deadline->timeout_id, g_source_remove);
-  if (deadline->outer != NULL)
-    g_cancellable_disconnect (deadline->outer, deadline->chain_id);
-  g_clear_object (&deadline->outer);
-  g_clear_object (&deadline->cancellable);
-}
-
-/* Whether @error is the timer's doing rather than the caller's. */
-static gboolean
-deadline_expired (Deadline     *deadline,
-                  const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-         (deadline->outer == NULL || !g_cancellable_is_cancelled (deadline->outer));
-}
-
-/* Requests with a JSON answer ------------------------------------------------ */
+  EXCHANGE_JSON,
+  EXCHANGE_PING,
+} ExchangeKind;
 
 typedef struct
 {
-  SoupMessage *message;
-  Deadline     deadline;
-  guint        timeout;
-} RequestState;
+  SoupMessage  *message;
+  DockyardDeadline deadline;
+  guint         timeout;
+  ExchangeKind  kind;
+} Exchange;
 
 static void
-request_state_free (RequestState *state)
+exchange_free (Exchange *exchange)
 {
-  deadline_clear (&state->deadline);
-  g_clear_object (&state->message);
-  g_free (state);
+  _dockyard_deadline_clear (&exchange->deadline);
+  g_clear_object (&exchange->message);
+  g_free (exchange);
 }
 
 static void
-request_return_transport_error (GTask        *task,
-                                RequestState *state,
-                                GError       *error)
+exchange_return_transport_error (GTask  *task,
+                                 GError *error)
 {
   DockyardEngine *self = g_task_get_source_object (task);
+  Exchange *exchange = g_task_get_task_data (task);
 
-  if (deadline_expired (&state->deadline, error))
+  if (!_dockyard_deadline_expired (&exchange->deadline, error))
+    g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+  else if (exchange->kind == EXCHANGE_PING)
+    g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
+                             _("The engine at %s did not answer within %d seconds."),
+                             self->socket_path, PING_TIMEOUT_SECONDS);
+  else
     g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TIMED_OUT,
                              g_dngettext (GETTEXT_PACKAGE,
                                           "The engine did not answer within %u second.",
                                           "The engine did not answer within %u seconds.",
-                                          state->timeout),
-                             state->timeout);
-  else
-    g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
-}
-
-/* A GMemoryOutputStream that refuses to grow past MAX_JSON_ANSWER. */
-static gpointer
-limited_realloc (gpointer data,
-                 gsize    size)
-{
-  if (size > MAX_JSON_ANSWER)
-    return NULL;
-  return g_realloc (data, size);
+                                          exchange->timeout),
+                             exchange->timeout);
 }
 
 static void
-request_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+exchange_return_too_large (GTask *task)
 {
-  GOutputStream *output = G_OUTPUT_STREAM (object);
-  g_autoptr(GTask) task = user_data;
-  RequestState *state = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  Exchange *exchange = g_task_get_task_data (task);
+
+  if (exchange->kind == EXCHANGE_PING)
+    g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                             _("The engine’s answer to a ping is larger than %d KiB."),
+                             MAX_PING_BODY / 1024);
+  else
+    g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
+                             _("The engine’s answer is larger than %d MiB."),
+                             MAX_JSON_ANSWER / (1024 * 1024));
+}
+
+static void
+exchange_return_json (GTask  *task,
+                      GBytes *body)
+{
   g_autoptr(JsonParser) parser = NULL;
-  guint status;
-
-  if (g_output_stream_splice_finish (output, result, &error) < 0)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-        g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR,
-                                 DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                                 _("The engine’s answer is larger than %d MiB."),
-                                 MAX_JSON_ANSWER / (1024 * 1024));
-      else
-        request_return_transport_error (task, state, error);
-      return;
-    }
-  body = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (output));
-
-  status = soup_message_get_status (state->message);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_task_return_error (task, _dockyard_engine_error_from_reply (status, body));
-      return;
-    }
+  g_autoptr(GError) error = NULL;
 
   if (g_bytes_get_size (body) == 0)
     {
@@ -628,44 +409,157 @@ request_cb (GObject      *object,
 
   /* Only blanks: as good as an empty answer. */
   if (json_parser_get_root (parser) == NULL)
+    g_task_return_pointer (task, json_node_new (JSON_NODE_NULL),
+                           (GDestroyNotify) json_node_unref);
+  else
+    g_task_return_pointer (task, json_node_ref (json_parser_get_root (parser)),
+                           (GDestroyNotify) json_node_unref);
+}
+
+/* The whole answer is in: an error status, or the answer of its kind. */
+static void
+exchange_return_body (GTask  *task,
+                      GBytes *body)
+{
+  Exchange *exchange = g_task_get_task_data (task);
+  guint status = soup_message_get_status (exchange->message);
+  const char *api_version;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      g_task_return_pointer (task, json_node_new (JSON_NODE_NULL),
-                             (GDestroyNotify) json_node_unref);
+      g_task_return_error (task, _dockyard_engine_error_from_reply (status, body));
       return;
     }
 
-  g_task_return_pointer (task, json_node_ref (json_parser_get_root (parser)),
-                         (GDestroyNotify) json_node_unref);
+  if (exchange->kind == EXCHANGE_JSON)
+    {
+      exchange_return_json (task, body);
+      return;
+    }
+
+  api_version = soup_message_headers_get_one (soup_message_get_response_headers (exchange->message),
+                                              "Api-Version");
+  g_task_return_pointer (task, g_strdup (api_version), g_free);
 }
 
-/* Like soup_session_send_and_read_async(), with a bound on the answer's size. */
+/* A GMemoryOutputStream that refuses to grow past MAX_JSON_ANSWER. */
+static gpointer
+limited_realloc (gpointer data,
+                 gsize    size)
+{
+  if (size > MAX_JSON_ANSWER)
+    return NULL;
+  return g_realloc (data, size);
+}
+
 static void
-request_sent_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+exchange_spliced_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GOutputStream *output = G_OUTPUT_STREAM (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  if (g_output_stream_splice_finish (output, result, &error) < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        exchange_return_too_large (task);
+      else
+        exchange_return_transport_error (task, error);
+      return;
+    }
+
+  body = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (output));
+  exchange_return_body (task, body);
+}
+
+static void
+exchange_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  RequestState *state = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = _dockyard_read_all_finish (G_INPUT_STREAM (object), result, &error);
+  g_input_stream_close (G_INPUT_STREAM (object), NULL, NULL);
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        exchange_return_too_large (task);
+      else
+        exchange_return_transport_error (task, error);
+      return;
+    }
+
+  exchange_return_body (task, body);
+}
+
+static void
+exchange_sent_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Exchange *exchange = g_task_get_task_data (task);
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(GOutputStream) output = NULL;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
 
   input = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (input == NULL)
     {
-      request_return_transport_error (task, state, error);
+      exchange_return_transport_error (task, error);
       return;
     }
 
+  /* The deadline covers the body too: an answer that never ends times
+   * out; the bound stops one that floods. */
+  if (exchange->kind == EXCHANGE_PING)
+    {
+      _dockyard_read_all_async (input, MAX_PING_BODY, exchange->deadline.cancellable,
+                                exchange_read_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  /* A JSON answer may be large: it grows as it arrives, up to its bound. */
   output = g_memory_output_stream_new (NULL, 0, limited_realloc, g_free);
-  /* The deadline covers the body too: an answer that never ends times out. */
-  cancellable = state->deadline.cancellable;
   g_output_stream_splice_async (output, input,
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
                                 G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, cancellable,
-                                request_cb, g_steal_pointer (&task));
+                                G_PRIORITY_DEFAULT, exchange->deadline.cancellable,
+                                exchange_spliced_cb, g_steal_pointer (&task));
+}
+
+static void
+exchange_start (DockyardEngine      *self,
+                SoupMessage         *message,
+                ExchangeKind         kind,
+                guint                timeout,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Exchange *exchange;
+
+  exchange = g_new0 (Exchange, 1);
+  exchange->message = g_object_ref (message);
+  exchange->kind = kind;
+  exchange->timeout = timeout;
+  _dockyard_deadline_init (&exchange->deadline, cancellable, timeout);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, exchange, (GDestroyNotify) exchange_free);
+
+  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT,
+                           exchange->deadline.cancellable, exchange_sent_cb,
+                           g_steal_pointer (&task));
 }
 
 /**
@@ -690,9 +584,7 @@ dockyard_engine_request_async (DockyardEngine      *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) message = NULL;
-  RequestState *state;
 
   g_return_if_fail (DOCKYARD_IS_ENGINE (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
@@ -715,17 +607,8 @@ dockyard_engine_request_async (DockyardEngine      *self,
       soup_message_set_request_body_from_bytes (message, "text/plain", empty);
     }
 
-  state = g_new0 (RequestState, 1);
-  state->message = g_object_ref (message);
-  state->timeout = self->request_timeout;
-  deadline_init (&state->deadline, cancellable, state->timeout);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dockyard_engine_request_async);
-  g_task_set_task_data (task, state, (GDestroyNotify) request_state_free);
-
-  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT,
-                           state->deadline.cancellable, request_sent_cb, g_steal_pointer (&task));
+  exchange_start (self, message, EXCHANGE_JSON, self->request_timeout,
+                  dockyard_engine_request_async, cancellable, callback, user_data);
 }
 
 /**
@@ -789,32 +672,6 @@ open_stream_cb (GObject      *object,
     }
 
   g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
-}
-
-/**
- * dockyard_engine_inspect_image_async:
- * @name: an image reference or id, e.g. "python:3.11.2"
- *
- * `GET /images/{name}/json`, the name escaped for the path.  Finish with
- * dockyard_engine_request_finish(); a missing image is
- * %DOCKYARD_ENGINE_ERROR_NOT_FOUND.
- */
-void
-dockyard_engine_inspect_image_async (DockyardEngine      *self,
-                                     const char          *name,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
-  g_return_if_fail (name != NULL);
-
-  escaped = g_uri_escape_string (name, NULL, FALSE);
-  path = g_strdup_printf ("/images/%s/json", escaped);
-  dockyard_engine_request_async (self, "GET", path, NULL, cancellable, callback, user_data);
 }
 
 /**
@@ -900,98 +757,6 @@ compare_api_versions (const char *a,
   return 0;
 }
 
-typedef struct
-{
-  SoupMessage *message;
-  Deadline     deadline;
-} PingState;
-
-static void
-ping_state_free (PingState *state)
-{
-  deadline_clear (&state->deadline);
-  g_clear_object (&state->message);
-  g_free (state);
-}
-
-static void
-ping_return_transport_error (GTask          *task,
-                             DockyardEngine *self,
-                             GError         *error)
-{
-  PingState *state = g_task_get_task_data (task);
-
-  if (deadline_expired (&state->deadline, error))
-    g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
-                             _("The engine at %s did not answer within %d seconds."),
-                             self->socket_path, PING_TIMEOUT_SECONDS);
-  else
-    g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
-}
-
-static void
-ping_body_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  DockyardEngine *self = g_task_get_source_object (task);
-  PingState *state = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *api_version;
-  guint status;
-
-  body = _dockyard_read_all_finish (G_INPUT_STREAM (object), result, &error);
-  g_input_stream_close (G_INPUT_STREAM (object), NULL, NULL);
-  if (body == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
-        g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR,
-                                 DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                                 _("The engine’s answer to a ping is larger than %d KiB."),
-                                 MAX_PING_BODY / 1024);
-      else
-        ping_return_transport_error (task, self, error);
-      return;
-    }
-
-  status = soup_message_get_status (state->message);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_task_return_error (task, _dockyard_engine_error_from_reply (status, body));
-      return;
-    }
-
-  api_version = soup_message_headers_get_one (soup_message_get_response_headers (state->message),
-                                              "Api-Version");
-  g_task_return_pointer (task, g_strdup (api_version), g_free);
-}
-
-static void
-ping_sent_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  DockyardEngine *self = g_task_get_source_object (task);
-  PingState *state = g_task_get_task_data (task);
-  g_autoptr(GInputStream) input = NULL;
-  g_autoptr(GError) error = NULL;
-
-  input = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (input == NULL)
-    {
-      ping_return_transport_error (task, self, error);
-      return;
-    }
-
-  /* The answer is "OK": read it, but not without end (the timeout covers
-   * a body that trickles in, the bound one that floods). */
-  _dockyard_read_all_async (input, MAX_PING_BODY, state->deadline.cancellable,
-                            ping_body_cb, g_steal_pointer (&task));
-}
-
 /**
  * dockyard_engine_ping_async:
  *
@@ -1004,22 +769,15 @@ dockyard_engine_ping_async (DockyardEngine      *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  PingState *state;
+  g_autoptr(SoupMessage) message = NULL;
 
   g_return_if_fail (DOCKYARD_IS_ENGINE (self));
 
-  state = g_new0 (PingState, 1);
-  state->message = dockyard_engine_new_message (self, "GET", "/_ping");
-  deadline_init (&state->deadline, cancellable, PING_TIMEOUT_SECONDS);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dockyard_engine_ping_async);
-  g_task_set_task_data (task, state, (GDestroyNotify) ping_state_free);
-
-  soup_session_send_async (self->session, state->message, G_PRIORITY_DEFAULT,
-                           state->deadline.cancellable, ping_sent_cb, g_steal_pointer (&task));
+  message = dockyard_engine_new_message (self, "GET", "/_ping");
+  exchange_start (self, message, EXCHANGE_PING, PING_TIMEOUT_SECONDS,
+                  dockyard_engine_ping_async, cancellable, callback, user_data);
 }
+
 
 static char *
 ping_finish_version (DockyardEngine  *self,
@@ -1211,241 +969,6 @@ gboolean
 dockyard_engine_connect_finish (DockyardEngine  *self,
                                 GAsyncResult    *result,
                                 GError         **error)
-{
-  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Discovery ------------------------------------------------------------------- */
-
-typedef struct
-{
-  GStrv   candidates;
-  guint   next;
-  GError *best_error;
-} DiscoverState;
-
-static void
-discover_state_free (DiscoverState *state)
-{
-  g_strfreev (state->candidates);
-  g_clear_error (&state->best_error);
-  g_free (state);
-}
-
-static void discover_next (GTask *task);
-
-/* Which failure to report when nothing answers: the one the user can act on. */
-static int
-error_rank (const GError *error)
-{
-  if (error->domain != DOCKYARD_ENGINE_ERROR)
-    return 1;
-
-  switch (error->code)
-    {
-    case DOCKYARD_ENGINE_ERROR_NO_ENGINE:
-      return 0;
-    case DOCKYARD_ENGINE_ERROR_PERMISSION_DENIED:
-    case DOCKYARD_ENGINE_ERROR_TOO_OLD:
-      return 3;
-    default:
-      return 2;
-    }
-}
-
-static void
-discover_connect_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(DockyardEngine) engine = DOCKYARD_ENGINE (object);
-  DiscoverState *state = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (dockyard_engine_connect_finish (engine, result, &error))
-    {
-      g_task_return_pointer (task, g_steal_pointer (&engine), g_object_unref);
-      return;
-    }
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_debug ("No engine at %s: %s", dockyard_engine_get_socket_path (engine), error->message);
-
-  if (state->best_error == NULL || error_rank (error) > error_rank (state->best_error))
-    {
-      g_clear_error (&state->best_error);
-      state->best_error = g_steal_pointer (&error);
-    }
-
-  discover_next (g_steal_pointer (&task));
-}
-
-static void
-discover_next (GTask *task)
-{
-  DiscoverState *state = g_task_get_task_data (task);
-  DockyardEngine *engine;
-
-  if (state->candidates[state->next] == NULL)
-    {
-      if (state->next > 1 && error_rank (state->best_error) == 0)
-        {
-          g_autofree char *tried = g_strjoinv (", ", state->candidates);
-
-          g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
-                                   _("No container engine found. Tried %s."), tried);
-        }
-      else
-        g_task_return_error (task, g_steal_pointer (&state->best_error));
-
-      g_object_unref (task);
-      return;
-    }
-
-  engine = dockyard_engine_new (state->candidates[state->next++]);
-  dockyard_engine_connect_async (engine, g_task_get_cancellable (task),
-                                 discover_connect_cb, task);
-}
-
-/**
- * dockyard_engine_discover_async:
- * @override_uri: (nullable): the endpoint chosen in preferences, or %NULL for automatic
- *
- * Finds the engine: the chosen endpoint or `DOCKER_HOST` when set, otherwise
- * the first that answers of rootless Docker, rootful Docker and Podman.
- */
-void
-dockyard_engine_discover_async (const char          *override_uri,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  DiscoverState *state;
-  GStrv candidates;
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dockyard_engine_discover_async);
-
-  candidates = dockyard_endpoint_candidates (override_uri, &error);
-  if (candidates == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  state = g_new0 (DiscoverState, 1);
-  state->candidates = candidates;
-  g_task_set_task_data (task, state, (GDestroyNotify) discover_state_free);
-
-  discover_next (g_steal_pointer (&task));
-}
-
-/**
- * dockyard_engine_discover_finish:
- *
- * Returns: (transfer full): a connected engine
- */
-DockyardEngine *
-dockyard_engine_discover_finish (GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Containers -------------------------------------------------------------------- */
-
-static void
-container_gone_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
-  if (node == NULL && !g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-container_removed_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  DockyardEngine *self = DOCKYARD_ENGINE (object);
-  const char *id = g_task_get_task_data (task);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  node = dockyard_engine_request_finish (self, result, &error);
-
-  /* The engine is already removing it (AutoRemove after the process ended):
-   * wait until it is gone, so that "removed" means no container is left. */
-  if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT))
-    {
-      g_autofree char *path = g_strdup_printf ("/containers/%s/wait?condition=removed", id);
-
-      dockyard_engine_request_async (self, "POST", path, NULL, NULL, container_gone_cb,
-                                     g_steal_pointer (&task));
-      return;
-    }
-
-  if (node == NULL && !g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-/**
- * dockyard_engine_remove_container_async:
- * @id: a container id or name
- *
- * Kills and removes the container, and finishes once it is gone (also
- * when it was gone already).  Not cancellable: a container must not be
- * left behind halfway.
- */
-void
-dockyard_engine_remove_container_async (DockyardEngine      *self,
-                                        const char          *id,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (DOCKYARD_IS_ENGINE (self));
-  g_return_if_fail (id != NULL);
-
-  task = g_task_new (self, NULL, callback, user_data);
-  g_task_set_source_tag (task, dockyard_engine_remove_container_async);
-  g_task_set_task_data (task, g_strdup (id), g_free);
-
-  path = g_strdup_printf ("/containers/%s?force=1", id);
-  dockyard_engine_request_async (self, "DELETE", path, NULL, NULL, container_removed_cb,
-                                 g_steal_pointer (&task));
-}
-
-gboolean
-dockyard_engine_remove_container_finish (DockyardEngine  *self,
-                                         GAsyncResult    *result,
-                                         GError         **error)
 {
   g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);

@@ -66,11 +66,6 @@ JsonNode       *dockyard_engine_request_finish     (DockyardEngine       *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
 
-void            dockyard_engine_inspect_image_async (DockyardEngine       *self,
-                                                     const char           *name,
-                                                     GCancellable         *cancellable,
-                                                     GAsyncReadyCallback   callback,
-                                                     gpointer              user_data);
 SoupMessage    *dockyard_engine_new_message        (DockyardEngine       *self,
                                                     const char           *method,
                                                     const char           *path);
@@ -83,12 +78,89 @@ GInputStream   *dockyard_engine_open_stream_finish (DockyardEngine       *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
 
-void            dockyard_engine_remove_container_async  (DockyardEngine       *self,
-                                                         const char           *id,
-                                                         GAsyncReadyCallback   callback,
-                                                         gpointer              user_data);
-gboolean        dockyard_engine_remove_container_finish (DockyardEngine       *self,
-                                                         GAsyncResult         *result,
-                                                         GError              **error);
+/* Containers (dockyard-engine-containers.c) */
+
+void            dockyard_engine_inspect_image_async        (DockyardEngine       *self,
+                                                            const char           *name,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+GError         *dockyard_engine_image_missing_error        (const char           *image);
+
+void            dockyard_engine_create_container_async     (DockyardEngine       *self,
+                                                            const char           *name,
+                                                            JsonNode             *config,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+char           *dockyard_engine_create_container_finish    (DockyardEngine       *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void            dockyard_engine_start_container_async      (DockyardEngine       *self,
+                                                            const char           *id,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean        dockyard_engine_start_container_finish     (DockyardEngine       *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void            dockyard_engine_inspect_container_async    (DockyardEngine       *self,
+                                                            const char           *id,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+void            dockyard_engine_resize_tty                 (DockyardEngine       *self,
+                                                            const char           *kind,
+                                                            const char           *id,
+                                                            guint                 rows,
+                                                            guint                 columns);
+
+void            dockyard_engine_wait_container_async       (DockyardEngine       *self,
+                                                            const char           *id,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+int             dockyard_engine_wait_container_finish      (DockyardEngine       *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void            dockyard_engine_open_container_wait_async  (DockyardEngine       *self,
+                                                            const char           *id,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+void            dockyard_engine_read_exit_status_async     (DockyardEngine       *self,
+                                                            GInputStream         *stream,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+
+gsize           dockyard_engine_demultiplex                (const guint8         *frames,
+                                                            gsize                 length,
+                                                            GString              *out,
+                                                            GString              *err);
+void            dockyard_engine_read_container_logs_async  (DockyardEngine       *self,
+                                                            const char           *id,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean        dockyard_engine_read_container_logs_finish (DockyardEngine       *self,
+                                                            GAsyncResult         *result,
+                                                            char                **out,
+                                                            char                **err,
+                                                            GError              **error);
+
+void            dockyard_engine_follow_container_logs_async (DockyardEngine      *self,
+                                                             const char          *id,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+
+void            dockyard_engine_remove_container_async     (DockyardEngine       *self,
+                                                            const char           *id,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean        dockyard_engine_remove_container_finish    (DockyardEngine       *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
 
 G_END_DECLS

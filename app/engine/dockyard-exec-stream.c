@@ -150,31 +150,16 @@ exec_write (DockyardTtyStream *stream,
 }
 
 static void
-resize_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
-  if (node == NULL)
-    g_debug ("Resize refused: %s", error->message);
-}
-
-static void
 exec_resize (DockyardTtyStream *stream,
              guint              rows,
              guint              columns)
 {
   DockyardExecStream *self = DOCKYARD_EXEC_STREAM (stream);
-  g_autofree char *path = NULL;
 
   if (self->closed)
     return;
 
-  path = g_strdup_printf ("/exec/%s/resize?h=%u&w=%u", self->exec_id, rows, columns);
-  dockyard_engine_request_async (self->engine, "POST", path, NULL, NULL, resize_cb, NULL);
+  dockyard_engine_resize_tty (self->engine, "exec", self->exec_id, rows, columns);
 }
 
 static void

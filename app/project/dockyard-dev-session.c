@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-attach-stream.h"
+#include "dockyard-container-run.h"
 #include "dockyard-dev-session.h"
 #include "dockyard-exec-stream.h"
 
@@ -258,17 +259,18 @@ start_state_free (StartState *state)
   g_free (state);
 }
 
-static void wait_body_cb (GObject      *object,
-                          GAsyncResult *result,
-                          gpointer      user_data);
-
+/* Starting failed: the session is FAILED and @task returns @error. */
 static void
-resize_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+start_failed (GTask  *task,
+              GError *error)
 {
-  g_autoptr(JsonNode) node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, NULL);
+  set_state (g_task_get_source_object (task), DOCKYARD_DEV_SESSION_FAILED);
+  g_task_return_error (task, error);
 }
+
+static void exited_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data);
 
 static void
 started_cb (GObject      *object,
@@ -278,25 +280,18 @@ started_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   DockyardDevSession *self = g_task_get_source_object (task);
   StartState *state = g_task_get_task_data (task);
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
 
-  node = dockyard_engine_request_finish (self->engine, result, &error);
-  if (node == NULL)
+  if (!dockyard_engine_start_container_finish (self->engine, result, &error))
     {
-      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
-      g_task_return_error (task, g_steal_pointer (&error));
+      start_failed (task, g_steal_pointer (&error));
       return;
     }
 
   /* Size the terminal now that it exists (the engine refuses it before). */
   if (state->rows > 0 && state->columns > 0)
-    {
-      g_autofree char *path = g_strdup_printf ("/containers/%s/resize?h=%u&w=%u",
-                                               self->container_id, state->rows, state->columns);
-
-      dockyard_engine_request_async (self->engine, "POST", path, NULL, NULL, resize_cb, NULL);
-    }
+    dockyard_engine_resize_tty (self->engine, "containers", self->container_id,
+                                state->rows, state->columns);
 
   set_state (self, DOCKYARD_DEV_SESSION_RUNNING);
   g_task_return_pointer (task, g_object_ref (state->stream), g_object_unref);
@@ -311,25 +306,21 @@ wait_opened_cb (GObject      *object,
   DockyardDevSession *self = g_task_get_source_object (task);
   g_autoptr(GInputStream) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   GCancellable *cancellable;
 
   body = dockyard_engine_open_stream_finish (self->engine, result, &error);
   if (body == NULL)
     {
-      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
-      g_task_return_error (task, g_steal_pointer (&error));
+      start_failed (task, g_steal_pointer (&error));
       return;
     }
 
-  /* The engine answers /wait's headers at once and its body at the exit. */
-  g_input_stream_read_bytes_async (body, 4096, G_PRIORITY_DEFAULT, self->wait_cancellable,
-                                   wait_body_cb, g_object_ref (self));
+  dockyard_engine_read_exit_status_async (self->engine, body, self->wait_cancellable,
+                                          exited_cb, g_object_ref (self));
 
-  path = g_strdup_printf ("/containers/%s/start", self->container_id);
   cancellable = g_task_get_cancellable (task);
-  dockyard_engine_request_async (self->engine, "POST", path, NULL, cancellable, started_cb,
-                                 g_steal_pointer (&task));
+  dockyard_engine_start_container_async (self->engine, self->container_id, cancellable,
+                                         started_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -340,25 +331,20 @@ attached_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   DockyardDevSession *self = g_task_get_source_object (task);
   StartState *state = g_task_get_task_data (task);
-  g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   GCancellable *cancellable;
 
   state->stream = dockyard_attach_stream_new_finish (result, &error);
   if (state->stream == NULL)
     {
-      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
-      g_task_return_error (task, g_steal_pointer (&error));
+      start_failed (task, g_steal_pointer (&error));
       return;
     }
 
   /* Wait before starting, so that even an instant exit is seen. */
-  path = g_strdup_printf ("/containers/%s/wait?condition=next-exit", self->container_id);
-  message = dockyard_engine_new_message (self->engine, "POST", path);
   cancellable = g_task_get_cancellable (task);
-  dockyard_engine_open_stream_async (self->engine, message, cancellable, wait_opened_cb,
-                                     g_steal_pointer (&task));
+  dockyard_engine_open_container_wait_async (self->engine, self->container_id, cancellable,
+                                             wait_opened_cb, g_steal_pointer (&task));
 }
 
 static JsonNode *
@@ -393,12 +379,10 @@ created_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   DockyardDevSession *self = g_task_get_source_object (task);
   StartState *state = g_task_get_task_data (task);
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
-  const char *id;
 
-  node = dockyard_engine_request_finish (self->engine, result, &error);
+  self->container_id = dockyard_engine_create_container_finish (self->engine, result, &error);
 
   /* The name is taken (another window of the project): try the next one. */
   if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT) &&
@@ -409,25 +393,11 @@ created_cb (GObject      *object,
       return;
     }
 
-  if (node == NULL)
+  if (self->container_id == NULL)
     {
-      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
-      g_task_return_error (task, g_steal_pointer (&error));
+      start_failed (task, g_steal_pointer (&error));
       return;
     }
-
-  id = JSON_NODE_HOLDS_OBJECT (node) ? json_object_get_string_member_with_default (
-                                         json_node_get_object (node), "Id", NULL)
-                                     : NULL;
-  if (id == NULL)
-    {
-      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
-      g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                               _("The engine did not name the container it created."));
-      return;
-    }
-
-  self->container_id = g_strdup (id);
 
   /* Attach before starting so that the first prompt is not lost. */
   cancellable = g_task_get_cancellable (task);
@@ -442,8 +412,6 @@ create_container (GTask *task)
   StartState *state = g_task_get_task_data (task);
   g_autoptr(JsonNode) config = build_container_config (self);
   g_autofree char *base = dockyard_project_dup_image_name (self->project);
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   char *colon = strrchr (base, ':');
 
   if (colon != NULL)
@@ -455,10 +423,8 @@ create_container (GTask *task)
   else
     self->container_name = g_strdup_printf ("%s-dev-%u", base, state->attempt + 1);
 
-  escaped = g_uri_escape_string (self->container_name, NULL, FALSE);
-  path = g_strdup_printf ("/containers/create?name=%s", escaped);
-  dockyard_engine_request_async (self->engine, "POST", path, config, g_task_get_cancellable (task),
-                                 created_cb, task);
+  dockyard_engine_create_container_async (self->engine, self->container_name, config,
+                                          g_task_get_cancellable (task), created_cb, task);
 }
 
 static void
@@ -478,9 +444,7 @@ image_inspected_cb (GObject      *object,
     {
       set_state (self, DOCKYARD_DEV_SESSION_FAILED);
       if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
-        g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND,
-                                 _("The image %s does not exist yet: build it first."),
-                                 self->image);
+        g_task_return_error (task, dockyard_engine_image_missing_error (self->image));
       else
         g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
@@ -554,36 +518,29 @@ dockyard_dev_session_start_finish (DockyardDevSession  *self,
 }
 
 static void
-wait_body_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+exited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(DockyardDevSession) self = user_data;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  int status;
 
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  status = dockyard_engine_wait_container_finish (self->engine, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (bytes != NULL && g_bytes_get_size (bytes) > 0 &&
-      json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                  NULL) &&
-      json_parser_get_root (parser) != NULL &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (error != NULL)
     {
-      JsonObject *root = json_node_get_object (json_parser_get_root (parser));
-
-      self->exit_code = json_object_get_int_member_with_default (root, "StatusCode", -1);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
-      set_state (self, DOCKYARD_DEV_SESSION_EXITED);
+      /* No status: the engine went away while the shell ran. */
+      g_debug ("Lost the dev container's exit status: %s", error->message);
+      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
       return;
     }
 
-  /* No status: the engine went away while the shell ran. */
-  g_debug ("Lost the dev container's exit status: %s", error ? error->message : "no answer");
-  set_state (self, DOCKYARD_DEV_SESSION_FAILED);
+  self->exit_code = status;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
+  set_state (self, DOCKYARD_DEV_SESSION_EXITED);
 }
 
 /* More shells --------------------------------------------------------------------- */
@@ -711,20 +668,6 @@ dockyard_dev_session_get_shell_exit_code_finish (DockyardDevSession  *self,
 
 /* Stopping ----------------------------------------------------------------------- */
 
-static void
-removed_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /**
  * dockyard_dev_session_stop_async:
  *
@@ -743,14 +686,7 @@ dockyard_dev_session_stop_async (DockyardDevSession  *self,
   task = g_task_new (self, NULL, callback, user_data);
   g_task_set_source_tag (task, dockyard_dev_session_stop_async);
 
-  if (self->container_id == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  dockyard_engine_remove_container_async (self->engine, self->container_id, removed_cb,
-                                          g_steal_pointer (&task));
+  dockyard_container_remove_for_task (self->engine, self->container_id, g_steal_pointer (&task));
 }
 
 gboolean
@@ -762,131 +698,4 @@ dockyard_dev_session_stop_finish (DockyardDevSession  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Orphans -------------------------------------------------------------------------- */
-
-typedef struct
-{
-  guint pending;
-  guint removed;
-} OrphanState;
-
-static void
-orphan_removed_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  OrphanState *state = g_task_get_task_data (task);
-  g_autoptr(JsonNode) node = NULL;
-
-  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, NULL);
-  if (node != NULL)
-    state->removed++;
-
-  if (--state->pending == 0)
-    {
-      g_task_return_int (task, state->removed);
-      g_object_unref (task);
-    }
-}
-
-static void
-orphans_listed_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  OrphanState *state = g_task_get_task_data (task);
-  DockyardEngine *engine = DOCKYARD_ENGINE (object);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *array;
-
-  node = dockyard_engine_request_finish (engine, result, &error);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      if (error != NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_int (task, 0);
-      g_object_unref (task);
-      return;
-    }
-
-  array = json_node_get_array (node);
-  state->pending = 1;
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *container = json_array_get_object_element (array, i);
-      JsonObject *labels;
-      const char *id;
-      const char *owner;
-      g_autofree char *path = NULL;
-
-      if (container == NULL || !json_object_has_member (container, "Labels") ||
-          !JSON_NODE_HOLDS_OBJECT (json_object_get_member (container, "Labels")))
-        continue;
-
-      labels = json_object_get_object_member (container, "Labels");
-      id = json_object_get_string_member_with_default (container, "Id", NULL);
-      owner = json_object_get_string_member_with_default (labels, DOCKYARD_LABEL_OWNER, NULL);
-      if (id == NULL || !dockyard_container_owner_is_gone (owner))
-        continue;
-
-      g_debug ("Removing orphaned container %s", id);
-      state->pending++;
-      path = g_strdup_printf ("/containers/%s?force=1", id);
-      dockyard_engine_request_async (engine, "DELETE", path, NULL, NULL, orphan_removed_cb, task);
-    }
-
-  /* The extra count covers the loop itself. */
-  if (--state->pending == 0)
-    {
-      g_task_return_int (task, state->removed);
-      g_object_unref (task);
-    }
-}
-
-/**
- * dockyard_remove_orphan_containers_async:
- *
- * Removes the containers that an earlier Dockyard left behind (it was
- * killed, or the machine lost power): those labelled with an owner process
- * that no longer runs.
- */
-void
-dockyard_remove_orphan_containers_async (DockyardEngine      *engine,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-{
-  GTask *task;
-  g_autofree char *filters = NULL;
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (DOCKYARD_IS_ENGINE (engine));
-
-  task = g_task_new (engine, cancellable, callback, user_data);
-  g_task_set_source_tag (task, dockyard_remove_orphan_containers_async);
-  g_task_set_task_data (task, g_new0 (OrphanState, 1), g_free);
-
-  filters = g_uri_escape_string ("{\"label\":[\"" DOCKYARD_LABEL_OWNER "\"]}", NULL, FALSE);
-  path = g_strdup_printf ("/containers/json?all=1&filters=%s", filters);
-  dockyard_engine_request_async (engine, "GET", path, NULL, cancellable, orphans_listed_cb, task);
-}
-
-/**
- * dockyard_remove_orphan_containers_finish:
- *
- * Returns: how many containers were removed
- */
-guint
-dockyard_remove_orphan_containers_finish (GAsyncResult  *result,
-                                          GError       **error)
-{
-  gssize removed = g_task_propagate_int (G_TASK (result), error);
-
-  return removed > 0 ? (guint) removed : 0;
 }

@@ -65,11 +65,4 @@ gboolean                 dockyard_dev_session_stop_finish       (DockyardDevSess
                                                                  GAsyncResult        *result,
                                                                  GError             **error);
 
-void                     dockyard_remove_orphan_containers_async  (DockyardEngine      *engine,
-                                                                   GCancellable        *cancellable,
-                                                                   GAsyncReadyCallback  callback,
-                                                                   gpointer             user_data);
-guint                    dockyard_remove_orphan_containers_finish (GAsyncResult        *result,
-                                                                   GError             **error);
-
 G_END_DECLS

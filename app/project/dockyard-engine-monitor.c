@@ -3,10 +3,10 @@
 
 #include <glib/gi18n.h>
 
-#include "dockyard-dev-session.h"
 #include "dockyard-endpoint.h"
 #include "dockyard-engine-monitor.h"
 #include "dockyard-host-path.h"
+#include "dockyard-orphan-sweep.h"
 
 /* The live connection to the container engine that all windows share:
  * discovery with the user's preferences, the event stream and the lists
@@ -105,7 +105,7 @@ orphans_removed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   guint removed;
 
-  removed = dockyard_remove_orphan_containers_finish (result, &error);
+  removed = dockyard_orphan_sweep_finish (result, &error);
   if (error != NULL)
     g_debug ("Cannot look for orphaned containers: %s", error->message);
   else if (removed > 0)
@@ -120,8 +120,7 @@ static void
 sweep_orphans (DockyardEngineMonitor *self)
 {
   dockyard_engine_monitor_hold_cleanup (self);
-  dockyard_remove_orphan_containers_async (self->engine, NULL, orphans_removed_cb,
-                                           g_object_ref (self));
+  dockyard_orphan_sweep_async (self->engine, NULL, orphans_removed_cb, g_object_ref (self));
 }
 
 static void

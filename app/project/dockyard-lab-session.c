@@ -6,7 +6,7 @@
 
 #include <glib/gi18n.h>
 
-#include "dockyard-container-spec.h"
+#include "dockyard-container-run.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-text.h"
 
@@ -557,17 +557,16 @@ exited_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(DockyardLabSession) self = user_data;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tail = NULL;
 
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  dockyard_engine_wait_container_finish (self->engine, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       self->state == DOCKYARD_LAB_SESSION_STOPPED)
     return;
 
   tail = dockyard_lab_session_dup_log_tail (self, 10);
-  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+  if (error != NULL)
     fail (self, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
                              _("The connection to the engine was lost while Jupyter ran.")));
   else
@@ -659,30 +658,23 @@ lab_started_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(DockyardLabSession) self = user_data;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupMessage) logs = NULL;
-  g_autofree char *path = NULL;
 
-  node = dockyard_engine_request_finish (self->engine, result, &error);
+  dockyard_engine_start_container_finish (self->engine, result, &error);
   if (!is_starting (self))
     return;
 
-  if (node == NULL)
+  if (error != NULL)
     {
       fail (self, g_steal_pointer (&error));
       return;
     }
 
-  path = g_strdup_printf ("/containers/%s/logs?follow=1&stdout=1&stderr=1", self->container_id);
-  logs = dockyard_engine_new_message (self->engine, "GET", path);
-  dockyard_engine_open_stream_async (self->engine, logs, self->cancellable, logs_opened_cb,
-                                     g_object_ref (self));
-
-  g_free (path);
-  path = g_strdup_printf ("/containers/%s/json", self->container_id);
-  dockyard_engine_request_async (self->engine, "GET", path, NULL, self->cancellable,
-                                 lab_inspected_cb, g_object_ref (self));
+  dockyard_engine_follow_container_logs_async (self->engine, self->container_id,
+                                               self->cancellable, logs_opened_cb,
+                                               g_object_ref (self));
+  dockyard_engine_inspect_container_async (self->engine, self->container_id, self->cancellable,
+                                           lab_inspected_cb, g_object_ref (self));
 }
 
 static void
@@ -693,7 +685,6 @@ wait_opened_cb (GObject      *object,
   g_autoptr(DockyardLabSession) self = user_data;
   g_autoptr(GInputStream) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   body = dockyard_engine_open_stream_finish (self->engine, result, &error);
   if (!is_starting (self))
@@ -705,13 +696,10 @@ wait_opened_cb (GObject      *object,
       return;
     }
 
-  /* The engine answers /wait's headers at once, its body at the exit. */
-  g_input_stream_read_bytes_async (body, 4096, G_PRIORITY_DEFAULT, self->cancellable,
-                                   exited_cb, g_object_ref (self));
-
-  path = g_strdup_printf ("/containers/%s/start", self->container_id);
-  dockyard_engine_request_async (self->engine, "POST", path, NULL, self->cancellable,
-                                 lab_started_cb, g_object_ref (self));
+  dockyard_engine_read_exit_status_async (self->engine, body, self->cancellable, exited_cb,
+                                          g_object_ref (self));
+  dockyard_engine_start_container_async (self->engine, self->container_id, self->cancellable,
+                                         lab_started_cb, g_object_ref (self));
 }
 
 static void
@@ -720,34 +708,21 @@ lab_created_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(DockyardLabSession) self = user_data;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupMessage) wait = NULL;
-  g_autofree char *path = NULL;
-  const char *id = NULL;
 
-  node = dockyard_engine_request_finish (self->engine, result, &error);
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    id = json_object_get_string_member_with_default (json_node_get_object (node), "Id", NULL);
-  if (id != NULL)
-    self->container_id = g_strdup (id);
-
+  self->container_id = dockyard_engine_create_container_finish (self->engine, result, &error);
   if (!is_starting (self))
     return;
 
-  if (id == NULL)
+  if (self->container_id == NULL)
     {
-      fail (self, error ? g_steal_pointer (&error)
-                        : g_error_new (DOCKYARD_ENGINE_ERROR,
-                                       DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                                       _("The engine did not name the container it created.")));
+      fail (self, g_steal_pointer (&error));
       return;
     }
 
-  path = g_strdup_printf ("/containers/%s/wait?condition=next-exit", self->container_id);
-  wait = dockyard_engine_new_message (self->engine, "POST", path);
-  dockyard_engine_open_stream_async (self->engine, wait, self->cancellable, wait_opened_cb,
-                                     g_object_ref (self));
+  /* Wait before starting, so that even an instant exit is seen. */
+  dockyard_engine_open_container_wait_async (self->engine, self->container_id, self->cancellable,
+                                             wait_opened_cb, g_object_ref (self));
 }
 
 static char *
@@ -843,77 +818,35 @@ create_lab_container (DockyardLabSession *self)
   spec.publish_port = self->host_network ? 0 : JUPYTER_PORT;
   config = dockyard_container_spec_to_json (&spec);
 
-  dockyard_engine_request_async (self->engine, "POST", "/containers/create", config,
-                                 self->cancellable, lab_created_cb, g_object_ref (self));
+  dockyard_engine_create_container_async (self->engine, NULL, config, self->cancellable,
+                                          lab_created_cb, g_object_ref (self));
 }
 
 /* Finding Jupyter ---------------------------------------------------------------------- */
 
-typedef struct
-{
-  DockyardLabSession *self;
-  char               *probe_id;
-  int                 status;
-} Probe;
-
 static void
-probe_free (Probe *probe)
+probe_ran_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  g_clear_object (&probe->self);
-  g_free (probe->probe_id);
-  g_free (probe);
-}
-
-static void
-probe_removed_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
-    g_debug ("Cannot remove the Jupyter probe: %s", error->message);
-}
-
-static void
-probe_done (Probe  *probe,
-            GError *error)
-{
-  DockyardLabSession *self = probe->self;
-
-  if (probe->probe_id != NULL)
-    dockyard_engine_remove_container_async (self->engine, probe->probe_id, probe_removed_cb, NULL);
-
-  if (error != NULL)
-    fail (self, error);
-  else if (is_starting (self))
-    create_lab_container (self);
-
-  probe_free (probe);
-}
-
-static void
-probe_waited_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Probe *probe = user_data;
-  DockyardLabSession *self = probe->self;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(DockyardLabSession) self = user_data;
+  DockyardContainerRun *run = DOCKYARD_CONTAINER_RUN (object);
   GError *error = NULL;
-  gint64 status = -1;
 
-  node = dockyard_engine_request_finish (self->engine, result, &error);
-  if (node == NULL)
+  /* The probe is gone by now, also when the lab was stopped meanwhile. */
+  dockyard_container_run_finish (run, result, &error);
+  if (!is_starting (self))
     {
-      probe_done (probe, error);
+      g_clear_error (&error);
+      return;
+    }
+  if (error != NULL)
+    {
+      fail (self, error);
       return;
     }
 
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    status = json_object_get_int_member_with_default (json_node_get_object (node), "StatusCode", -1);
-
-  switch (status)
+  switch (dockyard_container_run_get_exit_status (run))
     {
     case PROBE_LAB:
       self->jupyter = g_strdup ("jupyter-lab");
@@ -923,66 +856,13 @@ probe_waited_cb (GObject      *object,
       break;
     default:
       self->missing_jupyter = TRUE;
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("The image %s has no Jupyter. Add JupyterLab to the project’s "
-                             "requirements and build the image again."), self->image);
-      break;
-    }
-
-  probe_done (probe, error);
-}
-
-static void
-probe_started_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Probe *probe = user_data;
-  DockyardLabSession *self = probe->self;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *path = NULL;
-  GError *error = NULL;
-
-  node = dockyard_engine_request_finish (self->engine, result, &error);
-  if (node == NULL)
-    {
-      probe_done (probe, error);
+      fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("The image %s has no Jupyter. Add JupyterLab to the project’s "
+                                 "requirements and build the image again."), self->image));
       return;
     }
 
-  path = g_strdup_printf ("/containers/%s/wait", probe->probe_id);
-  dockyard_engine_request_async (self->engine, "POST", path, NULL, self->cancellable,
-                                 probe_waited_cb, probe);
-}
-
-static void
-probe_created_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Probe *probe = user_data;
-  DockyardLabSession *self = probe->self;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *path = NULL;
-  GError *error = NULL;
-  const char *id = NULL;
-
-  node = dockyard_engine_request_finish (self->engine, result, &error);
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    id = json_object_get_string_member_with_default (json_node_get_object (node), "Id", NULL);
-  if (id == NULL)
-    {
-      probe_done (probe, error ? error
-                               : g_error_new (DOCKYARD_ENGINE_ERROR,
-                                              DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                                              _("The engine did not name the container it created.")));
-      return;
-    }
-
-  probe->probe_id = g_strdup (id);
-  path = g_strdup_printf ("/containers/%s/start", id);
-  dockyard_engine_request_async (self->engine, "POST", path, NULL, self->cancellable,
-                                 probe_started_cb, probe);
+  create_lab_container (self);
 }
 
 static void
@@ -992,11 +872,9 @@ image_inspected_cb (GObject      *object,
 {
   g_autoptr(DockyardLabSession) self = user_data;
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonNode) config = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *source = NULL;
+  g_autoptr(DockyardContainerRun) probe = NULL;
   DockyardContainerSpec spec = { 0 };
-  Probe *probe;
 
   node = dockyard_engine_request_finish (self->engine, result, &error);
   if (!is_starting (self))
@@ -1005,9 +883,7 @@ image_inspected_cb (GObject      *object,
   if (node == NULL)
     {
       if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
-        fail (self, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND,
-                                 _("The image %s does not exist yet: build it first."),
-                                 self->image));
+        fail (self, dockyard_engine_image_missing_error (self->image));
       else
         fail (self, g_steal_pointer (&error));
       return;
@@ -1016,20 +892,16 @@ image_inspected_cb (GObject      *object,
   self->working_dir = g_strdup (dockyard_image_inspect_working_dir (node));
 
   /* A short-lived container of the same image says which Jupyter it has. */
-  source = g_strdup (dockyard_project_get_host_path (self->project));
   spec.image = self->image;
   spec.cmd = probe_command;
   spec.working_dir = self->working_dir;
   spec.user = self->user;
   spec.role = "lab-probe";
-  spec.project_path = source;
+  spec.project_path = dockyard_project_get_host_path (self->project);
   spec.host_network = self->host_network;
-  config = dockyard_container_spec_to_json (&spec);
 
-  probe = g_new0 (Probe, 1);
-  probe->self = g_object_ref (self);
-  dockyard_engine_request_async (self->engine, "POST", "/containers/create", config,
-                                 self->cancellable, probe_created_cb, probe);
+  probe = dockyard_container_run_new (self->engine, &spec);
+  dockyard_container_run_async (probe, self->cancellable, probe_ran_cb, g_object_ref (self));
 }
 
 /**
@@ -1086,20 +958,6 @@ dockyard_lab_session_start_finish (DockyardLabSession  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-stopped_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /**
  * dockyard_lab_session_stop_async:
  *
@@ -1130,14 +988,7 @@ dockyard_lab_session_stop_async (DockyardLabSession  *self,
     }
   set_state (self, DOCKYARD_LAB_SESSION_STOPPED);
 
-  if (self->container_id == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  dockyard_engine_remove_container_async (self->engine, self->container_id, stopped_cb,
-                                          g_steal_pointer (&task));
+  dockyard_container_remove_for_task (self->engine, self->container_id, g_steal_pointer (&task));
 }
 
 gboolean

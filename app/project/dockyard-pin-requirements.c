@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "dockyard-container-spec.h"
+#include "dockyard-container-run.h"
 #include "dockyard-pin-requirements.h"
 #include "dockyard-project-files.h"
 #include "dockyard-requirements.h"
@@ -32,8 +32,6 @@ static const char * const freeze_env[] = {
   "PYTHONDONTWRITEBYTECODE=1",
   NULL
 };
-
-#define MAX_OUTPUT (4 * 1024 * 1024)
 
 G_DEFINE_QUARK (dockyard-pin-error-quark, dockyard_pin_error)
 
@@ -490,11 +488,7 @@ typedef struct
   DockyardEngine  *engine;
   GFile           *file;
   char            *image;
-  char            *container_id;
   GBytes          *text;
-  GByteArray      *output;
-  DockyardPinPlan *plan;
-  GError          *error;
 } PinData;
 
 static void
@@ -504,320 +498,69 @@ pin_data_free (PinData *data)
   g_clear_object (&data->engine);
   g_clear_object (&data->file);
   g_free (data->image);
-  g_free (data->container_id);
   g_clear_pointer (&data->text, g_bytes_unref);
-  g_clear_pointer (&data->output, g_byte_array_unref);
-  g_clear_pointer (&data->plan, dockyard_pin_plan_unref);
-  g_clear_error (&data->error);
   g_free (data);
 }
 
 static void
-return_result (GTask *task)
+return_plan (GTask           *task,
+             DockyardPinPlan *plan)
 {
-  PinData *data = g_task_get_task_data (task);
-
-  if (data->error != NULL)
-    g_task_return_error (task, g_steal_pointer (&data->error));
-  else if (g_task_return_error_if_cancelled (task))
-    ;
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_pointer (task, plan, (GDestroyNotify) dockyard_pin_plan_unref);
   else
-    g_task_return_pointer (task, dockyard_pin_plan_ref (data->plan),
-                           (GDestroyNotify) dockyard_pin_plan_unref);
+    dockyard_pin_plan_unref (plan);
 }
 
 static void
-container_removed_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+freeze_ran_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* Only when the engine is gone: the container then goes with the
-   * orphans when Dockyard next starts. */
-  if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
-    g_debug ("Cannot remove the container that ran pip freeze: %s", error->message);
-
-  return_result (task);
-}
-
-/* Every way out goes through here: the container goes first, whatever
- * happened (also after a cancel), then the task finishes. */
-static void
-finish (GTask  *task,
-        GError *error)
-{
+  DockyardContainerRun *run = DOCKYARD_CONTAINER_RUN (object);
   PinData *data = g_task_get_task_data (task);
-
-  if (error != NULL && data->error == NULL)
-    data->error = error;
-  else if (error != NULL)
-    g_error_free (error);
-
-  if (data->container_id == NULL)
-    {
-      return_result (task);
-      g_object_unref (task);
-      return;
-    }
-
-  dockyard_engine_remove_container_async (data->engine, data->container_id, container_removed_cb, task);
-}
-
-/* Without a terminal the engine multiplexes stdout and stderr: frames of
- * an 8-byte header (stream, 0, 0, 0, big-endian length) and the data. */
-static void
-demultiplex (GByteArray *frames,
-             GString    *out,
-             GString    *err)
-{
-  gsize at = 0;
-
-  while (frames->len - at >= 8)
-    {
-      const guint8 *frame = frames->data + at;
-      guint32 length = ((guint32) frame[4] << 24) | ((guint32) frame[5] << 16) |
-                       ((guint32) frame[6] << 8) | (guint32) frame[7];
-
-      if (frames->len - at - 8 < length)
-        break;
-      g_string_append_len (frame[0] == 2 ? err : out, (const char *) frame + 8, length);
-      at += 8 + (gsize) length;
-    }
-}
-
-static void
-logs_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GTask *task = user_data;
-  PinData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GString) out = NULL;
-  g_autoptr(GString) err = NULL;
   GError *error = NULL;
+  const char *err;
+  int status;
 
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (bytes == NULL)
+  if (!dockyard_container_run_finish (run, result, &error))
     {
-      finish (task, error);
+      g_task_return_error (task, error);
       return;
     }
 
-  if (g_bytes_get_size (bytes) > 0 && data->output->len < MAX_OUTPUT)
-    {
-      g_byte_array_append (data->output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-      g_input_stream_read_bytes_async (G_INPUT_STREAM (object), 65536, G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), logs_read_cb, task);
-      return;
-    }
-
-  out = g_string_new (NULL);
-  err = g_string_new (NULL);
-  demultiplex (data->output, out, err);
-  data->plan = dockyard_pin_plan_new (data->file, g_bytes_get_data (data->text, NULL),
-                                      g_bytes_get_size (data->text), out->str);
-  finish (task, NULL);
-}
-
-static void
-logs_opened_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autoptr(GInputStream) stream = NULL;
-  GError *error = NULL;
-
-  stream = dockyard_engine_open_stream_finish (DOCKYARD_ENGINE (object), result, &error);
-  if (stream == NULL)
-    {
-      finish (task, error);
-      return;
-    }
-
-  g_input_stream_read_bytes_async (stream, 65536, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), logs_read_cb, task);
-}
-
-static void
-read_logs (GTask *task)
-{
-  PinData *data = g_task_get_task_data (task);
-  g_autofree char *path = g_strdup_printf ("/containers/%s/logs?stdout=1&stderr=1", data->container_id);
-  g_autoptr(SoupMessage) message = dockyard_engine_new_message (data->engine, "GET", path);
-
-  dockyard_engine_open_stream_async (data->engine, message, g_task_get_cancellable (task),
-                                     logs_opened_cb, task);
-}
-
-/* The last words of pip on stderr, for a failure's message. */
-static void
-failed_logs_read_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data);
-
-static void
-waited_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GTask *task = user_data;
-  PinData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-  gint64 status = -1;
-
-  node = dockyard_engine_request_finish (data->engine, result, &error);
-  if (node == NULL)
-    {
-      finish (task, error);
-      return;
-    }
-
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    status = json_object_get_int_member_with_default (json_node_get_object (node), "StatusCode", -1);
-
+  status = dockyard_container_run_get_exit_status (run);
   if (status == FREEZE_NO_PIP)
     {
-      finish (task, g_error_new (DOCKYARD_PIN_ERROR, DOCKYARD_PIN_ERROR_NO_PIP,
-                                 _("The image %s has no pip: there is nothing to read the "
-                                   "installed versions from."), data->image));
+      g_task_return_new_error (task, DOCKYARD_PIN_ERROR, DOCKYARD_PIN_ERROR_NO_PIP,
+                               _("The image %s has no pip: there is nothing to read the "
+                                 "installed versions from."), data->image);
       return;
     }
 
   if (status != 0)
     {
-      g_autofree char *path = g_strdup_printf ("/containers/%s/logs?stderr=1", data->container_id);
-      g_autoptr(SoupMessage) message = dockyard_engine_new_message (data->engine, "GET", path);
+      g_autoptr(GString) message = g_string_new (NULL);
 
-      /* Say why, in pip's words, after the logs. */
-      data->error = g_error_new (DOCKYARD_PIN_ERROR, DOCKYARD_PIN_ERROR_FAILED,
-                                 _("pip freeze failed in the image %s (exit status %d)."),
-                                 data->image, (int) status);
-      dockyard_engine_open_stream_async (data->engine, message, g_task_get_cancellable (task),
-                                         failed_logs_read_cb, task);
+      /* Say why, in pip's words. */
+      g_string_printf (message, _("pip freeze failed in the image %s (exit status %d)."),
+                       data->image, status);
+      err = dockyard_container_run_get_stderr (run);
+      if (err != NULL && *err != '\0')
+        {
+          g_autofree char *tail = dockyard_text_dup_tail (err, strlen (err), 5);
+
+          g_string_append_printf (message, "\n%s", tail);
+        }
+      g_task_return_new_error (task, DOCKYARD_PIN_ERROR, DOCKYARD_PIN_ERROR_FAILED,
+                               "%s", message->str);
       return;
     }
 
-  read_logs (task);
-}
-
-static void
-failed_stream_read_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  GTask *task = user_data;
-  PinData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(GString) err = g_string_new (NULL);
-
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, NULL);
-  if (bytes != NULL && g_bytes_get_size (bytes) > 0 && data->output->len < MAX_OUTPUT)
-    {
-      g_byte_array_append (data->output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-      g_input_stream_read_bytes_async (G_INPUT_STREAM (object), 65536, G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task), failed_stream_read_cb, task);
-      return;
-    }
-
-  demultiplex (data->output, out, err);
-  if (err->len > 0)
-    {
-      g_autofree char *tail = dockyard_text_dup_tail (err->str, err->len, 5);
-      g_autofree char *message = g_strdup_printf ("%s\n%s", data->error->message, tail);
-
-      g_free (data->error->message);
-      data->error->message = g_steal_pointer (&message);
-    }
-  finish (task, NULL);
-}
-
-static void
-failed_logs_read_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autoptr(GInputStream) stream = NULL;
-
-  stream = dockyard_engine_open_stream_finish (DOCKYARD_ENGINE (object), result, NULL);
-  if (stream == NULL)
-    {
-      finish (task, NULL);
-      return;
-    }
-
-  g_input_stream_read_bytes_async (stream, 65536, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), failed_stream_read_cb, task);
-}
-
-static void
-started_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GTask *task = user_data;
-  PinData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *path = NULL;
-  GError *error = NULL;
-
-  node = dockyard_engine_request_finish (data->engine, result, &error);
-  if (node == NULL)
-    {
-      finish (task, error);
-      return;
-    }
-  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
-    {
-      finish (task, error);
-      return;
-    }
-
-  path = g_strdup_printf ("/containers/%s/wait", data->container_id);
-  dockyard_engine_request_async (data->engine, "POST", path, NULL, g_task_get_cancellable (task),
-                                 waited_cb, task);
-}
-
-static void
-created_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GTask *task = user_data;
-  PinData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *path = NULL;
-  GError *error = NULL;
-  const char *id = NULL;
-
-  node = dockyard_engine_request_finish (data->engine, result, &error);
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    id = json_object_get_string_member_with_default (json_node_get_object (node), "Id", NULL);
-  if (id == NULL)
-    {
-      finish (task, error ? error
-                          : g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
-                                         _("The engine did not name the container it created.")));
-      return;
-    }
-
-  data->container_id = g_strdup (id);
-  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
-    {
-      finish (task, error);
-      return;
-    }
-
-  /* Not cancellable: a cancel lands between steps, where the container's
-   * id is known and the container can go. */
-  path = g_strdup_printf ("/containers/%s/start", id);
-  dockyard_engine_request_async (data->engine, "POST", path, NULL, NULL, started_cb, task);
+  return_plan (task, dockyard_pin_plan_new (data->file, g_bytes_get_data (data->text, NULL),
+                                            g_bytes_get_size (data->text),
+                                            dockyard_container_run_get_stdout (run)));
 }
 
 static void
@@ -825,51 +568,46 @@ image_inspected_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   PinData *data = g_task_get_task_data (task);
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonNode) config = NULL;
-  GError *error = NULL;
+  g_autoptr(DockyardContainerRun) run = NULL;
+  g_autoptr(GError) error = NULL;
   DockyardContainerSpec spec = { 0 };
-  const char *source;
+  GCancellable *cancellable;
 
   node = dockyard_engine_request_finish (data->engine, result, &error);
   if (node == NULL)
     {
       if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
-        {
-          g_clear_error (&error);
-          error = g_error_new (DOCKYARD_PIN_ERROR, DOCKYARD_PIN_ERROR_NO_IMAGE,
-                               _("The image %s is not built yet: build it first, then pin the "
-                                 "requirements to what it installed."), data->image);
-        }
-      finish (task, error);
+        g_task_return_new_error (task, DOCKYARD_PIN_ERROR, DOCKYARD_PIN_ERROR_NO_IMAGE,
+                                 _("The image %s is not built yet: build it first, then pin the "
+                                   "requirements to what it installed."), data->image);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   /* Labelled like every container Dockyard starts, but with neither the
    * project folder (`python -m pip` would list packages found in it) nor
-   * a network: pip freeze only reads the image. */
-  source = dockyard_project_get_host_path (data->project);
+   * a network: pip freeze only reads the image.  Not AutoRemove: its
+   * output is read after it exited, then the run removes it.  One left by
+   * a killed app carries the owner label and goes with the orphans at the
+   * next start. */
   spec.image = data->image;
   spec.cmd = freeze_command;
   spec.env = freeze_env;
   spec.working_dir = "/";
   spec.role = "pin-requirements";
-  spec.project_path = source;
+  spec.project_path = dockyard_project_get_host_path (data->project);
   spec.no_project_mount = TRUE;
   spec.no_network = TRUE;
-  /* Not AutoRemove: its output is read after it exited (AutoRemove could
-   * take it, and its logs, before they are read), then it is removed on
-   * every way out (see finish()).  One left by a killed app carries the
-   * owner label and goes with the orphans at the next start. */
   spec.auto_remove = FALSE;
-  config = dockyard_container_spec_to_json (&spec);
 
-  /* Not cancellable: once the engine made the container its id must come
-   * back, or it could not be removed. */
-  dockyard_engine_request_async (data->engine, "POST", "/containers/create", config, NULL,
-                                 created_cb, task);
+  run = dockyard_container_run_new (data->engine, &spec);
+  dockyard_container_run_set_read_output (run, TRUE);
+  cancellable = g_task_get_cancellable (task);
+  dockyard_container_run_async (run, cancellable, freeze_ran_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -877,31 +615,33 @@ file_loaded_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   PinData *data = g_task_get_task_data (task);
+  g_autoptr(DockyardPinPlan) plan = NULL;
   g_autoptr(GBytes) text = NULL;
   GError *error = NULL;
+  GCancellable *cancellable;
 
   text = g_file_load_bytes_finish (G_FILE (object), result, NULL, &error);
   if (text == NULL)
     {
-      finish (task, error);
+      g_task_return_error (task, error);
       return;
     }
   data->text = g_bytes_ref (text);
 
   /* Nothing to pin: no need to ask the image. */
-  data->plan = dockyard_pin_plan_new (data->file, g_bytes_get_data (text, NULL),
-                                      g_bytes_get_size (text), NULL);
-  if (dockyard_pin_plan_get_n_pins (data->plan) == 0)
+  plan = dockyard_pin_plan_new (data->file, g_bytes_get_data (text, NULL),
+                                g_bytes_get_size (text), NULL);
+  if (dockyard_pin_plan_get_n_pins (plan) == 0)
     {
-      finish (task, NULL);
+      return_plan (task, g_steal_pointer (&plan));
       return;
     }
-  g_clear_pointer (&data->plan, dockyard_pin_plan_unref);
 
-  dockyard_engine_inspect_image_async (data->engine, data->image, g_task_get_cancellable (task),
-                                       image_inspected_cb, task);
+  cancellable = g_task_get_cancellable (task);
+  dockyard_engine_inspect_image_async (data->engine, data->image, cancellable,
+                                       image_inspected_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -912,8 +652,9 @@ file_loaded_cb (GObject      *object,
  *
  * Reads which versions of the requirements are installed in the project's
  * image (the last one built), with `pip freeze` in a short-lived container
- * that is removed before this finishes, also when it fails or is
- * cancelled.  Nothing is written: see dockyard_pin_plan_apply_async().
+ * (a #DockyardContainerRun) that is removed before this finishes, also
+ * when it fails or is cancelled.  Nothing is written: see
+ * dockyard_pin_plan_apply_async().
  */
 void
 dockyard_pin_requirements_async (DockyardProject     *project,
@@ -935,7 +676,6 @@ dockyard_pin_requirements_async (DockyardProject     *project,
   data->engine = g_object_ref (engine);
   data->file = g_file_resolve_relative_path (dockyard_project_get_directory (project), file_name);
   data->image = dockyard_project_dup_image_name (project);
-  data->output = g_byte_array_new ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, dockyard_pin_requirements_async);

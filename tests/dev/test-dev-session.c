@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "dockyard-dev-session.h"
+#include "dockyard-orphan-sweep.h"
 #include "dockyard-test-utils.h"
 
 typedef struct
@@ -25,53 +26,21 @@ tick_cb (gpointer data)
 }
 
 static void
-output_cb (DockyardTtyStream *stream,
-           GBytes            *bytes,
-           GString           *output)
-{
-  g_string_append_len (output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
-
-static void
-closed_cb (DockyardTtyStream *stream,
-           const GError      *error,
-           gboolean          *closed)
-{
-  *closed = TRUE;
-}
-
-static void
 setup_project (Fixture    *fixture,
                const char *folder_name)
 {
-  const char *socket = dockyard_test_engine_socket ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GFile) directory = NULL;
-  g_autoptr(GError) error = NULL;
-
   fixture->output = g_string_new (NULL);
-  if (socket == NULL)
+  fixture->engine = dockyard_test_connect_engine ();
+  if (fixture->engine == NULL)
     return;
 
-  fixture->engine = dockyard_engine_new (socket);
-  dockyard_engine_connect_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  g_assert_true (dockyard_engine_connect_finish (fixture->engine, result, &error));
-  g_clear_object (&result);
-
-  fixture->parent = g_dir_make_tmp ("dockyard-dev-XXXXXX", &error);
-  g_assert_no_error (error);
   /* The uid the test gives the shell must be able to write here. */
-  g_chmod (fixture->parent, 0755);
+  fixture->parent = dockyard_test_make_shared_dir ("dockyard-dev");
   fixture->folder = g_build_filename (fixture->parent, folder_name, NULL);
   g_assert_cmpint (g_mkdir (fixture->folder, 0777), ==, 0);
   g_chmod (fixture->folder, 0777);
 
-  directory = g_file_new_for_path (fixture->folder);
-  dockyard_project_open_async (directory, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  fixture->project = dockyard_project_open_finish (result, &error);
-  g_assert_no_error (error);
+  fixture->project = dockyard_test_open_project (fixture->folder);
 
   fixture->session = dockyard_dev_session_new (fixture->project, fixture->engine);
   dockyard_dev_session_set_image (fixture->session, g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
@@ -90,19 +59,7 @@ static gboolean
 container_exists (Fixture    *fixture,
                   const char *id)
 {
-  g_autofree char *path = g_strdup_printf ("/containers/%s/json", id);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dockyard_engine_request_async (fixture->engine, "GET", path, NULL, NULL,
-                                 dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  node = dockyard_engine_request_finish (fixture->engine, result, &error);
-  if (node != NULL)
-    return TRUE;
-  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND);
-  return FALSE;
+  return dockyard_test_container_exists (fixture->engine, id);
 }
 
 static void
@@ -132,10 +89,7 @@ fixture_teardown (Fixture       *fixture,
     }
 
   if (fixture->parent != NULL)
-    {
-      g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fixture->parent);
-      g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
-    }
+    dockyard_test_remove_tree (fixture->parent);
 
   if (fixture->stream != NULL)
     g_signal_handlers_disconnect_by_data (fixture->stream, fixture->output);
@@ -160,8 +114,7 @@ start (Fixture *fixture)
   fixture->stream = dockyard_dev_session_start_finish (fixture->session, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fixture->stream);
-  g_signal_connect (fixture->stream, "output", G_CALLBACK (output_cb), fixture->output);
-  g_signal_connect (fixture->stream, "closed", G_CALLBACK (closed_cb), &fixture->closed);
+  dockyard_test_collect_tty (fixture->stream, fixture->output, &fixture->closed);
 }
 
 /* Waits until @output shows @needle; returns it and what came before. */
@@ -189,15 +142,6 @@ type (DockyardTtyStream *stream,
   dockyard_tty_stream_write (stream, text, strlen (text));
 }
 
-#define REQUIRE_ENGINE(fixture) \
-  G_STMT_START { \
-    if ((fixture)->engine == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
-        return; \
-      } \
-  } G_STMT_END
-
 static void
 test_shell_and_exit_status (Fixture       *fixture,
                             gconstpointer  data)
@@ -205,7 +149,7 @@ test_shell_and_exit_status (Fixture       *fixture,
   gint64 deadline;
   guint tick;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
   start (fixture);
 
   /* The busybox image has no bash: the launcher falls back to /bin/sh. */
@@ -243,7 +187,7 @@ test_files_belong_to_user (Fixture       *fixture,
   struct stat st;
   gint64 deadline;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
   start (fixture);
 
   type (fixture->stream, "echo made-in-the-container > notes.txt && echo written\r");
@@ -269,7 +213,7 @@ test_exec_shares_container (Fixture       *fixture,
   g_autoptr(DockyardTtyStream) second = NULL;
   g_autoptr(GString) second_output = g_string_new (NULL);
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
   start (fixture);
 
   dockyard_dev_session_open_shell_async (fixture->session, NULL,
@@ -277,7 +221,7 @@ test_exec_shares_container (Fixture       *fixture,
   dockyard_test_wait_for_async (&result);
   second = dockyard_dev_session_open_shell_finish (fixture->session, result, &error);
   g_assert_no_error (error);
-  g_signal_connect (second, "output", G_CALLBACK (output_cb), second_output);
+  dockyard_test_collect_tty (second, second_output, NULL);
 
   /* A file made outside the shared folder, in the container only. */
   type (fixture->stream, "echo secret > /tmp/from-first && echo saved\r");
@@ -302,7 +246,7 @@ test_missing_image (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(DockyardTtyStream) stream = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   dockyard_dev_session_set_image (fixture->session, "dockyard-never-built:dev");
   dockyard_dev_session_start_async (fixture->session, 24, 80, NULL,
@@ -327,7 +271,7 @@ test_orphans_removed (Fixture       *fixture,
   g_autoptr(JsonNode) node = NULL;
   const char *id;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   /* A container as a killed Dockyard would leave it: owner process gone. */
   body = g_strdup_printf ("{\"Image\": \"%s\", \"Cmd\": [\"sleep\", \"600\"],"
@@ -345,10 +289,9 @@ test_orphans_removed (Fixture       *fixture,
   /* And one of this process, which must stay. */
   start (fixture);
 
-  dockyard_remove_orphan_containers_async (fixture->engine, NULL, dockyard_test_store_result_cb,
-                                           &result);
+  dockyard_orphan_sweep_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
-  g_assert_cmpuint (dockyard_remove_orphan_containers_finish (result, &error), ==, 1);
+  g_assert_cmpuint (dockyard_orphan_sweep_finish (result, &error), ==, 1);
   g_assert_no_error (error);
   g_assert_false (container_exists (fixture, id));
   g_assert_true (container_exists (fixture, dockyard_dev_session_get_container_id (fixture->session)));

@@ -9,40 +9,18 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include "build-fixture.h"
 #include "dockyard-build.h"
 #include "dockyard-engine.h"
 #include "dockyard-test-utils.h"
 
 typedef struct
 {
-  DockyardEngine *engine;
-  char           *dir;
-  char           *index_dir;
-  GSubprocess    *tar;
-  GSubprocess    *server;
-  guint           port;
-  char           *tag;
+  BuildFixture  build;
+  char         *index_dir;
+  GSubprocess  *server;
+  guint         port;
 } Fixture;
-
-static DockyardEngine *
-connect_engine (void)
-{
-  const char *socket = dockyard_test_engine_socket ();
-  g_autoptr(DockyardEngine) engine = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (socket == NULL)
-    return NULL;
-
-  engine = dockyard_engine_new (socket);
-  dockyard_engine_connect_async (engine, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  dockyard_engine_connect_finish (engine, result, &error);
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&engine);
-}
 
 static char *
 index_tool (void)
@@ -104,91 +82,38 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->engine = connect_engine ();
-  fixture->dir = g_dir_make_tmp ("dockyard-pip-XXXXXX", &error);
-  g_assert_no_error (error);
+  build_fixture_init (&fixture->build, dockyard_test_connect_engine (), "dockyard-pip",
+                      g_strdup_printf ("dockyard-test-pip-%d:dev", getpid ()));
   fixture->index_dir = g_dir_make_tmp ("dockyard-index-XXXXXX", &error);
   g_assert_no_error (error);
-  fixture->tag = g_strdup_printf ("dockyard-test-pip-%d:dev", getpid ());
-}
-
-static void
-remove_image (DockyardEngine *engine,
-              const char     *tag)
-{
-  g_autofree char *path = g_strdup_printf ("/images/%s?force=1", tag);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  dockyard_engine_request_async (engine, "DELETE", path, NULL, NULL,
-                                 dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  node = dockyard_engine_request_finish (engine, result, NULL);
-}
-
-static void
-stop_subprocess (GSubprocess **subprocess)
-{
-  if (*subprocess == NULL)
-    return;
-  g_subprocess_force_exit (*subprocess);
-  g_subprocess_wait (*subprocess, NULL, NULL);
-  g_clear_object (subprocess);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *command = g_strdup_printf ("rm -rf '%s' '%s'", fixture->dir, fixture->index_dir);
-
-  if (fixture->engine != NULL)
-    remove_image (fixture->engine, fixture->tag);
-  stop_subprocess (&fixture->tar);
-  stop_subprocess (&fixture->server);
-  g_clear_object (&fixture->engine);
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
-  g_free (fixture->dir);
+  if (fixture->server != NULL)
+    {
+      g_subprocess_force_exit (fixture->server);
+      g_subprocess_wait (fixture->server, NULL, NULL);
+    }
+  g_clear_object (&fixture->server);
+  build_fixture_clear (&fixture->build);
+  dockyard_test_remove_tree (fixture->index_dir);
   g_free (fixture->index_dir);
-  g_free (fixture->tag);
-}
-
-static void
-write_file (Fixture    *fixture,
-            const char *name,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-static GInputStream *
-context_stream (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_clear_object (&fixture->tar);
-  fixture->tar = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                   "tar", "-C", fixture->dir, "-cf", "-", ".", NULL);
-  g_assert_no_error (error);
-
-  return g_subprocess_get_stdout_pipe (fixture->tar);
 }
 
 static DockyardBuild *
 run_build (Fixture  *fixture,
            char    **image_id)
 {
-  g_autoptr(DockyardBuild) build = dockyard_build_new (fixture->engine, fixture->tag);
+  g_autoptr(DockyardBuild) build = dockyard_build_new (fixture->build.engine, fixture->build.tag);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   /* host: the build's pip reaches the index on this machine's loopback. */
   dockyard_build_set_network_mode (build, "host");
-  dockyard_build_run_async (build, context_stream (fixture), NULL,
+  dockyard_build_run_async (build, build_fixture_context_stream (&fixture->build), NULL,
                             dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
   *image_id = dockyard_build_run_finish (build, result, &error);
@@ -258,7 +183,7 @@ test_pip_cache_mount (Fixture       *fixture,
   const char *log;
   DockyardBuildStep *pip;
 
-  if (fixture->engine == NULL || python == NULL)
+  if (fixture->build.engine == NULL || python == NULL)
     {
       dockyard_test_skip_unless_ci ("no engine or no Python test image: run the suite with tests/run");
       return;
@@ -277,8 +202,8 @@ test_pip_cache_mount (Fixture       *fixture,
                                 "-r requirements.txt && ls -R /root/.cache/pip | wc -l\n"
                                 "RUN python3 -c 'import dockyard_beta; print(\"beta\", dockyard_beta.VERSION)'\n",
                                 python, g_get_real_time (), fixture->port);
-  write_file (fixture, "Dockerfile", dockerfile);
-  write_file (fixture, "requirements.txt", "dockyard-alpha==1.0\ndockyard-beta==1.0\n");
+  build_fixture_write_file (&fixture->build, "Dockerfile", dockerfile);
+  build_fixture_write_file (&fixture->build, "requirements.txt", "dockyard-alpha==1.0\ndockyard-beta==1.0\n");
 
   first = run_build (fixture, &first_id);
   pip = find_step (first, "RUN --mount=type=cache");
@@ -303,7 +228,7 @@ test_pip_cache_mount (Fixture       *fixture,
 
   /* One requirement bumped, one added: the pip step runs again and takes
    * the unchanged wheel from the cache mount instead of the index. */
-  write_file (fixture, "requirements.txt",
+  build_fixture_write_file (&fixture->build, "requirements.txt",
               "dockyard-alpha==1.0\ndockyard-beta==1.1\ndockyard-gamma==1.0\n");
   third = run_build (fixture, &third_id);
   g_assert_cmpstr (third_id, !=, first_id);

@@ -4,37 +4,26 @@
  * where buildah's "STEP n/m:" lines become the steps. */
 #include "config.h"
 
+#include "build-fixture.h"
 #include "dockyard-build.h"
 #include "dockyard-engine.h"
 #include "dockyard-test-utils.h"
 
 typedef struct
 {
-  DockyardEngine *engine;
-  char           *dir;
-  GSubprocess    *tar;
-  char           *tag;
-  const char     *base;
+  BuildFixture  build;
+  const char   *base;
 } Fixture;
 
 static DockyardEngine *
 connect_podman (void)
 {
   const char *host = g_getenv ("DOCKYARD_TEST_PODMAN_HOST");
-  g_autoptr(DockyardEngine) engine = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (host == NULL || !g_str_has_prefix (host, "unix://"))
     return NULL;
 
-  engine = dockyard_engine_new (host + strlen ("unix://"));
-  dockyard_engine_connect_async (engine, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  dockyard_engine_connect_finish (engine, result, &error);
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&engine);
+  return dockyard_test_connect_engine_at (host + strlen ("unix://"));
 }
 
 static void
@@ -42,53 +31,23 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   static guint counter;
-  g_autoptr(GError) error = NULL;
 
-  fixture->engine = connect_podman ();
-  fixture->dir = g_dir_make_tmp ("dockyard-podman-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->tag = g_strdup_printf ("localhost/dockyard-test-podman-%d-%u:dev", getpid (), counter++);
+  build_fixture_init (&fixture->build, connect_podman (), "dockyard-podman",
+                      g_strdup_printf ("localhost/dockyard-test-podman-%d-%u:dev",
+                                       getpid (), counter++));
   fixture->base = g_getenv ("DOCKYARD_TEST_PODMAN_BUSYBOX_IMAGE");
-}
-
-static void
-remove_image (DockyardEngine *engine,
-              const char     *tag)
-{
-  g_autofree char *path = g_strdup_printf ("/images/%s?force=1", tag);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  dockyard_engine_request_async (engine, "DELETE", path, NULL, NULL,
-                                 dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  /* Failed builds leave no image to remove: ignore the error. */
-  node = dockyard_engine_request_finish (engine, result, NULL);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fixture->dir);
-
-  if (fixture->engine != NULL)
-    remove_image (fixture->engine, fixture->tag);
-  if (fixture->tar != NULL)
-    {
-      g_subprocess_force_exit (fixture->tar);
-      g_subprocess_wait (fixture->tar, NULL, NULL);
-    }
-  g_clear_object (&fixture->tar);
-  g_clear_object (&fixture->engine);
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
-  g_free (fixture->dir);
-  g_free (fixture->tag);
+  build_fixture_clear (&fixture->build);
 }
 
 #define REQUIRE_PODMAN(fixture) \
   G_STMT_START { \
-    if ((fixture)->engine == NULL || (fixture)->base == NULL) \
+    if ((fixture)->build.engine == NULL || (fixture)->base == NULL) \
       { \
         dockyard_test_skip_unless_ci ("no Podman service: run the suite with tests/run " \
                                       "(needs root and podman)"); \
@@ -96,50 +55,11 @@ fixture_teardown (Fixture       *fixture,
       } \
   } G_STMT_END
 
-static void
-write_file (Fixture    *fixture,
-            const char *name,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-/* The context as a stream: tar(1) writes it while the build reads it. */
-static GInputStream *
-context_stream (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_clear_object (&fixture->tar);
-  fixture->tar = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                   "tar", "-C", fixture->dir, "-cf", "-", ".", NULL);
-  g_assert_no_error (error);
-
-  return g_subprocess_get_stdout_pipe (fixture->tar);
-}
-
-static char *
-run_build (Fixture        *fixture,
-           DockyardBuild  *build,
-           GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  dockyard_build_run_async (build, context_stream (fixture), NULL,
-                            dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  return dockyard_build_run_finish (build, result, error);
-}
-
 static DockyardBuild *
 new_build (Fixture    *fixture,
            const char *network_mode)
 {
-  DockyardBuild *build = dockyard_build_new (fixture->engine, fixture->tag);
+  DockyardBuild *build = dockyard_build_new (fixture->build.engine, fixture->build.tag);
 
   dockyard_build_set_network_mode (build, network_mode);
   return build;
@@ -177,8 +97,8 @@ test_engine (Fixture       *fixture,
   REQUIRE_PODMAN (fixture);
 
   /* What the app shows, and what decides the classic build path. */
-  g_assert_cmpstr (dockyard_engine_get_name (fixture->engine), ==, "Podman Engine");
-  g_assert_false (dockyard_engine_get_has_buildkit (fixture->engine));
+  g_assert_cmpstr (dockyard_engine_get_name (fixture->build.engine), ==, "Podman Engine");
+  g_assert_false (dockyard_engine_get_has_buildkit (fixture->build.engine));
 }
 
 static char *
@@ -216,13 +136,13 @@ test_build_and_cache (Fixture       *fixture,
 
   /* A cache id of its own: a fresh, empty cache mount for this test. */
   dockerfile = cache_dockerfile (fixture, first_nonce, first_nonce);
-  write_file (fixture, "Dockerfile", dockerfile);
+  build_fixture_write_file (&fixture->build, "Dockerfile", dockerfile);
   /* The nonce in the context too: podman's layer cache outlives a test run. */
   greeting = g_strdup_printf ("hello from the context %s\n", first_nonce);
-  write_file (fixture, "greeting", greeting);
+  build_fixture_write_file (&fixture->build, "greeting", greeting);
 
   first = new_build (fixture, "none");
-  image_id = run_build (fixture, first, &error);
+  image_id = build_fixture_run (&fixture->build, first, &error);
   log_steps (first);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (image_id, "sha256:"));
@@ -253,7 +173,7 @@ test_build_and_cache (Fixture       *fixture,
 
   /* Nothing changed: buildah says "Using cache" for every step after FROM. */
   second = new_build (fixture, "none");
-  again_id = run_build (fixture, second, &error);
+  again_id = build_fixture_run (&fixture->build, second, &error);
   log_steps (second);
   g_assert_no_error (error);
   g_assert_cmpstr (again_id, ==, image_id);
@@ -272,9 +192,9 @@ test_build_and_cache (Fixture       *fixture,
    * cache mount: the point of RUN --mount=type=cache. */
   g_free (dockerfile);
   dockerfile = cache_dockerfile (fixture, first_nonce, second_nonce);
-  write_file (fixture, "Dockerfile", dockerfile);
+  build_fixture_write_file (&fixture->build, "Dockerfile", dockerfile);
   third = new_build (fixture, "none");
-  changed_id = run_build (fixture, third, &error);
+  changed_id = build_fixture_run (&fixture->build, third, &error);
   log_steps (third);
   g_assert_no_error (error);
   g_assert_cmpstr (changed_id, !=, image_id);
@@ -328,10 +248,10 @@ test_network_host (Fixture       *fixture,
                                 "RUN echo %" G_GINT64_FORMAT " >/dev/null && "
                                 "wget -q -O - http://127.0.0.1:%u/simple/\n",
                                 fixture->base, g_get_real_time (), port);
-  write_file (fixture, "Dockerfile", dockerfile);
+  build_fixture_write_file (&fixture->build, "Dockerfile", dockerfile);
   build = new_build (fixture, "host");
   /* The server answers from this main context while the test waits. */
-  image_id = run_build (fixture, build, &error);
+  image_id = build_fixture_run (&fixture->build, build, &error);
   log_steps (build);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (dockyard_build_step_get_log (get_step (build, 1)),
@@ -346,37 +266,26 @@ test_failing_run (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *image_id = NULL;
   g_autofree char *dockerfile = NULL;
-  g_autofree char *tail = NULL;
   DockyardBuildStep *failed;
 
   REQUIRE_PODMAN (fixture);
 
-  dockerfile = g_strdup_printf ("FROM %s\n"
-                                "RUN echo first line; echo the-last-words; exit 3\n"
-                                "RUN echo never\n",
-                                fixture->base);
-  write_file (fixture, "Dockerfile", dockerfile);
+  dockerfile = build_fixture_failing_dockerfile (fixture->base, "RUN echo never\n");
+  build_fixture_write_file (&fixture->build, "Dockerfile", dockerfile);
 
   build = new_build (fixture, "none");
-  image_id = run_build (fixture, build, &error);
+  image_id = build_fixture_run (&fixture->build, build, &error);
   log_steps (build);
   g_assert_null (image_id);
   g_assert_nonnull (error);
   g_test_message ("podman says: %s", error->message);
   /* buildah: building at STEP "RUN ...": while running runtime: exit status 3 */
   g_assert_nonnull (strstr (error->message, "exit status 3"));
-  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
   g_assert_nonnull (strstr (dockyard_build_get_error_message (build), "exit status 3"));
 
-  failed = dockyard_build_get_failed_step (build);
-  g_assert_nonnull (failed);
-  g_assert_cmpuint (dockyard_build_step_get_index (failed), ==, 2);
+  failed = build_fixture_assert_failed_run (build);
   g_assert_cmpuint (dockyard_build_step_get_total (failed), ==, 3);
-  g_assert_true (g_str_has_prefix (dockyard_build_step_get_instruction (failed), "RUN echo first"));
-  g_assert_cmpint (dockyard_build_step_get_state (failed), ==, DOCKYARD_BUILD_STEP_FAILED);
   g_assert_nonnull (dockyard_build_step_get_error (failed));
-  tail = dockyard_build_step_dup_log_tail (failed, 1);
-  g_assert_cmpstr (tail, ==, "the-last-words");
   /* The step after it never started. */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (build)), ==, 2);
 }

@@ -5,111 +5,29 @@
 
 #include <signal.h>
 
+#include "build-fixture.h"
 #include "dockyard-build.h"
 #include "dockyard-build-private.h"
 #include "dockyard-engine.h"
 #include "dockyard-test-utils.h"
 
-typedef struct
-{
-  DockyardEngine *engine;
-  char           *dir;
-  GSubprocess    *tar;
-  char           *tag;
-} Fixture;
-
-static DockyardEngine *
-connect_engine (void)
-{
-  const char *socket = dockyard_test_engine_socket ();
-  g_autoptr(DockyardEngine) engine = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (socket == NULL)
-    return NULL;
-
-  engine = dockyard_engine_new (socket);
-  dockyard_engine_connect_async (engine, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  dockyard_engine_connect_finish (engine, result, &error);
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&engine);
-}
+typedef BuildFixture Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   static guint counter;
-  g_autoptr(GError) error = NULL;
 
-  fixture->engine = connect_engine ();
-  fixture->dir = g_dir_make_tmp ("dockyard-build-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->tag = g_strdup_printf ("dockyard-test-build-%d-%u:dev", getpid (), counter++);
-}
-
-static void
-remove_image (DockyardEngine *engine,
-              const char     *tag)
-{
-  g_autofree char *path = g_strdup_printf ("/images/%s?force=1", tag);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  dockyard_engine_request_async (engine, "DELETE", path, NULL, NULL,
-                                 dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  /* Failed builds leave no image to remove: ignore the error. */
-  node = dockyard_engine_request_finish (engine, result, NULL);
+  build_fixture_init (fixture, dockyard_test_connect_engine (), "dockyard-build",
+                      g_strdup_printf ("dockyard-test-build-%d-%u:dev", getpid (), counter++));
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fixture->dir);
-
-  if (fixture->engine != NULL)
-    remove_image (fixture->engine, fixture->tag);
-  if (fixture->tar != NULL)
-    {
-      g_subprocess_force_exit (fixture->tar);
-      g_subprocess_wait (fixture->tar, NULL, NULL);
-    }
-  g_clear_object (&fixture->tar);
-  g_clear_object (&fixture->engine);
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
-  g_free (fixture->dir);
-  g_free (fixture->tag);
-}
-
-static void
-write_file (Fixture    *fixture,
-            const char *name,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-/* The context as a stream: tar(1) writes it while the build reads it. */
-static GInputStream *
-context_stream (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_clear_object (&fixture->tar);
-  fixture->tar = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                   "tar", "-C", fixture->dir, "-cf", "-", ".", NULL);
-  g_assert_no_error (error);
-
-  return g_subprocess_get_stdout_pipe (fixture->tar);
+  build_fixture_clear (fixture);
 }
 
 static DockyardBuild *
@@ -119,19 +37,6 @@ new_build (Fixture *fixture)
 
   dockyard_build_set_network_mode (build, "none");
   return build;
-}
-
-static char *
-run_build (Fixture        *fixture,
-           DockyardBuild  *build,
-           GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  dockyard_build_run_async (build, context_stream (fixture), NULL,
-                            dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  return dockyard_build_run_finish (build, result, error);
 }
 
 static DockyardBuildStep *
@@ -151,15 +56,6 @@ find_step (DockyardBuild *build,
   return NULL;
 }
 
-#define REQUIRE_ENGINE(fixture) \
-  G_STMT_START { \
-    if ((fixture)->engine == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
-        return; \
-      } \
-  } G_STMT_END
-
 static void
 test_build_and_cache (Fixture       *fixture,
                       gconstpointer  data)
@@ -172,18 +68,18 @@ test_build_and_cache (Fixture       *fixture,
   g_autofree char *dockerfile = NULL;
   DockyardBuildStep *run;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   /* A nonce: the engine's build cache outlives a test run. */
   dockerfile = g_strdup_printf ("FROM %s\n"
                                 "COPY greeting /greeting\n"
                                 "RUN echo built-by-dockyard %" G_GINT64_FORMAT " && cat /greeting\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), g_get_real_time ());
-  write_file (fixture, "Dockerfile", dockerfile);
-  write_file (fixture, "greeting", "hello\n");
+  build_fixture_write_file (fixture, "Dockerfile", dockerfile);
+  build_fixture_write_file (fixture, "greeting", "hello\n");
 
   first = new_build (fixture);
-  image_id = run_build (fixture, first, &error);
+  image_id = build_fixture_run (fixture, first, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (image_id, "sha256:"));
   g_assert_cmpint (dockyard_build_get_state (first), ==, DOCKYARD_BUILD_SUCCEEDED);
@@ -202,7 +98,7 @@ test_build_and_cache (Fixture       *fixture,
 
   /* Nothing changed: every instruction comes from the cache. */
   second = new_build (fixture);
-  again_id = run_build (fixture, second, &error);
+  again_id = build_fixture_run (fixture, second, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (again_id, ==, image_id);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (second)); i++)
@@ -227,30 +123,18 @@ test_failing_run (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *image_id = NULL;
   g_autofree char *dockerfile = NULL;
-  g_autofree char *tail = NULL;
-  DockyardBuildStep *failed;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
-  dockerfile = g_strdup_printf ("FROM %s\n"
-                                "RUN echo first line; echo the-last-words; exit 3\n",
-                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
-  write_file (fixture, "Dockerfile", dockerfile);
+  dockerfile = build_fixture_failing_dockerfile (g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), "");
+  build_fixture_write_file (fixture, "Dockerfile", dockerfile);
 
   build = new_build (fixture);
-  image_id = run_build (fixture, build, &error);
+  image_id = build_fixture_run (fixture, build, &error);
   g_assert_null (image_id);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "exit code: 3"));
-  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
-
-  failed = dockyard_build_get_failed_step (build);
-  g_assert_nonnull (failed);
-  g_assert_cmpuint (dockyard_build_step_get_index (failed), ==, 2);
-  g_assert_true (g_str_has_prefix (dockyard_build_step_get_instruction (failed), "RUN echo first"));
-  g_assert_cmpint (dockyard_build_step_get_state (failed), ==, DOCKYARD_BUILD_STEP_FAILED);
-  tail = dockyard_build_step_dup_log_tail (failed, 1);
-  g_assert_cmpstr (tail, ==, "the-last-words");
+  build_fixture_assert_failed_run (build);
 }
 
 static void
@@ -261,11 +145,11 @@ test_syntax_error (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *image_id = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
-  write_file (fixture, "Dockerfile", "FROM scratch\nFROBNICATE everything\n");
+  build_fixture_write_file (fixture, "Dockerfile", "FROM scratch\nFROBNICATE everything\n");
   build = new_build (fixture);
-  image_id = run_build (fixture, build, &error);
+  image_id = build_fixture_run (fixture, build, &error);
   g_assert_null (image_id);
   g_assert_nonnull (error);
   g_test_message ("engine says: %s", error->message);
@@ -282,12 +166,12 @@ test_missing_base_image (Fixture       *fixture,
   g_autofree char *image_id = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   /* Neither local nor pullable (no registry is reachable here). */
-  write_file (fixture, "Dockerfile", "FROM localhost:1/dockyard/not-here:1.0.0\nRUN true\n");
+  build_fixture_write_file (fixture, "Dockerfile", "FROM localhost:1/dockyard/not-here:1.0.0\nRUN true\n");
   build = new_build (fixture);
-  image_id = run_build (fixture, build, &error);
+  image_id = build_fixture_run (fixture, build, &error);
   g_assert_null (image_id);
   g_assert_nonnull (error);
   g_test_message ("engine says: %s", error->message);
@@ -308,12 +192,12 @@ test_refused (Fixture       *fixture,
   g_autofree char *image_id = NULL;
   g_autofree char *big = g_strnfill (8 * 1024 * 1024, 'x');
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
-  write_file (fixture, "Dockerfile", "FROM scratch\n");
-  write_file (fixture, "big.bin", big);
+  build_fixture_write_file (fixture, "Dockerfile", "FROM scratch\n");
+  build_fixture_write_file (fixture, "big.bin", big);
   build = dockyard_build_new (fixture->engine, "Not/A:Valid:Tag");
-  image_id = run_build (fixture, build, &error);
+  image_id = build_fixture_run (fixture, build, &error);
   g_assert_null (image_id);
   g_assert_nonnull (error);
   g_assert_true (error->domain == DOCKYARD_ENGINE_ERROR);
@@ -372,15 +256,15 @@ test_cancel (Fixture       *fixture,
   gint64 deadline;
   Trigger trigger = { "sleep 4242", cancellable, 0 };
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   dockerfile = g_strdup_printf ("FROM %s\nRUN sleep 4242\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
-  write_file (fixture, "Dockerfile", dockerfile);
+  build_fixture_write_file (fixture, "Dockerfile", dockerfile);
 
   build = new_build (fixture);
   trigger.id = g_timeout_add (100, trigger_cb, &trigger);
-  dockyard_build_run_async (build, context_stream (fixture), cancellable,
+  dockyard_build_run_async (build, build_fixture_context_stream (fixture), cancellable,
                             dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
   image_id = dockyard_build_run_finish (build, result, &error);
@@ -411,7 +295,7 @@ test_engine_dies (Fixture       *fixture,
   g_autofree char *echo = NULL;
   Trigger trigger = { "sleep 4343", NULL, 0 };
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   if (g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == NULL || *g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == '\0')
     {
@@ -421,11 +305,11 @@ test_engine_dies (Fixture       *fixture,
 
   dockerfile = g_strdup_printf ("FROM %s\nRUN sleep 4343\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
-  write_file (fixture, "Dockerfile", dockerfile);
+  build_fixture_write_file (fixture, "Dockerfile", dockerfile);
 
   build = new_build (fixture);
   trigger.id = g_timeout_add (100, trigger_cb, &trigger);
-  dockyard_build_run_async (build, context_stream (fixture), NULL,
+  dockyard_build_run_async (build, build_fixture_context_stream (fixture), NULL,
                             dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
   image_id = dockyard_build_run_finish (build, result, &error);
@@ -438,10 +322,10 @@ test_engine_dies (Fixture       *fixture,
   /* Once the engine is back, the next build works. */
   g_assert_true (dockyard_test_engine_control ("start"));
   echo = g_strdup_printf ("FROM %s\nRUN echo back\n", g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
-  write_file (fixture, "Dockerfile", echo);
+  build_fixture_write_file (fixture, "Dockerfile", echo);
   after = new_build (fixture);
   g_free (image_id);
-  image_id = run_build (fixture, after, &error);
+  image_id = build_fixture_run (fixture, after, &error);
   g_assert_no_error (error);
   g_assert_nonnull (image_id);
 }

@@ -39,6 +39,11 @@ FORBIDDEN = [
 VTE_OPTIONS = ['-Dgtk4=true', '-Dgtk3=false', '-Dgir=false', '-Dvapi=false', '-Ddocs=false']
 HEX64 = re.compile(r'^[0-9a-f]{64}$')
 HEX40 = re.compile(r'^[0-9a-f]{40}$')
+# The VTE the GNOME 50 runtime pairs with, and its tarball's sha256 as
+# Debian unstable's Sources index lists vte2.91_0.84.1.orig.tar.xz (1,909,008
+# bytes; checked against dists/sid/main/source/Sources.xz on 2026-12-06).
+VTE_SERIES = '0.84'
+VTE_SHA256 = '9604a451fdab2fee13807732f78bfeb7660f7a5d603cb7a5a0295d1568701b6c'
 
 results = []
 
@@ -143,6 +148,13 @@ for app_id, path in MANIFESTS.items():
           vte is not None and all(o in vte_opts for o in VTE_OPTIONS)
           and not any(o.startswith(('-Dgtk4=f', '-Dgtk3=t')) for o in vte_opts),
           f'config-opts = {vte_opts}')
+
+    vte_sources = vte.get('sources', []) if vte else []
+    check(f'{label}: VTE is the {VTE_SERIES} release the runtime pairs with, at the checked sha256',
+          len(vte_sources) == 1
+          and f'/vte-{VTE_SERIES}.' in vte_sources[0].get('url', '')
+          and vte_sources[0].get('sha256') == VTE_SHA256,
+          f'sources = {vte_sources}')
 
     names = [m.get('name') for m in manifest.get('modules', []) if isinstance(m, dict)]
     check(f'{label}: dependencies come before Dockyard, libarchive from the runtime',

@@ -21,7 +21,6 @@
 
 #include "dockyard-dockerfile.h"
 #include "dockyard-test-utils.h"
-#include "hardening-utils.h"
 
 /* Two findings with fixes: a pip install and an apt-get install without
  * cache mounts. */
@@ -124,7 +123,7 @@ list_temp_files (const char *dir)
 static void
 open_project (const char *dir)
 {
-  g_autoptr(DockyardProject) project = hardening_open_project (dir);
+  g_autoptr(DockyardProject) project = dockyard_test_open_project (dir);
 
   g_assert_nonnull (project);
 }

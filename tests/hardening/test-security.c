@@ -11,7 +11,6 @@
 #include "dockyard-lab-session.h"
 #include "dockyard-recent-projects.h"
 #include "dockyard-test-utils.h"
-#include "hardening-utils.h"
 
 /* Everything Dockyard logs while the tests run, whatever the level. */
 static GString *log_text;
@@ -43,15 +42,6 @@ writer_cb (GLogLevelFlags   level,
     return g_log_writer_default (level, fields, n_fields, user_data);
   return G_LOG_WRITER_HANDLED;
 }
-
-#define REQUIRE_ENGINE(engine) \
-  G_STMT_START { \
-    if ((engine) == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
-        return; \
-      } \
-  } G_STMT_END
 
 /* No argv from user input ----------------------------------------------------- */
 
@@ -154,14 +144,6 @@ output_has_marker (gpointer data)
 }
 
 static void
-output_cb (DockyardTtyStream *stream,
-           GBytes            *bytes,
-           GString           *output)
-{
-  g_string_append_len (output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
-
-static void
 stop_lab (DockyardLabSession *lab)
 {
   g_autoptr(GAsyncResult) result = NULL;
@@ -204,7 +186,7 @@ inspect_container (DockyardEngine *engine,
   JsonNode *entrypoint;
   guint n_binds = 0;
 
-  *node_out = hardening_request (engine, "GET", path, &error);
+  *node_out = dockyard_test_request (engine, "GET", path, &error);
   g_assert_no_error (error);
   root = json_node_get_object (*node_out);
   config = json_object_get_object_member (root, "Config");
@@ -264,7 +246,7 @@ assert_cmd (JsonArray          *cmd,
 static void
 test_no_shell_injection (void)
 {
-  g_autoptr(DockyardEngine) engine = hardening_connect_engine ();
+  g_autoptr(DockyardEngine) engine = dockyard_test_connect_engine ();
   g_autofree char *parent = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *marker = NULL;
@@ -286,9 +268,9 @@ test_no_shell_injection (void)
   const char *command = "ls -a / /tmp; echo marker-$((40+2))\n";
   int status;
 
-  REQUIRE_ENGINE (engine);
+  DOCKYARD_TEST_REQUIRE_ENGINE (engine);
 
-  parent = hardening_make_parent ();
+  parent = dockyard_test_make_shared_dir ("dockyard-hardening");
   folder = make_hostile_project (parent, &marker);
   g_test_message ("project folder: %s", folder);
 
@@ -320,7 +302,7 @@ test_no_shell_injection (void)
   assert_nothing_created (parent, marker);
 
   /* 2. A dev session with the folder bind-mounted, and a shell in it. */
-  project = hardening_open_project (folder);
+  project = dockyard_test_open_project (folder);
   dev = dockyard_dev_session_new (project, engine);
   dockyard_dev_session_set_image (dev, g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
   dockyard_dev_session_set_user (dev, "1000:1000");
@@ -329,9 +311,9 @@ test_no_shell_injection (void)
   stream = dockyard_dev_session_start_finish (dev, result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
-  g_signal_connect (stream, "output", G_CALLBACK (output_cb), output);
+  dockyard_test_collect_tty (stream, output, NULL);
   dockyard_tty_stream_write (stream, command, strlen (command));
-  if (!hardening_wait_until (output_has_marker, output, 30))
+  if (!dockyard_test_wait_until (output_has_marker, output, 30))
     g_error ("the dev shell did not answer:\n%s", output->str);
   /* Nothing was created in the container's / or /tmp either. */
   g_assert_null (strstr (output->str, marker));
@@ -370,8 +352,8 @@ test_no_shell_injection (void)
   stop_lab (lab);
   assert_nothing_created (parent, marker);
 
-  g_assert_cmpuint (hardening_count_containers (engine, folder), ==, 0);
-  hardening_remove_tree (parent);
+  g_assert_cmpuint (dockyard_test_count_containers (engine, folder), ==, 0);
+  dockyard_test_remove_tree (parent);
 }
 
 /* Jupyter on loopback only --------------------------------------------------- */
@@ -429,7 +411,7 @@ is_loopback_hex (const char *hex)
 static void
 test_lab_loopback_only (void)
 {
-  g_autoptr(DockyardEngine) engine = hardening_connect_engine ();
+  g_autoptr(DockyardEngine) engine = dockyard_test_connect_engine ();
   g_autofree char *folder = NULL;
   g_autofree char *path = NULL;
   g_autoptr(DockyardProject) project = NULL;
@@ -441,16 +423,16 @@ test_lab_loopback_only (void)
   const char *network_mode;
   guint port;
 
-  REQUIRE_ENGINE (engine);
+  DOCKYARD_TEST_REQUIRE_ENGINE (engine);
 
-  folder = hardening_make_parent ();
-  project = hardening_open_project (folder);
+  folder = dockyard_test_make_shared_dir ("dockyard-hardening");
+  project = dockyard_test_open_project (folder);
   lab = dockyard_lab_session_new (project, engine);
   start_lab (lab);
   port = dockyard_lab_session_get_port (lab);
 
   path = g_strdup_printf ("/containers/%s/json", dockyard_lab_session_get_container_id (lab));
-  node = hardening_request (engine, "GET", path, &error);
+  node = dockyard_test_request (engine, "GET", path, &error);
   g_assert_no_error (error);
   host_config = json_object_get_object_member (json_node_get_object (node), "HostConfig");
   network_mode = json_object_get_string_member_with_default (host_config, "NetworkMode", "");
@@ -499,7 +481,7 @@ test_lab_loopback_only (void)
     }
 
   stop_lab (lab);
-  hardening_remove_tree (folder);
+  dockyard_test_remove_tree (folder);
 }
 
 /* The token stays secret -------------------------------------------------------- */
@@ -519,7 +501,7 @@ check_settings_value (GSettings  *settings,
 static void
 test_token_not_kept (void)
 {
-  g_autoptr(DockyardEngine) engine = hardening_connect_engine ();
+  g_autoptr(DockyardEngine) engine = dockyard_test_connect_engine ();
   g_autofree char *folder = NULL;
   g_autofree char *token = NULL;
   g_autoptr(DockyardProject) project = NULL;
@@ -532,13 +514,13 @@ test_token_not_kept (void)
   const char *url;
   guint before;
 
-  REQUIRE_ENGINE (engine);
+  DOCKYARD_TEST_REQUIRE_ENGINE (engine);
 
   /* The app keeps its recent projects in GSettings (the memory backend
    * here): open the project the way the app does. */
   settings = g_settings_new (APP_ID);
   recent = dockyard_recent_projects_new (settings);
-  folder = hardening_make_parent ();
+  folder = dockyard_test_make_shared_dir ("dockyard-hardening");
   directory = g_file_new_for_path (folder);
   dockyard_recent_projects_add (recent, directory);
 
@@ -546,7 +528,7 @@ test_token_not_kept (void)
   before = n_log_messages;
   g_mutex_unlock (&log_lock);
 
-  project = hardening_open_project (folder);
+  project = dockyard_test_open_project (folder);
   lab = dockyard_lab_session_new (project, engine);
   start_lab (lab);
   url = dockyard_lab_session_get_url (lab);
@@ -569,7 +551,7 @@ test_token_not_kept (void)
   for (guint i = 0; keys[i] != NULL; i++)
     check_settings_value (settings, keys[i], token);
 
-  hardening_remove_tree (folder);
+  dockyard_test_remove_tree (folder);
 }
 
 int

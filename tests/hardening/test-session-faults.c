@@ -5,8 +5,8 @@
 #include "config.h"
 
 #include "dockyard-dev-session.h"
+#include "dockyard-orphan-sweep.h"
 #include "dockyard-test-utils.h"
-#include "hardening-utils.h"
 
 typedef struct
 {
@@ -21,35 +21,19 @@ typedef struct
 } Fixture;
 
 static void
-output_cb (DockyardTtyStream *stream,
-           GBytes            *bytes,
-           GString           *output)
-{
-  g_string_append_len (output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
-
-static void
-closed_cb (DockyardTtyStream *stream,
-           const GError      *error,
-           gboolean          *closed)
-{
-  *closed = TRUE;
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   fixture->output = g_string_new (NULL);
-  fixture->engine = hardening_connect_engine ();
+  fixture->engine = dockyard_test_connect_engine ();
   if (fixture->engine == NULL)
     return;
 
-  fixture->parent = hardening_make_parent ();
+  fixture->parent = dockyard_test_make_shared_dir ("dockyard-hardening");
   fixture->folder = g_build_filename (fixture->parent, "project", NULL);
   g_assert_no_errno (g_mkdir (fixture->folder, 0777));
   g_chmod (fixture->folder, 0777);
-  fixture->project = hardening_open_project (fixture->folder);
+  fixture->project = dockyard_test_open_project (fixture->folder);
 }
 
 static void
@@ -78,8 +62,7 @@ start (Fixture *fixture)
   dockyard_test_wait_for_async (&result);
   fixture->stream = dockyard_dev_session_start_finish (fixture->session, result, &error);
   g_assert_no_error (error);
-  g_signal_connect (fixture->stream, "output", G_CALLBACK (output_cb), fixture->output);
-  g_signal_connect (fixture->stream, "closed", G_CALLBACK (closed_cb), &fixture->closed);
+  dockyard_test_collect_tty (fixture->stream, fixture->output, &fixture->closed);
 }
 
 static gboolean
@@ -95,7 +78,7 @@ check_shell_answers (Fixture *fixture)
   const char *command = "echo marker-$((40+2))\n";
 
   dockyard_tty_stream_write (fixture->stream, command, strlen (command));
-  if (!hardening_wait_until (output_has_marker, fixture, 30))
+  if (!dockyard_test_wait_until (output_has_marker, fixture, 30))
     g_error ("the shell did not answer; the terminal shows:\n%s", fixture->output->str);
 }
 
@@ -132,20 +115,11 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->project);
   g_clear_object (&fixture->engine);
   if (fixture->parent != NULL)
-    hardening_remove_tree (fixture->parent);
+    dockyard_test_remove_tree (fixture->parent);
   g_string_free (fixture->output, TRUE);
   g_free (fixture->folder);
   g_free (fixture->parent);
 }
-
-#define REQUIRE_ENGINE(fixture) \
-  G_STMT_START { \
-    if ((fixture)->engine == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
-        return; \
-      } \
-  } G_STMT_END
 
 static void
 test_container_sigkill (Fixture       *fixture,
@@ -156,7 +130,7 @@ test_container_sigkill (Fixture       *fixture,
   g_autofree char *kill_path = NULL;
   g_autofree char *id = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   new_session (fixture);
   start (fixture);
@@ -166,10 +140,10 @@ test_container_sigkill (Fixture       *fixture,
 
   /* What `docker kill -s KILL` (or the OOM killer) does. */
   kill_path = g_strdup_printf ("/containers/%s/kill?signal=KILL", id);
-  node = hardening_request (fixture->engine, "POST", kill_path, &error);
+  node = dockyard_test_request (fixture->engine, "POST", kill_path, &error);
   g_assert_no_error (error);
 
-  if (!hardening_wait_until (session_ended, fixture, 30))
+  if (!dockyard_test_wait_until (session_ended, fixture, 30))
     g_error ("the session did not end after SIGKILL: state %d, stream closed %d",
              dockyard_dev_session_get_state (fixture->session), fixture->closed);
   g_test_message ("after SIGKILL: state %d, exit code %d",
@@ -181,7 +155,7 @@ test_container_sigkill (Fixture       *fixture,
   g_assert_cmpint (dockyard_dev_session_get_exit_code (fixture->session), ==, 137);
 
   stop_session (fixture);
-  g_assert_cmpuint (hardening_count_containers (fixture->engine, fixture->folder), ==, 0);
+  g_assert_cmpuint (dockyard_test_count_containers (fixture->engine, fixture->folder), ==, 0);
 }
 
 static void
@@ -193,7 +167,7 @@ test_engine_dies (Fixture       *fixture,
   gboolean stopped;
   guint removed;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   if (g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == NULL || *g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == '\0')
     {
@@ -206,7 +180,7 @@ test_engine_dies (Fixture       *fixture,
   check_shell_answers (fixture);
 
   g_assert_true (dockyard_test_engine_control ("kill"));
-  if (!hardening_wait_until (session_ended, fixture, 30))
+  if (!dockyard_test_wait_until (session_ended, fixture, 30))
     g_error ("the session did not notice the engine died: state %d, stream closed %d",
              dockyard_dev_session_get_state (fixture->session), fixture->closed);
   g_test_message ("after the engine died: state %d, exit code %d",
@@ -234,20 +208,19 @@ test_engine_dies (Fixture       *fixture,
   /* Back again: what the app does on connecting (remove what an earlier run
    * left), then a new session works and leaves nothing behind either. */
   g_clear_object (&fixture->engine);
-  fixture->engine = hardening_connect_engine ();
-  dockyard_remove_orphan_containers_async (fixture->engine, NULL, dockyard_test_store_result_cb,
-                                           &result);
+  fixture->engine = dockyard_test_connect_engine ();
+  dockyard_orphan_sweep_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
-  removed = dockyard_remove_orphan_containers_finish (result, &error);
+  removed = dockyard_orphan_sweep_finish (result, &error);
   g_assert_no_error (error);
   g_test_message ("containers removed after the restart: %u", removed);
-  g_assert_cmpuint (hardening_count_containers (fixture->engine, fixture->folder), ==, 0);
+  g_assert_cmpuint (dockyard_test_count_containers (fixture->engine, fixture->folder), ==, 0);
 
   new_session (fixture);
   start (fixture);
   check_shell_answers (fixture);
   stop_session (fixture);
-  g_assert_cmpuint (hardening_count_containers (fixture->engine, fixture->folder), ==, 0);
+  g_assert_cmpuint (dockyard_test_count_containers (fixture->engine, fixture->folder), ==, 0);
 }
 
 int

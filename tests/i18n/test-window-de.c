@@ -304,8 +304,7 @@ test_welcome (void)
   DockyardWindow *window;
   g_autofree char *open = NULL;
 
-  if (!dockyard_ui_test_need_engine ())
-    return;
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   app = dockyard_ui_test_start_app ();
   window = dockyard_ui_test_new_window (app);
@@ -402,8 +401,7 @@ test_project_pages (void)
   g_autofree char *requirements = NULL;
   g_autofree char *found = NULL;
 
-  if (!dockyard_ui_test_need_engine ())
-    return;
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   f = dockyard_ui_test_project_new ("Übersetzungstest",
                                     "FROM python:3.11\nRUN pip install -r requirements.txt\n");

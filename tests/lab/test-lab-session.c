@@ -24,19 +24,13 @@ fixture_setup_on (Fixture    *fixture,
                   const char *socket,
                   const char *image)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *notebook = NULL;
 
   if (socket == NULL)
     return;
 
-  fixture->engine = dockyard_engine_new (socket);
-  dockyard_engine_connect_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  g_assert_true (dockyard_engine_connect_finish (fixture->engine, result, &error));
-  g_clear_object (&result);
+  fixture->engine = dockyard_test_connect_engine_at (socket);
 
   fixture->folder = g_dir_make_tmp ("dockyard-lab-XXXXXX", &error);
   g_assert_no_error (error);
@@ -44,11 +38,7 @@ fixture_setup_on (Fixture    *fixture,
   g_file_set_contents (notebook, "made on the host\n", -1, &error);
   g_assert_no_error (error);
 
-  directory = g_file_new_for_path (fixture->folder);
-  dockyard_project_open_async (directory, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  fixture->project = dockyard_project_open_finish (result, &error);
-  g_assert_no_error (error);
+  fixture->project = dockyard_test_open_project (fixture->folder);
 
   fixture->lab = dockyard_lab_session_new (fixture->project, fixture->engine);
   dockyard_lab_session_set_image (fixture->lab, image ? image : g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));
@@ -61,8 +51,8 @@ fixture_setup (Fixture       *fixture,
   fixture_setup_on (fixture, dockyard_test_engine_socket (), data);
 }
 
-/* The engine with a bridge of its own (tests/lab/run-bridge-check starts it
- * with DOCKYARD_TEST_ENGINE_BRIDGE=1 and names it in DOCKYARD_TEST_BRIDGE_HOST). */
+/* An engine with a bridge that someone already runs, named in
+ * DOCKYARD_TEST_BRIDGE_HOST (tests/README.md); none is ever made here. */
 static void
 fixture_setup_bridge (Fixture       *fixture,
                       gconstpointer  data)
@@ -116,25 +106,13 @@ fixture_teardown (Fixture       *fixture,
     }
 
   if (fixture->folder != NULL)
-    {
-      g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fixture->folder);
-      g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
-    }
+    dockyard_test_remove_tree (fixture->folder);
 
   g_clear_object (&fixture->lab);
   g_clear_object (&fixture->project);
   g_clear_object (&fixture->engine);
   g_free (fixture->folder);
 }
-
-#define REQUIRE_ENGINE(fixture) \
-  G_STMT_START { \
-    if ((fixture)->engine == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
-        return; \
-      } \
-  } G_STMT_END
 
 static guint
 http_status (const char *uri)
@@ -175,7 +153,7 @@ test_jupyter_ready (Fixture       *fixture,
   g_autofree char *token_query = NULL;
   const char *url;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   start_and_wait (fixture, &error);
   g_assert_no_error (error);
@@ -215,7 +193,7 @@ test_missing_jupyter (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   start_and_wait (fixture, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
@@ -236,7 +214,7 @@ test_stop_while_starting (Fixture       *fixture,
   guint tick = g_timeout_add (20, tick_cb, NULL);
   g_autofree char *id = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   dockyard_lab_session_start_async (fixture->lab, NULL, dockyard_test_store_result_cb, &result);
   /* Stop once the container exists, before Jupyter answers. */
@@ -264,7 +242,7 @@ test_engine_dies (Fixture       *fixture,
   gint64 deadline;
   guint tick;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   if (g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == NULL || *g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == '\0')
     {
@@ -349,7 +327,7 @@ test_bridge_published_port (Fixture       *fixture,
 
   if (fixture->engine == NULL)
     {
-      dockyard_test_skip_unless_ci ("no engine with a bridge: see tests/lab/run-bridge-check");
+      dockyard_test_skip_unless_ci ("no engine with a bridge: see tests/README.md");
       return;
     }
 
@@ -474,7 +452,7 @@ test_network_host (Fixture       *fixture,
   gboolean loopback_only = FALSE;
   const char *url;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   dockyard_lab_session_set_network (fixture->lab, DOCKYARD_LAB_NETWORK_HOST);
   start_and_wait (fixture, &error);
@@ -503,7 +481,7 @@ test_network_published_without_bridge (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   if (dockyard_engine_get_has_bridge (fixture->engine))
     {
@@ -540,7 +518,7 @@ main (int   argc,
   g_test_add ("/lab-session/engine-dies", Fixture, NULL,
               fixture_setup, test_engine_dies, fixture_teardown);
   /* DESIGN.md keeps bridges out of the suite: a manual check, registered
-   * only when tests/lab/run-bridge-check provides such an engine. */
+   * only when DOCKYARD_TEST_BRIDGE_HOST names such an engine. */
   if (g_getenv ("DOCKYARD_TEST_BRIDGE_HOST") != NULL)
     g_test_add ("/lab-session/bridge/published-port", Fixture, NULL,
                 fixture_setup_bridge, test_bridge_published_port, fixture_teardown);

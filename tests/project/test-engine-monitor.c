@@ -110,11 +110,7 @@ test_engine (void)
   const char *socket = dockyard_test_engine_socket ();
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
-  if (socket == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (socket);
 
   g_settings_set_boolean (settings, "engine-automatic", FALSE);
   g_settings_set_string (settings, "engine-socket", socket);

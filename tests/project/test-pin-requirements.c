@@ -71,20 +71,12 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  const char *socket = dockyard_test_engine_socket ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dockerfile = NULL;
 
-  if (socket == NULL)
+  fixture->engine = dockyard_test_connect_engine ();
+  if (fixture->engine == NULL)
     return;
-
-  fixture->engine = dockyard_engine_new (socket);
-  dockyard_engine_connect_async (fixture->engine, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  g_assert_true (dockyard_engine_connect_finish (fixture->engine, result, &error));
-  g_clear_object (&result);
 
   /* The folder's name makes the image's: one per test run. */
   fixture->folder = g_dir_make_tmp ("dockyard-pin-XXXXXX", &error);
@@ -94,11 +86,7 @@ fixture_setup (Fixture       *fixture,
   write_file (fixture, "Dockerfile", dockerfile);
   write_file (fixture, "requirements.txt", requirements);
 
-  directory = g_file_new_for_path (fixture->folder);
-  dockyard_project_open_async (directory, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  fixture->project = dockyard_project_open_finish (result, &error);
-  g_assert_no_error (error);
+  fixture->project = dockyard_test_open_project (fixture->folder);
 }
 
 static void
@@ -124,26 +112,12 @@ fixture_teardown (Fixture       *fixture,
     remove_image (fixture);
 
   if (fixture->folder != NULL)
-    {
-      const char *argv[] = { "rm", "-rf", fixture->folder, NULL };
-
-      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH,
-                                   NULL, NULL, NULL, NULL, NULL, NULL));
-    }
+    dockyard_test_remove_tree (fixture->folder);
 
   g_clear_object (&fixture->project);
   g_clear_object (&fixture->engine);
   g_free (fixture->folder);
 }
-
-#define REQUIRE_ENGINE(fixture) \
-  G_STMT_START { \
-    if ((fixture)->engine == NULL) \
-      { \
-        dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run"); \
-        return; \
-      } \
-  } G_STMT_END
 
 static void
 build_image (Fixture *fixture)
@@ -237,7 +211,7 @@ test_pin_from_image (Fixture       *fixture,
   g_autofree char *backup = NULL;
   const DockyardRequirementPin *p;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   build_image (fixture);
   plan = pin (fixture, NULL, &error);
@@ -293,7 +267,7 @@ test_changed_before_apply (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *written = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   build_image (fixture);
   plan = pin (fixture, NULL, &error);
@@ -314,7 +288,7 @@ test_not_built (Fixture       *fixture,
   g_autoptr(DockyardPinPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   plan = pin (fixture, NULL, &error);
   g_assert_error (error, DOCKYARD_PIN_ERROR, DOCKYARD_PIN_ERROR_NO_IMAGE);
@@ -332,7 +306,7 @@ test_no_pip (Fixture       *fixture,
   g_autofree char *dockerfile = NULL;
   g_autofree char *written = NULL;
 
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   dockerfile = g_strdup_printf ("FROM %s\n", g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
   write_file (fixture, "Dockerfile", dockerfile);
@@ -357,7 +331,7 @@ static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
 {
-  REQUIRE_ENGINE (fixture);
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
 
   build_image (fixture);
 

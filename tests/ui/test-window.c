@@ -22,8 +22,7 @@ test_engine_status (void)
   g_autofree char *status = NULL;
   const char *socket = dockyard_test_engine_socket ();
 
-  if (!dockyard_ui_test_need_engine ())
-    return;
+  DOCKYARD_TEST_REQUIRE_ENGINE (socket);
 
   bare = dockyard_ui_test_bare_window_new (NULL);
   window = bare->window;
@@ -47,8 +46,7 @@ test_open_project (void)
   DockyardWindow *window;
   g_autofree char *found = NULL;
 
-  if (!dockyard_ui_test_need_engine ())
-    return;
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   /* A name with a space and a quote, as users' folders have; opened
    * through the exported app action, as `gapplication action` would. */
@@ -77,8 +75,7 @@ test_build (void)
   g_autofree char *status = NULL;
   DockyardBuild *build;
 
-  if (!dockyard_ui_test_need_engine ())
-    return;
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   dockerfile = g_strdup_printf ("FROM %s\nRUN echo hello from the build view %" G_GINT64_FORMAT "\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), g_get_real_time ());
@@ -116,8 +113,7 @@ test_image_name (void)
   const char *name;
   GtkWidget *row;
 
-  if (!dockyard_ui_test_need_engine ())
-    return;
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   dockerfile = g_strdup_printf ("FROM %s\nRUN echo image name %" G_GINT64_FORMAT "\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), g_get_real_time ());
@@ -188,8 +184,7 @@ test_build_failure (void)
   g_autoptr(GFile) directory = NULL;
   gint64 deadline;
 
-  if (!dockyard_ui_test_need_engine ())
-    return;
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   dockerfile = g_strdup_printf ("# A comment, then a continued line\n"
                                 "FROM %s\n"
@@ -282,8 +277,7 @@ test_dev_terminal (void)
   DockyardTerminal *terminal;
   DockyardTerminal *second;
 
-  if (!dockyard_ui_test_need_engine ())
-    return;
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
@@ -434,8 +428,7 @@ test_lab (void)
   DockyardLabSession *lab;
   gint64 deadline;
 
-  if (!dockyard_ui_test_need_engine ())
-    return;
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   urls = dockyard_ui_test_register_browser ();
   dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\n",
@@ -639,8 +632,7 @@ test_pin_requirements_build (void)
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!dockyard_ui_test_need_engine ())
-    return;
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   /* MarkupSafe is in the image already: pip needs no index. */
   dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\nCOPY requirements.txt .\n"

@@ -241,22 +241,6 @@ dockyard_ui_test_quit_app (DockyardApplication *app)
 }
 
 /**
- * dockyard_ui_test_need_engine:
- *
- * Returns: %TRUE when the suite's engine is there; otherwise the test is
- *   skipped (a failure in CI) and should return
- */
-gboolean
-dockyard_ui_test_need_engine (void)
-{
-  if (dockyard_test_engine_socket () != NULL)
-    return TRUE;
-
-  dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-  return FALSE;
-}
-
-/**
  * dockyard_ui_test_new_window:
  * @app: a started app (dockyard_ui_test_start_app())
  *

@@ -44,7 +44,6 @@ GtkWidget           *dockyard_ui_test_find_widget          (GtkWidget         *w
 
 DockyardApplication *dockyard_ui_test_start_app            (void);
 void                 dockyard_ui_test_quit_app             (DockyardApplication *app);
-gboolean             dockyard_ui_test_need_engine          (void);
 DockyardWindow      *dockyard_ui_test_new_window           (DockyardApplication *app);
 DockyardWindow      *dockyard_ui_test_new_sized_window     (DockyardApplication *app,
                                                             int                width,
