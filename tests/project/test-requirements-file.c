@@ -7,53 +7,38 @@
 #include "dockyard-requirements-file.h"
 #include "dockyard-test-utils.h"
 
-static char *
-read_file (const char *dir,
-           const char *name)
+/* @name in @dir holds @expected, or does not exist for %NULL. */
+static void
+assert_contents (const char *dir,
+                 const char *name,
+                 const char *expected)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  char *contents = NULL;
+  g_autofree char *contents = NULL;
 
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return NULL;
-  return contents;
-}
-
-static void
-write_file (const char *dir,
-            const char *name,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-static char *
-make_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("dockyard-requirements-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) entries = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while ((name = g_dir_read_name (entries)) != NULL)
+  if (expected == NULL)
     {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_assert_cmpint (g_unlink (path), ==, 0);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      return;
     }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, expected);
+}
+
+static char *
+make_project (const char *requirements)
+{
+  char *dir = dockyard_test_make_shared_dir ("dockyard-requirements");
+
+  if (requirements != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, "requirements.txt", NULL);
+
+      g_assert_true (g_file_set_contents (path, requirements, -1, NULL));
+    }
+
+  return dir;
 }
 
 static gboolean
@@ -73,102 +58,79 @@ add_requirement (const char  *dir,
 static void
 test_replace_keeping_orig (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = make_project (NULL);
   g_autofree char *path = g_build_filename (dir, "Dockerfile", NULL);
-  g_autofree char *text = NULL;
-  g_autofree char *backup = NULL;
   g_autoptr(GError) error = NULL;
 
-  write_file (dir, "Dockerfile", "FROM old\n");
+  g_assert_true (g_file_set_contents (path, "FROM old\n", -1, NULL));
   g_assert_true (dockyard_project_replace_keeping_orig (path, "FROM old\n", 9, "FROM new\n", 9,
                                                         &error));
   g_assert_no_error (error);
-  text = read_file (dir, "Dockerfile");
-  backup = read_file (dir, "Dockerfile.orig");
-  g_assert_cmpstr (text, ==, "FROM new\n");
-  g_assert_cmpstr (backup, ==, "FROM old\n");
+  assert_contents (dir, "Dockerfile", "FROM new\n");
+  assert_contents (dir, "Dockerfile.orig", "FROM old\n");
 
   /* Nothing to keep: no backup, and the earlier one stays as it was. */
-  g_clear_pointer (&text, g_free);
-  g_clear_pointer (&backup, g_free);
   g_assert_true (dockyard_project_replace_keeping_orig (path, NULL, 0, "FROM newer\n", 11,
                                                         &error));
   g_assert_no_error (error);
-  text = read_file (dir, "Dockerfile");
-  backup = read_file (dir, "Dockerfile.orig");
-  g_assert_cmpstr (text, ==, "FROM newer\n");
-  g_assert_cmpstr (backup, ==, "FROM old\n");
+  assert_contents (dir, "Dockerfile", "FROM newer\n");
+  assert_contents (dir, "Dockerfile.orig", "FROM old\n");
 
-  remove_dir (dir);
+  dockyard_test_remove_tree (dir);
 }
 
 /* A backup that cannot be written leaves the file alone. */
 static void
 test_replace_backup_fails (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = make_project ("flask==3.0.0\n");
   g_autofree char *path = g_build_filename (dir, "requirements.txt", NULL);
   g_autofree char *orig = g_build_filename (dir, "requirements.txt.orig", NULL);
-  g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
 
-  write_file (dir, "requirements.txt", "flask==3.0.0\n");
   /* A folder where the backup would go: renaming over it fails. */
   g_assert_cmpint (g_mkdir (orig, 0755), ==, 0);
   g_assert_false (dockyard_project_replace_keeping_orig (path, "flask==3.0.0\n", 13, "x\n", 2,
                                                          &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
-  text = read_file (dir, "requirements.txt");
-  g_assert_cmpstr (text, ==, "flask==3.0.0\n");
+  assert_contents (dir, "requirements.txt", "flask==3.0.0\n");
 
-  g_assert_cmpint (g_rmdir (orig), ==, 0);
-  remove_dir (dir);
+  dockyard_test_remove_tree (dir);
 }
 
 static void
 test_add_to_existing (void)
 {
-  g_autofree char *dir = make_dir ();
-  g_autofree char *text = NULL;
-  g_autofree char *backup = NULL;
+  /* No newline at the end: the new line still starts a line of its own. */
+  g_autofree char *dir = make_project ("numpy==1.26.4");
   g_autoptr(GError) error = NULL;
 
-  /* No newline at the end: the new line still starts a line of its own. */
-  write_file (dir, "requirements.txt", "numpy==1.26.4");
   g_assert_true (add_requirement (dir, DOCKYARD_PINNED_JUPYTERLAB, &error));
   g_assert_no_error (error);
+  assert_contents (dir, "requirements.txt", "numpy==1.26.4\n" DOCKYARD_PINNED_JUPYTERLAB "\n");
+  assert_contents (dir, "requirements.txt.orig", "numpy==1.26.4");
 
-  text = read_file (dir, "requirements.txt");
-  backup = read_file (dir, "requirements.txt.orig");
-  g_assert_cmpstr (text, ==, "numpy==1.26.4\n" DOCKYARD_PINNED_JUPYTERLAB "\n");
-  g_assert_cmpstr (backup, ==, "numpy==1.26.4");
-
-  remove_dir (dir);
+  dockyard_test_remove_tree (dir);
 }
 
 static void
 test_add_to_missing (void)
 {
-  g_autofree char *dir = make_dir ();
-  g_autofree char *text = NULL;
-  g_autofree char *backup = NULL;
+  g_autofree char *dir = make_project (NULL);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (add_requirement (dir, "jupyterlab==4.2.5", &error));
   g_assert_no_error (error);
+  assert_contents (dir, "requirements.txt", "jupyterlab==4.2.5\n");
+  assert_contents (dir, "requirements.txt.orig", NULL);
 
-  text = read_file (dir, "requirements.txt");
-  backup = read_file (dir, "requirements.txt.orig");
-  g_assert_cmpstr (text, ==, "jupyterlab==4.2.5\n");
-  g_assert_null (backup);
-
-  remove_dir (dir);
+  dockyard_test_remove_tree (dir);
 }
 
 static void
 test_add_unreadable (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = make_project (NULL);
   g_autofree char *path = g_build_filename (dir, "requirements.txt", NULL);
   g_autoptr(GError) error = NULL;
 
@@ -177,9 +139,9 @@ test_add_unreadable (void)
   g_assert_false (add_requirement (dir, "jupyterlab==4.2.5", &error));
   g_assert_nonnull (error);
   g_assert_false (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  assert_contents (dir, "requirements.txt.orig", NULL);
 
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-  remove_dir (dir);
+  dockyard_test_remove_tree (dir);
 }
 
 int
