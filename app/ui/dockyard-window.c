@@ -114,11 +114,10 @@ update_engine (DockyardWindow *self)
 
   if (engine != NULL)
     {
-      /* Translators: engine name, version and socket, e.g.
-       * "Docker Engine 20.10.24 · /run/docker.sock" */
-      g_autofree char *status = g_strdup_printf (_("%s %s · %s"),
-                                                 dockyard_engine_get_name (engine),
-                                                 dockyard_engine_get_version (engine),
+      g_autofree char *description = dockyard_engine_dup_description (engine);
+      /* Translators: which engine and mode, then its socket, e.g.
+       * "Podman 4.3.1, rootless · /run/user/1000/podman/podman.sock" */
+      g_autofree char *status = g_strdup_printf (_("%s · %s"), description,
                                                  dockyard_engine_get_socket_path (engine));
 
       dockyard_project_picker_set_engine_status (self->project_picker, status);

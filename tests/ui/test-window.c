@@ -30,9 +30,10 @@ test_engine_status (void)
   dockyard_ui_test_wait_for_page (window, "welcome");
   dockyard_ui_test_settle (400);
 
-  /* The welcome page names the engine and its socket. */
-  status = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Docker Engine");
+  /* The welcome page names the engine, its mode and its socket. */
+  status = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Docker ");
   g_assert_nonnull (status);
+  g_assert_nonnull (strstr (status, ", rootful · "));
   g_assert_nonnull (strstr (status, socket));
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-engine-status.png");
 
