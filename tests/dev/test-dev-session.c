@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dockyard-container-spec.h"
 #include "dockyard-dev-session.h"
 #include "dockyard-orphan-sweep.h"
 #include "dockyard-test-utils.h"
@@ -35,6 +36,25 @@ desktop_user (void)
     return "1000:1000";
   g_snprintf (user, sizeof user, "%u:%u", (guint) getuid (), (guint) getgid ());
   return user;
+}
+
+/* What `id -u` prints in the dev shell, as a line: the desktop user's uid,
+ * or 0 on rootless Docker (container root is that user on the host). */
+static const char *
+expected_uid_line (Fixture *fixture)
+{
+  static char line[32];
+  const char *userns_mode;
+  const char *user = dockyard_container_user_for_engine (fixture->engine, desktop_user (),
+                                                         &userns_mode);
+
+  if (user != NULL)
+    g_snprintf (line, sizeof line, "\n%.*s\r", (int) strcspn (user, ":"), user);
+  else if (userns_mode != NULL)
+    g_snprintf (line, sizeof line, "\n%u\r", (guint) getuid ());
+  else
+    g_snprintf (line, sizeof line, "\n0\r");
+  return line;
 }
 
 static void
@@ -179,7 +199,7 @@ test_shell_and_exit_status (Fixture       *fixture,
 
   type (fixture->stream, "pwd; id -u\r");
   wait_for_output (fixture->output, "/usr/src/app");
-  wait_for_output (fixture->output, "1000");
+  wait_for_output (fixture->output, expected_uid_line (fixture));
 
   type (fixture->stream, "exit 3\r");
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
