@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-read-file.h"
 #include "dockyard-cli.h"
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-lint.h"
@@ -190,7 +191,7 @@ dockyard_cli_check (const char * const *paths,
                          ? NULL : g_steal_pointer (&dir);
         }
 
-      if (!g_file_load_contents (dockerfile, NULL, &contents, &length, NULL, &error))
+      if (!dockyard_read_file (NULL, dockerfile, DOCKYARD_MAX_TEXT_FILE_SIZE, &contents, &length, &error))
         {
           /* Translators: the first %s is a file name, the second an error message. */
           g_printerr (_("dockyard: cannot read %s: %s\n"), dockerfile_name, error->message);

@@ -299,3 +299,98 @@ dockyard_read_file (GFile       *root,
 
   return ok;
 }
+
+typedef struct
+{
+  GFile  *root;
+  gsize   max_size;
+  char   *contents;
+  gsize   length;
+} ReadData;
+
+static void
+read_data_free (ReadData *data)
+{
+  g_clear_object (&data->root);
+  g_free (data->contents);
+  g_free (data);
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ReadData *data = task_data;
+  GError *error = NULL;
+
+  if (dockyard_read_file (data->root, G_FILE (source_object), data->max_size,
+                          &data->contents, &data->length, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * dockyard_read_file_async:
+ * @root: (nullable): the project folder @file must stay inside
+ * @file: a local file: the source object of the result
+ * @max_size: the most to read
+ *
+ * dockyard_read_file() in a thread.
+ */
+void
+dockyard_read_file_async (GFile               *root,
+                          GFile               *file,
+                          gsize                max_size,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReadData *data;
+
+  g_return_if_fail (root == NULL || G_IS_FILE (root));
+  g_return_if_fail (G_IS_FILE (file));
+
+  data = g_new0 (ReadData, 1);
+  data->root = root != NULL ? g_object_ref (root) : NULL;
+  data->max_size = max_size;
+
+  task = g_task_new (file, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_read_file_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) read_data_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, read_thread);
+}
+
+/**
+ * dockyard_read_file_finish:
+ * @contents: (out) (transfer full): the text, nul-terminated
+ * @length: (out) (optional): its length
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+dockyard_read_file_finish (GFile         *file,
+                           GAsyncResult  *result,
+                           char         **contents,
+                           gsize         *length,
+                           GError       **error)
+{
+  ReadData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, file), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dockyard_read_file_async, FALSE);
+
+  *contents = NULL;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  data = g_task_get_task_data (G_TASK (result));
+  *contents = g_steal_pointer (&data->contents);
+  if (length != NULL)
+    *length = data->length;
+  return TRUE;
+}

@@ -25,5 +25,16 @@ gboolean dockyard_read_fd      (int           fd,
                                 char        **contents,
                                 gsize        *length,
                                 GError      **error);
+void     dockyard_read_file_async  (GFile               *root,
+                                    GFile               *file,
+                                    gsize                max_size,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean dockyard_read_file_finish (GFile               *file,
+                                    GAsyncResult        *result,
+                                    char               **contents,
+                                    gsize               *length,
+                                    GError             **error);
 
 G_END_DECLS

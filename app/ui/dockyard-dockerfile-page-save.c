@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-read-file.h"
 #include "dockyard-dockerfile-page-private.h"
 #include "dockyard-project-files.h"
 
@@ -312,7 +313,7 @@ save_check_cb (GObject      *object,
   gboolean exists;
   gboolean changed;
 
-  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error) &&
+  if (!dockyard_read_file_finish (G_FILE (object), result, &contents, &length, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
       g_clear_pointer (&data->text, g_bytes_unref);
@@ -364,5 +365,6 @@ _dockyard_dockerfile_page_save_action (GtkWidget  *widget,
   _dockyard_dockerfile_page_set_busy (self);
 
   /* What is on disk now: the backup, and whether someone else changed it. */
-  g_file_load_contents_async (data->file, data->cancellable, save_check_cb, data);
+  dockyard_read_file_async (dockyard_project_get_directory (self->project), data->file,
+                            DOCKYARD_MAX_TEXT_FILE_SIZE, data->cancellable, save_check_cb, data);
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -155,6 +156,40 @@ test_symlink_loops (void)
   remove_dir (dir);
 }
 
+/* Issue 16, item 7: a .dockerignore that is a link to /dev/zero (git
+ * stores such links) or a FIFO fails the walk at once with a clear error. */
+static void
+test_special_ignore_files (void)
+{
+  const char *kinds[] = { "zero", "fifo" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *dir = make_dir ();
+      g_autofree char *path = g_build_filename (dir, "Dockerfile", NULL);
+      g_autofree char *out = NULL;
+      double seconds;
+      int status;
+
+      g_assert_true (g_file_set_contents (path, "FROM scratch\n", -1, NULL));
+      path = (g_free (path), g_build_filename (dir, i == 0 ? ".dockerignore" : "Dockerfile.dockerignore",
+                                               NULL));
+      if (i == 0)
+        g_assert_no_errno (symlink ("/dev/zero", path));
+      else
+        g_assert_no_errno (mkfifo (path, 0600));
+
+      out = context_list (dir, &status, &seconds);
+      g_test_message ("%s: %.2f s", kinds[i], seconds);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), !=, 0);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_cmpfloat (seconds, <, 10.0);
+
+      remove_dir (dir);
+    }
+}
+
 static gboolean
 has_bytes (GByteArray *data,
            const char *needle)
@@ -232,6 +267,7 @@ main (int   argc,
   g_test_add_func ("/hostile-context/100000-files", test_many_files);
   g_test_add_func ("/hostile-context/symlink-loops", test_symlink_loops);
   g_test_add_func ("/hostile-context/swap-folder-for-link", test_swap_folder_for_link);
+  g_test_add_func ("/hostile-context/special-ignore-files", test_special_ignore_files);
 
   return g_test_run ();
 }
