@@ -101,6 +101,49 @@ add_include (DockyardRequirements *self,
   g_array_append_val (self->include_lines, line);
 }
 
+/* PEP 440's public and local version grammar (the "canonical" regular
+ * expression of the specification, with its separators and spellings),
+ * anchored at both ends.  Nothing else can follow "==" in a line Dockyard
+ * writes: a version from `pip freeze` that does not match is not used. */
+#define PEP440_VERSION \
+  "\\A[vV]?" \
+  "(?:[0-9]+!)?" \
+  "[0-9]+(?:\\.[0-9]+)*" \
+  "(?:[-_.]?(?:alpha|a|beta|b|preview|pre|c|rc)[-_.]?[0-9]*)?" \
+  "(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?" \
+  "(?:[-_.]?dev[-_.]?[0-9]*)?" \
+  "(?:\\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?" \
+  "\\z"
+
+/**
+ * dockyard_requirement_version_is_valid:
+ * @version: a version, e.g. "2.31.0", "1.0rc1", "2.0.post1+local.3"
+ *
+ * Whether @version is a version by PEP 440's grammar (case-insensitive,
+ * as in the specification), and so safe to write after "==": no spaces,
+ * no control characters, nothing pip would read as an option.
+ *
+ * Returns: %TRUE for a valid version
+ */
+gboolean
+dockyard_requirement_version_is_valid (const char *version)
+{
+  static gsize once;
+  static GRegex *regex;
+
+  g_return_val_if_fail (version != NULL, FALSE);
+
+  if (g_once_init_enter (&once))
+    {
+      regex = g_regex_new (PEP440_VERSION, G_REGEX_CASELESS | G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
+      g_assert (regex != NULL);
+      g_once_init_leave (&once, 1);
+    }
+
+  /* RAW: bytes, not UTF-8, so "[a-z]" is ASCII whatever the input. */
+  return strlen (version) <= 256 && g_regex_match (regex, version, 0, NULL);
+}
+
 /**
  * dockyard_requirement_specifier_is_pinned:
  * @specifier: (nullable): e.g. "==1.2.3", ">=1.0,<2"

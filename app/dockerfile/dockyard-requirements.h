@@ -77,6 +77,7 @@ GPtrArray                 *dockyard_requirements_get_unread       (const Dockyar
 gboolean                   dockyard_requirements_is_satisfied_pinned (const DockyardRequirements *self,
                                                                    const DockyardRequirement  *requirement);
 gboolean                   dockyard_requirement_specifier_is_pinned (const char               *specifier);
+gboolean                   dockyard_requirement_version_is_valid  (const char                 *version);
 char                      *dockyard_requirement_normalize_name    (const char                 *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DockyardRequirements, dockyard_requirements_unref)

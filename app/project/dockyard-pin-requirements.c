@@ -103,7 +103,9 @@ parse_freeze (const char *freeze)
 
       *equals = '\0';
       version = g_strstrip (equals + 2);
-      if (version[0] == '=' || version[0] == '\0' || strpbrk (version, " \t;") != NULL)
+      /* Only a PEP 440 version: anything else could carry an option
+       * (pip splits lines at \v, \f and other line breaks too). */
+      if (!dockyard_requirement_version_is_valid (version))
         continue;
 
       name = dockyard_requirement_normalize_name (g_strstrip (line));
