@@ -23,6 +23,10 @@ gboolean dockyard_project_replace_file (const char    *path,
                                         const char    *contents,
                                         gsize          length,
                                         GError       **error);
+char    *dockyard_project_resolve_write_path (GFile    *root,
+                                              GFile    *file,
+                                              char    **rel,
+                                              GError  **error);
 int      dockyard_project_remove_stale_temp_files (const char  *dir_path,
                                                    GError     **error);
 
