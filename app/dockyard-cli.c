@@ -99,9 +99,12 @@ has_errors (GPtrArray *findings)
 }
 
 /* Writes the fixed text, the previous one kept as NAME.orig.  Both writes
- * replace their file atomically. */
+ * replace their file atomically, inside @context: a Dockerfile that is a
+ * link to a file in the project is written through (its target and the
+ * target's .orig), not replaced by a file; one that leads out is refused. */
 static gboolean
-write_fixed (GFile       *dockerfile,
+write_fixed (GFile       *context,
+             GFile       *dockerfile,
              const char  *old_text,
              gsize        old_length,
              const char  *new_text,
@@ -109,30 +112,37 @@ write_fixed (GFile       *dockerfile,
              GFile      **backup_out,
              GError     **error)
 {
-  g_autoptr(GFile) parent = g_file_get_parent (dockerfile);
-  g_autofree char *basename = g_file_get_basename (dockerfile);
-  g_autofree char *backup_name = g_strconcat (basename, ".orig", NULL);
-  g_autoptr(GFile) backup = g_file_get_child (parent, backup_name);
-  g_autofree char *backup_path = g_file_get_path (backup);
-  g_autofree char *dockerfile_path = g_file_get_path (dockerfile);
+  g_autofree char *dockerfile_path = NULL;
+  g_autofree char *backup_path = NULL;
 
-  /* g_file_replace_contents() writes a file that does not exist yet in
-   * place, so a kill in the middle would leave a truncated backup;
-   * dockyard_project_replace_file() always goes through a temporary file,
+  if (g_file_peek_path (dockerfile) == NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (dockerfile);
+      g_autofree char *basename = g_file_get_basename (dockerfile);
+      g_autofree char *backup_name = g_strconcat (basename, ".orig", NULL);
+      g_autoptr(GFile) backup = g_file_get_child (parent, backup_name);
+
+      if (!g_file_replace_contents (backup, old_text, old_length, NULL, FALSE,
+                                    G_FILE_CREATE_NONE, NULL, NULL, error)
+          || !g_file_replace_contents (dockerfile, new_text, new_length, NULL, FALSE,
+                                       G_FILE_CREATE_NONE, NULL, NULL, error))
+        return FALSE;
+      *backup_out = g_steal_pointer (&backup);
+      return TRUE;
+    }
+
+  dockerfile_path = dockyard_project_resolve_write_path (context, dockerfile, NULL, error);
+  if (dockerfile_path == NULL)
+    return FALSE;
+  backup_path = g_strconcat (dockerfile_path, ".orig", NULL);
+
+  /* dockyard_project_replace_file() always goes through a temporary file,
    * named so that opening the project removes one a kill left behind. */
-  if (backup_path != NULL
-      ? !dockyard_project_replace_file (backup_path, old_text, old_length, error)
-      : !g_file_replace_contents (backup, old_text, old_length, NULL, FALSE,
-                                  G_FILE_CREATE_NONE, NULL, NULL, error))
+  if (!dockyard_project_replace_file (backup_path, old_text, old_length, error)
+      || !dockyard_project_replace_file (dockerfile_path, new_text, new_length, error))
     return FALSE;
 
-  if (dockerfile_path != NULL
-      ? !dockyard_project_replace_file (dockerfile_path, new_text, new_length, error)
-      : !g_file_replace_contents (dockerfile, new_text, new_length, NULL, FALSE,
-                                  G_FILE_CREATE_NONE, NULL, NULL, error))
-    return FALSE;
-
-  *backup_out = g_steal_pointer (&backup);
+  *backup_out = g_file_new_for_path (backup_path);
   return TRUE;
 }
 
@@ -210,7 +220,8 @@ dockyard_cli_check (const char * const *paths,
             {
               g_autoptr(GFile) backup = NULL;
 
-              if (!write_fixed (dockerfile, contents, length, new_text, new_length, &backup, &error))
+              if (!write_fixed (context, dockerfile, contents, length, new_text, new_length,
+                                &backup, &error))
                 {
                   g_printerr (_("dockyard: cannot write %s: %s\n"), dockerfile_name, error->message);
                   failed = TRUE;

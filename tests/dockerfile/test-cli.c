@@ -191,6 +191,60 @@ test_check_special_files (void)
   dockyard_test_remove_tree (dir);
 }
 
+/* Issue 16, item 6: --fix on a Dockerfile that is a link writes through the
+ * link to its target inside the project (the link stays a link, the
+ * target's previous text in TARGET.orig); a link out of the project is
+ * refused and nothing is written. */
+static void
+test_fix_symlinked (void)
+{
+  const char *before = "FROM python:3.11.2\nRUN pip install flask==3.0.2\n";
+  const char *fixed = "FROM python:3.11.2\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n";
+  g_autofree char *dir = make_project (NULL, NULL);
+  g_autofree char *proj = g_build_filename (dir, "proj", NULL);
+  g_autofree char *docker = g_build_filename (proj, "docker", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  struct stat st;
+
+  g_assert_no_errno (g_mkdir (docker, 0755));
+  path = g_build_filename (docker, "Dockerfile.real", NULL);
+  g_assert_true (g_file_set_contents (path, before, -1, NULL));
+  path = (g_free (path), g_build_filename (proj, "Dockerfile", NULL));
+  g_assert_no_errno (symlink ("docker/Dockerfile.real", path));
+
+  run_cli (dir, "fix", "proj");
+  g_test_trap_assert_stdout ("*fixed: pip install without a cache mount*exit=0\n");
+  g_assert_no_errno (lstat (path, &st));
+  g_assert_true (S_ISLNK (st.st_mode));
+  text = read_file (docker, "Dockerfile.real");
+  g_assert_cmpstr (text, ==, fixed);
+  g_free (text);
+  text = read_file (docker, "Dockerfile.real.orig");
+  g_assert_cmpstr (text, ==, before);
+  g_assert_false (g_file_test (path = (g_free (path), g_build_filename (proj, "Dockerfile.orig", NULL)),
+                               G_FILE_TEST_EXISTS));
+
+  /* A link out of the project: refused. */
+  path = (g_free (path), g_build_filename (dir, "outside.Dockerfile", NULL));
+  g_assert_true (g_file_set_contents (path, before, -1, NULL));
+  path = (g_free (path), g_build_filename (proj, "Dockerfile", NULL));
+  g_assert_no_errno (g_unlink (path));
+  g_assert_no_errno (symlink ("../outside.Dockerfile", path));
+  run_cli (dir, "fix", "proj");
+  g_test_trap_assert_stdout ("exit=2\n");
+  g_test_trap_assert_stderr ("*cannot write proj/Dockerfile:*outside the project folder*");
+  g_assert_no_errno (lstat (path, &st));
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_free (text);
+  text = read_file (dir, "outside.Dockerfile");
+  g_assert_cmpstr (text, ==, before);
+  g_assert_false (g_file_test (path = (g_free (path), g_build_filename (dir, "outside.Dockerfile.orig", NULL)),
+                               G_FILE_TEST_EXISTS));
+
+  dockyard_test_remove_tree (dir);
+}
+
 static void
 test_check_errors_sorted (void)
 {
@@ -370,6 +424,7 @@ main (int   argc,
   g_test_add_func ("/dockerfile/cli/check-includes-not-read", test_check_includes_not_read);
   g_test_add_func ("/dockerfile/cli/check-special-files", test_check_special_files);
   g_test_add_func ("/dockerfile/cli/fix", test_fix);
+  g_test_add_func ("/dockerfile/cli/fix-symlinked", test_fix_symlinked);
   g_test_add_func ("/dockerfile/cli/init", test_init);
   g_test_add_func ("/dockerfile/cli/init-keeps-existing-files", test_init_keeps_existing_files);
   g_test_add_func ("/dockerfile/cli/init-refuses", test_init_refuses);
