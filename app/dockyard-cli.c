@@ -113,7 +113,6 @@ write_fixed (GFile       *context,
              GError     **error)
 {
   g_autofree char *dockerfile_path = NULL;
-  g_autofree char *backup_path = NULL;
 
   if (g_file_peek_path (dockerfile) == NULL)
     {
@@ -132,17 +131,16 @@ write_fixed (GFile       *context,
     }
 
   dockerfile_path = dockyard_project_resolve_write_path (context, dockerfile, NULL, error);
-  if (dockerfile_path == NULL)
-    return FALSE;
-  backup_path = g_strconcat (dockerfile_path, ".orig", NULL);
-
-  /* dockyard_project_replace_file() always goes through a temporary file,
-   * named so that opening the project removes one a kill left behind. */
-  if (!dockyard_project_replace_file (backup_path, old_text, old_length, error)
-      || !dockyard_project_replace_file (dockerfile_path, new_text, new_length, error))
+  if (dockerfile_path == NULL
+      || !dockyard_project_replace_keeping_orig (dockerfile_path, old_text, old_length,
+                                                 new_text, new_length, error))
     return FALSE;
 
-  *backup_out = g_file_new_for_path (backup_path);
+  {
+    g_autofree char *backup_path = g_strconcat (dockerfile_path, ".orig", NULL);
+
+    *backup_out = g_file_new_for_path (backup_path);
+  }
   return TRUE;
 }
 
