@@ -807,7 +807,11 @@ create_lab_container (DockyardLabSession *self)
    * Sharing the host's network, it listens on loopback itself. */
   ip = g_strdup (self->host_network ? "--ip=127.0.0.1" : "--ip=0.0.0.0");
   port = g_strdup_printf ("--port=%u", self->host_network ? self->port : JUPYTER_PORT);
-  g_strv_builder_add_many (cmd, self->jupyter, "--no-browser", ip, port, NULL);
+  /* On the host's network the port was free a moment ago: if someone took
+   * it since, Jupyter must fail rather than move to another port, where the
+   * readiness poll (which carries the token) would not find it, and the
+   * taker would get the token. */
+  g_strv_builder_add_many (cmd, self->jupyter, "--no-browser", ip, port, "--port-retries=0", NULL);
   if (as_root)
     g_strv_builder_add (cmd, "--allow-root");
   cmd_v = g_strv_builder_end (cmd);
