@@ -57,9 +57,10 @@ static GParamSpec *properties[N_PROPS];
 
 typedef struct
 {
-  char      *rel;    /* "" for the context folder itself */
-  GPtrArray *names;  /* sorted */
+  char      *rel;      /* "" for the context folder itself */
+  GPtrArray *names;    /* sorted */
   guint      next;
+  guint8    *matched;  /* the folder's .dockerignore results, for what is inside */
 } Frame;
 
 typedef struct
@@ -85,6 +86,7 @@ frame_free (gpointer data)
   Frame *frame = data;
 
   g_free (frame->rel);
+  g_free (frame->matched);
   g_ptr_array_unref (frame->names);
   g_free (frame);
 }
@@ -150,8 +152,10 @@ compare_names (gconstpointer a,
 static gboolean
 walker_push (Walker      *walker,
              const char  *rel,
+             guint8      *matched,
              GError     **error)
 {
+  g_autofree guint8 *owned_matched = matched;
   g_autofree char *path = g_build_filename (walker->root, rel, NULL);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   DIR *dir;
@@ -189,6 +193,7 @@ walker_push (Walker      *walker,
   frame = g_new0 (Frame, 1);
   frame->rel = g_strdup (rel);
   frame->names = g_steal_pointer (&names);
+  frame->matched = g_steal_pointer (&owned_matched);
   g_ptr_array_add (walker->stack, frame);
 
   return TRUE;
@@ -353,7 +358,7 @@ walker_next (Walker        *walker,
                                _("The build context must be a local folder"));
           return FALSE;
         }
-      if (!walker_load_ignore (walker, error) || !walker_push (walker, "", error))
+      if (!walker_load_ignore (walker, error) || !walker_push (walker, "", NULL, error))
         return FALSE;
     }
 
@@ -362,6 +367,8 @@ walker_next (Walker        *walker,
       Frame *frame = g_ptr_array_index (walker->stack, walker->stack->len - 1);
       g_autofree char *rel = NULL;
       g_autofree char *path = NULL;
+      g_autofree guint8 *matched = NULL;
+      gboolean excluded = FALSE;
       const char *name;
       struct stat st;
 
@@ -393,7 +400,13 @@ walker_next (Walker        *walker,
       if (!walker_wants (walker, rel, &st))
         continue;
 
-      if (walker->ignore != NULL && dockyard_dockerignore_matches (walker->ignore, rel))
+      if (walker->ignore != NULL
+          && !dockyard_dockerignore_match (walker->ignore, rel, frame->matched,
+                                           S_ISDIR (st.st_mode) ? &matched : NULL,
+                                           &excluded, error))
+        return FALSE;
+
+      if (excluded)
         {
           /* Docker looks into an excluded folder only when an exception
            * names something inside it, and then sends no entry for the
@@ -401,7 +414,7 @@ walker_next (Walker        *walker,
           if (S_ISDIR (st.st_mode)
               && dockyard_dockerignore_has_exceptions (walker->ignore)
               && dockyard_dockerignore_may_include_below (walker->ignore, rel)
-              && !walker_push (walker, rel, error))
+              && !walker_push (walker, rel, g_steal_pointer (&matched), error))
             return FALSE;
           continue;
         }
@@ -410,7 +423,7 @@ walker_next (Walker        *walker,
       if (S_ISSOCK (st.st_mode))
         continue;
 
-      if (S_ISDIR (st.st_mode) && !walker_push (walker, rel, error))
+      if (S_ISDIR (st.st_mode) && !walker_push (walker, rel, g_steal_pointer (&matched), error))
         return FALSE;
 
       entry->rel = g_steal_pointer (&rel);
