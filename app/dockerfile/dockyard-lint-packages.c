@@ -195,12 +195,47 @@ is_python_program (const char *name)
   return TRUE;
 }
 
+/* A git URL follows a moving branch unless it names a full commit. */
+static gboolean
+is_unpinned_git_url (const char *text)
+{
+  g_autofree char *url = NULL;
+  const char *hash;
+  const char *slash;
+  const char *ref = NULL;
+  gsize n = 0;
+
+  if (!g_str_has_prefix (text, "git+") && !g_str_has_prefix (text, "git://")
+      && !g_str_has_prefix (text, "github:"))
+    {
+      const char *at = strstr (text, " @ ");
+
+      if (at == NULL)
+        return FALSE;
+      return is_unpinned_git_url (at + 3);
+    }
+
+  hash = strchr (text, '#');
+  url = hash != NULL ? g_strndup (text, hash - text) : g_strdup (text);
+  slash = strrchr (url, '/');
+  if (slash != NULL && strchr (slash, '@') != NULL)
+    ref = strrchr (slash, '@') + 1;          /* pip: repo.git@REF */
+  else if (hash != NULL && strchr (hash + 1, '=') == NULL)
+    ref = hash + 1;                          /* npm: repo.git#REF */
+
+  if (ref != NULL)
+    for (n = 0; g_ascii_isxdigit (ref[n]); n++)
+      ;
+  return ref == NULL || n != 40 || (ref[n] != '\0' && ref[n] != '#');
+}
+
 static void
 check_pip (DockyardLint             *lint,
            const DockyardLintScript *script,
            GPtrArray                *cmd,
            guint                     first,
-           DockyardRunFacts         *facts)
+           DockyardRunFacts         *facts,
+           gboolean                  real_pip)
 {
   static const char * const with_value[] = {
     "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
@@ -209,7 +244,12 @@ check_pip (DockyardLint             *lint,
     "--python-version", "--implementation", "--abi", "--only-binary", "--no-binary",
     "--progress-bar", "--log", "--proxy", "--retries", "--timeout", "--exists-action", "--cert",
     "--client-cert", "--global-option", "--install-option", "-C", "--config-settings",
-    "--report", "--python", NULL,
+    "--report", "--python", "--root-user-action", "--use-feature", "--use-deprecated",
+    "--keyring-provider", "--log-file", "--local-log", "--resume-retries", "--group",
+    /* pipx install, uv pip install */
+    "--pip-args", "--suffix", "--preinstall", "--index", "--default-index", "-p",
+    "--index-strategy", "--resolution", "--prerelease", "--link-mode", "--exclude-newer",
+    "--extra", "--override", NULL,
   };
   guint i = first + 1;
   gboolean constrained = FALSE;
@@ -231,7 +271,8 @@ check_pip (DockyardLint             *lint,
   if (g_strcmp0 (installer_subcommand (cmd, with_value, &i), "install") != 0)
     return;
 
-  facts->pip_install = TRUE;
+  if (real_pip)
+    facts->pip_install = TRUE;
 
   for (guint k = i; k < cmd->len; k++)
     {
@@ -261,7 +302,7 @@ check_pip (DockyardLint             *lint,
             file = w->text + strlen ("--requirement=");
           else if (g_str_has_prefix (w->text, "-r") && w->text[2] != '\0')
             file = w->text + 2;
-          else if (g_str_equal (w->text, "--no-cache-dir"))
+          else if (g_str_equal (w->text, "--no-cache-dir") && real_pip)
             {
               gsize range[2] = { _dockyard_lint_script_offset (script, w->start), _dockyard_lint_script_offset (script, w->end) };
 
@@ -278,6 +319,17 @@ check_pip (DockyardLint             *lint,
 
       if (w->has_var || constrained)
         continue;
+
+      if (is_unpinned_git_url (w->text))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("pip package “%s” follows a git branch or tag; name a full commit (@COMMIT)"),
+                             w->text);
+
+          _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PIP_UNPINNED, DOCKYARD_SEVERITY_WARNING,
+                                      _dockyard_lint_script_offset (script, w->start), message);
+          continue;
+        }
 
       {
         g_autoptr(DockyardRequirements) reqs = dockyard_requirements_parse (w->text, -1, NULL);
@@ -336,7 +388,9 @@ check_npm (DockyardLint             *lint,
 {
   static const char * const with_value[] = {
     "--prefix", "--registry", "--cache", "--tag", "-w", "--workspace", "--userconfig",
-    "--omit", "--include", NULL,
+    "--omit", "--include", "--loglevel", "--location", "--install-strategy", "--save-prefix",
+    "--before", "--otp", "--globalconfig", "--script-shell", "--scope", "--cpu", "--os",
+    "--libc", "--auth-type", "--fetch-retries", "--fetch-timeout", "--maxsockets", "-C", NULL,
   };
   guint i = first + 1;
   const char *sub = installer_subcommand (cmd, with_value, &i);
@@ -364,8 +418,18 @@ check_npm (DockyardLint             *lint,
           i = skip_option (cmd, i, with_value) - 1;
           continue;
         }
+      if (!w->has_var && is_unpinned_git_url (t))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("npm package “%s” follows a git branch or tag; name a full commit (#COMMIT)"), t);
+
+          _dockyard_lint_add_finding (lint, DOCKYARD_RULE_NPM_UNPINNED, DOCKYARD_SEVERITY_WARNING,
+                                      _dockyard_lint_script_offset (script, w->start), message);
+          continue;
+        }
       if (w->has_var || t[0] == '.' || t[0] == '/' || t[0] == '~' || strstr (t, "://") != NULL ||
           strchr (t, ':') != NULL || g_str_has_suffix (t, ".tgz") || g_str_has_suffix (t, ".tar.gz") ||
+          g_str_has_suffix (t, ".tar") ||
           (strchr (t, '/') != NULL && t[0] != '@'))
         continue;
 
@@ -402,7 +466,12 @@ _dockyard_lint_check_command (DockyardLint             *lint,
   if (installer != NULL)
     check_system_packages (lint, script, cmd, first, facts, installer);
   else if (is_pip_program (program) || is_python_program (program))
-    check_pip (lint, script, cmd, first, facts);
+    check_pip (lint, script, cmd, first, facts, TRUE);
+  else if (g_str_equal (program, "pipx"))
+    check_pip (lint, script, cmd, first, facts, FALSE);
+  else if (g_str_equal (program, "uv") && first + 1 < cmd->len
+           && g_str_equal (((DockyardShellWord *) g_ptr_array_index (cmd, first + 1))->text, "pip"))
+    check_pip (lint, script, cmd, first + 1, facts, FALSE);
   else if (g_str_equal (program, "npm"))
     check_npm (lint, script, cmd, first, facts);
 }
