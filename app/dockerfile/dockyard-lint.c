@@ -439,7 +439,32 @@ remove_flags (DockyardLint *lint,
 
       if (end <= start || end - start != strlen (flag))
         continue;
-      if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
+      if (start > 0 && text[start - 1] == '"' && text[end] == '"')
+        {
+          /* An exec form element: the element goes, with one comma. */
+          gsize before = start - 1;
+          gsize after = end + 1;
+
+          while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t'))
+            before--;
+          if (before > 0 && text[before - 1] == ',')
+            {
+              start = before - 1;
+              end = after;
+            }
+          else
+            {
+              while (text[after] == ' ' || text[after] == '\t')
+                after++;
+              if (text[after] == ',')
+                after++;
+              while (text[after] == ' ' || text[after] == '\t')
+                after++;
+              start--;
+              end = after;
+            }
+        }
+      else if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
         start--;
       g_ptr_array_add (edits, dockyard_text_edit_new (start, end - start, ""));
     }

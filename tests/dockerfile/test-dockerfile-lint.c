@@ -527,6 +527,17 @@ test_fix_pip (void)
                    "    && pip install requests==2.31.0   # tail\n"
                    "  onbuild run --mount=type=cache,target=/root/.cache/pip pip install attrs==23.2.0\n"
                    "CMD [\"bash\"]\n");
+  g_clear_pointer (&after, g_free);
+
+  /* In the exec form the element goes, not just its text. */
+  after = check_fix ("FROM python:3.11.2\n"
+                     "RUN [\"pip\",\"install\",\"--no-cache-dir\",\"flask==3.0.0\"]\n"
+                     "RUN [\"pip\", \"install\", \"--no-cache-dir\"]\n",
+                     DOCKYARD_RULE_PIP_CACHE_MOUNT, 2);
+  g_assert_cmpstr (after, ==,
+                   "FROM python:3.11.2\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\",\"install\",\"flask==3.0.0\"]\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\", \"install\"]\n");
 }
 
 static void
