@@ -607,6 +607,33 @@ check_run (DockyardLint        *lint,
   g_array_unref (facts.no_cache_dir);
 }
 
+/* BuildKit fails the build on an instruction it does not know. */
+static void
+check_known_instruction (DockyardLint        *lint,
+                         DockyardInstruction *ins)
+{
+  static const char * const known[] = {
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", NULL,
+  };
+  const char *keyword = dockyard_instruction_get_keyword (ins);
+  g_autofree char *message = NULL;
+  gsize offset;
+
+  if (g_strv_contains (known, keyword))
+    return;
+
+  message = g_strdup_printf (_("unknown instruction “%s”: the build fails here"), keyword);
+  offset = dockyard_instruction_get_keyword_end (ins);
+  /* At the keyword itself, also after ONBUILD. */
+  if (offset >= strlen (keyword) + dockyard_instruction_get_range (ins)->start.offset)
+    offset -= strlen (keyword);
+  else
+    offset = dockyard_instruction_get_range (ins)->start.offset;
+  _dockyard_lint_add_finding (lint, DOCKYARD_RULE_UNKNOWN_INSTRUCTION, DOCKYARD_SEVERITY_ERROR,
+                              offset, message);
+}
+
 static void
 check_base_images (DockyardLint *lint)
 {
@@ -786,6 +813,10 @@ dockyard_lint_dockerfile (DockyardDockerfile *dockerfile,
     {
       DockyardInstruction *ins = dockyard_dockerfile_get_instruction (dockerfile, i);
       const char *keyword = dockyard_instruction_get_keyword (ins);
+
+      check_known_instruction (&lint, ins);
+      if (g_str_equal (keyword, "ONBUILD") && dockyard_instruction_get_subcommand (ins) != NULL)
+        check_known_instruction (&lint, dockyard_instruction_get_subcommand (ins));
 
       if (g_str_equal (keyword, "FROM"))
         {

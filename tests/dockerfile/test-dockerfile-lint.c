@@ -209,6 +209,22 @@ test_pip (void)
   assert_len (f, 4);
 }
 
+static void
+test_unknown_instruction (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM debian:bookworm-20240311\n"
+            "FOO bar\n"
+            "  onbuild frobnicate x\n"
+            "run true\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_UNKNOWN_INSTRUCTION, 2, 1);
+  assert_finding (f, DOCKYARD_RULE_UNKNOWN_INSTRUCTION, 3, 11);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_UNKNOWN_INSTRUCTION), ==, 2);
+  g_assert_cmpint (dockyard_finding_get_severity (find_at (f, DOCKYARD_RULE_UNKNOWN_INSTRUCTION, 2, 1)),
+                   ==, DOCKYARD_SEVERITY_ERROR);
+}
+
 /* Cases from other linters' tests and real Dockerfiles (issue 17). */
 static void
 test_pinning_options_and_wrappers (void)
@@ -609,6 +625,7 @@ main (int   argc,
   g_test_add_func ("/dockerfile/lint/apk", test_apk);
   g_test_add_func ("/dockerfile/lint/pip", test_pip);
   g_test_add_func ("/dockerfile/lint/npm", test_npm);
+  g_test_add_func ("/dockerfile/lint/unknown-instruction", test_unknown_instruction);
   g_test_add_func ("/dockerfile/lint/pinning-options-and-wrappers", test_pinning_options_and_wrappers);
   g_test_add_func ("/dockerfile/lint/python-from-apt", test_python_from_apt);
   g_test_add_func ("/dockerfile/lint/pip-cache-mount", test_pip_cache_mount);
