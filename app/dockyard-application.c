@@ -4,7 +4,6 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-application.h"
-#include "dockyard-orphan-sweep.h"
 #include "dockyard-cli.h"
 #include "dockyard-cli-build.h"
 #include "dockyard-cli-context.h"
@@ -14,22 +13,12 @@
 
 struct _DockyardApplication
 {
-  AdwApplication       parent_instance;
+  AdwApplication          parent_instance;
 
   GSettings              *settings;
-  GCancellable           *connect_cancellable;
   DockyardRecentProjects *recent_projects;
-
-  /* The engine and what follows it; all NULL until one answers. */
-  DockyardEngine      *engine;
-  DockyardEventStream *events;
-  DockyardObjectList  *images;
-  DockyardObjectList  *containers;
-  GError              *engine_error;
-  DockyardEngineState  engine_state;
-
-  /* Containers being removed: quitting waits for them. */
-  guint                pending_cleanups;
+  /* The engine connection all windows share. */
+  DockyardEngineMonitor  *monitor;
 };
 
 /* How long quitting waits for the engine to remove containers. */
@@ -37,163 +26,14 @@ struct _DockyardApplication
 
 G_DEFINE_FINAL_TYPE (DockyardApplication, dockyard_application, ADW_TYPE_APPLICATION)
 
-enum {
-  PROP_0,
-  PROP_ENGINE_STATE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-set_engine_state (DockyardApplication *self,
-                  DockyardEngineState  state)
-{
-  if (self->engine_state == state)
-    return;
-
-  self->engine_state = state;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE_STATE]);
-}
-
-static void
-events_connected_cb (DockyardApplication *self,
-                     GParamSpec          *pspec,
-                     DockyardEventStream *events)
-{
-  if (self->engine == NULL)
-    return;
-
-  set_engine_state (self, dockyard_event_stream_get_connected (events)
-                          ? DOCKYARD_ENGINE_STATE_READY
-                          : DOCKYARD_ENGINE_STATE_UNREACHABLE);
-}
-
-static void
-events_error_cb (DockyardApplication *self,
-                 GParamSpec          *pspec,
-                 DockyardEventStream *events)
-{
-  const GError *error = dockyard_event_stream_get_error (events);
-
-  /* The stream reconnects by itself; say why it had to, for the journal. */
-  if (error != NULL)
-    g_message ("Engine events: %s", error->message);
-}
-
-static void
-drop_engine (DockyardApplication *self)
-{
-  if (self->events != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->events, self);
-      dockyard_event_stream_stop (self->events);
-    }
-
-  g_clear_object (&self->images);
-  g_clear_object (&self->containers);
-  g_clear_object (&self->events);
-  g_clear_object (&self->engine);
-  g_clear_error (&self->engine_error);
-}
-
-static void
-orphans_removed_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(DockyardApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  guint removed;
-
-  removed = dockyard_orphan_sweep_finish (result, &error);
-  if (error != NULL)
-    g_debug ("Cannot look for orphaned containers: %s", error->message);
-  else if (removed > 0)
-    g_message ("Removed %u container(s) left behind by an earlier Dockyard", removed);
-
-  dockyard_application_release_cleanup (self);
-}
-
-static void
-discover_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(DockyardApplication) self = user_data;
-  g_autoptr(DockyardEngine) engine = NULL;
-  g_autoptr(GError) error = NULL;
-
-  engine = dockyard_engine_discover_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (engine == NULL)
-    {
-      g_debug ("No engine: %s", error->message);
-      self->engine_error = g_steal_pointer (&error);
-      set_engine_state (self, DOCKYARD_ENGINE_STATE_FAILED);
-      return;
-    }
-
-  g_debug ("Connected to %s %s at %s (API %s)",
-           dockyard_engine_get_name (engine), dockyard_engine_get_version (engine),
-           dockyard_engine_get_socket_path (engine), dockyard_engine_get_api_version (engine));
-
-  self->engine = g_steal_pointer (&engine);
-  self->events = dockyard_event_stream_new (self->engine);
-  self->images = dockyard_object_list_new_images (self->events);
-  self->containers = dockyard_object_list_new_containers (self->events);
-  g_signal_connect_object (self->events, "notify::connected",
-                           G_CALLBACK (events_connected_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->events, "notify::error",
-                           G_CALLBACK (events_error_cb), self, G_CONNECT_SWAPPED);
-  dockyard_event_stream_start (self->events);
-
-  /* Containers an earlier, killed Dockyard left behind. */
-  dockyard_application_hold_cleanup (self);
-  dockyard_orphan_sweep_async (self->engine, NULL, orphans_removed_cb, g_object_ref (self));
-
-  /* READY now: the engine answered; the stream's state takes over from here. */
-  self->engine_state = DOCKYARD_ENGINE_STATE_CONNECTING;
-  set_engine_state (self, DOCKYARD_ENGINE_STATE_READY);
-}
-
-/**
- * dockyard_application_connect_engine:
- *
- * (Re)discovers the engine with the current preferences.
- */
-void
-dockyard_application_connect_engine (DockyardApplication *self)
-{
-  g_autofree char *socket = NULL;
-
-  g_return_if_fail (DOCKYARD_IS_APPLICATION (self));
-
-  g_cancellable_cancel (self->connect_cancellable);
-  g_clear_object (&self->connect_cancellable);
-  self->connect_cancellable = g_cancellable_new ();
-
-  drop_engine (self);
-  set_engine_state (self, DOCKYARD_ENGINE_STATE_CONNECTING);
-
-  if (!g_settings_get_boolean (self->settings, "engine-automatic"))
-    socket = g_settings_get_string (self->settings, "engine-socket");
-
-  dockyard_engine_discover_async (socket, self->connect_cancellable, discover_cb,
-                                  g_object_ref (self));
-}
-
-static void
-engine_settings_changed_cb (DockyardApplication *self,
-                            const char          *key,
-                            GSettings           *settings)
-{
-  dockyard_application_connect_engine (self);
-}
-
 /* Actions ----------------------------------------------------------------- */
+
+static DockyardWindow *
+new_window (DockyardApplication *self)
+{
+  return dockyard_window_new (GTK_APPLICATION (self), self->monitor, self->settings,
+                              self->recent_projects);
+}
 
 static DockyardWindow *
 get_or_create_window (DockyardApplication *self)
@@ -201,7 +41,7 @@ get_or_create_window (DockyardApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (dockyard_window_new (self));
+    window = GTK_WINDOW (new_window (self));
 
   return DOCKYARD_WINDOW (window);
 }
@@ -270,7 +110,7 @@ reconnect_engine_action (GSimpleAction *action,
                          GVariant      *parameter,
                          gpointer       user_data)
 {
-  dockyard_application_connect_engine (DOCKYARD_APPLICATION (user_data));
+  dockyard_engine_monitor_connect (DOCKYARD_APPLICATION (user_data)->monitor);
 }
 
 static void
@@ -459,12 +299,9 @@ dockyard_application_startup (GApplication *app)
   self->settings = g_settings_new (APP_ID);
   /* One list for every window; it follows other instances' changes too. */
   self->recent_projects = dockyard_recent_projects_new (self->settings);
-  g_signal_connect_object (self->settings, "changed::engine-automatic",
-                           G_CALLBACK (engine_settings_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::engine-socket",
-                           G_CALLBACK (engine_settings_changed_cb), self, G_CONNECT_SWAPPED);
-
-  dockyard_application_connect_engine (self);
+  /* It follows the engine preferences by itself. */
+  self->monitor = dockyard_engine_monitor_new (self->settings);
+  dockyard_engine_monitor_connect (self->monitor);
 }
 
 static gboolean
@@ -486,10 +323,12 @@ dockyard_application_shutdown (GApplication *app)
   /* No container may be left behind: let the removals that closing the
    * windows started finish (bounded, in case the engine is gone). */
   timeout_id = g_timeout_add_seconds (CLEANUP_TIMEOUT_SECONDS, cleanup_timeout_cb, &timed_out);
-  while (self->pending_cleanups > 0 && !timed_out)
+  while (self->monitor != NULL &&
+         dockyard_engine_monitor_get_pending_cleanups (self->monitor) > 0 && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (timed_out)
-    g_warning ("Quitting before the engine removed %u container(s)", self->pending_cleanups);
+    g_warning ("Quitting before the engine removed %u container(s)",
+               dockyard_engine_monitor_get_pending_cleanups (self->monitor));
   else
     g_source_remove (timeout_id);
 
@@ -497,8 +336,8 @@ dockyard_application_shutdown (GApplication *app)
   for (guint i = 0; i < 1000 && g_main_context_pending (NULL); i++)
     g_main_context_iteration (NULL, FALSE);
 
-  g_cancellable_cancel (self->connect_cancellable);
-  drop_engine (self);
+  if (self->monitor != NULL)
+    dockyard_engine_monitor_disconnect (self->monitor);
 
   G_APPLICATION_CLASS (dockyard_application_parent_class)->shutdown (app);
 }
@@ -519,7 +358,7 @@ dockyard_application_open (GApplication  *app,
 
   for (int i = 0; i < n_files; i++)
     {
-      DockyardWindow *window = i == 0 ? get_or_create_window (self) : dockyard_window_new (self);
+      DockyardWindow *window = i == 0 ? get_or_create_window (self) : new_window (self);
 
       dockyard_window_open_project (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
@@ -531,30 +370,11 @@ dockyard_application_dispose (GObject *object)
 {
   DockyardApplication *self = (DockyardApplication *)object;
 
-  drop_engine (self);
-  g_clear_object (&self->connect_cancellable);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->recent_projects);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (dockyard_application_parent_class)->dispose (object);
-}
-
-static void
-dockyard_application_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  DockyardApplication *self = DOCKYARD_APPLICATION (object);
-
-  switch (prop_id)
-    {
-    case PROP_ENGINE_STATE:
-      g_value_set_int (value, self->engine_state);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -564,7 +384,6 @@ dockyard_application_class_init (DockyardApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = dockyard_application_dispose;
-  object_class->get_property = dockyard_application_get_property;
 
   dockyard_register_resource ();
 
@@ -573,14 +392,6 @@ dockyard_application_class_init (DockyardApplicationClass *klass)
   app_class->shutdown = dockyard_application_shutdown;
   app_class->activate = dockyard_application_activate;
   app_class->open = dockyard_application_open;
-
-  properties[PROP_ENGINE_STATE] =
-    g_param_spec_int ("engine-state", NULL, NULL,
-                      DOCKYARD_ENGINE_STATE_CONNECTING, DOCKYARD_ENGINE_STATE_FAILED,
-                      DOCKYARD_ENGINE_STATE_CONNECTING,
-                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static const GOptionEntry option_entries[] = {
@@ -620,28 +431,6 @@ dockyard_application_new (void)
 }
 
 /**
- * dockyard_application_hold_cleanup:
- *
- * Marks a container removal under way; quitting waits until it is released.
- */
-void
-dockyard_application_hold_cleanup (DockyardApplication *self)
-{
-  g_return_if_fail (DOCKYARD_IS_APPLICATION (self));
-
-  self->pending_cleanups++;
-}
-
-void
-dockyard_application_release_cleanup (DockyardApplication *self)
-{
-  g_return_if_fail (DOCKYARD_IS_APPLICATION (self));
-  g_return_if_fail (self->pending_cleanups > 0);
-
-  self->pending_cleanups--;
-}
-
-/**
  * dockyard_application_get_settings:
  *
  * Returns: (transfer none): the app's settings
@@ -653,47 +442,16 @@ dockyard_application_get_settings (DockyardApplication *self)
   return self->settings;
 }
 
-DockyardEngineState
-dockyard_application_get_engine_state (DockyardApplication *self)
-{
-  g_return_val_if_fail (DOCKYARD_IS_APPLICATION (self), DOCKYARD_ENGINE_STATE_FAILED);
-  return self->engine_state;
-}
-
 /**
- * dockyard_application_get_engine:
+ * dockyard_application_get_engine_monitor:
  *
- * Returns: (transfer none) (nullable): the engine, once one answered
+ * Returns: (transfer none) (nullable): the engine connection, from startup on
  */
-DockyardEngine *
-dockyard_application_get_engine (DockyardApplication *self)
+DockyardEngineMonitor *
+dockyard_application_get_engine_monitor (DockyardApplication *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_APPLICATION (self), NULL);
-  return self->engine;
-}
-
-/**
- * dockyard_application_get_engine_error:
- *
- * Returns: (transfer none) (nullable): why no engine could be used
- */
-const GError *
-dockyard_application_get_engine_error (DockyardApplication *self)
-{
-  g_return_val_if_fail (DOCKYARD_IS_APPLICATION (self), NULL);
-  return self->engine_error;
-}
-
-/**
- * dockyard_application_get_images:
- *
- * Returns: (transfer none) (nullable): the engine's images
- */
-DockyardObjectList *
-dockyard_application_get_images (DockyardApplication *self)
-{
-  g_return_val_if_fail (DOCKYARD_IS_APPLICATION (self), NULL);
-  return self->images;
+  return self->monitor;
 }
 
 /**
@@ -706,16 +464,4 @@ dockyard_application_get_recent_projects (DockyardApplication *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_APPLICATION (self), NULL);
   return self->recent_projects;
-}
-
-/**
- * dockyard_application_get_containers:
- *
- * Returns: (transfer none) (nullable): the engine's containers
- */
-DockyardObjectList *
-dockyard_application_get_containers (DockyardApplication *self)
-{
-  g_return_val_if_fail (DOCKYARD_IS_APPLICATION (self), NULL);
-  return self->containers;
 }

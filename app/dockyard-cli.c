@@ -112,23 +112,20 @@ write_fixed (GFile       *dockerfile,
   g_autofree char *basename = g_file_get_basename (dockerfile);
   g_autofree char *backup_name = g_strconcat (basename, ".orig", NULL);
   g_autoptr(GFile) backup = g_file_get_child (parent, backup_name);
-  g_autofree char *backup_path = g_file_get_path (backup);
   g_autofree char *dockerfile_path = g_file_get_path (dockerfile);
 
   /* g_file_replace_contents() writes a file that does not exist yet in
-   * place, so a kill in the middle would leave a truncated backup;
-   * dockyard_project_replace_file() always goes through a temporary file,
-   * named so that opening the project removes one a kill left behind. */
-  if (backup_path != NULL
-      ? !dockyard_project_replace_file (backup_path, old_text, old_length, error)
-      : !g_file_replace_contents (backup, old_text, old_length, NULL, FALSE,
-                                  G_FILE_CREATE_NONE, NULL, NULL, error))
-    return FALSE;
-
+   * place, so a kill in the middle would leave a truncated backup; the
+   * project's writer always goes through a temporary file, named so that
+   * opening the project removes one a kill left behind.  GIO only for a
+   * file that is not local. */
   if (dockerfile_path != NULL
-      ? !dockyard_project_replace_file (dockerfile_path, new_text, new_length, error)
-      : !g_file_replace_contents (dockerfile, new_text, new_length, NULL, FALSE,
-                                  G_FILE_CREATE_NONE, NULL, NULL, error))
+      ? !dockyard_project_replace_keeping_orig (dockerfile_path, old_text, old_length,
+                                                new_text, new_length, error)
+      : (!g_file_replace_contents (backup, old_text, old_length, NULL, FALSE,
+                                   G_FILE_CREATE_NONE, NULL, NULL, error) ||
+         !g_file_replace_contents (dockerfile, new_text, new_length, NULL, FALSE,
+                                   G_FILE_CREATE_NONE, NULL, NULL, error)))
     return FALSE;
 
   *backup_out = g_steal_pointer (&backup);

@@ -608,6 +608,64 @@ dockyard_dev_session_open_shell_finish (DockyardDevSession  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+shell_exit_code_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  int status;
+
+  status = dockyard_exec_stream_get_exit_code_finish (DOCKYARD_EXEC_STREAM (object), result, &error);
+  if (status < 0 && error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, status);
+}
+
+/**
+ * dockyard_dev_session_get_shell_exit_code_async:
+ * @shell: a stream from dockyard_dev_session_open_shell_finish() that closed
+ *
+ * Asks the engine how the further shell @shell ended.
+ */
+void
+dockyard_dev_session_get_shell_exit_code_async (DockyardDevSession  *self,
+                                                DockyardTtyStream   *shell,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_DEV_SESSION (self));
+  g_return_if_fail (DOCKYARD_IS_EXEC_STREAM (shell));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_dev_session_get_shell_exit_code_async);
+  /* The session made its further shells as exec sessions. */
+  dockyard_exec_stream_get_exit_code_async (DOCKYARD_EXEC_STREAM (shell), cancellable,
+                                            shell_exit_code_cb, g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_dev_session_get_shell_exit_code_finish:
+ *
+ * Returns: the shell's exit status, or -1 with @error set when the engine
+ *   cannot tell
+ */
+int
+dockyard_dev_session_get_shell_exit_code_finish (DockyardDevSession  *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), -1);
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
 /* Stopping ----------------------------------------------------------------------- */
 
 /**

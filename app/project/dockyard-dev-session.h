@@ -50,6 +50,14 @@ void                     dockyard_dev_session_open_shell_async  (DockyardDevSess
 DockyardTtyStream       *dockyard_dev_session_open_shell_finish (DockyardDevSession  *self,
                                                                  GAsyncResult        *result,
                                                                  GError             **error);
+void                     dockyard_dev_session_get_shell_exit_code_async  (DockyardDevSession  *self,
+                                                                          DockyardTtyStream   *shell,
+                                                                          GCancellable        *cancellable,
+                                                                          GAsyncReadyCallback  callback,
+                                                                          gpointer             user_data);
+int                      dockyard_dev_session_get_shell_exit_code_finish (DockyardDevSession  *self,
+                                                                          GAsyncResult        *result,
+                                                                          GError             **error);
 void                     dockyard_dev_session_stop_async        (DockyardDevSession  *self,
                                                                  GAsyncReadyCallback  callback,
                                                                  gpointer             user_data);

@@ -407,7 +407,6 @@ dockyard_pin_plan_apply (DockyardPinPlan  *self,
 {
   g_autofree char *current = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *backup_path = NULL;
   gsize length = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -433,15 +432,13 @@ dockyard_pin_plan_apply (DockyardPinPlan  *self,
                            _("The project folder is not a local folder."));
       return FALSE;
     }
-  backup_path = g_strconcat (path, ".orig", NULL);
 
-  /* The previous version first, then the new one: each whole or not at all. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !dockyard_project_replace_file (backup_path, g_bytes_get_data (self->original, NULL),
-                                      g_bytes_get_size (self->original), error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  return dockyard_project_replace_file (path, g_bytes_get_data (self->text, NULL),
-                                        g_bytes_get_size (self->text), error);
+  return dockyard_project_replace_keeping_orig (path, g_bytes_get_data (self->original, NULL),
+                                                g_bytes_get_size (self->original),
+                                                g_bytes_get_data (self->text, NULL),
+                                                g_bytes_get_size (self->text), error);
 }
 
 static void

@@ -212,6 +212,45 @@ dockyard_project_replace_file (const char  *path,
   return FALSE;
 }
 
+/**
+ * dockyard_project_replace_keeping_orig:
+ * @path: a local file the user owns (a Dockerfile, requirements.txt)
+ * @previous: (nullable) (array length=previous_length): the version being
+ *   replaced, kept as `@path.orig`; %NULL when there is none to keep
+ * @previous_length: its length in bytes
+ * @contents: (array length=length): the new version
+ * @length: its length in bytes
+ *
+ * The one way Dockyard replaces a file of the user's: the previous version
+ * first, as NAME.orig beside it, then the new one, each through
+ * dockyard_project_replace_file(), so that a crash leaves each file whole
+ * (old or new) and a kill leaves only temporary files that opening the
+ * project removes.  Blocking: call it from a thread.
+ *
+ * Returns: %FALSE with @error set (in %G_FILE_ERROR) on failure; when
+ *   the backup fails, @path is not touched
+ */
+gboolean
+dockyard_project_replace_keeping_orig (const char  *path,
+                                       const char  *previous,
+                                       gsize        previous_length,
+                                       const char  *contents,
+                                       gsize        length,
+                                       GError     **error)
+{
+  g_autofree char *backup_path = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (contents != NULL || length == 0, FALSE);
+
+  backup_path = g_strconcat (path, ".orig", NULL);
+  if (previous != NULL &&
+      !dockyard_project_replace_file (backup_path, previous, previous_length, error))
+    return FALSE;
+
+  return dockyard_project_replace_file (path, contents, length, error);
+}
+
 /* Whether @name is ".NAME.dockyard-XXXXXX" exactly. */
 static gboolean
 is_temp_name (const char *name)

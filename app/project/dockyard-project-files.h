@@ -23,6 +23,12 @@ gboolean dockyard_project_replace_file (const char    *path,
                                         const char    *contents,
                                         gsize          length,
                                         GError       **error);
+gboolean dockyard_project_replace_keeping_orig (const char  *path,
+                                                const char  *previous,
+                                                gsize        previous_length,
+                                                const char  *contents,
+                                                gsize        length,
+                                                GError     **error);
 int      dockyard_project_remove_stale_temp_files (const char  *dir_path,
                                                    GError     **error);
 

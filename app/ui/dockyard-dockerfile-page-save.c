@@ -169,16 +169,13 @@ write_files_thread (GTask        *task,
       return;
     }
 
-  if (backup_path != NULL &&
-      !dockyard_project_replace_file (backup_path, g_bytes_get_data (data->previous, NULL),
-                                      g_bytes_get_size (data->previous), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (!dockyard_project_replace_file (path, g_bytes_get_data (data->text, NULL),
-                                      g_bytes_get_size (data->text), &error))
+  if (!dockyard_project_replace_keeping_orig (path,
+                                              data->previous != NULL
+                                              ? g_bytes_get_data (data->previous, NULL) : NULL,
+                                              data->previous != NULL
+                                              ? g_bytes_get_size (data->previous) : 0,
+                                              g_bytes_get_data (data->text, NULL),
+                                              g_bytes_get_size (data->text), &error))
     {
       g_task_return_error (task, error);
       return;

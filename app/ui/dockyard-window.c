@@ -3,118 +3,22 @@
 
 #include <glib/gi18n.h>
 
-#include "dockyard-build-view.h"
 #include "dockyard-container.h"
-#include "dockyard-dev-session.h"
-#include "dockyard-dockerfile-page.h"
-#include "dockyard-exec-stream.h"
-#include "dockyard-endpoint.h"
-#include "dockyard-host-path.h"
-#include "dockyard-lab-session.h"
-#include "dockyard-project-files.h"
-#include "dockyard-project-picker.h"
-#include "dockyard-terminal.h"
-#include "dockyard-window.h"
-
-struct _DockyardWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
-  AdwViewSwitcherTitle *switcher_title;
-  AdwViewSwitcherBar   *switcher_bar;
-  GtkButton            *build_button;
-  GtkButton            *dev_button;
-  GtkButton            *lab_button;
-  GtkButton            *new_terminal_button;
-  AdwButtonContent     *lab_button_content;
-  GtkStack             *lab_stack;
-  GtkStack             *lab_state_icon;
-  GtkSpinner           *lab_spinner;
-  GtkLabel             *lab_title;
-  GtkLabel             *lab_description;
-  GtkButton            *lab_open_button;
-  GtkButton            *lab_add_jupyter_button;
-  GtkButton            *lab_retry_button;
-  GtkButton            *lab_stop_button;
-  AdwPreferencesGroup  *lab_details;
-  AdwActionRow         *lab_url_row;
-  AdwActionRow         *lab_network_row;
-  GtkTextView          *lab_log_view;
-  GtkStack             *terminal_stack;
-  AdwStatusPage        *terminal_status;
-  GtkButton            *terminal_start_button;
-  GtkButton            *terminal_build_button;
-  AdwTabView           *tab_view;
-  AdwViewStack         *project_stack;
-  AdwEntryRow          *project_image_row;
-  DockyardBuildView    *build_view;
-  DockyardDockerfilePage *dockerfile_page;
-  GtkStack             *stack;
-  GtkRevealer          *engine_lost_revealer;
-  GtkSpinner           *engine_lost_spinner;
-  GtkSpinner           *connecting_spinner;
-  AdwStatusPage        *no_engine_page;
-  GtkLabel             *no_engine_help;
-  DockyardProjectPicker *project_picker;
-  AdwPreferencesGroup  *project_group;
-  AdwActionRow         *project_folder_row;
-  AdwActionRow         *project_dockerfile_row;
-  GtkImage             *project_dockerfile_icon;
-  AdwActionRow         *engine_row;
-  AdwActionRow         *images_row;
-  AdwActionRow         *containers_row;
-
-  /* Borrowed: followed while the engine is up */
-  DockyardObjectList   *images;
-  DockyardObjectList   *containers;
-
-  /* Owned */
-  DockyardApplication  *application;
-  DockyardProject      *project;
-  GCancellable         *cancellable;
-  DockyardBuild        *build;
-  GCancellable         *build_cancellable;
-  DockyardDevSession   *dev_session;
-  DockyardTerminal     *dev_terminal;
-  GCancellable         *dev_cancellable;
-  guint                 n_shells;
-  DockyardLabSession   *lab_session;
-  gboolean              open_on_dockerfile;
-  /* Re-reading the open project: keep its page, build, dev and lab. */
-  gboolean              reopening;
-  /* Build started, its context not yet open. */
-  gboolean              opening_context;
-  /* A terminal has the keyboard focus. */
-  gboolean              terminal_focused;
-  /* The user chose to close with unsaved Dockerfile changes. */
-  gboolean              discard_changes;
-};
-
-/* The JupyterLab that "Add JupyterLab" pins in requirements.txt. */
-#define PINNED_JUPYTERLAB "jupyterlab==4.2.5"
+#include "dockyard-resources.h"
+#include "dockyard-window-private.h"
 
 G_DEFINE_FINAL_TYPE (DockyardWindow, dockyard_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
   PROP_DEV_AS_ROOT,
+  PROP_MONITOR,
+  PROP_SETTINGS,
+  PROP_RECENT_PROJECTS,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void stop_dev_session (DockyardWindow *self);
-static void stop_lab_session (DockyardWindow *self);
-
-/* Kept by the window itself: GtkWindow lets go of its application before
- * dispose, when the dev container still has to be removed. */
-static DockyardApplication *
-get_application (DockyardWindow *self)
-{
-  return self->application;
-}
 
 static void
 update_counts (DockyardWindow *self)
@@ -192,69 +96,13 @@ update_switcher_bar (DockyardWindow *self)
 }
 
 static void
-update_actions (DockyardWindow *self)
-{
-  DockyardApplication *app = get_application (self);
-  gboolean ready = app != NULL &&
-                   dockyard_application_get_engine_state (app) == DOCKYARD_ENGINE_STATE_READY;
-  gboolean building = self->build != NULL &&
-                      (self->opening_context ||
-                       dockyard_build_get_state (self->build) == DOCKYARD_BUILD_RUNNING);
-
-  gboolean dev_running = self->dev_session != NULL &&
-                         dockyard_dev_session_get_state (self->dev_session) == DOCKYARD_DEV_SESSION_RUNNING;
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.build",
-                                 ready && self->project != NULL && !building);
-  /* Plain Ctrl+letter belongs to the shell while a terminal has the focus
-   * (Ctrl+B, Ctrl+W, Ctrl+O, Ctrl+Q are readline's and the tty's): the
-   * accelerators' actions step aside, so the key reaches the terminal. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.build-key",
-                                 ready && self->project != NULL && !building &&
-                                 !self->terminal_focused);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-folder-key", !self->terminal_focused);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-key", !self->terminal_focused);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quit-key", !self->terminal_focused);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-build", building);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev", ready && self->project != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev-restart",
-                                 ready && self->dev_session != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-terminal", ready && dev_running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev-as-root", self->project != NULL);
-
-  {
-    DockyardLabSessionState lab = self->lab_session != NULL
-                                  ? dockyard_lab_session_get_state (self->lab_session)
-                                  : DOCKYARD_LAB_SESSION_READY;
-    gboolean lab_active = lab == DOCKYARD_LAB_SESSION_STARTING || lab == DOCKYARD_LAB_SESSION_RUNNING;
-
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lab",
-                                   (ready && self->project != NULL) || lab_active);
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop-lab", lab_active);
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-lab",
-                                   lab == DOCKYARD_LAB_SESSION_RUNNING);
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-lab-url",
-                                   lab == DOCKYARD_LAB_SESSION_RUNNING);
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-jupyterlab",
-                                   ready && self->project != NULL && !building);
-  }
-
-  /* The header's buttons show what runs. */
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_button_get_child (self->build_button)),
-                                building ? _("Building…") : _("_Build"));
-  if (dev_running)
-    gtk_widget_add_css_class (GTK_WIDGET (self->dev_button), "suggested-action");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->dev_button), "suggested-action");
-}
-
-static void
 update_engine (DockyardWindow *self)
 {
-  DockyardApplication *app = get_application (self);
-  DockyardEngineState state = dockyard_application_get_engine_state (app);
-  DockyardEngine *engine = dockyard_application_get_engine (app);
-  const GError *error = dockyard_application_get_engine_error (app);
+  DockyardEngineState state = dockyard_engine_monitor_get_state (self->monitor);
+  DockyardEngine *engine = dockyard_engine_monitor_get_engine (self->monitor);
+  DockyardObjectList *images = dockyard_engine_monitor_get_images (self->monitor);
+  g_autofree char *help_title = NULL;
+  g_autofree char *help = dockyard_engine_monitor_dup_help (self->monitor, &help_title);
   const char *page;
 
   gtk_revealer_set_reveal_child (self->engine_lost_revealer,
@@ -277,63 +125,13 @@ update_engine (DockyardWindow *self)
       adw_action_row_set_subtitle (self->engine_row, status);
     }
 
-  follow_lists (self,
-                dockyard_application_get_images (app),
-                dockyard_application_get_containers (app));
-  dockyard_dockerfile_page_set_images (self->dockerfile_page,
-                                       G_LIST_MODEL (dockyard_application_get_images (app)));
+  follow_lists (self, images, dockyard_engine_monitor_get_containers (self->monitor));
+  dockyard_dockerfile_page_set_images (self->dockerfile_page, G_LIST_MODEL (images));
   dockyard_dockerfile_page_set_engine (self->dockerfile_page, engine);
 
-  if (state == DOCKYARD_ENGINE_STATE_FAILED && error != NULL)
+  if (help != NULL)
     {
-      g_autofree char *help = NULL;
-      g_autofree char *hint = NULL;
-      g_autofree char *socket_path = NULL;
-      g_auto(GStrv) candidates = NULL;
-
-      /* The socket the user asked for, or the first one Dockyard looks at. */
-      if (!g_settings_get_boolean (dockyard_application_get_settings (app), "engine-automatic"))
-        socket_path = g_settings_get_string (dockyard_application_get_settings (app), "engine-socket");
-      else if ((candidates = dockyard_endpoint_candidates (NULL, NULL)) != NULL && candidates[0] != NULL)
-        socket_path = g_strdup (candidates[0]);
-
-      if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_PERMISSION_DENIED))
-        {
-          adw_status_page_set_title (self->no_engine_page, _("No Access to the Container Engine"));
-          help = g_strdup (error->message);
-        }
-      else if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TOO_OLD))
-        {
-          adw_status_page_set_title (self->no_engine_page, _("Container Engine Too Old"));
-          help = g_strdup (error->message);
-        }
-      else if (g_getenv ("DOCKER_HOST") != NULL &&
-               g_settings_get_boolean (dockyard_application_get_settings (app), "engine-automatic"))
-        {
-          adw_status_page_set_title (self->no_engine_page, _("No Container Engine Found"));
-          /* Translators: %s is the value of the DOCKER_HOST environment variable */
-          help = g_strdup_printf (_("%s\n\nThe DOCKER_HOST environment variable chooses this "
-                                    "engine (DOCKER_HOST=%s). Start that engine, or unset "
-                                    "DOCKER_HOST to let Dockyard find one."),
-                                  error->message, g_getenv ("DOCKER_HOST"));
-        }
-      else if ((hint = dockyard_flatpak_override_hint (socket_path)) != NULL)
-        {
-          adw_status_page_set_title (self->no_engine_page, _("No Access to the Container Engine"));
-          /* Translators: the second %s is a command, e.g. "flatpak override --user …" */
-          help = g_strdup_printf (_("%s\n\nDockyard runs in a sandbox that cannot reach the "
-                                    "engine’s socket. Allow it with:\n\n%s"),
-                                  error->message, hint);
-        }
-      else
-        {
-          adw_status_page_set_title (self->no_engine_page, _("No Container Engine Found"));
-          help = g_strdup_printf ("%s\n\n%s", error->message,
-                                  _("Install and start Docker (for example “sudo apt install "
-                                    "docker.io”), rootless Docker or Podman’s API service "
-                                    "(“systemctl --user start podman.socket”), or choose the "
-                                    "engine’s socket in Preferences."));
-        }
+      adw_status_page_set_title (self->no_engine_page, help_title);
       gtk_label_set_label (self->no_engine_help, help);
     }
 
@@ -350,10 +148,16 @@ update_engine (DockyardWindow *self)
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
                                                      g_str_equal (page, "project"));
   update_switcher_bar (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->build_button), g_str_equal (page, "project"));
-  gtk_widget_set_visible (GTK_WIDGET (self->dev_button), g_str_equal (page, "project"));
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_button), g_str_equal (page, "project"));
-  update_actions (self);
+  _dockyard_window_actions_update (self);
+}
+
+/* The header's Build, Dev and Lab buttons show on the project page only
+ * (bound in the template). */
+static gboolean
+is_project_page (gpointer    this,
+                 const char *page)
+{
+  return g_strcmp0 (page, "project") == 0;
 }
 
 static void
@@ -373,12 +177,8 @@ dup_stored_image_name (DockyardWindow *self)
   g_autofree char *path = NULL;
   const char *name;
 
-  if (get_application (self) == NULL)
-    return NULL;
-
   path = g_file_get_path (dockyard_project_get_directory (self->project));
-  names = g_settings_get_value (dockyard_application_get_settings (get_application (self)),
-                                "project-image-names");
+  names = g_settings_get_value (self->settings, "project-image-names");
   if (path == NULL || !g_variant_lookup (names, path, "&s", &name) ||
       !dockyard_project_check_image_name (name, NULL))
     return NULL;
@@ -391,7 +191,7 @@ static void
 store_image_name (DockyardWindow *self,
                   const char     *image_name)
 {
-  GSettings *settings = dockyard_application_get_settings (get_application (self));
+  GSettings *settings = self->settings;
   g_autoptr(GVariant) names = g_settings_get_value (settings, "project-image-names");
   g_autofree char *path = g_file_get_path (dockyard_project_get_directory (self->project));
   GVariantBuilder builder;
@@ -515,8 +315,8 @@ open_project_cb (GObject      *object,
     }
 
   /* Another project: its build, dev container and lab are not this one's. */
-  stop_dev_session (self);
-  stop_lab_session (self);
+  dockyard_terminal_page_stop (self->terminal_page);
+  _dockyard_window_stop_lab (self);
   g_cancellable_cancel (self->build_cancellable);
   g_clear_object (&self->build);
   self->opening_context = FALSE;
@@ -530,8 +330,8 @@ open_project_cb (GObject      *object,
       adw_view_stack_get_child_by_name (self->project_stack, "dockerfile") != NULL)
     adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
   self->open_on_dockerfile = FALSE;
-  dockyard_recent_projects_add (dockyard_application_get_recent_projects (self->application),
-                                dockyard_project_get_directory (project));
+  if (self->recent_projects != NULL)
+    dockyard_recent_projects_add (self->recent_projects, dockyard_project_get_directory (project));
   show_project (self);
 }
 
@@ -571,328 +371,6 @@ dockerfile_saved_cb (DockyardWindow *self)
     }
 }
 
-/* Folder chooser ---------------------------------------------------------- */
-
-/* A folder picked for "New Project…" opens on its Dockerfile page. */
-static void
-open_chosen_folder (DockyardWindow *self,
-                    GFile          *folder,
-                    gboolean        new_project)
-{
-  self->open_on_dockerfile = new_project;
-  dockyard_window_open_project (self, folder);
-}
-
-#if GTK_CHECK_VERSION (4, 10, 0)
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-static void
-select_folder_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(DockyardWindow) self = user_data;
-  g_autoptr(GFile) folder = NULL;
-  gboolean new_project = GPOINTER_TO_INT (g_object_get_data (object, "dockyard-new-project"));
-
-  folder = gtk_file_dialog_select_folder_finish (GTK_FILE_DIALOG (object), result, NULL);
-  if (folder != NULL)
-    open_chosen_folder (self, folder, new_project);
-}
-
-static void
-choose_folder (DockyardWindow *self,
-               gboolean        new_project)
-{
-  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
-
-  gtk_file_dialog_set_title (dialog, new_project ? _("Choose or Create the Project Folder")
-                                                 : _("Open a Project Folder"));
-  gtk_file_dialog_set_modal (dialog, TRUE);
-  g_object_set_data (G_OBJECT (dialog), "dockyard-new-project", GINT_TO_POINTER (new_project));
-  gtk_file_dialog_select_folder (dialog, GTK_WINDOW (self), self->cancellable,
-                                 select_folder_cb, g_object_ref (self));
-}
-G_GNUC_END_IGNORE_DEPRECATIONS
-#else
-static void
-chooser_response_cb (GtkNativeDialog *dialog,
-                     int              response,
-                     DockyardWindow  *self)
-{
-  gboolean new_project = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog),
-                                                             "dockyard-new-project"));
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (folder != NULL)
-        open_chosen_folder (self, folder, new_project);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-
-static void
-choose_folder (DockyardWindow *self,
-               gboolean        new_project)
-{
-  GtkFileChooserNative *chooser;
-
-  chooser = gtk_file_chooser_native_new (new_project ? _("Choose or Create the Project Folder")
-                                                     : _("Open a Project Folder"),
-                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                         _("_Open"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data (G_OBJECT (chooser), "dockyard-new-project", GINT_TO_POINTER (new_project));
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-#endif
-
-static void
-open_folder_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  choose_folder (DOCKYARD_WINDOW (widget), FALSE);
-}
-
-static void
-new_project_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  choose_folder (DOCKYARD_WINDOW (widget), TRUE);
-}
-
-/* Build ------------------------------------------------------------------- */
-
-typedef struct
-{
-  DockyardWindow *window;
-  DockyardBuild  *build;
-  char           *message;
-} FailureState;
-
-static void
-failure_state_free (FailureState *state)
-{
-  g_clear_object (&state->window);
-  g_clear_object (&state->build);
-  g_free (state->message);
-  g_free (state);
-}
-
-static char *
-failure_title (DockyardBuildStep *step,
-               guint              line)
-{
-  const char *instruction = dockyard_build_step_get_instruction (step);
-
-  if (line > 0)
-    /* Translators: %u is a line number, %s the failed instruction, e.g. "RUN make" */
-    return g_strdup_printf (_("Line %u of the Dockerfile failed: %s"), line, instruction);
-
-  /* Translators: %s is the failed build step, e.g. "RUN make" */
-  return g_strdup_printf (_("Step failed: %s"), instruction);
-}
-
-static void
-find_line_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  FailureState *state = user_data;
-  DockyardWindow *self = state->window;
-  DockyardBuildStep *step = dockyard_build_get_failed_step (state->build);
-  g_autofree char *title = NULL;
-  guint line;
-
-  line = dockyard_project_find_step_line_finish (DOCKYARD_PROJECT (object), result, NULL);
-
-  /* Only if the window still shows that build. */
-  if (self->build == state->build && step != NULL)
-    {
-      title = failure_title (step, line);
-      dockyard_build_view_show_error (self->build_view, title, state->message, line);
-    }
-
-  failure_state_free (state);
-}
-
-static void
-show_build_failure (DockyardWindow *self,
-                    DockyardBuild  *build,
-                    const GError   *error)
-{
-  DockyardBuildStep *step = dockyard_build_get_failed_step (build);
-  FailureState *state;
-  g_autofree char *title = NULL;
-  g_autofree char *tail = NULL;
-  GString *message = g_string_new (error->message);
-
-  if (step == NULL)
-    {
-      dockyard_build_view_show_error (self->build_view, _("The Build Failed"), message->str, 0);
-      g_string_free (message, TRUE);
-      return;
-    }
-
-  /* The last words of the step usually say what went wrong. */
-  tail = dockyard_build_step_dup_log_tail (step, 10);
-  if (*tail != '\0')
-    g_string_append_printf (message, "\n\n%s", tail);
-
-  title = failure_title (step, 0);
-  dockyard_build_view_show_error (self->build_view, title, message->str, 0);
-
-  state = g_new0 (FailureState, 1);
-  state->window = g_object_ref (self);
-  state->build = g_object_ref (build);
-  state->message = g_string_free (message, FALSE);
-  dockyard_project_find_step_line_async (self->project, step, self->cancellable,
-                                         find_line_cb, state);
-}
-
-static void
-build_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(DockyardWindow) self = user_data;
-  DockyardBuild *build = DOCKYARD_BUILD (object);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *image_id = NULL;
-
-  image_id = dockyard_build_run_finish (build, result, &error);
-
-  if (build != self->build)
-    return;
-
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->project != NULL)
-    dockyard_recent_projects_set_build_state (dockyard_application_get_recent_projects (self->application),
-                                              dockyard_project_get_directory (self->project),
-                                              image_id != NULL ? DOCKYARD_RECENT_BUILD_SUCCEEDED
-                                                               : DOCKYARD_RECENT_BUILD_FAILED);
-
-  if (image_id != NULL)
-    {
-      /* Translators: %s is the image name, e.g. "myproject:dev" */
-      g_autofree char *text = g_strdup_printf (_("Built %s"), dockyard_build_get_tag (build));
-
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
-    }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_build_failure (self, build, error);
-
-  update_actions (self);
-}
-
-typedef struct
-{
-  DockyardWindow *window;
-  DockyardBuild  *build;
-} OpenContextState;
-
-static void
-context_opened_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  OpenContextState *state = user_data;
-  g_autoptr(DockyardWindow) self = state->window;
-  g_autoptr(DockyardBuild) build = state->build;
-  g_autoptr(GInputStream) context = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_free (state);
-  context = dockyard_project_open_context_finish (DOCKYARD_PROJECT (object), result, NULL, &error);
-
-  /* Another build (or project) since: this one is forgotten. */
-  if (build != self->build)
-    return;
-
-  self->opening_context = FALSE;
-  if (context == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        dockyard_build_view_show_error (self->build_view, _("Cannot Send the Build Context"),
-                                        error->message, 0);
-      update_actions (self);
-      return;
-    }
-
-  dockyard_build_run_async (self->build, context, self->build_cancellable, build_cb,
-                            g_object_ref (self));
-  update_actions (self);
-}
-
-static void
-build_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  DockyardWindow *self = DOCKYARD_WINDOW (widget);
-  DockyardEngine *engine = dockyard_application_get_engine (get_application (self));
-  OpenContextState *state;
-
-  if (self->project == NULL || engine == NULL)
-    return;
-
-  g_clear_object (&self->build_cancellable);
-  self->build_cancellable = g_cancellable_new ();
-  g_set_object (&self->build, NULL);
-  self->build = dockyard_project_new_build (self->project, engine);
-  g_signal_connect_object (self->build, "notify::state", G_CALLBACK (update_actions), self,
-                           G_CONNECT_SWAPPED);
-
-  dockyard_build_view_set_build (self->build_view, self->build);
-  adw_view_stack_set_visible_child_name (self->project_stack, "build");
-
-  state = g_new0 (OpenContextState, 1);
-  state->window = g_object_ref (self);
-  state->build = g_object_ref (self->build);
-  self->opening_context = TRUE;
-  dockyard_project_open_context_async (self->project, engine, self->build_cancellable,
-                                       context_opened_cb, state);
-  update_actions (self);
-}
-
-/* From the failed build's error: the line in the Dockerfile page. */
-static void
-show_dockerfile_line_action (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *parameter)
-{
-  DockyardWindow *self = DOCKYARD_WINDOW (widget);
-  guint line = g_variant_get_uint32 (parameter);
-
-  if (self->project == NULL || line == 0)
-    return;
-
-  adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
-  dockyard_dockerfile_page_show_line (self->dockerfile_page, line);
-}
-
-/* The actions of the plain Ctrl+letter accelerators: see update_actions(). */
-static void
-shortcut_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  if (g_str_equal (action_name, "win.build-key"))
-    gtk_widget_activate_action (widget, "win.build", NULL);
-  else if (g_str_equal (action_name, "win.open-folder-key"))
-    gtk_widget_activate_action (widget, "win.open-folder", NULL);
-  else if (g_str_equal (action_name, "win.close-key"))
-    gtk_window_close (GTK_WINDOW (widget));
-  else if (g_str_equal (action_name, "win.quit-key"))
-    gtk_widget_activate_action (widget, "app.quit", NULL);
-}
-
 static void
 focus_widget_changed_cb (DockyardWindow *self)
 {
@@ -903,30 +381,21 @@ focus_widget_changed_cb (DockyardWindow *self)
   if (in_terminal == self->terminal_focused)
     return;
   self->terminal_focused = in_terminal;
-  update_actions (self);
-}
-
-static void
-cancel_build_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  g_cancellable_cancel (DOCKYARD_WINDOW (widget)->build_cancellable);
+  _dockyard_window_actions_update (self);
 }
 
 /* Dev container ------------------------------------------------------------ */
 
-static gboolean
-get_dev_as_root (DockyardWindow *self)
+gboolean
+_dockyard_window_get_dev_as_root (DockyardWindow *self)
 {
   g_auto(GStrv) roots = NULL;
   g_autofree char *path = NULL;
 
-  if (self->project == NULL || get_application (self) == NULL)
+  if (self->project == NULL)
     return FALSE;
 
-  roots = g_settings_get_strv (dockyard_application_get_settings (get_application (self)),
-                               "dev-root-projects");
+  roots = g_settings_get_strv (self->settings, "dev-root-projects");
   path = g_file_get_path (dockyard_project_get_directory (self->project));
   return path != NULL && g_strv_contains ((const char * const *) roots, path);
 }
@@ -935,13 +404,13 @@ static void
 set_dev_as_root (DockyardWindow *self,
                  gboolean        as_root)
 {
-  GSettings *settings = dockyard_application_get_settings (get_application (self));
+  GSettings *settings = self->settings;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) roots = NULL;
   g_auto(GStrv) updated = NULL;
   g_autofree char *path = NULL;
 
-  if (self->project == NULL || get_dev_as_root (self) == as_root)
+  if (self->project == NULL || _dockyard_window_get_dev_as_root (self) == as_root)
     return;
 
   path = g_file_get_path (dockyard_project_get_directory (self->project));
@@ -955,742 +424,6 @@ set_dev_as_root (DockyardWindow *self,
 
   g_settings_set_strv (settings, "dev-root-projects", (const char * const *) updated);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEV_AS_ROOT]);
-}
-
-static DockyardTerminal *
-add_terminal_tab (DockyardWindow *self,
-                  const char     *title)
-{
-  GtkWidget *terminal = dockyard_terminal_new ();
-  AdwTabPage *page = adw_tab_view_append (self->tab_view, terminal);
-
-  adw_tab_page_set_title (page, title);
-  adw_tab_page_set_icon (page, g_themed_icon_new ("utilities-terminal-symbolic"));
-  adw_tab_view_set_selected_page (self->tab_view, page);
-  gtk_stack_set_visible_child_name (self->terminal_stack, "tabs");
-
-  return DOCKYARD_TERMINAL (terminal);
-}
-
-static void
-close_all_tabs (DockyardWindow *self)
-{
-  /* Each close runs close_page_cb, which ends that tab's stream. */
-  while (adw_tab_view_get_n_pages (self->tab_view) > 0)
-    {
-      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, 0);
-
-      adw_tab_view_close_page (self->tab_view, page);
-    }
-}
-
-static void
-stop_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GApplication) app = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dockyard_dev_session_stop_finish (DOCKYARD_DEV_SESSION (object), result, &error))
-    g_warning ("Cannot remove the dev container: %s", error->message);
-
-  dockyard_application_release_cleanup (DOCKYARD_APPLICATION (app));
-}
-
-static void
-stop_dev_session (DockyardWindow *self)
-{
-  DockyardDevSession *session = self->dev_session;
-  DockyardApplication *app = self->application;
-
-  if (session == NULL)
-    return;
-
-  /* Taken first: closing the tabs must not stop the session again. */
-  self->dev_session = NULL;
-  self->dev_terminal = NULL;
-  g_cancellable_cancel (self->dev_cancellable);
-  g_signal_handlers_disconnect_by_data (session, self);
-  close_all_tabs (self);
-
-  /* The app waits for the engine to remove the container, even on quit. */
-  if (app != NULL)
-    {
-      dockyard_application_hold_cleanup (app);
-      dockyard_dev_session_stop_async (session, stop_done_cb, g_object_ref (app));
-    }
-  else
-    dockyard_dev_session_stop_async (session, NULL, NULL);
-
-  g_object_unref (session);
-  gtk_stack_set_visible_child_name (self->terminal_stack, "empty");
-  update_actions (self);
-}
-
-static gboolean
-close_page_cb (DockyardWindow *self,
-               AdwTabPage     *page,
-               AdwTabView     *view)
-{
-  DockyardTerminal *terminal = DOCKYARD_TERMINAL (adw_tab_page_get_child (page));
-  DockyardTtyStream *stream = dockyard_terminal_get_stream (terminal);
-  gboolean was_main = terminal == self->dev_terminal;
-
-  if (stream != NULL)
-    dockyard_tty_stream_close (stream);
-  dockyard_terminal_set_stream (terminal, NULL);
-  adw_tab_view_close_page_finish (view, page, TRUE);
-
-  /* Closing the dev shell's tab ends the dev container and its shells. */
-  if (was_main)
-    stop_dev_session (self);
-
-  return GDK_EVENT_STOP;
-}
-
-static void
-dev_state_cb (DockyardWindow     *self,
-              GParamSpec         *pspec,
-              DockyardDevSession *session)
-{
-  g_autofree char *message = NULL;
-
-  switch (dockyard_dev_session_get_state (session))
-    {
-    case DOCKYARD_DEV_SESSION_EXITED:
-      /* Translators: %d is the exit status of the shell */
-      message = g_strdup_printf (_("The shell exited with status %d. The dev container was removed."),
-                                 dockyard_dev_session_get_exit_code (session));
-      break;
-    case DOCKYARD_DEV_SESSION_FAILED:
-      message = g_strdup (_("The dev container stopped: the connection to the engine was lost."));
-      break;
-    case DOCKYARD_DEV_SESSION_READY:
-    case DOCKYARD_DEV_SESSION_STARTING:
-    case DOCKYARD_DEV_SESSION_RUNNING:
-    default:
-      break;
-    }
-
-  if (message != NULL && self->dev_terminal != NULL)
-    {
-      /* The container is gone with its shells: show why, where Restart is. */
-      dockyard_terminal_show_message (self->dev_terminal, message, TRUE);
-      adw_tab_view_set_selected_page (self->tab_view,
-                                      adw_tab_view_get_page (self->tab_view,
-                                                             GTK_WIDGET (self->dev_terminal)));
-    }
-
-  update_actions (self);
-}
-
-static void
-dev_started_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(DockyardWindow) self = user_data;
-  DockyardDevSession *session = DOCKYARD_DEV_SESSION (object);
-  g_autoptr(DockyardTtyStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-
-  stream = dockyard_dev_session_start_finish (session, result, &error);
-
-  if (session != self->dev_session)
-    {
-      if (stream != NULL)
-        dockyard_tty_stream_close (stream);
-      return;
-    }
-
-  if (stream == NULL)
-    {
-      gboolean not_built = g_error_matches (error, DOCKYARD_ENGINE_ERROR,
-                                            DOCKYARD_ENGINE_ERROR_NOT_FOUND);
-
-      stop_dev_session (self);
-      adw_status_page_set_title (self->terminal_status,
-                                 not_built ? _("Image Not Built Yet")
-                                           : _("Cannot Start the Dev Container"));
-      adw_status_page_set_description (self->terminal_status, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->terminal_build_button), not_built);
-      gtk_widget_set_visible (GTK_WIDGET (self->terminal_start_button), !not_built);
-      gtk_button_set_label (self->terminal_start_button, _("_Try Again"));
-      return;
-    }
-
-  dockyard_terminal_set_stream (self->dev_terminal, stream);
-  gtk_widget_grab_focus (GTK_WIDGET (self->dev_terminal));
-  update_actions (self);
-}
-
-static void
-start_dev_session (DockyardWindow *self)
-{
-  DockyardApplication *app = get_application (self);
-  DockyardEngine *engine = dockyard_application_get_engine (app);
-  GSettings *settings = dockyard_application_get_settings (app);
-  g_autofree char *shell = g_settings_get_string (settings, "dev-shell");
-
-  if (engine == NULL || self->project == NULL)
-    return;
-
-  stop_dev_session (self);
-
-  self->dev_session = dockyard_dev_session_new (self->project, engine);
-  dockyard_dev_session_set_shell (self->dev_session, shell);
-  if (get_dev_as_root (self) || !g_settings_get_boolean (settings, "dev-as-host-user"))
-    dockyard_dev_session_set_user (self->dev_session, NULL);
-  g_signal_connect_object (self->dev_session, "notify::state", G_CALLBACK (dev_state_cb), self,
-                           G_CONNECT_SWAPPED);
-
-  self->n_shells = 1;
-  self->dev_terminal = add_terminal_tab (self, _("Dev"));
-  adw_view_stack_set_visible_child_name (self->project_stack, "terminal");
-
-  g_clear_object (&self->dev_cancellable);
-  self->dev_cancellable = g_cancellable_new ();
-  /* No size yet: the terminal sends its own once it has the stream. */
-  dockyard_dev_session_start_async (self->dev_session, 0, 0,
-                                    self->dev_cancellable, dev_started_cb, g_object_ref (self));
-  update_actions (self);
-}
-
-static void
-dev_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
-{
-  DockyardWindow *self = DOCKYARD_WINDOW (widget);
-
-  /* One dev container per window: Dev shows it when it is there. */
-  if (self->dev_session != NULL &&
-      dockyard_dev_session_get_state (self->dev_session) <= DOCKYARD_DEV_SESSION_RUNNING &&
-      self->dev_terminal != NULL)
-    {
-      adw_view_stack_set_visible_child_name (self->project_stack, "terminal");
-      adw_tab_view_set_selected_page (self->tab_view,
-                                      adw_tab_view_get_page (self->tab_view,
-                                                             GTK_WIDGET (self->dev_terminal)));
-      gtk_widget_grab_focus (GTK_WIDGET (self->dev_terminal));
-      return;
-    }
-
-  start_dev_session (self);
-}
-
-static void
-dev_restart_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  start_dev_session (DOCKYARD_WINDOW (widget));
-}
-
-typedef struct
-{
-  DockyardWindow   *window;
-  DockyardTerminal *terminal;
-} ShellTab;
-
-static void
-shell_tab_free (ShellTab *tab)
-{
-  g_clear_object (&tab->window);
-  g_clear_object (&tab->terminal);
-  g_free (tab);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShellTab, shell_tab_free)
-
-static void
-shell_exit_code_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(ShellTab) tab = user_data;
-  g_autofree char *message = NULL;
-  int status;
-
-  status = dockyard_exec_stream_get_exit_code_finish (DOCKYARD_EXEC_STREAM (object), result, NULL);
-  if (status >= 0)
-    /* Translators: %d is the exit status of the shell */
-    message = g_strdup_printf (_("The shell exited with status %d."), status);
-  else
-    message = g_strdup (_("The shell ended."));
-
-  dockyard_terminal_show_message (tab->terminal, message, FALSE);
-}
-
-static void
-shell_closed_cb (DockyardTerminal  *terminal,
-                 const GError      *error,
-                 DockyardTtyStream *stream)
-{
-  ShellTab *tab;
-
-  if (dockyard_terminal_get_stream (terminal) != stream)
-    return;
-
-  tab = g_new0 (ShellTab, 1);
-  tab->terminal = g_object_ref (terminal);
-  dockyard_exec_stream_get_exit_code_async (DOCKYARD_EXEC_STREAM (stream), NULL,
-                                            shell_exit_code_cb, tab);
-}
-
-static void
-shell_opened_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(ShellTab) tab = user_data;
-  g_autoptr(DockyardTtyStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-
-  stream = dockyard_dev_session_open_shell_finish (DOCKYARD_DEV_SESSION (object), result, &error);
-  if (stream == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        dockyard_terminal_show_message (tab->terminal, error->message, FALSE);
-      return;
-    }
-
-  /* The tab may have been closed meanwhile. */
-  if (gtk_widget_get_parent (GTK_WIDGET (tab->terminal)) == NULL)
-    {
-      dockyard_tty_stream_close (stream);
-      return;
-    }
-
-  dockyard_terminal_set_stream (tab->terminal, stream);
-  g_signal_connect_object (stream, "closed", G_CALLBACK (shell_closed_cb), tab->terminal,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_grab_focus (GTK_WIDGET (tab->terminal));
-}
-
-static void
-new_terminal_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  DockyardWindow *self = DOCKYARD_WINDOW (widget);
-  g_autofree char *title = NULL;
-  ShellTab *tab;
-
-  if (self->dev_session == NULL ||
-      dockyard_dev_session_get_state (self->dev_session) != DOCKYARD_DEV_SESSION_RUNNING)
-    return;
-
-  /* Translators: the title of a further shell's tab, e.g. "Shell 2" */
-  title = g_strdup_printf (_("Shell %u"), ++self->n_shells);
-  tab = g_new0 (ShellTab, 1);
-  tab->window = g_object_ref (self);
-  tab->terminal = g_object_ref (add_terminal_tab (self, title));
-  adw_view_stack_set_visible_child_name (self->project_stack, "terminal");
-
-  dockyard_dev_session_open_shell_async (self->dev_session, self->dev_cancellable,
-                                         shell_opened_cb, tab);
-}
-
-/* Lab --------------------------------------------------------------------- */
-
-static void
-open_uri (DockyardWindow *self,
-          const char     *uri)
-{
-#if GTK_CHECK_VERSION (4, 10, 0)
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  g_autoptr(GtkUriLauncher) launcher = gtk_uri_launcher_new (uri);
-
-  gtk_uri_launcher_launch (launcher, GTK_WINDOW (self), NULL, NULL, NULL);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-#else
-  gtk_show_uri_full (GTK_WINDOW (self), uri, GDK_CURRENT_TIME, NULL, NULL, NULL);
-#endif
-}
-
-static gboolean
-engine_has_bridge (DockyardWindow *self)
-{
-  DockyardEngine *engine = dockyard_application_get_engine (get_application (self));
-
-  return engine != NULL && dockyard_engine_get_has_bridge (engine);
-}
-
-static void
-update_lab (DockyardWindow *self)
-{
-  DockyardLabSession *lab = self->lab_session;
-  DockyardLabSessionState state;
-  g_autofree char *network = NULL;
-  const char *title = NULL;
-  const char *description = NULL;
-  const char *icon = NULL;
-  const char *button = _("_Lab");
-
-  if (lab == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->lab_stack, "idle");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
-      adw_button_content_set_label (self->lab_button_content, button);
-      update_actions (self);
-      return;
-    }
-
-  state = dockyard_lab_session_get_state (lab);
-  switch (state)
-    {
-    case DOCKYARD_LAB_SESSION_RUNNING:
-      title = _("Jupyter Is Running");
-      description = _("Reachable only from this computer, with the private token in its address.");
-      icon = "running";
-      break;
-    case DOCKYARD_LAB_SESSION_FAILED:
-      title = dockyard_lab_session_get_missing_jupyter (lab) ? _("No Jupyter in the Image")
-                                                             : _("The Lab Failed");
-      description = dockyard_lab_session_get_error_message (lab);
-      icon = "failed";
-      break;
-    case DOCKYARD_LAB_SESSION_STOPPED:
-      title = _("The Lab Is Stopped");
-      description = _("Its container was removed. Notebooks you saved are in the project folder.");
-      icon = "stopped";
-      break;
-    case DOCKYARD_LAB_SESSION_READY:
-    case DOCKYARD_LAB_SESSION_STARTING:
-    default:
-      title = _("Starting Jupyter…");
-      description = _("Jupyter runs in a container of the project’s image.");
-      icon = "starting";
-      button = _("Starting…");
-      break;
-    }
-
-  gtk_stack_set_visible_child_name (self->lab_stack, "session");
-  gtk_stack_set_visible_child_name (self->lab_state_icon, icon);
-  gtk_spinner_set_spinning (self->lab_spinner, g_str_equal (icon, "starting"));
-  gtk_label_set_label (self->lab_title, title);
-  gtk_label_set_label (self->lab_description, description ? description : "");
-
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_open_button), state == DOCKYARD_LAB_SESSION_RUNNING);
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_stop_button),
-                          state == DOCKYARD_LAB_SESSION_RUNNING ||
-                          state == DOCKYARD_LAB_SESSION_STARTING);
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_retry_button),
-                          state == DOCKYARD_LAB_SESSION_FAILED ||
-                          state == DOCKYARD_LAB_SESSION_STOPPED);
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_add_jupyter_button),
-                          state == DOCKYARD_LAB_SESSION_FAILED &&
-                          dockyard_lab_session_get_missing_jupyter (lab));
-  gtk_widget_set_visible (GTK_WIDGET (self->lab_details), state == DOCKYARD_LAB_SESSION_RUNNING);
-
-  if (state == DOCKYARD_LAB_SESSION_RUNNING)
-    {
-      adw_action_row_set_subtitle (self->lab_url_row, dockyard_lab_session_get_url (lab));
-      if (dockyard_lab_session_get_host_network (lab) && engine_has_bridge (self))
-        /* Translators: %u is a port number */
-        network = g_strdup_printf (_("Jupyter shares this computer’s network, as chosen in "
-                                     "Preferences, and listens on 127.0.0.1:%u only."),
-                                   dockyard_lab_session_get_port (lab));
-      else if (dockyard_lab_session_get_host_network (lab))
-        /* Translators: %u is a port number */
-        network = g_strdup_printf (_("The engine has no bridge network: Jupyter shares this "
-                                     "computer’s network and listens on 127.0.0.1:%u only."),
-                                   dockyard_lab_session_get_port (lab));
-      else
-        /* Translators: %u is a port number */
-        network = g_strdup_printf (_("Published on 127.0.0.1:%u only, a port the engine chose."),
-                                   dockyard_lab_session_get_port (lab));
-      adw_action_row_set_subtitle (self->lab_network_row, network);
-      gtk_widget_add_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
-    }
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
-
-  adw_button_content_set_label (self->lab_button_content, button);
-  update_actions (self);
-}
-
-static void
-lab_log_cb (DockyardWindow     *self,
-            const char         *text,
-            guint64             length,
-            DockyardLabSession *lab)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->lab_log_view);
-  g_autofree char *valid = g_utf8_make_valid (text, length);
-  GtkTextIter end;
-
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_insert (buffer, &end, valid, -1);
-}
-
-static void
-lab_stopped_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(DockyardApplication) app = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dockyard_lab_session_stop_finish (DOCKYARD_LAB_SESSION (object), result, &error))
-    g_warning ("Cannot remove the lab container: %s", error->message);
-
-  dockyard_application_release_cleanup (app);
-}
-
-/* Stops the lab and removes its container; the app waits for it on quit. */
-static void
-end_lab_session (DockyardWindow *self)
-{
-  if (self->lab_session == NULL)
-    return;
-
-  dockyard_application_hold_cleanup (self->application);
-  dockyard_lab_session_stop_async (self->lab_session, lab_stopped_cb,
-                                   g_object_ref (self->application));
-}
-
-static void
-stop_lab_session (DockyardWindow *self)
-{
-  if (self->lab_session == NULL)
-    return;
-
-  end_lab_session (self);
-  g_signal_handlers_disconnect_by_data (self->lab_session, self);
-  g_clear_object (&self->lab_session);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->lab_log_view), "", 0);
-  update_lab (self);
-}
-
-static void
-lab_started_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(DockyardWindow) self = user_data;
-  DockyardLabSession *lab = DOCKYARD_LAB_SESSION (object);
-  g_autoptr(GError) error = NULL;
-
-  if (!dockyard_lab_session_start_finish (lab, result, &error) || lab != self->lab_session)
-    return;
-
-  open_uri (self, dockyard_lab_session_get_url (lab));
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (_("Jupyter is running and opens in your browser")));
-}
-
-static void
-lab_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
-{
-  DockyardWindow *self = DOCKYARD_WINDOW (widget);
-  DockyardApplication *app = get_application (self);
-  DockyardEngine *engine = dockyard_application_get_engine (app);
-  GSettings *settings = dockyard_application_get_settings (app);
-
-  adw_view_stack_set_visible_child_name (self->project_stack, "lab");
-
-  /* One lab per project: Lab again opens the running one. */
-  if (self->lab_session != NULL)
-    {
-      DockyardLabSessionState state = dockyard_lab_session_get_state (self->lab_session);
-
-      if (state == DOCKYARD_LAB_SESSION_RUNNING)
-        {
-          open_uri (self, dockyard_lab_session_get_url (self->lab_session));
-          return;
-        }
-      if (state == DOCKYARD_LAB_SESSION_STARTING)
-        return;
-    }
-
-  if (engine == NULL || self->project == NULL)
-    return;
-
-  stop_lab_session (self);
-  self->lab_session = dockyard_lab_session_new (self->project, engine);
-  if (get_dev_as_root (self) || !g_settings_get_boolean (settings, "dev-as-host-user"))
-    dockyard_lab_session_set_user (self->lab_session, NULL);
-  {
-    g_autofree char *network = g_settings_get_string (settings, "lab-network");
-
-    dockyard_lab_session_set_network (self->lab_session, dockyard_lab_network_from_nick (network));
-  }
-  g_signal_connect_object (self->lab_session, "notify::state", G_CALLBACK (update_lab), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->lab_session, "log-appended", G_CALLBACK (lab_log_cb), self,
-                           G_CONNECT_SWAPPED);
-  dockyard_lab_session_start_async (self->lab_session, NULL, lab_started_cb, g_object_ref (self));
-  update_lab (self);
-}
-
-static void
-stop_lab_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  DockyardWindow *self = DOCKYARD_WINDOW (widget);
-
-  /* Keep the session (and its output) on show, stopped. */
-  end_lab_session (self);
-  update_lab (self);
-}
-
-static void
-open_lab_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  DockyardWindow *self = DOCKYARD_WINDOW (widget);
-
-  if (self->lab_session != NULL && dockyard_lab_session_get_url (self->lab_session) != NULL)
-    open_uri (self, dockyard_lab_session_get_url (self->lab_session));
-}
-
-static void
-copy_lab_url_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  DockyardWindow *self = DOCKYARD_WINDOW (widget);
-
-  if (self->lab_session == NULL || dockyard_lab_session_get_url (self->lab_session) == NULL)
-    return;
-
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget),
-                          dockyard_lab_session_get_url (self->lab_session));
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Address copied")));
-}
-
-static void
-requirements_written_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(DockyardWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      AdwToast *toast = adw_toast_new (error->message);
-
-      adw_toast_set_timeout (toast, 0);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
-      return;
-    }
-
-  /* The lab needs an image with it: build, then Start Again. */
-  /* Translators: %s is a pinned requirement, e.g. "jupyterlab==4.2.5" */
-  text = g_strdup_printf (_("Added %s to requirements.txt"), PINNED_JUPYTERLAB);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.build", NULL);
-}
-
-typedef struct
-{
-  char   *path;
-  GBytes *previous;
-  GBytes *updated;
-} RequirementsWrite;
-
-static void
-requirements_write_free (RequirementsWrite *write)
-{
-  g_free (write->path);
-  g_clear_pointer (&write->previous, g_bytes_unref);
-  g_clear_pointer (&write->updated, g_bytes_unref);
-  g_free (write);
-}
-
-/* Atomic, with the previous version kept beside it as requirements.txt.orig
- * (as saving the Dockerfile and Pin Requirements do), through temporary
- * files that opening the project tidies up after a kill. */
-static void
-write_requirements_thread (GTask        *task,
-                           gpointer      source_object,
-                           gpointer      task_data,
-                           GCancellable *cancellable)
-{
-  RequirementsWrite *write = task_data;
-  g_autofree char *backup = g_strconcat (write->path, ".orig", NULL);
-  GError *error = NULL;
-
-  if ((write->previous != NULL &&
-       !dockyard_project_replace_file (backup, g_bytes_get_data (write->previous, NULL),
-                                       g_bytes_get_size (write->previous), &error)) ||
-      !dockyard_project_replace_file (write->path, g_bytes_get_data (write->updated, NULL),
-                                      g_bytes_get_size (write->updated), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-requirements_loaded_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(DockyardWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
-  g_autoptr(GTask) task = NULL;
-  RequirementsWrite *write;
-  GString *text;
-  gsize length = 0;
-
-  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-      return;
-    }
-
-  write = g_new0 (RequirementsWrite, 1);
-  write->path = g_file_get_path (G_FILE (object));
-  task = g_task_new (NULL, self->cancellable, requirements_written_cb, g_object_ref (self));
-  g_task_set_source_tag (task, requirements_loaded_cb);
-  g_task_set_task_data (task, write, (GDestroyNotify) requirements_write_free);
-  if (write->path == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               _("The project folder is not a local folder."));
-      return;
-    }
-
-  if (contents != NULL)
-    write->previous = g_bytes_new (contents, length);
-  text = g_string_new_len (contents, contents ? length : 0);
-  if (text->len > 0 && text->str[text->len - 1] != '\n')
-    g_string_append_c (text, '\n');
-  g_string_append (text, PINNED_JUPYTERLAB "\n");
-  write->updated = g_string_free_to_bytes (text);
-
-  g_task_run_in_thread (task, write_requirements_thread);
-}
-
-static void
-add_jupyterlab_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  DockyardWindow *self = DOCKYARD_WINDOW (widget);
-  g_autoptr(GFile) requirements = NULL;
-
-  if (self->project == NULL)
-    return;
-
-  requirements = g_file_get_child (dockyard_project_get_directory (self->project),
-                                   "requirements.txt");
-  g_file_load_contents_async (requirements, self->cancellable, requirements_loaded_cb,
-                              g_object_ref (self));
 }
 
 /* Closing ------------------------------------------------------------------- */
@@ -1753,7 +486,16 @@ dockyard_window_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_DEV_AS_ROOT:
-      g_value_set_boolean (value, get_dev_as_root (self));
+      g_value_set_boolean (value, _dockyard_window_get_dev_as_root (self));
+      break;
+    case PROP_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_RECENT_PROJECTS:
+      g_value_set_object (value, self->recent_projects);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1773,9 +515,73 @@ dockyard_window_set_property (GObject      *object,
     case PROP_DEV_AS_ROOT:
       set_dev_as_root (self, g_value_get_boolean (value));
       break;
+    case PROP_MONITOR:
+      self->monitor = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_RECENT_PROJECTS:
+      self->recent_projects = g_value_dup_object (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* "Build the Project's Image" becomes "Build the Project's Image (Ctrl+B)",
+ * with the shortcut the app has for the button's action, written the way
+ * the user's language writes keys (GTK translates "Ctrl"). */
+static void
+add_shortcut_to_tooltip (GtkApplication *application,
+                         GtkWidget      *button,
+                         const char     *action)
+{
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (application, action);
+  g_autofree char *label = NULL;
+  g_autofree char *tooltip = NULL;
+  GdkModifierType mods;
+  guint key;
+
+  if (accels[0] == NULL || !gtk_accelerator_parse (accels[0], &key, &mods))
+    return;
+
+  label = gtk_accelerator_get_label (key, mods);
+  /* Translators: a tooltip and its keyboard shortcut, e.g. "Build the Project’s Image (Ctrl+B)" */
+  tooltip = g_strdup_printf (_("%s (%s)"), gtk_widget_get_tooltip_text (button), label);
+  gtk_widget_set_tooltip_text (button, tooltip);
+}
+
+static void
+dockyard_window_constructed (GObject *object)
+{
+  DockyardWindow *self = (DockyardWindow *)object;
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  G_OBJECT_CLASS (dockyard_window_parent_class)->constructed (object);
+
+  g_assert (DOCKYARD_IS_ENGINE_MONITOR (self->monitor));
+  g_assert (G_IS_SETTINGS (self->settings));
+
+  if (application != NULL)
+    {
+      add_shortcut_to_tooltip (application, GTK_WIDGET (self->build_button), "win.build-key");
+      add_shortcut_to_tooltip (application, GTK_WIDGET (self->dev_button), "win.dev");
+      add_shortcut_to_tooltip (application, GTK_WIDGET (self->lab_button), "win.lab");
+      add_shortcut_to_tooltip (application,
+                               dockyard_terminal_page_get_new_terminal_button (self->terminal_page),
+                               "win.new-terminal");
+    }
+  dockyard_terminal_page_set_monitor (self->terminal_page, self->monitor);
+  g_signal_connect_object (self->terminal_page, "changed",
+                           G_CALLBACK (_dockyard_window_actions_update), self, G_CONNECT_SWAPPED);
+  if (self->recent_projects != NULL)
+    dockyard_project_picker_set_recent_projects (self->project_picker, self->recent_projects);
+
+  /* The window follows the shared engine for as long as it lives. */
+  g_signal_connect_object (self->monitor, "notify::state",
+                           G_CALLBACK (update_engine), self, G_CONNECT_SWAPPED);
+  update_engine (self);
 }
 
 static void
@@ -1783,8 +589,8 @@ dockyard_window_dispose (GObject *object)
 {
   DockyardWindow *self = (DockyardWindow *)object;
 
-  stop_dev_session (self);
-  stop_lab_session (self);
+  dockyard_terminal_page_stop (self->terminal_page);
+  _dockyard_window_stop_lab (self);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->build_cancellable);
   follow_lists (self, NULL, NULL);
@@ -1799,7 +605,6 @@ dockyard_window_dispose (GObject *object)
   g_clear_object (&self->build);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->build_cancellable);
-  g_clear_object (&self->dev_cancellable);
 
   G_OBJECT_CLASS (dockyard_window_parent_class)->dispose (object);
 }
@@ -1809,7 +614,9 @@ dockyard_window_finalize (GObject *object)
 {
   DockyardWindow *self = (DockyardWindow *)object;
 
-  g_clear_object (&self->application);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->recent_projects);
 
   G_OBJECT_CLASS (dockyard_window_parent_class)->finalize (object);
 }
@@ -1820,6 +627,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = dockyard_window_constructed;
   object_class->dispose = dockyard_window_dispose;
   object_class->finalize = dockyard_window_finalize;
   GTK_WINDOW_CLASS (klass)->close_request = dockyard_window_close_request;
@@ -1829,7 +637,22 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   properties[PROP_DEV_AS_ROOT] =
     g_param_spec_boolean ("dev-as-root", NULL, NULL, FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL, DOCKYARD_TYPE_ENGINE_MONITOR,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RECENT_PROJECTS] =
+    g_param_spec_object ("recent-projects", NULL, NULL, DOCKYARD_TYPE_RECENT_PROJECTS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The app registers the resources; a window made without one (a test's)
+   * does it itself. */
+  if (!g_resources_get_info (RESOURCE_PREFIX "/ui/dockyard-window.ui",
+                             G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+    dockyard_register_resource ();
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/dockyard-window.ui");
@@ -1840,28 +663,10 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dev_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_button_content);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_stack);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_state_icon);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_spinner);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_title);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_description);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_open_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_add_jupyter_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_retry_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_stop_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_details);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_url_row);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_network_row);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_log_view);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_stack);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_status);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_start_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_build_button);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, tab_view);
-  gtk_widget_class_bind_template_callback (widget_class, close_page_cb);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_page);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, terminal_page);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_image_row);
-  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, new_terminal_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_view);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_revealer);
@@ -1875,6 +680,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, dockerfile_saved_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_name_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, dockerfile_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, is_project_page);
   gtk_widget_class_bind_template_callback (widget_class, image_name_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_group);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_folder_row);
@@ -1884,25 +690,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, images_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, containers_row);
 
-  gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
-  gtk_widget_class_install_action (widget_class, "win.new-project", NULL, new_project_action);
-  gtk_widget_class_install_action (widget_class, "win.build", NULL, build_action);
-  gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);
-  gtk_widget_class_install_action (widget_class, "win.build-key", NULL, shortcut_action);
-  gtk_widget_class_install_action (widget_class, "win.open-folder-key", NULL, shortcut_action);
-  gtk_widget_class_install_action (widget_class, "win.close-key", NULL, shortcut_action);
-  gtk_widget_class_install_action (widget_class, "win.quit-key", NULL, shortcut_action);
-  gtk_widget_class_install_action (widget_class, "win.show-dockerfile-line", "u",
-                                   show_dockerfile_line_action);
-  gtk_widget_class_install_action (widget_class, "win.dev", NULL, dev_action);
-  gtk_widget_class_install_action (widget_class, "win.dev-restart", NULL, dev_restart_action);
-  gtk_widget_class_install_action (widget_class, "win.new-terminal", NULL, new_terminal_action);
-  gtk_widget_class_install_property_action (widget_class, "win.dev-as-root", "dev-as-root");
-  gtk_widget_class_install_action (widget_class, "win.lab", NULL, lab_action);
-  gtk_widget_class_install_action (widget_class, "win.stop-lab", NULL, stop_lab_action);
-  gtk_widget_class_install_action (widget_class, "win.open-lab", NULL, open_lab_action);
-  gtk_widget_class_install_action (widget_class, "win.copy-lab-url", NULL, copy_lab_url_action);
-  gtk_widget_class_install_action (widget_class, "win.add-jupyterlab", NULL, add_jupyterlab_action);
+  _dockyard_window_class_add_actions (widget_class);
 }
 
 static void
@@ -1912,6 +700,8 @@ dockyard_window_init (DockyardWindow *self)
   g_type_ensure (DOCKYARD_TYPE_PROJECT_PICKER);
   g_type_ensure (DOCKYARD_TYPE_DOCKERFILE_PAGE);
   g_type_ensure (DOCKYARD_TYPE_TERMINAL);
+  g_type_ensure (DOCKYARD_TYPE_LAB_PAGE);
+  g_type_ensure (DOCKYARD_TYPE_TERMINAL_PAGE);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1923,57 +713,32 @@ dockyard_window_init (DockyardWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }
 
-/* "Build the Project's Image" becomes "Build the Project's Image (Ctrl+B)",
- * with the shortcut the app has for the button's action, written the way
- * the user's language writes keys (GTK translates "Ctrl"). */
-static void
-add_shortcut_to_tooltip (GtkApplication *application,
-                         GtkButton      *button,
-                         const char     *action)
-{
-  g_auto(GStrv) accels = gtk_application_get_accels_for_action (application, action);
-  g_autofree char *label = NULL;
-  g_autofree char *tooltip = NULL;
-  GdkModifierType mods;
-  guint key;
-
-  if (accels[0] == NULL || !gtk_accelerator_parse (accels[0], &key, &mods))
-    return;
-
-  label = gtk_accelerator_get_label (key, mods);
-  /* Translators: a tooltip and its keyboard shortcut, e.g. "Build the Project’s Image (Ctrl+B)" */
-  tooltip = g_strdup_printf (_("%s (%s)"), gtk_widget_get_tooltip_text (GTK_WIDGET (button)), label);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (button), tooltip);
-}
-
 /**
  * dockyard_window_new:
+ * @application: (nullable): the app the window belongs to
+ * @monitor: the engine connection the window follows
+ * @settings: the app's settings
+ * @recent_projects: (nullable): the list the window adds opened projects to
  *
- * Returns: (transfer none): a new window of @application
+ * Returns: (transfer none): a new window (owned by @application's list
+ *   of windows, or floating in GTK's list of toplevels)
  */
 DockyardWindow *
-dockyard_window_new (DockyardApplication *application)
+dockyard_window_new (GtkApplication         *application,
+                     DockyardEngineMonitor  *monitor,
+                     GSettings              *settings,
+                     DockyardRecentProjects *recent_projects)
 {
-  DockyardWindow *self;
+  g_return_val_if_fail (!application || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE_MONITOR (monitor), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  g_return_val_if_fail (DOCKYARD_IS_APPLICATION (application), NULL);
-
-  self = g_object_new (DOCKYARD_TYPE_WINDOW, "application", application, NULL);
-  self->application = g_object_ref (application);
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->build_button, "win.build-key");
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->dev_button, "win.dev");
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->lab_button, "win.lab");
-  add_shortcut_to_tooltip (GTK_APPLICATION (application), self->new_terminal_button,
-                           "win.new-terminal");
-  dockyard_project_picker_set_recent_projects (self->project_picker,
-                                               dockyard_application_get_recent_projects (application));
-
-  /* The window follows the app's engine for as long as it lives. */
-  g_signal_connect_object (application, "notify::engine-state",
-                           G_CALLBACK (update_engine), self, G_CONNECT_SWAPPED);
-  update_engine (self);
-
-  return self;
+  return g_object_new (DOCKYARD_TYPE_WINDOW,
+                       "application", application,
+                       "monitor", monitor,
+                       "settings", settings,
+                       "recent-projects", recent_projects,
+                       NULL);
 }
 
 /**
@@ -2015,7 +780,7 @@ DockyardDevSession *
 dockyard_window_get_dev_session (DockyardWindow *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_WINDOW (self), NULL);
-  return self->dev_session;
+  return dockyard_terminal_page_get_dev_session (self->terminal_page);
 }
 
 /**
@@ -2030,11 +795,7 @@ dockyard_window_get_terminal (DockyardWindow *self,
 {
   g_return_val_if_fail (DOCKYARD_IS_WINDOW (self), NULL);
 
-  if (index >= (guint) adw_tab_view_get_n_pages (self->tab_view))
-    return NULL;
-
-  return DOCKYARD_TERMINAL (adw_tab_page_get_child (adw_tab_view_get_nth_page (self->tab_view,
-                                                                               index)));
+  return dockyard_terminal_page_get_terminal (self->terminal_page, index);
 }
 
 /**

@@ -3,10 +3,11 @@
 
 #include <adwaita.h>
 
-#include "dockyard-application.h"
 #include "dockyard-dev-session.h"
+#include "dockyard-engine-monitor.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-project.h"
+#include "dockyard-recent-projects.h"
 #include "dockyard-terminal.h"
 
 G_BEGIN_DECLS
@@ -15,7 +16,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DockyardWindow, dockyard_window, DOCKYARD, WINDOW, AdwApplicationWindow)
 
-DockyardWindow  *dockyard_window_new          (DockyardApplication *application);
+DockyardWindow  *dockyard_window_new          (GtkApplication         *application,
+                                               DockyardEngineMonitor  *monitor,
+                                               GSettings              *settings,
+                                               DockyardRecentProjects *recent_projects);
 void             dockyard_window_open_project (DockyardWindow      *self,
                                                GFile               *directory);
 DockyardProject *dockyard_window_get_project  (DockyardWindow      *self);

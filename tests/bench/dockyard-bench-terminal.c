@@ -172,8 +172,15 @@ text_near_cursor (glong above)
   glong col, row;
 
   vte_terminal_get_cursor_position (B.vte, &col, &row);
+#if VTE_CHECK_VERSION (0, 76, 0)
+  /* get_text_range() is deprecated from 0.76 on; its successor (0.72) ends
+   * the range before end_col where the old one ended it after. */
+  return vte_terminal_get_text_range_format (B.vte, VTE_FORMAT_TEXT, MAX (0, row - above), 0,
+                                             row, vte_terminal_get_column_count (B.vte), NULL);
+#else
   return vte_terminal_get_text_range (B.vte, MAX (0, row - above), 0, row,
                                       vte_terminal_get_column_count (B.vte) - 1, NULL, NULL, NULL);
+#endif
 }
 
 static void send_key (void);

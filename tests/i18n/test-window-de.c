@@ -107,7 +107,7 @@ test_catalogue (void)
 static void
 test_no_engine (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestBareWindow *bare;
   DockyardWindow *window;
   g_autofree char *title = NULL;
   g_autofree char *retry = NULL;
@@ -116,9 +116,9 @@ test_no_engine (void)
 
   g_setenv ("DOCKER_HOST", "unix:///nonexistent/dockyard-test.sock", TRUE);
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  /* The window alone, no application registered. */
+  bare = dockyard_ui_test_bare_window_new (NULL);
+  window = bare->window;
   dockyard_ui_test_wait_for_page (window, "no-engine");
   dockyard_ui_test_settle (400);
 
@@ -131,8 +131,7 @@ test_no_engine (void)
   assert_german (GTK_WIDGET (window), "no-engine page");
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-de.png");
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
+  dockyard_ui_test_bare_window_free (bare);
 
   if (saved != NULL)
     g_setenv ("DOCKER_HOST", saved, TRUE);
@@ -140,60 +139,54 @@ test_no_engine (void)
     g_unsetenv ("DOCKER_HOST");
 }
 
+/* Opens the toplevel of @type that @action shows, in a new app's window,
+ * and checks that it speaks German and has the texts @needles (NULL-
+ * terminated); saves it as @name. */
 static void
-test_preferences (void)
+check_dialog (const char         *action,
+              GType               type,
+              const char * const *needles,
+              const char         *name)
 {
-  DockyardApplication *app;
-  DockyardWindow *window;
-  GtkWindow *preferences;
-  g_autofree char *group = NULL;
-  g_autofree char *row = NULL;
+  DockyardApplication *app = dockyard_ui_test_start_app ();
+  DockyardWindow *window = dockyard_ui_test_new_window (app);
+  GtkWindow *dialog;
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
-  preferences = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_PREFERENCES_WINDOW, GTK_WINDOW (window), 10);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  dialog = dockyard_ui_test_wait_for_toplevel (type, GTK_WINDOW (window), 10);
   dockyard_ui_test_settle (400);
 
-  group = dockyard_ui_test_find_label_text (GTK_WIDGET (preferences), "Container-Engine");
-  g_assert_nonnull (group);
-  row = dockyard_ui_test_find_label_text (GTK_WIDGET (preferences), "Engine automatisch finden");
-  g_assert_nonnull (row);
-  assert_german (GTK_WIDGET (preferences), "preferences");
-  dockyard_ui_test_save_screenshot (GTK_WIDGET (preferences), "preferences-de.png");
+  for (guint i = 0; needles[i] != NULL; i++)
+    {
+      g_autofree char *found = dockyard_ui_test_find_label_text (GTK_WIDGET (dialog), needles[i]);
 
-  dockyard_ui_test_destroy_window (preferences);
+      g_assert_nonnull (found);
+    }
+  assert_german (GTK_WIDGET (dialog), action);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (dialog), name);
+
+  /* The application window owns its help overlay: hidden, not destroyed. */
+  if (type == GTK_TYPE_SHORTCUTS_WINDOW)
+    gtk_widget_set_visible (GTK_WIDGET (dialog), FALSE);
+  else
+    dockyard_ui_test_destroy_window (dialog);
   dockyard_ui_test_destroy_window (GTK_WINDOW (window));
   dockyard_ui_test_quit_app (app);
 }
 
 static void
+test_preferences (void)
+{
+  check_dialog ("app.preferences", ADW_TYPE_PREFERENCES_WINDOW,
+                (const char *[]) { "Container-Engine", "Engine automatisch finden", NULL },
+                "preferences-de.png");
+}
+
+static void
 test_shortcuts (void)
 {
-  DockyardApplication *app;
-  DockyardWindow *window;
-  GtkWindow *shortcuts;
-  g_autofree char *build = NULL;
-
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  shortcuts = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window), 10);
-  dockyard_ui_test_settle (400);
-
-  build = dockyard_ui_test_find_label_text (GTK_WIDGET (shortcuts), "Das Image des Projekts erstellen");
-  g_assert_nonnull (build);
-  assert_german (GTK_WIDGET (shortcuts), "shortcuts");
-  dockyard_ui_test_save_screenshot (GTK_WIDGET (shortcuts), "shortcuts-de.png");
-
-  /* The application window owns its help overlay. */
-  gtk_widget_set_visible (GTK_WIDGET (shortcuts), FALSE);
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
+  check_dialog ("win.show-help-overlay", GTK_TYPE_SHORTCUTS_WINDOW,
+                (const char *[]) { "Das Image des Projekts erstellen", NULL }, "shortcuts-de.png");
 }
 
 /* The build's banners and summary, and Dev before the image exists: the
@@ -234,8 +227,7 @@ test_build (void)
   dockyard_ui_test_remove_image ("i18n-build:dev");
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
   directory = g_file_new_for_path (project);
   dockyard_window_open_project (window, directory);
   dockyard_ui_test_wait_for_page (window, "project");
@@ -301,27 +293,8 @@ remove_recent_project (void)
 static void
 test_about (void)
 {
-  DockyardApplication *app;
-  DockyardWindow *window;
-  GtkWindow *about;
-  g_autofree char *summary = NULL;
-
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.about", NULL));
-  about = dockyard_ui_test_wait_for_toplevel (ADW_TYPE_ABOUT_WINDOW, GTK_WINDOW (window), 10);
-  dockyard_ui_test_settle (400);
-
-  summary = dockyard_ui_test_find_label_text (GTK_WIDGET (about), "Die Dockyard-Entwickler");
-  g_assert_nonnull (summary);
-  assert_german (GTK_WIDGET (about), "about");
-  dockyard_ui_test_save_screenshot (GTK_WIDGET (about), "about-de.png");
-
-  dockyard_ui_test_destroy_window (about);
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
+  check_dialog ("app.about", ADW_TYPE_ABOUT_WINDOW,
+                (const char *[]) { "Die Dockyard-Entwickler", NULL }, "about-de.png");
 }
 
 static void
@@ -331,15 +304,10 @@ test_welcome (void)
   DockyardWindow *window;
   g_autofree char *open = NULL;
 
-  if (dockyard_test_engine_socket () == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
   dockyard_ui_test_wait_for_page (window, "welcome");
   dockyard_ui_test_settle (400);
 
@@ -427,39 +395,22 @@ shoot_pages (DockyardWindow *window,
 static void
 test_project_pages (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestProject *f;
   DockyardWindow *window;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *project = NULL;
-  g_autofree char *dockerfile = NULL;
   g_autofree char *requirements = NULL;
   g_autofree char *found = NULL;
 
-  if (dockyard_test_engine_socket () == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
-  dir = g_dir_make_tmp ("dockyard-i18n-XXXXXX", &error);
-  g_assert_no_error (error);
-  project = g_build_filename (dir, "Übersetzungstest", NULL);
-  g_assert_cmpint (g_mkdir (project, 0755), ==, 0);
-  dockerfile = g_build_filename (project, "Dockerfile", NULL);
-  g_file_set_contents (dockerfile, "FROM python:3.11\nRUN pip install -r requirements.txt\n",
-                       -1, &error);
-  g_assert_no_error (error);
-  requirements = g_build_filename (project, "requirements.txt", NULL);
+  f = dockyard_ui_test_project_new ("Übersetzungstest",
+                                    "FROM python:3.11\nRUN pip install -r requirements.txt\n");
+  requirements = g_build_filename (f->project, "requirements.txt", NULL);
   g_file_set_contents (requirements, "numpy\n", -1, &error);
   g_assert_no_error (error);
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  dockyard_ui_test_project_open (f, 0, 0);
+  window = f->window;
   dockyard_ui_test_settle (400);
 
   found = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Erstellen");
@@ -467,24 +418,18 @@ test_project_pages (void)
   check_main_menu (window);
 
   shoot_pages (window, "");
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
+  dockyard_ui_test_destroy_window (GTK_WINDOW (g_steal_pointer (&f->window)));
 
   /* As narrow as the metainfo promises (360 px): German is longer. */
-  window = dockyard_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  window = f->window = dockyard_ui_test_new_sized_window (f->app, 360, 720);
+  dockyard_ui_test_open_project (f->app, window, f->project);
   dockyard_ui_test_settle (400);
   g_test_message ("narrow window: %d px wide", gtk_widget_get_width (GTK_WIDGET (window)));
   shoot_pages (window, "-narrow");
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-
-  dockyard_ui_test_quit_app (app);
 
   /* The folder stays for the welcome page's list of recent projects. */
-  recent_project = g_steal_pointer (&project);
+  recent_project = g_steal_pointer (&f->project);
+  dockyard_ui_test_project_free (f);
 }
 
 int
@@ -493,13 +438,15 @@ main (int   argc,
 {
   int status;
 
-  dockyard_test_init (&argc, &argv);
+  dockyard_ui_test_init (&argc, &argv);
 
-  /* LANGUAGE picks the catalogue; it is ignored in the "C" locale, which
-   * gtk_init() would otherwise set from an empty environment. */
+  /* LANGUAGE picks the catalogue; it is ignored in the "C" locale (and in
+   * C.UTF-8 by newer glibc), so the locale is German too: the one
+   * tests/i18n/meson.build makes and names in LOCPATH. */
   g_setenv ("LANGUAGE", "de", TRUE);
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  setlocale (LC_ALL, "");
+  g_setenv ("LC_ALL", "de_DE.UTF-8", TRUE);
+  if (setlocale (LC_ALL, "") == NULL)
+    g_error ("no de_DE.UTF-8 locale in LOCPATH=%s", g_getenv ("LOCPATH"));
   bindtextdomain (GETTEXT_PACKAGE, DOCKYARD_BUILD_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

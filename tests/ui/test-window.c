@@ -12,23 +12,20 @@
 #include "dockyard-window.h"
 #include "ui-test-utils.h"
 
+/* A window alone, no application registered: it needs only its engine
+ * connection and settings. */
 static void
 test_engine_status (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestBareWindow *bare;
   DockyardWindow *window;
   g_autofree char *status = NULL;
   const char *socket = dockyard_test_engine_socket ();
 
-  if (socket == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (socket);
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  bare = dockyard_ui_test_bare_window_new (NULL);
+  window = bare->window;
 
   dockyard_ui_test_wait_for_page (window, "welcome");
   dockyard_ui_test_settle (400);
@@ -39,44 +36,23 @@ test_engine_status (void)
   g_assert_nonnull (strstr (status, socket));
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-engine-status.png");
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
+  dockyard_ui_test_bare_window_free (bare);
 }
 
 static void
 test_open_project (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestProject *f;
   DockyardWindow *window;
-  g_autofree char *dir = NULL;
-  g_autofree char *project = NULL;
-  g_autofree char *dockerfile = NULL;
   g_autofree char *found = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (dockyard_test_engine_socket () == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
-  /* A name with a space and a quote, as users' folders have. */
-  dir = g_dir_make_tmp ("dockyard-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  project = g_build_filename (dir, "my “demo” app", NULL);
-  g_assert_cmpint (g_mkdir (project, 0755), ==, 0);
-  dockerfile = g_build_filename (project, "Dockerfile", NULL);
-  g_file_set_contents (dockerfile, "FROM python:3.11.9\n", -1, &error);
-  g_assert_no_error (error);
-
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-
-  /* Through the exported app action, as `gapplication action` would. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  /* A name with a space and a quote, as users' folders have; opened
+   * through the exported app action, as `gapplication action` would. */
+  f = dockyard_ui_test_project_new ("my “demo” app", "FROM python:3.11.9\n");
+  dockyard_ui_test_project_open (f, 0, 0);
+  window = f->window;
   dockyard_ui_test_settle (400);
 
   g_assert_nonnull (dockyard_window_get_project (window));
@@ -87,71 +63,29 @@ test_open_project (void)
   g_assert_nonnull (found);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-project.png");
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
-
-  g_unlink (dockerfile);
-  g_rmdir (project);
-  g_rmdir (dir);
-}
-
-static char *
-make_project (const char *name,
-              const char *dockerfile)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("dockyard-ui-XXXXXX", &error);
-  g_autofree char *path = NULL;
-  char *project;
-
-  g_assert_no_error (error);
-  project = g_build_filename (dir, name, NULL);
-  g_assert_cmpint (g_mkdir (project, 0755), ==, 0);
-  path = g_build_filename (project, "Dockerfile", NULL);
-  g_file_set_contents (path, dockerfile, -1, &error);
-  g_assert_no_error (error);
-
-  return project;
-}
-
-static void
-remove_project (const char *project)
-{
-  g_autofree char *parent = g_path_get_dirname (project);
-  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", parent);
-
-  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+  dockyard_ui_test_project_free (f);
 }
 
 static void
 test_build (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestProject *f;
   DockyardWindow *window;
   g_autofree char *dockerfile = NULL;
-  g_autofree char *project = NULL;
   g_autofree char *status = NULL;
   DockyardBuild *build;
 
-  if (dockyard_test_engine_socket () == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   dockerfile = g_strdup_printf ("FROM %s\nRUN echo hello from the build view %" G_GINT64_FORMAT "\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), g_get_real_time ());
-  project = make_project ("UI Build Test", dockerfile);
+  f = dockyard_ui_test_project_new ("UI Build Test", dockerfile);
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  dockyard_ui_test_project_open (f, 0, 0);
+  window = f->window;
 
   /* The exported action, as `gapplication action ... build` would. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "build", NULL);
   dockyard_ui_test_wait_for_build_end (window);
   build = dockyard_window_get_build (window);
   g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_SUCCEEDED);
@@ -162,9 +96,7 @@ test_build (void)
   g_assert_nonnull (status);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-build.png");
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
-  remove_project (project);
+  dockyard_ui_test_project_free (f);
 }
 
 /* The image name is the folder's unless the project chooses another; the
@@ -172,30 +104,24 @@ test_build (void)
 static void
 test_image_name (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestProject *f;
   DockyardWindow *window;
   g_autofree char *dockerfile = NULL;
-  g_autofree char *project = NULL;
   g_autoptr(GFile) directory = NULL;
   g_autoptr(GVariant) stored = NULL;
   g_autofree char *custom = g_strdup_printf ("dockyard-test/custom-%d:1", getpid ());
   const char *name;
   GtkWidget *row;
 
-  if (dockyard_test_engine_socket () == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   dockerfile = g_strdup_printf ("FROM %s\nRUN echo image name %" G_GINT64_FORMAT "\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"), g_get_real_time ());
-  project = make_project ("UI Image Name", dockerfile);
-  directory = g_file_new_for_path (project);
+  f = dockyard_ui_test_project_new ("UI Image Name", dockerfile);
+  directory = g_file_new_for_path (f->project);
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  f->app = dockyard_ui_test_start_app ();
+  window = dockyard_ui_test_new_window (f->app);
   dockyard_window_open_project (window, directory);
   dockyard_ui_test_wait_for_page (window, "project");
   row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW, "project_image_row"));
@@ -225,11 +151,10 @@ test_image_name (void)
   dockyard_ui_test_destroy_window (GTK_WINDOW (window));
 
   /* Kept for the folder: another window on it uses it too. */
-  stored = g_settings_get_value (dockyard_application_get_settings (app), "project-image-names");
-  g_assert_true (g_variant_lookup (stored, project, "&s", &name));
+  stored = g_settings_get_value (dockyard_application_get_settings (f->app), "project-image-names");
+  g_assert_true (g_variant_lookup (stored, f->project, "&s", &name));
   g_assert_cmpstr (name, ==, custom);
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = f->window = dockyard_ui_test_new_window (f->app);
   dockyard_window_open_project (window, directory);
   dockyard_ui_test_wait_for_page (window, "project");
   row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW, "project_image_row"));
@@ -240,44 +165,37 @@ test_image_name (void)
   g_signal_emit_by_name (row, "apply");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "ui-image-name:dev");
   g_clear_pointer (&stored, g_variant_unref);
-  stored = g_settings_get_value (dockyard_application_get_settings (app), "project-image-names");
-  g_assert_false (g_variant_lookup (stored, project, "&s", &name));
+  stored = g_settings_get_value (dockyard_application_get_settings (f->app), "project-image-names");
+  g_assert_false (g_variant_lookup (stored, f->project, "&s", &name));
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
+  dockyard_ui_test_project_close (f);
   dockyard_ui_test_remove_image (custom);
-  remove_project (project);
+  dockyard_ui_test_project_free (f);
 }
 
 static void
 test_build_failure (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestProject *f;
   DockyardWindow *window;
   g_autofree char *dockerfile = NULL;
-  g_autofree char *project = NULL;
   g_autofree char *banner = NULL;
   g_autofree char *tail = NULL;
   g_autoptr(GFile) directory = NULL;
   gint64 deadline;
 
-  if (dockyard_test_engine_socket () == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   dockerfile = g_strdup_printf ("# A comment, then a continued line\n"
                                 "FROM %s\n"
                                 "RUN echo preparing \\\n"
                                 "    && echo the step says why; exit 3\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
-  project = make_project ("failing", dockerfile);
+  f = dockyard_ui_test_project_new ("failing", dockerfile);
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  directory = g_file_new_for_path (project);
+  f->app = dockyard_ui_test_start_app ();
+  window = f->window = dockyard_ui_test_new_window (f->app);
+  directory = g_file_new_for_path (f->project);
   dockyard_window_open_project (window, directory);
   dockyard_ui_test_wait_for_page (window, "project");
 
@@ -331,9 +249,7 @@ test_build_failure (void)
     dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-build-failed-line.png");
   }
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
-  remove_project (project);
+  dockyard_ui_test_project_free (f);
 }
 
 static void
@@ -352,38 +268,28 @@ wait_for_session_state (DockyardDevSession      *session,
 static void
 test_dev_terminal (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestProject *f;
   DockyardWindow *window;
   g_autofree char *dockerfile = NULL;
-  g_autofree char *project = NULL;
   g_autofree char *container_id = NULL;
   g_autofree char *message = NULL;
   DockyardDevSession *session;
   DockyardTerminal *terminal;
   DockyardTerminal *second;
 
-  if (dockyard_test_engine_socket () == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
-  project = make_project ("Dev Terminal Test", dockerfile);
+  f = dockyard_ui_test_project_new ("Dev Terminal Test", dockerfile);
   /* Built by an earlier run, the image would hide the "not built" case. */
   dockyard_ui_test_remove_image ("dev-terminal-test:dev");
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  dockyard_ui_test_project_open (f, 900, 600);
+  window = f->window;
 
   /* Dev before the image exists: a clear message that offers Build. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "dev", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "dev", NULL);
   {
     gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
@@ -397,12 +303,12 @@ test_dev_terminal (void)
   dockyard_ui_test_settle (300);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-dev-not-built.png");
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "build", NULL);
   dockyard_ui_test_wait_for_build_end (window);
   g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
                    DOCKYARD_BUILD_SUCCEEDED);
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "dev", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "dev", NULL);
   session = dockyard_window_get_dev_session (window);
   g_assert_nonnull (session);
   wait_for_session_state (session, DOCKYARD_DEV_SESSION_RUNNING);
@@ -469,11 +375,10 @@ test_dev_terminal (void)
   g_free (container_id);
   container_id = g_strdup (dockyard_dev_session_get_container_id (session));
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
+  dockyard_ui_test_project_close (f);
   g_assert_true (dockyard_ui_test_container_gone (container_id));
   dockyard_ui_test_remove_image ("dev-terminal-test:dev");
-  remove_project (project);
+  dockyard_ui_test_project_free (f);
 }
 
 static void
@@ -511,10 +416,9 @@ screenshot_in_chromium (const char *url,
 static void
 test_lab (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestProject *f;
   DockyardWindow *window;
   g_autofree char *dockerfile = NULL;
-  g_autofree char *project = NULL;
   g_autofree char *urls = NULL;
   g_autofree char *opened = NULL;
   g_autofree char *notes = NULL;
@@ -524,35 +428,26 @@ test_lab (void)
   DockyardLabSession *lab;
   gint64 deadline;
 
-  if (dockyard_test_engine_socket () == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   urls = dockyard_ui_test_register_browser ();
   dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\n",
                                 g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));
-  project = make_project ("Lab Test", dockerfile);
-  notes = g_build_filename (project, "experiment-notes.md", NULL);
+  f = dockyard_ui_test_project_new ("Lab Test", dockerfile);
+  notes = g_build_filename (f->project, "experiment-notes.md", NULL);
   g_file_set_contents (notes, "# Notes\n", -1, &error);
   g_assert_no_error (error);
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  dockyard_ui_test_project_open (f, 900, 700);
+  window = f->window;
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "build", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "build", NULL);
   dockyard_ui_test_wait_for_build_end (window);
   g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
                    DOCKYARD_BUILD_SUCCEEDED);
 
   /* Lab, through the exported action: Jupyter starts and the browser opens it. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "lab", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "lab", NULL);
   lab = dockyard_window_get_lab_session (window);
   g_assert_nonnull (lab);
   deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
@@ -574,7 +469,7 @@ test_lab (void)
   screenshot_in_chromium (opened, "jupyter-in-chromium.png");
 
   /* Lab again reuses the running one, and opens it again. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "lab", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "lab", NULL);
   g_assert_true (dockyard_window_get_lab_session (window) == lab);
   {
     g_autofree char *both = NULL;
@@ -591,7 +486,7 @@ test_lab (void)
   dockyard_ui_test_settle (1000);
 
   /* Stop, through the exported action, removes the container. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "stop-lab", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "stop-lab", NULL);
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (!dockyard_ui_test_container_gone (container_id))
     {
@@ -600,10 +495,9 @@ test_lab (void)
     }
   g_assert_cmpint (dockyard_lab_session_get_state (lab), ==, DOCKYARD_LAB_SESSION_STOPPED);
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
+  dockyard_ui_test_project_close (f);
   dockyard_ui_test_remove_image ("lab-test:dev");
-  remove_project (project);
+  dockyard_ui_test_project_free (f);
 }
 
 static void
@@ -625,14 +519,13 @@ static void
 test_shortcuts (void)
 {
   DockyardApplication *app = dockyard_ui_test_start_app ();
-  DockyardWindow *window = dockyard_window_new (app);
+  DockyardWindow *window = dockyard_ui_test_new_window (app);
   g_autoptr(GPtrArray) shortcuts = g_ptr_array_new ();
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_auto(GStrv) actions = NULL;
   GtkWindow *help;
   gboolean save_listed = FALSE;
 
-  gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   help = dockyard_ui_test_wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, GTK_WINDOW (window), 10);
   dockyard_ui_test_settle (400);
@@ -688,8 +581,7 @@ test_no_engine (void)
   g_setenv ("DOCKER_HOST", "unix:///nonexistent/dockyard-test.sock", TRUE);
 
   app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  window = dockyard_ui_test_new_window (app);
 
   dockyard_ui_test_wait_for_page (window, "no-engine");
   dockyard_ui_test_settle (400);
@@ -728,12 +620,11 @@ wait_for_dialog (void)
 static void
 test_pin_requirements_build (void)
 {
-  DockyardApplication *app;
+  DockyardUiTestProject *f;
   DockyardWindow *window;
   DockyardDockerfilePage *page;
   AdwMessageDialog *dialog;
   g_autofree char *dockerfile = NULL;
-  g_autofree char *project = NULL;
   g_autofree char *requirements = NULL;
   g_autofree char *pinned = NULL;
   g_autofree char *path = NULL;
@@ -741,27 +632,19 @@ test_pin_requirements_build (void)
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (dockyard_test_engine_socket () == NULL)
-    {
-      dockyard_test_skip_unless_ci ("no engine: run the suite with tests/run");
-      return;
-    }
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
   /* MarkupSafe is in the image already: pip needs no index. */
   dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\nCOPY requirements.txt .\n"
                                 "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n",
                                 g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));
-  project = make_project ("UI Pin Test", dockerfile);
-  requirements = g_build_filename (project, "requirements.txt", NULL);
+  f = dockyard_ui_test_project_new ("UI Pin Test", dockerfile);
+  requirements = g_build_filename (f->project, "requirements.txt", NULL);
   g_file_set_contents (requirements, "MarkupSafe\n", -1, &error);
   g_assert_no_error (error);
 
-  app = dockyard_ui_test_start_app ();
-  window = dockyard_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project",
-                                  g_variant_new_string (project));
-  dockyard_ui_test_wait_for_page (window, "project");
+  dockyard_ui_test_project_open (f, 0, 0);
+  window = f->window;
   page = DOCKYARD_DOCKERFILE_PAGE (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW,
                                                                   "dockerfile_page"));
   dockyard_ui_test_wait_for_page_idle (page, 60);
@@ -784,15 +667,13 @@ test_pin_requirements_build (void)
   g_assert_no_error (error);
   g_assert_cmpstr (pinned, ==, "MarkupSafe==2.1.2\n");
 
-  dockyard_engine_request_async (dockyard_application_get_engine (app), "DELETE",
+  dockyard_engine_request_async (dockyard_engine_monitor_get_engine (dockyard_application_get_engine_monitor (f->app)), "DELETE",
                                  "/images/ui-pin-test:dev?force=1", NULL, NULL,
                                  dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
-  node = dockyard_engine_request_finish (dockyard_application_get_engine (app), result, NULL);
+  node = dockyard_engine_request_finish (dockyard_engine_monitor_get_engine (dockyard_application_get_engine_monitor (f->app)), result, NULL);
 
-  dockyard_ui_test_destroy_window (GTK_WINDOW (window));
-  dockyard_ui_test_quit_app (app);
-  remove_project (project);
+  dockyard_ui_test_project_free (f);
 }
 
 int

@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dockyard-terminal-page.h"
+
+/* The Terminal page of a project: the dev container's shell and further
+ * shells in tabs, or why there is none.  It runs the dev session the
+ * window hands it, and says "changed" when the session's state does (the
+ * window's actions follow it). */
+
+struct _DockyardTerminalPage
+{
+  AdwBin                 parent_instance;
+
+  /* Template widgets */
+  GtkStack              *stack;
+  AdwStatusPage         *status;
+  GtkButton             *start_button;
+  GtkButton             *build_button;
+  GtkButton             *new_terminal_button;
+  AdwTabView            *tab_view;
+
+  /* Borrowed from the window: counts container removals */
+  DockyardEngineMonitor *monitor;
+
+  /* Owned */
+  DockyardDevSession    *dev_session;
+  DockyardTerminal      *dev_terminal;
+  GCancellable          *dev_cancellable;
+  guint                  n_shells;
+};
+
+G_DEFINE_FINAL_TYPE (DockyardTerminalPage, dockyard_terminal_page, ADW_TYPE_BIN)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+emit_changed (DockyardTerminalPage *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static DockyardTerminal *
+add_terminal_tab (DockyardTerminalPage *self,
+                  const char           *title)
+{
+  GtkWidget *terminal = dockyard_terminal_new ();
+  AdwTabPage *page = adw_tab_view_append (self->tab_view, terminal);
+
+  adw_tab_page_set_title (page, title);
+  adw_tab_page_set_icon (page, g_themed_icon_new ("utilities-terminal-symbolic"));
+  adw_tab_view_set_selected_page (self->tab_view, page);
+  gtk_stack_set_visible_child_name (self->stack, "tabs");
+
+  return DOCKYARD_TERMINAL (terminal);
+}
+
+static void
+close_all_tabs (DockyardTerminalPage *self)
+{
+  /* Each close runs close_page_cb, which ends that tab's stream. */
+  while (adw_tab_view_get_n_pages (self->tab_view) > 0)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, 0);
+
+      adw_tab_view_close_page (self->tab_view, page);
+    }
+}
+
+static void
+stop_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(DockyardEngineMonitor) monitor = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dockyard_dev_session_stop_finish (DOCKYARD_DEV_SESSION (object), result, &error))
+    g_warning ("Cannot remove the dev container: %s", error->message);
+
+  dockyard_engine_monitor_release_cleanup (monitor);
+}
+
+/**
+ * dockyard_terminal_page_stop:
+ *
+ * Closes the dev container's tabs and removes the container; the engine
+ * monitor counts the removal until it is done (quitting waits for it).
+ */
+void
+dockyard_terminal_page_stop (DockyardTerminalPage *self)
+{
+  DockyardDevSession *session = self->dev_session;
+
+  if (session == NULL)
+    return;
+
+  /* Taken first: closing the tabs must not stop the session again. */
+  self->dev_session = NULL;
+  self->dev_terminal = NULL;
+  g_cancellable_cancel (self->dev_cancellable);
+  g_signal_handlers_disconnect_by_data (session, self);
+  close_all_tabs (self);
+
+  /* The app waits for the engine to remove the container, even on quit. */
+  if (self->monitor != NULL)
+    {
+      dockyard_engine_monitor_hold_cleanup (self->monitor);
+      dockyard_dev_session_stop_async (session, stop_done_cb, g_object_ref (self->monitor));
+    }
+  else
+    dockyard_dev_session_stop_async (session, NULL, NULL);
+
+  g_object_unref (session);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+  emit_changed (self);
+}
+
+static gboolean
+close_page_cb (DockyardTerminalPage *self,
+               AdwTabPage           *page,
+               AdwTabView           *view)
+{
+  DockyardTerminal *terminal = DOCKYARD_TERMINAL (adw_tab_page_get_child (page));
+  DockyardTtyStream *stream = dockyard_terminal_get_stream (terminal);
+  gboolean was_main = terminal == self->dev_terminal;
+
+  if (stream != NULL)
+    dockyard_tty_stream_close (stream);
+  dockyard_terminal_set_stream (terminal, NULL);
+  adw_tab_view_close_page_finish (view, page, TRUE);
+
+  /* Closing the dev shell's tab ends the dev container and its shells. */
+  if (was_main)
+    dockyard_terminal_page_stop (self);
+
+  return GDK_EVENT_STOP;
+}
+
+static void
+dev_state_cb (DockyardTerminalPage *self,
+              GParamSpec           *pspec,
+              DockyardDevSession   *session)
+{
+  g_autofree char *message = NULL;
+
+  switch (dockyard_dev_session_get_state (session))
+    {
+    case DOCKYARD_DEV_SESSION_EXITED:
+      /* Translators: %d is the exit status of the shell */
+      message = g_strdup_printf (_("The shell exited with status %d. The dev container was removed."),
+                                 dockyard_dev_session_get_exit_code (session));
+      break;
+    case DOCKYARD_DEV_SESSION_FAILED:
+      message = g_strdup (_("The dev container stopped: the connection to the engine was lost."));
+      break;
+    case DOCKYARD_DEV_SESSION_READY:
+    case DOCKYARD_DEV_SESSION_STARTING:
+    case DOCKYARD_DEV_SESSION_RUNNING:
+    default:
+      break;
+    }
+
+  if (message != NULL && self->dev_terminal != NULL)
+    {
+      /* The container is gone with its shells: show why, where Restart is. */
+      dockyard_terminal_show_message (self->dev_terminal, message, TRUE);
+      adw_tab_view_set_selected_page (self->tab_view,
+                                      adw_tab_view_get_page (self->tab_view,
+                                                             GTK_WIDGET (self->dev_terminal)));
+    }
+
+  emit_changed (self);
+}
+
+static void
+dev_started_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DockyardTerminalPage) self = user_data;
+  DockyardDevSession *session = DOCKYARD_DEV_SESSION (object);
+  g_autoptr(DockyardTtyStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stream = dockyard_dev_session_start_finish (session, result, &error);
+
+  if (session != self->dev_session)
+    {
+      if (stream != NULL)
+        dockyard_tty_stream_close (stream);
+      return;
+    }
+
+  if (stream == NULL)
+    {
+      gboolean not_built = g_error_matches (error, DOCKYARD_ENGINE_ERROR,
+                                            DOCKYARD_ENGINE_ERROR_NOT_FOUND);
+
+      dockyard_terminal_page_stop (self);
+      adw_status_page_set_title (self->status,
+                                 not_built ? _("Image Not Built Yet")
+                                           : _("Cannot Start the Dev Container"));
+      adw_status_page_set_description (self->status, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->build_button), not_built);
+      gtk_widget_set_visible (GTK_WIDGET (self->start_button), !not_built);
+      gtk_button_set_label (self->start_button, _("_Try Again"));
+      return;
+    }
+
+  dockyard_terminal_set_stream (self->dev_terminal, stream);
+  gtk_widget_grab_focus (GTK_WIDGET (self->dev_terminal));
+  emit_changed (self);
+}
+
+/* A further shell's tab, while its stream is being opened or its exit
+ * status asked for. */
+typedef struct
+{
+  DockyardTerminalPage *page;
+  DockyardTerminal     *terminal;
+} ShellTab;
+
+static void
+shell_tab_free (ShellTab *tab)
+{
+  g_clear_object (&tab->page);
+  g_clear_object (&tab->terminal);
+  g_free (tab);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShellTab, shell_tab_free)
+
+static void
+shell_exit_code_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(ShellTab) tab = user_data;
+  g_autofree char *message = NULL;
+  int status;
+
+  status = dockyard_dev_session_get_shell_exit_code_finish (DOCKYARD_DEV_SESSION (object), result,
+                                                            NULL);
+  if (status >= 0)
+    /* Translators: %d is the exit status of the shell */
+    message = g_strdup_printf (_("The shell exited with status %d."), status);
+  else
+    message = g_strdup (_("The shell ended."));
+
+  dockyard_terminal_show_message (tab->terminal, message, FALSE);
+}
+
+static void
+shell_closed_cb (DockyardTerminal  *terminal,
+                 const GError      *error,
+                 DockyardTtyStream *stream)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (terminal), DOCKYARD_TYPE_TERMINAL_PAGE);
+  DockyardDevSession *session = page != NULL ? DOCKYARD_TERMINAL_PAGE (page)->dev_session : NULL;
+  ShellTab *tab;
+
+  if (dockyard_terminal_get_stream (terminal) != stream)
+    return;
+
+  if (session == NULL)
+    {
+      dockyard_terminal_show_message (terminal, _("The shell ended."), FALSE);
+      return;
+    }
+
+  tab = g_new0 (ShellTab, 1);
+  tab->terminal = g_object_ref (terminal);
+  dockyard_dev_session_get_shell_exit_code_async (session, stream, NULL, shell_exit_code_cb, tab);
+}
+
+static void
+shell_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ShellTab) tab = user_data;
+  g_autoptr(DockyardTtyStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stream = dockyard_dev_session_open_shell_finish (DOCKYARD_DEV_SESSION (object), result, &error);
+  if (stream == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        dockyard_terminal_show_message (tab->terminal, error->message, FALSE);
+      return;
+    }
+
+  /* The tab may have been closed meanwhile. */
+  if (gtk_widget_get_parent (GTK_WIDGET (tab->terminal)) == NULL)
+    {
+      dockyard_tty_stream_close (stream);
+      return;
+    }
+
+  dockyard_terminal_set_stream (tab->terminal, stream);
+  g_signal_connect_object (stream, "closed", G_CALLBACK (shell_closed_cb), tab->terminal,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_grab_focus (GTK_WIDGET (tab->terminal));
+}
+
+/**
+ * dockyard_terminal_page_open_shell:
+ *
+ * Opens another shell of the running dev container in a new tab.
+ *
+ * Returns: %FALSE when no dev container is running
+ */
+gboolean
+dockyard_terminal_page_open_shell (DockyardTerminalPage *self)
+{
+  g_autofree char *title = NULL;
+  ShellTab *tab;
+
+  g_return_val_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self), FALSE);
+
+  if (self->dev_session == NULL ||
+      dockyard_dev_session_get_state (self->dev_session) != DOCKYARD_DEV_SESSION_RUNNING)
+    return FALSE;
+
+  /* Translators: the title of a further shell's tab, e.g. "Shell 2" */
+  title = g_strdup_printf (_("Shell %u"), ++self->n_shells);
+  tab = g_new0 (ShellTab, 1);
+  tab->page = g_object_ref (self);
+  tab->terminal = g_object_ref (add_terminal_tab (self, title));
+
+  dockyard_dev_session_open_shell_async (self->dev_session, self->dev_cancellable,
+                                         shell_opened_cb, tab);
+  return TRUE;
+}
+
+/**
+ * dockyard_terminal_page_start:
+ * @session: a new dev session, set up (shell, user)
+ *
+ * Stops the dev container on show, if any, and starts @session in a new
+ * "Dev" tab.
+ */
+void
+dockyard_terminal_page_start (DockyardTerminalPage *self,
+                              DockyardDevSession   *session)
+{
+  g_return_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self));
+  g_return_if_fail (DOCKYARD_IS_DEV_SESSION (session));
+
+  dockyard_terminal_page_stop (self);
+
+  self->dev_session = g_object_ref (session);
+  g_signal_connect_object (self->dev_session, "notify::state", G_CALLBACK (dev_state_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  self->n_shells = 1;
+  self->dev_terminal = add_terminal_tab (self, _("Dev"));
+
+  g_clear_object (&self->dev_cancellable);
+  self->dev_cancellable = g_cancellable_new ();
+  /* No size yet: the terminal sends its own once it has the stream. */
+  dockyard_dev_session_start_async (self->dev_session, 0, 0,
+                                    self->dev_cancellable, dev_started_cb, g_object_ref (self));
+  emit_changed (self);
+}
+
+/**
+ * dockyard_terminal_page_show_dev:
+ *
+ * Selects the dev container's tab and gives it the focus.
+ *
+ * Returns: %FALSE when there is no dev container to show
+ */
+gboolean
+dockyard_terminal_page_show_dev (DockyardTerminalPage *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self), FALSE);
+
+  if (self->dev_session == NULL ||
+      dockyard_dev_session_get_state (self->dev_session) > DOCKYARD_DEV_SESSION_RUNNING ||
+      self->dev_terminal == NULL)
+    return FALSE;
+
+  adw_tab_view_set_selected_page (self->tab_view,
+                                  adw_tab_view_get_page (self->tab_view,
+                                                         GTK_WIDGET (self->dev_terminal)));
+  gtk_widget_grab_focus (GTK_WIDGET (self->dev_terminal));
+  return TRUE;
+}
+
+/**
+ * dockyard_terminal_page_set_monitor:
+ * @monitor: the engine connection that counts container removals
+ */
+void
+dockyard_terminal_page_set_monitor (DockyardTerminalPage  *self,
+                                    DockyardEngineMonitor *monitor)
+{
+  g_return_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self));
+  g_return_if_fail (DOCKYARD_IS_ENGINE_MONITOR (monitor));
+
+  g_set_object (&self->monitor, monitor);
+}
+
+/**
+ * dockyard_terminal_page_get_dev_session:
+ *
+ * Returns: (transfer none) (nullable): the dev container on show
+ */
+DockyardDevSession *
+dockyard_terminal_page_get_dev_session (DockyardTerminalPage *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self), NULL);
+  return self->dev_session;
+}
+
+/**
+ * dockyard_terminal_page_get_terminal:
+ * @index: the tab
+ *
+ * Returns: (transfer none) (nullable): the terminal of tab @index
+ */
+DockyardTerminal *
+dockyard_terminal_page_get_terminal (DockyardTerminalPage *self,
+                                     guint                 index)
+{
+  g_return_val_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self), NULL);
+
+  if (index >= (guint) adw_tab_view_get_n_pages (self->tab_view))
+    return NULL;
+
+  return DOCKYARD_TERMINAL (adw_tab_page_get_child (adw_tab_view_get_nth_page (self->tab_view,
+                                                                               index)));
+}
+
+/**
+ * dockyard_terminal_page_get_new_terminal_button:
+ *
+ * Returns: (transfer none): the tab bar's "new shell" button (the window
+ *   adds its shortcut to the tooltip)
+ */
+GtkWidget *
+dockyard_terminal_page_get_new_terminal_button (DockyardTerminalPage *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self), NULL);
+  return GTK_WIDGET (self->new_terminal_button);
+}
+
+static void
+dockyard_terminal_page_dispose (GObject *object)
+{
+  DockyardTerminalPage *self = (DockyardTerminalPage *)object;
+
+  /* The container is removed also when the page goes without a word. */
+  dockyard_terminal_page_stop (self);
+  g_cancellable_cancel (self->dev_cancellable);
+  g_clear_object (&self->dev_cancellable);
+  g_clear_object (&self->monitor);
+
+  /* No gtk_widget_dispose_template(): the template's root is AdwBin's child,
+   * which AdwBin unparents itself. */
+
+  G_OBJECT_CLASS (dockyard_terminal_page_parent_class)->dispose (object);
+}
+
+static void
+dockyard_terminal_page_class_init (DockyardTerminalPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dockyard_terminal_page_dispose;
+
+  /**
+   * DockyardTerminalPage::changed:
+   *
+   * The dev session started, stopped or changed state.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/dockyard-terminal-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, status);
+  gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, build_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, new_terminal_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, tab_view);
+  gtk_widget_class_bind_template_callback (widget_class, close_page_cb);
+}
+
+static void
+dockyard_terminal_page_init (DockyardTerminalPage *self)
+{
+  g_type_ensure (DOCKYARD_TYPE_TERMINAL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
