@@ -276,6 +276,7 @@ dockyard_application_startup (GApplication *app)
   static const char *dev_accels[] = { "<Control><Shift>d", NULL };
   static const char *new_terminal_accels[] = { "<Control><Shift>t", NULL };
   static const char *lab_accels[] = { "<Control><Shift>l", NULL };
+  static const char *help_overlay_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (dockyard_application_parent_class)->startup (app);
 
@@ -295,6 +296,8 @@ dockyard_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-terminal",
                                          new_terminal_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.lab", lab_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         help_overlay_accels);
 
   self->settings = g_settings_new (APP_ID);
   /* One list for every window; it follows other instances' changes too. */

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-read-file.h"
 #include "dockyard-cli.h"
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-lint.h"
@@ -98,9 +99,12 @@ has_errors (GPtrArray *findings)
 }
 
 /* Writes the fixed text, the previous one kept as NAME.orig.  Both writes
- * replace their file atomically. */
+ * replace their file atomically, inside @context: a Dockerfile that is a
+ * link to a file in the project is written through (its target and the
+ * target's .orig), not replaced by a file; one that leads out is refused. */
 static gboolean
-write_fixed (GFile       *dockerfile,
+write_fixed (GFile       *context,
+             GFile       *dockerfile,
              const char  *old_text,
              gsize        old_length,
              const char  *new_text,
@@ -108,27 +112,35 @@ write_fixed (GFile       *dockerfile,
              GFile      **backup_out,
              GError     **error)
 {
-  g_autoptr(GFile) parent = g_file_get_parent (dockerfile);
-  g_autofree char *basename = g_file_get_basename (dockerfile);
-  g_autofree char *backup_name = g_strconcat (basename, ".orig", NULL);
-  g_autoptr(GFile) backup = g_file_get_child (parent, backup_name);
-  g_autofree char *dockerfile_path = g_file_get_path (dockerfile);
+  g_autofree char *dockerfile_path = NULL;
 
-  /* g_file_replace_contents() writes a file that does not exist yet in
-   * place, so a kill in the middle would leave a truncated backup; the
-   * project's writer always goes through a temporary file, named so that
-   * opening the project removes one a kill left behind.  GIO only for a
-   * file that is not local. */
-  if (dockerfile_path != NULL
-      ? !dockyard_project_replace_keeping_orig (dockerfile_path, old_text, old_length,
-                                                new_text, new_length, error)
-      : (!g_file_replace_contents (backup, old_text, old_length, NULL, FALSE,
-                                   G_FILE_CREATE_NONE, NULL, NULL, error) ||
-         !g_file_replace_contents (dockerfile, new_text, new_length, NULL, FALSE,
-                                   G_FILE_CREATE_NONE, NULL, NULL, error)))
+  if (g_file_peek_path (dockerfile) == NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (dockerfile);
+      g_autofree char *basename = g_file_get_basename (dockerfile);
+      g_autofree char *backup_name = g_strconcat (basename, ".orig", NULL);
+      g_autoptr(GFile) backup = g_file_get_child (parent, backup_name);
+
+      if (!g_file_replace_contents (backup, old_text, old_length, NULL, FALSE,
+                                    G_FILE_CREATE_NONE, NULL, NULL, error)
+          || !g_file_replace_contents (dockerfile, new_text, new_length, NULL, FALSE,
+                                       G_FILE_CREATE_NONE, NULL, NULL, error))
+        return FALSE;
+      *backup_out = g_steal_pointer (&backup);
+      return TRUE;
+    }
+
+  dockerfile_path = dockyard_project_resolve_write_path (context, dockerfile, NULL, error);
+  if (dockerfile_path == NULL
+      || !dockyard_project_replace_keeping_orig (dockerfile_path, old_text, old_length,
+                                                 new_text, new_length, error))
     return FALSE;
 
-  *backup_out = g_steal_pointer (&backup);
+  {
+    g_autofree char *backup_path = g_strconcat (dockerfile_path, ".orig", NULL);
+
+    *backup_out = g_file_new_for_path (backup_path);
+  }
   return TRUE;
 }
 
@@ -187,7 +199,7 @@ dockyard_cli_check (const char * const *paths,
                          ? NULL : g_steal_pointer (&dir);
         }
 
-      if (!g_file_load_contents (dockerfile, NULL, &contents, &length, NULL, &error))
+      if (!dockyard_read_file (NULL, dockerfile, DOCKYARD_MAX_TEXT_FILE_SIZE, &contents, &length, &error))
         {
           /* Translators: the first %s is a file name, the second an error message. */
           g_printerr (_("dockyard: cannot read %s: %s\n"), dockerfile_name, error->message);
@@ -206,7 +218,8 @@ dockyard_cli_check (const char * const *paths,
             {
               g_autoptr(GFile) backup = NULL;
 
-              if (!write_fixed (dockerfile, contents, length, new_text, new_length, &backup, &error))
+              if (!write_fixed (context, dockerfile, contents, length, new_text, new_length,
+                                &backup, &error))
                 {
                   g_printerr (_("dockyard: cannot write %s: %s\n"), dockerfile_name, error->message);
                   failed = TRUE;

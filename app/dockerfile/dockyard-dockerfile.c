@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "dockyard-read-file.h"
 #include "dockyard-dockerfile-private.h"
 
 /* The Dockerfile object: its text, directives, instructions and stages.
@@ -374,7 +375,8 @@ dockyard_dockerfile_new_from_file (GFile         *file,
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error)
+      || !dockyard_read_file (NULL, file, DOCKYARD_MAX_TEXT_FILE_SIZE, &contents, &length, error))
     return NULL;
 
   return dockyard_dockerfile_new_from_data (contents, length, error);

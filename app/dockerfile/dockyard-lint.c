@@ -252,10 +252,35 @@ context_path_for (DockyardLint *lint,
   return NULL;
 }
 
+static void
+add_requirements_not_read (DockyardLint *lint,
+                           const char   *file,
+                           guint         line,
+                           const char   *include,
+                           const char   *reason)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *key = g_strdup_printf ("requirements-not-read:%s:%u:%s",
+                                     file != NULL ? file : "", line, include);
+
+  if (!g_hash_table_add (lint->reported, g_steal_pointer (&key)))
+    return;
+
+  /* Translators: the first %s is a file name, the second why it was not
+   * read, e.g. "“/home/me/.pypirc” is outside the project folder" */
+  message = g_strdup_printf (_("“%s” was not read, so its requirements are not checked: %s"),
+                             include, reason);
+  g_ptr_array_add (lint->findings,
+                   dockyard_finding_new (DOCKYARD_RULE_REQUIREMENTS_NOT_READ, DOCKYARD_SEVERITY_WARNING,
+                                         message, file, line, line > 0 ? 1 : 0, 0));
+}
+
 void
 _dockyard_lint_check_requirements_file (DockyardLint *lint,
                                         const char   *file)
 {
+  g_autoptr(GError) error = NULL;
+  GPtrArray *unread;
   g_autofree char *rel = NULL;
   g_autoptr(GFile) gfile = NULL;
   g_autoptr(DockyardRequirements) reqs = NULL;
@@ -268,9 +293,26 @@ _dockyard_lint_check_requirements_file (DockyardLint *lint,
     return;
 
   gfile = g_file_resolve_relative_path (lint->context, rel);
-  reqs = dockyard_requirements_load (gfile, rel, lint->cancellable, NULL);
+  reqs = dockyard_requirements_load (lint->context, gfile, rel, lint->cancellable, &error);
   if (reqs == NULL)
-    return;
+    {
+      /* Absent: pip's error at build time.  Anything else (outside the
+       * project, not a regular file, too big) is said, since none of its
+       * requirements are checked. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY)
+          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        add_requirements_not_read (lint, NULL, 0, rel, error->message);
+      return;
+    }
+
+  unread = dockyard_requirements_get_unread (reqs);
+  for (guint i = 0; i < unread->len; i++)
+    {
+      const DockyardRequirementsUnread *u = g_ptr_array_index (unread, i);
+
+      add_requirements_not_read (lint, u->file, u->line, u->include, u->reason);
+    }
 
   for (guint i = 0; i < dockyard_requirements_get_n_items (reqs); i++)
     {

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define DOCKYARD_RULE_APK_UNPINNED         "apk-unpinned"
 #define DOCKYARD_RULE_PIP_UNPINNED         "pip-unpinned"
 #define DOCKYARD_RULE_REQUIREMENT_UNPINNED "requirement-unpinned"
+#define DOCKYARD_RULE_REQUIREMENTS_NOT_READ "requirements-not-read"
 #define DOCKYARD_RULE_NPM_UNPINNED         "npm-unpinned"
 #define DOCKYARD_RULE_PIP_CACHE_MOUNT      "pip-cache-mount"
 #define DOCKYARD_RULE_APT_CACHE_MOUNT      "apt-cache-mount"

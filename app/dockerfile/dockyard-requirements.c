@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "dockyard-read-file.h"
 #include "dockyard-requirements.h"
 
 /* pip requirements files, read the way pip reads them: lines ending in a
@@ -19,6 +20,8 @@ struct _DockyardRequirements
   GPtrArray       *items;
   GPtrArray       *includes;   /* char*, NULL-terminated */
   GArray          *include_is_constraint;
+  GArray          *include_lines;   /* guint, where each include is */
+  GPtrArray       *unread;          /* DockyardRequirementsUnread */
 };
 
 G_DEFINE_BOXED_TYPE (DockyardRequirements, dockyard_requirements,
@@ -37,6 +40,15 @@ requirement_free (DockyardRequirement *req)
   g_free (req);
 }
 
+static void
+unread_free (DockyardRequirementsUnread *unread)
+{
+  g_free (unread->file);
+  g_free (unread->include);
+  g_free (unread->reason);
+  g_free (unread);
+}
+
 static DockyardRequirements *
 requirements_new (void)
 {
@@ -47,6 +59,8 @@ requirements_new (void)
   self->includes = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->includes, NULL);
   self->include_is_constraint = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  self->include_lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->unread = g_ptr_array_new_with_free_func ((GDestroyNotify) unread_free);
 
   return self;
 }
@@ -71,16 +85,63 @@ dockyard_requirements_unref (DockyardRequirements *self)
   g_ptr_array_unref (self->items);
   g_ptr_array_unref (self->includes);
   g_array_unref (self->include_is_constraint);
+  g_array_unref (self->include_lines);
+  g_ptr_array_unref (self->unread);
   g_free (self);
 }
 
 static void
 add_include (DockyardRequirements *self,
              const char           *path,
-             gboolean              constraint)
+             gboolean              constraint,
+             guint                 line)
 {
   g_ptr_array_insert (self->includes, self->includes->len - 1, g_strdup (path));
   g_array_append_val (self->include_is_constraint, constraint);
+  g_array_append_val (self->include_lines, line);
+}
+
+/* PEP 440's public and local version grammar (the "canonical" regular
+ * expression of the specification, with its separators and spellings),
+ * anchored at both ends.  Nothing else can follow "==" in a line Dockyard
+ * writes: a version from `pip freeze` that does not match is not used. */
+#define PEP440_VERSION \
+  "\\A[vV]?" \
+  "(?:[0-9]+!)?" \
+  "[0-9]+(?:\\.[0-9]+)*" \
+  "(?:[-_.]?(?:alpha|a|beta|b|preview|pre|c|rc)[-_.]?[0-9]*)?" \
+  "(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?" \
+  "(?:[-_.]?dev[-_.]?[0-9]*)?" \
+  "(?:\\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?" \
+  "\\z"
+
+/**
+ * dockyard_requirement_version_is_valid:
+ * @version: a version, e.g. "2.31.0", "1.0rc1", "2.0.post1+local.3"
+ *
+ * Whether @version is a version by PEP 440's grammar (case-insensitive,
+ * as in the specification), and so safe to write after "==": no spaces,
+ * no control characters, nothing pip would read as an option.
+ *
+ * Returns: %TRUE for a valid version
+ */
+gboolean
+dockyard_requirement_version_is_valid (const char *version)
+{
+  static gsize once;
+  static GRegex *regex;
+
+  g_return_val_if_fail (version != NULL, FALSE);
+
+  if (g_once_init_enter (&once))
+    {
+      regex = g_regex_new (PEP440_VERSION, G_REGEX_CASELESS | G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
+      g_assert (regex != NULL);
+      g_once_init_leave (&once, 1);
+    }
+
+  /* RAW: bytes, not UTF-8, so "[a-z]" is ASCII whatever the input. */
+  return strlen (version) <= 256 && g_regex_match (regex, version, 0, NULL);
 }
 
 /**
@@ -311,12 +372,12 @@ parse_logical_line (DockyardRequirements *self,
           g_str_equal (opt, "-c") || g_str_equal (opt, "--constraint"))
         {
           if (value != NULL)
-            add_include (self, value, opt[1] == 'c' || opt[2] == 'c');
+            add_include (self, value, opt[1] == 'c' || opt[2] == 'c', line_number);
         }
       else if (g_str_has_prefix (opt, "--requirement=") || g_str_has_prefix (opt, "--constraint="))
-        add_include (self, strchr (opt, '=') + 1, opt[2] == 'c');
+        add_include (self, strchr (opt, '=') + 1, opt[2] == 'c', line_number);
       else if (g_str_has_prefix (opt, "-r") || g_str_has_prefix (opt, "-c"))
-        add_include (self, opt + 2, opt[1] == 'c');
+        add_include (self, opt + 2, opt[1] == 'c', line_number);
       else if (g_str_equal (opt, "-e") || g_str_equal (opt, "--editable") ||
                g_str_has_prefix (opt, "--editable="))
         {
@@ -449,6 +510,7 @@ dockyard_requirements_parse (const char *text,
 
 static gboolean
 load_into (DockyardRequirements *self,
+           GFile                *root,
            GFile                *file,
            const char           *file_name,
            gboolean              constraint,
@@ -471,7 +533,8 @@ load_into (DockyardRequirements *self,
     }
   g_hash_table_add (seen, uri);
 
-  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error)
+      || !dockyard_read_file (root, file, DOCKYARD_MAX_TEXT_FILE_SIZE, &contents, &length, error))
     return FALSE;
 
   parsed = dockyard_requirements_parse (contents, length, file_name);
@@ -490,6 +553,7 @@ load_into (DockyardRequirements *self,
       gboolean is_constraint = g_array_index (parsed->include_is_constraint, gboolean, i);
       g_autoptr(GFile) child = NULL;
       g_autofree char *child_name = NULL;
+      g_autoptr(GError) child_error = NULL;
 
       if (strstr (include, "://") != NULL)
         continue;
@@ -498,12 +562,27 @@ load_into (DockyardRequirements *self,
       child_name = g_path_is_absolute (include) || g_str_equal (dir_name, ".")
                      ? g_strdup (include)
                      : g_build_filename (dir_name, include, NULL);
-      add_include (self, child_name, is_constraint || constraint);
+      add_include (self, child_name, is_constraint || constraint,
+                   g_array_index (parsed->include_lines, guint, i));
 
       /* A missing include is pip's error to report at build time; the
-       * lines we could read are still worth checking. */
-      load_into (self, child, child_name, is_constraint || constraint, seen, depth + 1,
-                 cancellable, NULL);
+       * lines we could read are still worth checking.  One that is not
+       * read for any other reason (outside the project, not a regular
+       * file, too big) is reported: its requirements are not checked. */
+      if (!load_into (self, root, child, child_name, is_constraint || constraint, seen, depth + 1,
+                      cancellable, &child_error)
+          && !g_error_matches (child_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+          && !g_error_matches (child_error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY)
+          && !g_error_matches (child_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          DockyardRequirementsUnread *unread = g_new0 (DockyardRequirementsUnread, 1);
+
+          unread->file = g_strdup (file_name);
+          unread->line = g_array_index (parsed->include_lines, guint, i);
+          unread->include = g_strdup (include);
+          unread->reason = g_strdup (child_error->message);
+          g_ptr_array_add (self->unread, unread);
+        }
     }
 
   return TRUE;
@@ -511,16 +590,22 @@ load_into (DockyardRequirements *self,
 
 /**
  * dockyard_requirements_load:
+ * @root: (nullable): the project folder: nothing outside it is read
  * @file: the requirements file
  * @file_name: (nullable): how to name it in the items (default: its path)
  *
  * Reads @file and the files it includes with -r and -c (relative to the
- * including file).  Only a failure to read @file itself is an error.
+ * including file), each with dockyard_read_file(): regular files only,
+ * bounded, and with @root nothing outside @root, whether named with `..`,
+ * an absolute path or through a link.  Only a failure to read @file itself
+ * is an error; includes that exist but are not read are listed by
+ * dockyard_requirements_get_unread().  Blocking: call it in a thread.
  *
  * Returns: (transfer full): the requirements of all files, or %NULL
  */
 DockyardRequirements *
-dockyard_requirements_load (GFile         *file,
+dockyard_requirements_load (GFile         *root,
+                            GFile         *file,
                             const char    *file_name,
                             GCancellable  *cancellable,
                             GError       **error)
@@ -529,6 +614,7 @@ dockyard_requirements_load (GFile         *file,
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *path = NULL;
 
+  g_return_val_if_fail (root == NULL || G_IS_FILE (root), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -537,10 +623,24 @@ dockyard_requirements_load (GFile         *file,
   if (file_name == NULL)
     file_name = "requirements.txt";
 
-  if (!load_into (self, file, file_name, FALSE, seen, 0, cancellable, error))
+  if (!load_into (self, root, file, file_name, FALSE, seen, 0, cancellable, error))
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * dockyard_requirements_get_unread:
+ *
+ * Returns: (transfer none) (element-type DockyardRequirementsUnread): the
+ *   `-r`/`-c` includes that exist but were not read, and why
+ */
+GPtrArray *
+dockyard_requirements_get_unread (const DockyardRequirements *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->unread;
 }
 
 guint

@@ -38,6 +38,23 @@ typedef struct
   guint      column;
 } DockyardRequirement;
 
+/**
+ * DockyardRequirementsUnread:
+ * @file: the including file, as named in the items
+ * @line: the line of the `-r`/`-c` option
+ * @include: the included path as written
+ * @reason: why it was not read ("… is outside the project folder")
+ *
+ * An included file that exists but was not read.
+ */
+typedef struct
+{
+  char  *file;
+  guint  line;
+  char  *include;
+  char  *reason;
+} DockyardRequirementsUnread;
+
 typedef struct _DockyardRequirements DockyardRequirements;
 
 #define DOCKYARD_TYPE_REQUIREMENTS (dockyard_requirements_get_type ())
@@ -45,7 +62,8 @@ GType                      dockyard_requirements_get_type         (void) G_GNUC_
 DockyardRequirements      *dockyard_requirements_parse            (const char                 *text,
                                                                    gssize                      length,
                                                                    const char                 *file_name);
-DockyardRequirements      *dockyard_requirements_load             (GFile                      *file,
+DockyardRequirements      *dockyard_requirements_load             (GFile                      *root,
+                                                                   GFile                      *file,
                                                                    const char                 *file_name,
                                                                    GCancellable               *cancellable,
                                                                    GError                    **error);
@@ -55,9 +73,11 @@ guint                      dockyard_requirements_get_n_items      (const Dockyar
 const DockyardRequirement *dockyard_requirements_get_item         (const DockyardRequirements *self,
                                                                    guint                       index);
 const char * const        *dockyard_requirements_get_includes     (const DockyardRequirements *self);
+GPtrArray                 *dockyard_requirements_get_unread       (const DockyardRequirements *self);
 gboolean                   dockyard_requirements_is_satisfied_pinned (const DockyardRequirements *self,
                                                                    const DockyardRequirement  *requirement);
 gboolean                   dockyard_requirement_specifier_is_pinned (const char               *specifier);
+gboolean                   dockyard_requirement_version_is_valid  (const char                 *version);
 char                      *dockyard_requirement_normalize_name    (const char                 *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DockyardRequirements, dockyard_requirements_unref)

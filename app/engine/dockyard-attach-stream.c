@@ -178,8 +178,10 @@ connect_cb (GObject      *object,
       return;
     }
 
-  /* Terminal output can be large (a cat of a big file): no size limit. */
-  soup_websocket_connection_set_max_incoming_payload_size (self->connection, 0);
+  /* The engine sends terminal output in small frames (its copy buffer),
+   * however much there is; one message bigger than this is not a
+   * terminal's, and would otherwise be held whole in memory. */
+  soup_websocket_connection_set_max_incoming_payload_size (self->connection, 16 * 1024 * 1024);
   soup_websocket_connection_set_keepalive_interval (self->connection, 0);
 
   g_signal_connect_object (self->connection, "message", G_CALLBACK (message_cb), self,

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "dockyard-build-private.h"
 #include "dockyard-text.h"
 
@@ -24,6 +26,8 @@ struct _DockyardBuildStep
   guint    total;
   char    *error;
   GString *log;
+  guint64  log_dropped;
+  gsize    log_note_length;
   gint64   started;
   gint64   completed;
   guint    cached : 1;
@@ -296,6 +300,33 @@ _dockyard_build_step_set_error (DockyardBuildStep *self,
   return TRUE;
 }
 
+/* Keeps the newest output of a step that prints without end (Podman and
+ * the classic builder can print gigabytes): the log is cut back to this
+ * much, at a line end, once it is a quarter over, so a cut is rare. */
+#define MAX_STEP_LOG (8 * 1024 * 1024)
+
+static void
+trim_log (DockyardBuildStep *self)
+{
+  g_autofree char *note = NULL;
+  g_autofree char *size = NULL;
+  gsize cut = self->log->len - MAX_STEP_LOG;
+  const char *newline;
+
+  newline = memchr (self->log->str + cut, '\n', MIN (self->log->len - cut, 64 * 1024));
+  if (newline != NULL)
+    cut = newline - self->log->str + 1;
+
+  /* The previous note goes with what is cut; it is not output. */
+  self->log_dropped += cut - MIN (cut, self->log_note_length);
+  size = g_format_size (self->log_dropped);
+  g_string_erase (self->log, 0, cut);
+  /* Translators: at the top of a build step's log; %s is a size like "1.2 GB" */
+  note = g_strdup_printf (_("[Earlier output of this step was dropped: %s]\n"), size);
+  g_string_prepend (self->log, note);
+  self->log_note_length = strlen (note);
+}
+
 void
 _dockyard_build_step_append_log (DockyardBuildStep *self,
                                  const char        *text,
@@ -305,6 +336,8 @@ _dockyard_build_step_append_log (DockyardBuildStep *self,
     return;
 
   g_string_append_len (self->log, text, length);
+  if (self->log->len > MAX_STEP_LOG + MAX_STEP_LOG / 4)
+    trim_log (self);
   g_signal_emit (self, signals[LOG_APPENDED], 0, text, (guint64) length);
 }
 
@@ -390,7 +423,9 @@ dockyard_build_step_get_duration (DockyardBuildStep *self)
 /**
  * dockyard_build_step_get_log:
  *
- * Returns: all output of the step so far (as the engine sent it)
+ * Returns: the output of the step so far (as the engine sent it): the
+ *   newest 8 MiB or so, after a line that says how much earlier output was
+ *   dropped when there was more
  */
 const char *
 dockyard_build_step_get_log (DockyardBuildStep *self)

@@ -33,6 +33,7 @@ struct _DockyardEventStream
   GError           *error;
   guint             retry_id;
   guint             backoff_ms;
+  gint64            opened_at;  /* when the stream last opened, 0: not open */
   guint             connected : 1;
   guint             running : 1;
 };
@@ -102,6 +103,14 @@ schedule_retry (DockyardEventStream *self)
 
   if (!self->running || self->retry_id != 0)
     return;
+
+  /* Only a stream that stayed open a while proves the engine well: one
+   * that answers and closes at once must not bring the first delay back,
+   * or the reconnects never slow down. */
+  if (self->opened_at != 0
+      && g_get_monotonic_time () - self->opened_at >= (gint64) BACKOFF_MAX_MS * 1000)
+    self->backoff_ms = BACKOFF_FIRST_MS;
+  self->opened_at = 0;
 
   self->retry_id = g_timeout_add (self->backoff_ms, retry_cb, self);
   self->backoff_ms = MIN (self->backoff_ms * 2, BACKOFF_MAX_MS);
@@ -178,6 +187,9 @@ read_line_cb (GObject      *object,
       return;
     }
 
+  /* An event: the stream works. */
+  self->backoff_ms = BACKOFF_FIRST_MS;
+
   /* Events are JSON: UTF-8 only (a NUL inside stops the parser, too). */
   if (g_utf8_validate (line, length, NULL))
     dispatch_line (self, line, length);
@@ -209,7 +221,7 @@ open_stream_cb (GObject      *object,
       return;
     }
 
-  self->backoff_ms = BACKOFF_FIRST_MS;
+  self->opened_at = g_get_monotonic_time ();
   self->lines = g_data_input_stream_new (stream);
   /* Events arrive one JSON object a line. */
   g_data_input_stream_set_newline_type (self->lines, G_DATA_STREAM_NEWLINE_TYPE_LF);

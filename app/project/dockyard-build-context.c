@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -15,6 +16,7 @@
 
 #include "dockyard-build-context.h"
 #include "dockyard-dockerignore.h"
+#include "dockyard-read-file.h"
 
 /* File data goes into the tar this much at a time: the stream never holds
  * more than one chunk plus one header, whatever the size of the context. */
@@ -55,9 +57,15 @@ static GParamSpec *properties[N_PROPS];
 /* ------------------------------------------------------------------------ */
 /* The walk, shared by the list and the tar stream; runs off the main thread */
 
+/* Each folder is held open while its entries are looked at, and everything
+ * in it is opened relative to it with O_NOFOLLOW: when a folder is swapped
+ * for a link while the walk runs (code in the dev container can do that),
+ * the walk goes on in the folder it opened and never follows the link out
+ * of the project. */
 typedef struct
 {
   char      *rel;      /* "" for the context folder itself */
+  int        fd;
   GPtrArray *names;    /* sorted */
   guint      next;
   guint8    *matched;  /* the folder's .dockerignore results, for what is inside */
@@ -76,7 +84,8 @@ typedef struct
 typedef struct
 {
   char        *rel;
-  char        *path;
+  char        *name;
+  int          dir_fd;  /* borrowed from the walker, valid until its next step */
   struct stat  st;
 } WalkEntry;
 
@@ -87,6 +96,8 @@ frame_free (gpointer data)
 
   g_free (frame->rel);
   g_free (frame->matched);
+  if (frame->fd >= 0)
+    close (frame->fd);
   g_ptr_array_unref (frame->names);
   g_free (frame);
 }
@@ -95,7 +106,7 @@ static void
 walk_entry_clear (WalkEntry *entry)
 {
   g_clear_pointer (&entry->rel, g_free);
-  g_clear_pointer (&entry->path, g_free);
+  g_clear_pointer (&entry->name, g_free);
 }
 
 static void
@@ -149,22 +160,39 @@ compare_names (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* Opens the folder @name in @parent_fd (the context folder itself when
+ * @parent_fd is -1) and lists it. */
 static gboolean
 walker_push (Walker      *walker,
+             int          parent_fd,
+             const char  *name,
              const char  *rel,
              guint8      *matched,
              GError     **error)
 {
   g_autofree guint8 *owned_matched = matched;
-  g_autofree char *path = g_build_filename (walker->root, rel, NULL);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   DIR *dir;
   struct dirent *dirent;
   Frame *frame;
+  int fd;
 
-  if ((dir = opendir (path)) == NULL)
+  if (parent_fd < 0)
+    fd = open (walker->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  else
+    fd = openat (parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd < 0 || (dir = fdopendir (dup (fd))) == NULL)
     {
-      set_error_from_errno (error, errno, TRUE,
+      int saved_errno = errno;
+
+      if (fd >= 0)
+        close (fd);
+      /* Replaced by a link or a file since it was looked at: not a folder
+       * of the context any more, so not walked. */
+      if (parent_fd >= 0 && (saved_errno == ELOOP || saved_errno == ENOTDIR || saved_errno == ENOENT))
+        return TRUE;
+      set_error_from_errno (error, saved_errno, TRUE,
                             *rel != '\0' ? rel : walker->root);
       return FALSE;
     }
@@ -182,6 +210,7 @@ walker_push (Walker      *walker,
       int saved_errno = errno;
 
       closedir (dir);
+      close (fd);
       set_error_from_errno (error, saved_errno, TRUE,
                             *rel != '\0' ? rel : walker->root);
       return FALSE;
@@ -192,6 +221,7 @@ walker_push (Walker      *walker,
 
   frame = g_new0 (Frame, 1);
   frame->rel = g_strdup (rel);
+  frame->fd = fd;
   frame->names = g_steal_pointer (&names);
   frame->matched = g_steal_pointer (&owned_matched);
   g_ptr_array_add (walker->stack, frame);
@@ -199,7 +229,8 @@ walker_push (Walker      *walker,
   return TRUE;
 }
 
-/* Reads a file that may be absent; NULL without error if it is. */
+/* Reads a file that may be absent; NULL without error if it is.  Like
+ * every file Dockyard reads from a project: inside it, regular, bounded. */
 static gboolean
 read_optional_file (const char  *root,
                     const char  *rel,
@@ -207,16 +238,18 @@ read_optional_file (const char  *root,
                     gsize       *length,
                     GError     **error)
 {
-  g_autofree char *path = g_build_filename (root, rel, NULL);
+  g_autoptr(GFile) root_file = g_file_new_for_path (root);
+  g_autoptr(GFile) file = g_file_resolve_relative_path (root_file, rel);
   g_autoptr(GError) local_error = NULL;
 
   *contents = NULL;
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-
-  if (!g_file_get_contents (path, contents, length, &local_error))
+  if (!dockyard_read_file (root_file, file, DOCKYARD_MAX_TEXT_FILE_SIZE,
+                           contents, length, &local_error))
     {
       g_autofree char *display = g_filename_display_name (rel);
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return TRUE;
 
       g_set_error (error, local_error->domain, local_error->code,
                    _("Cannot read “%s”: %s"), display, local_error->message);
@@ -358,7 +391,7 @@ walker_next (Walker        *walker,
                                _("The build context must be a local folder"));
           return FALSE;
         }
-      if (!walker_load_ignore (walker, error) || !walker_push (walker, "", NULL, error))
+      if (!walker_load_ignore (walker, error) || !walker_push (walker, -1, NULL, "", NULL, error))
         return FALSE;
     }
 
@@ -366,7 +399,6 @@ walker_next (Walker        *walker,
     {
       Frame *frame = g_ptr_array_index (walker->stack, walker->stack->len - 1);
       g_autofree char *rel = NULL;
-      g_autofree char *path = NULL;
       g_autofree guint8 *matched = NULL;
       gboolean excluded = FALSE;
       const char *name;
@@ -383,9 +415,8 @@ walker_next (Walker        *walker,
 
       name = g_ptr_array_index (frame->names, frame->next++);
       rel = *frame->rel != '\0' ? g_strconcat (frame->rel, "/", name, NULL) : g_strdup (name);
-      path = g_build_filename (walker->root, rel, NULL);
 
-      if (lstat (path, &st) != 0)
+      if (fstatat (frame->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
         {
           int saved_errno = errno;
 
@@ -414,7 +445,7 @@ walker_next (Walker        *walker,
           if (S_ISDIR (st.st_mode)
               && dockyard_dockerignore_has_exceptions (walker->ignore)
               && dockyard_dockerignore_may_include_below (walker->ignore, rel)
-              && !walker_push (walker, rel, g_steal_pointer (&matched), error))
+              && !walker_push (walker, frame->fd, name, rel, g_steal_pointer (&matched), error))
             return FALSE;
           continue;
         }
@@ -423,11 +454,14 @@ walker_next (Walker        *walker,
       if (S_ISSOCK (st.st_mode))
         continue;
 
-      if (S_ISDIR (st.st_mode) && !walker_push (walker, rel, g_steal_pointer (&matched), error))
+      if (S_ISDIR (st.st_mode) && !walker_push (walker, frame->fd, name, rel, g_steal_pointer (&matched), error))
         return FALSE;
 
+      /* walker_push() added a frame: @frame stays valid (the stack holds
+       * pointers), and so does its fd until the next step pops it. */
       entry->rel = g_steal_pointer (&rel);
-      entry->path = g_steal_pointer (&path);
+      entry->name = g_strdup (name);
+      entry->dir_fd = frame->fd;
       entry->st = st;
       return TRUE;
     }
@@ -550,12 +584,20 @@ write_entry (DockyardContextTarStream  *self,
 
   if (S_ISREG (st->st_mode) && first_name == NULL)
     {
-      fd = open (walk_entry->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+      fd = openat (walk_entry->dir_fd, walk_entry->name,
+                   O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
       if (fd < 0 || fstat (fd, st) != 0)
         {
           set_error_from_errno (error, errno, FALSE, walk_entry->rel);
           if (fd >= 0)
             close (fd);
+          return FALSE;
+        }
+      /* Swapped for a FIFO or a device since the walk looked at it. */
+      if (!S_ISREG (st->st_mode))
+        {
+          close (fd);
+          set_error_from_errno (error, EINVAL, FALSE, walk_entry->rel);
           return FALSE;
         }
     }
@@ -574,18 +616,20 @@ write_entry (DockyardContextTarStream  *self,
     archive_entry_set_size (entry, st->st_size);
   else if (S_ISLNK (st->st_mode))
     {
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *target = g_file_read_link (walk_entry->path, &local_error);
+      g_autofree char *target = g_malloc (PATH_MAX + 1);
+      gssize n = readlinkat (walk_entry->dir_fd, walk_entry->name, target, PATH_MAX);
 
-      if (target == NULL)
+      if (n < 0)
         {
+          int saved_errno = errno;
           g_autofree char *display = g_filename_display_name (walk_entry->rel);
 
           archive_entry_free (entry);
-          g_set_error (error, local_error->domain, local_error->code,
-                       _("Cannot read the link “%s”: %s"), display, local_error->message);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Cannot read the link “%s”: %s"), display, g_strerror (saved_errno));
           return FALSE;
         }
+      target[n] = '\0';
       archive_entry_copy_symlink (entry, target);
     }
   else if (S_ISCHR (st->st_mode) || S_ISBLK (st->st_mode))
@@ -956,7 +1000,8 @@ list_thread (GTask        *task,
       if (S_ISREG (entry.st.st_mode))
         {
           /* Fail now, not half-way through an upload. */
-          int fd = open (entry.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+          int fd = openat (entry.dir_fd, entry.name,
+                           O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 
           if (fd < 0)
             {

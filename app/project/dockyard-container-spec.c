@@ -2,8 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "dockyard-container-spec.h"
 
@@ -194,26 +200,125 @@ read_boot_id (void)
   return g_strdup (g_strstrip (boot_id));
 }
 
+/* Who owns a container, in a way that holds across PID namespaces (the
+ * Flatpak sandbox runs Dockyard in its own, where the host's pids mean
+ * nothing): each instance has a random id, written in its containers'
+ * owner label, and holds an flock() on a file named after it, in a folder
+ * that a sandboxed and a native Dockyard both see (the app's folder in
+ * the user's runtime dir, which Flatpak shares with the host).  The lock
+ * goes when the process does, however it ends; a sweep that can take it
+ * knows the owner is gone. */
+
+#define INSTANCE_ID_LEN 32
+
+static char *
+owner_lock_dir (void)
+{
+  return g_build_filename (g_get_user_runtime_dir (), "app", BASE_APP_ID, "owners", NULL);
+}
+
+static char *
+owner_lock_path (const char *instance)
+{
+  g_autofree char *dir = owner_lock_dir ();
+  g_autofree char *name = g_strconcat (instance, ".lock", NULL);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+/* This process's instance id, its lock taken on first use and held (the
+ * descriptor is never closed) for the life of the process. */
+static const char *
+instance_id (void)
+{
+  static gsize once;
+  static char *id;
+
+  if (g_once_init_enter (&once))
+    {
+      guint8 bytes[INSTANCE_ID_LEN / 2];
+      g_autofree char *dir = owner_lock_dir ();
+      g_autofree char *path = NULL;
+      GString *hex = g_string_new (NULL);
+      gsize got = 0;
+      int fd;
+
+      while (got < sizeof bytes)
+        {
+          ssize_t n = getrandom (bytes + got, sizeof bytes - got, 0);
+
+          if (n > 0)
+            got += n;
+        }
+      for (guint i = 0; i < sizeof bytes; i++)
+        g_string_append_printf (hex, "%02x", bytes[i]);
+      id = g_string_free (hex, FALSE);
+
+      path = owner_lock_path (id);
+      if (g_mkdir_with_parents (dir, 0700) != 0
+          || (fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0
+          || flock (fd, LOCK_EX | LOCK_NB) != 0)
+        g_warning ("Cannot hold the owner lock %s: %s; another Dockyard may take this one’s "
+                   "containers for orphans", path, g_strerror (errno));
+
+      g_once_init_leave (&once, 1);
+    }
+
+  return id;
+}
+
 /**
  * dockyard_container_owner_label:
  *
  * Returns: (transfer full): the value of %DOCKYARD_LABEL_OWNER for the
- *   containers this process starts: the boot and the process
+ *   containers this process starts: the boot and this instance's id
  */
 char *
 dockyard_container_owner_label (void)
 {
   g_autofree char *boot_id = read_boot_id ();
 
-  return g_strdup_printf ("%s/%d", boot_id, (int) getpid ());
+  return g_strdup_printf ("%s/%s", boot_id, instance_id ());
+}
+
+static gboolean
+is_instance_id (const char *text)
+{
+  if (strlen (text) != INSTANCE_ID_LEN)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* An instance whose lock can be taken is gone: its file is removed then.
+ * No file: nothing is known (a Dockyard that cannot see this folder), so
+ * the owner counts as alive. */
+static gboolean
+instance_is_gone (const char *instance)
+{
+  g_autofree char *path = owner_lock_path (instance);
+  int fd = open (path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  gboolean gone;
+
+  if (fd < 0)
+    return FALSE;
+
+  gone = flock (fd, LOCK_EX | LOCK_NB) == 0;
+  if (gone)
+    unlink (path);
+  close (fd);
+  return gone;
 }
 
 /**
  * dockyard_container_owner_is_gone:
  * @owner: (nullable): a %DOCKYARD_LABEL_OWNER value
  *
- * Returns: whether the process that started the container no longer runs
- *   (another boot, or no such process), so the container is an orphan
+ * Returns: whether the Dockyard that started the container no longer runs
+ *   (another boot, or its owner lock is free), so the container is an
+ *   orphan.  Labels of older versions ("BOOT/PID") are judged by the pid.
  */
 gboolean
 dockyard_container_owner_is_gone (const char *owner)
@@ -227,6 +332,9 @@ dockyard_container_owner_is_gone (const char *owner)
 
   if (strlen (boot_id) != (gsize) (slash - owner) || strncmp (owner, boot_id, slash - owner) != 0)
     return TRUE;
+
+  if (is_instance_id (slash + 1))
+    return instance_is_gone (slash + 1);
 
   if (!g_ascii_string_to_unsigned (slash + 1, 10, 1, G_MAXINT, &pid, NULL))
     return FALSE;

@@ -46,6 +46,10 @@ struct _DockyardDevSession
   char                    *working_dir;
   GStrv                    env;
   GCancellable            *wait_cancellable;
+  /* A create in flight: a stop waits for it, so that a container created
+   * after the stop is removed before the stop ends. */
+  gboolean                 creating;
+  GPtrArray               *pending_stops;
   int                      exit_code;
   DockyardDevSessionState  state;
 };
@@ -88,6 +92,7 @@ dockyard_dev_session_finalize (GObject *object)
   g_clear_pointer (&self->container_name, g_free);
   g_clear_pointer (&self->working_dir, g_free);
   g_clear_pointer (&self->env, g_strfreev);
+  g_clear_pointer (&self->pending_stops, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dockyard_dev_session_parent_class)->finalize (object);
 }
@@ -370,6 +375,7 @@ build_container_config (DockyardDevSession *self)
 }
 
 static void create_container (GTask *task);
+static void finish_pending_stops (DockyardDevSession *self);
 
 static void
 created_cb (GObject      *object,
@@ -383,6 +389,20 @@ created_cb (GObject      *object,
   GCancellable *cancellable;
 
   self->container_id = dockyard_engine_create_container_finish (self->engine, result, &error);
+  self->creating = FALSE;
+
+  /* Cancelled (or stopped) while the engine created it: what was created
+   * is removed by the stop, never left behind. */
+  if (g_task_return_error_if_cancelled (task)
+      || (self->pending_stops != NULL && self->pending_stops->len > 0))
+    {
+      if (!g_task_had_error (task))
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _("The dev container was stopped while it started."));
+      set_state (self, DOCKYARD_DEV_SESSION_FAILED);
+      finish_pending_stops (self);
+      return;
+    }
 
   /* The name is taken (another window of the project): try the next one. */
   if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT) &&
@@ -423,8 +443,11 @@ create_container (GTask *task)
   else
     self->container_name = g_strdup_printf ("%s-dev-%u", base, state->attempt + 1);
 
+  /* Not cancellable: a create cancelled in flight can leave a container
+   * whose id never comes back.  The cancel is looked at once it answers. */
+  self->creating = TRUE;
   dockyard_engine_create_container_async (self->engine, self->container_name, config,
-                                          g_task_get_cancellable (task), created_cb, task);
+                                          NULL, created_cb, task);
 }
 
 static void
@@ -668,11 +691,29 @@ dockyard_dev_session_get_shell_exit_code_finish (DockyardDevSession  *self,
 
 /* Stopping ----------------------------------------------------------------------- */
 
+/* Removes the container for the stops that waited for a create; the first
+ * stop does the removal, the others had nothing more to wait for. */
+static void
+finish_pending_stops (DockyardDevSession *self)
+{
+  g_autoptr(GPtrArray) stops = NULL;
+
+  if (self->creating || self->pending_stops == NULL || self->pending_stops->len == 0)
+    return;
+
+  stops = g_steal_pointer (&self->pending_stops);
+  for (guint i = 1; i < stops->len; i++)
+    g_task_return_boolean (g_ptr_array_index (stops, i), TRUE);
+  dockyard_container_remove_for_task (self->engine, self->container_id,
+                                      g_object_ref (g_ptr_array_index (stops, 0)));
+}
+
 /**
  * dockyard_dev_session_stop_async:
  *
- * Stops and removes the dev container.  Not cancellable: a container must
- * not be left behind.
+ * Stops and removes the dev container, also while it is being created:
+ * then it is removed once it exists, before this finishes.  Not
+ * cancellable: a container must not be left behind.
  */
 void
 dockyard_dev_session_stop_async (DockyardDevSession  *self,
@@ -686,7 +727,10 @@ dockyard_dev_session_stop_async (DockyardDevSession  *self,
   task = g_task_new (self, NULL, callback, user_data);
   g_task_set_source_tag (task, dockyard_dev_session_stop_async);
 
-  dockyard_container_remove_for_task (self->engine, self->container_id, g_steal_pointer (&task));
+  if (self->pending_stops == NULL)
+    self->pending_stops = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->pending_stops, g_steal_pointer (&task));
+  finish_pending_stops (self);
 }
 
 gboolean

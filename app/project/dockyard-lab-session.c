@@ -66,6 +66,10 @@ struct _DockyardLabSession
   guint32                  log_frame_left;
   GCancellable            *cancellable;
   GTask                   *start_task;
+  /* Containers being made (the probe, the lab's create): a stop waits for
+   * them, so that one created after the stop is removed before it ends. */
+  guint                    n_creating;
+  GPtrArray               *pending_stops;
   gint64                   deadline;
   guint                    poll_id;
 };
@@ -133,6 +137,7 @@ dockyard_lab_session_finalize (GObject *object)
   g_clear_object (&self->http);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->start_task);
+  g_clear_pointer (&self->pending_stops, g_ptr_array_unref);
   g_clear_pointer (&self->image, g_free);
   g_clear_pointer (&self->user, g_free);
   g_clear_pointer (&self->working_dir, g_free);
@@ -702,6 +707,8 @@ wait_opened_cb (GObject      *object,
                                          lab_started_cb, g_object_ref (self));
 }
 
+static void finish_pending_stops (DockyardLabSession *self);
+
 static void
 lab_created_cb (GObject      *object,
                 GAsyncResult *result,
@@ -711,8 +718,13 @@ lab_created_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   self->container_id = dockyard_engine_create_container_finish (self->engine, result, &error);
+  self->n_creating--;
   if (!is_starting (self))
-    return;
+    {
+      /* Stopped while the engine created it: the stop removes it now. */
+      finish_pending_stops (self);
+      return;
+    }
 
   if (self->container_id == NULL)
     {
@@ -795,7 +807,11 @@ create_lab_container (DockyardLabSession *self)
    * Sharing the host's network, it listens on loopback itself. */
   ip = g_strdup (self->host_network ? "--ip=127.0.0.1" : "--ip=0.0.0.0");
   port = g_strdup_printf ("--port=%u", self->host_network ? self->port : JUPYTER_PORT);
-  g_strv_builder_add_many (cmd, self->jupyter, "--no-browser", ip, port, NULL);
+  /* On the host's network the port was free a moment ago: if someone took
+   * it since, Jupyter must fail rather than move to another port, where the
+   * readiness poll (which carries the token) would not find it, and the
+   * taker would get the token. */
+  g_strv_builder_add_many (cmd, self->jupyter, "--no-browser", ip, port, "--port-retries=0", NULL);
   if (as_root)
     g_strv_builder_add (cmd, "--allow-root");
   cmd_v = g_strv_builder_end (cmd);
@@ -818,7 +834,10 @@ create_lab_container (DockyardLabSession *self)
   spec.publish_port = self->host_network ? 0 : JUPYTER_PORT;
   config = dockyard_container_spec_to_json (&spec);
 
-  dockyard_engine_create_container_async (self->engine, NULL, config, self->cancellable,
+  /* Not cancellable: a create cancelled in flight can leave a container
+   * whose id never comes back.  A stop waits for it instead. */
+  self->n_creating++;
+  dockyard_engine_create_container_async (self->engine, NULL, config, NULL,
                                           lab_created_cb, g_object_ref (self));
 }
 
@@ -835,9 +854,11 @@ probe_ran_cb (GObject      *object,
 
   /* The probe is gone by now, also when the lab was stopped meanwhile. */
   dockyard_container_run_finish (run, result, &error);
+  self->n_creating--;
   if (!is_starting (self))
     {
       g_clear_error (&error);
+      finish_pending_stops (self);
       return;
     }
   if (error != NULL)
@@ -901,6 +922,7 @@ image_inspected_cb (GObject      *object,
   spec.host_network = self->host_network;
 
   probe = dockyard_container_run_new (self->engine, &spec);
+  self->n_creating++;
   dockyard_container_run_async (probe, self->cancellable, probe_ran_cb, g_object_ref (self));
 }
 
@@ -958,11 +980,31 @@ dockyard_lab_session_start_finish (DockyardLabSession  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Removes the lab's container for the stops that waited for the containers
+ * being made; the first stop does the removal, the others had nothing more
+ * to wait for. */
+static void
+finish_pending_stops (DockyardLabSession *self)
+{
+  g_autoptr(GPtrArray) stops = NULL;
+
+  if (self->n_creating > 0 || self->pending_stops == NULL || self->pending_stops->len == 0)
+    return;
+
+  stops = g_steal_pointer (&self->pending_stops);
+  for (guint i = 1; i < stops->len; i++)
+    g_task_return_boolean (g_ptr_array_index (stops, i), TRUE);
+  dockyard_container_remove_for_task (self->engine, self->container_id,
+                                      g_object_ref (g_ptr_array_index (stops, 0)));
+}
+
 /**
  * dockyard_lab_session_stop_async:
  *
- * Stops Jupyter and removes its container, also while it is starting.
- * Not cancellable: a container must not be left behind.
+ * Stops Jupyter and removes its container, also while it is starting:
+ * a container the engine is still creating is removed once it exists,
+ * before this finishes.  Not cancellable: a container must not be left
+ * behind.
  */
 void
 dockyard_lab_session_stop_async (DockyardLabSession  *self,
@@ -988,7 +1030,10 @@ dockyard_lab_session_stop_async (DockyardLabSession  *self,
     }
   set_state (self, DOCKYARD_LAB_SESSION_STOPPED);
 
-  dockyard_container_remove_for_task (self->engine, self->container_id, g_steal_pointer (&task));
+  if (self->pending_stops == NULL)
+    self->pending_stops = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->pending_stops, g_steal_pointer (&task));
+  finish_pending_stops (self);
 }
 
 gboolean

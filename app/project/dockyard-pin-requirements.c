@@ -8,6 +8,7 @@
 #include "dockyard-container-run.h"
 #include "dockyard-pin-requirements.h"
 #include "dockyard-project-files.h"
+#include "dockyard-read-file.h"
 #include "dockyard-requirements.h"
 #include "dockyard-text.h"
 
@@ -41,6 +42,8 @@ struct _DockyardPinPlan
 {
   gatomicrefcount  ref_count;
   GFile           *file;
+  GFile           *root;          /* the project folder, or NULL */
+  char            *display_name;  /* the file relative to it */
   GBytes          *original;
   GBytes          *text;
   GPtrArray       *pins;
@@ -77,6 +80,8 @@ dockyard_pin_plan_unref (DockyardPinPlan *self)
     return;
 
   g_clear_object (&self->file);
+  g_clear_object (&self->root);
+  g_free (self->display_name);
   g_bytes_unref (self->original);
   g_bytes_unref (self->text);
   g_ptr_array_unref (self->pins);
@@ -103,7 +108,9 @@ parse_freeze (const char *freeze)
 
       *equals = '\0';
       version = g_strstrip (equals + 2);
-      if (version[0] == '=' || version[0] == '\0' || strpbrk (version, " \t;") != NULL)
+      /* Only a PEP 440 version: anything else could carry an option
+       * (pip splits lines at \v, \f and other line breaks too). */
+      if (!dockyard_requirement_version_is_valid (version))
         continue;
 
       name = dockyard_requirement_normalize_name (g_strstrip (line));
@@ -391,6 +398,22 @@ dockyard_pin_plan_get_file (DockyardPinPlan *self)
 }
 
 /**
+ * dockyard_pin_plan_get_display_name:
+ *
+ * Returns: the requirements file as the user should see it: its path
+ *   relative to the project folder ("sub/requirements.txt")
+ */
+const char *
+dockyard_pin_plan_get_display_name (DockyardPinPlan *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->display_name == NULL)
+    self->display_name = g_file_get_basename (self->file);
+  return self->display_name;
+}
+
+/**
  * dockyard_pin_plan_apply:
  *
  * Writes the pinned file atomically, the previous version kept beside it
@@ -411,7 +434,9 @@ dockyard_pin_plan_apply (DockyardPinPlan  *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (!g_file_load_contents (self->file, cancellable, &current, &length, NULL, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error)
+      || !dockyard_read_file (self->root, self->file, DOCKYARD_MAX_TEXT_FILE_SIZE,
+                              &current, &length, error))
     return FALSE;
 
   if (length != g_bytes_get_size (self->original) ||
@@ -425,13 +450,18 @@ dockyard_pin_plan_apply (DockyardPinPlan  *self,
   if (self->n_changes == 0)
     return TRUE;
 
-  path = g_file_get_path (self->file);
-  if (path == NULL)
+  /* Every write lands inside the project: checked again now, the folders
+   * on the way may have changed since the plan was made. */
+  if (self->root != NULL)
+    path = dockyard_project_resolve_write_path (self->root, self->file, NULL, error);
+  else if ((path = g_file_get_path (self->file)) == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                            _("The project folder is not a local folder."));
       return FALSE;
     }
+  if (path == NULL)
+    return FALSE;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -488,6 +518,7 @@ typedef struct
   DockyardEngine  *engine;
   GFile           *file;
   char            *image;
+  char            *display_name;
   GBytes          *text;
 } PinData;
 
@@ -498,6 +529,7 @@ pin_data_free (PinData *data)
   g_clear_object (&data->engine);
   g_clear_object (&data->file);
   g_free (data->image);
+  g_free (data->display_name);
   g_clear_pointer (&data->text, g_bytes_unref);
   g_free (data);
 }
@@ -506,6 +538,12 @@ static void
 return_plan (GTask           *task,
              DockyardPinPlan *plan)
 {
+  PinData *data = g_task_get_task_data (task);
+
+  g_set_object (&plan->root, dockyard_project_get_directory (data->project));
+  g_free (plan->display_name);
+  plan->display_name = g_strdup (data->display_name);
+
   if (!g_task_return_error_if_cancelled (task))
     g_task_return_pointer (task, plan, (GDestroyNotify) dockyard_pin_plan_unref);
   else
@@ -619,15 +657,17 @@ file_loaded_cb (GObject      *object,
   PinData *data = g_task_get_task_data (task);
   g_autoptr(DockyardPinPlan) plan = NULL;
   g_autoptr(GBytes) text = NULL;
+  g_autofree char *contents = NULL;
   GError *error = NULL;
   GCancellable *cancellable;
+  gsize length = 0;
 
-  text = g_file_load_bytes_finish (G_FILE (object), result, NULL, &error);
-  if (text == NULL)
+  if (!dockyard_read_file_finish (G_FILE (object), result, &contents, &length, &error))
     {
       g_task_return_error (task, error);
       return;
     }
+  text = g_bytes_new_take (g_steal_pointer (&contents), length);
   data->text = g_bytes_ref (text);
 
   /* Nothing to pin: no need to ask the image. */
@@ -681,7 +721,22 @@ dockyard_pin_requirements_async (DockyardProject     *project,
   g_task_set_source_tag (task, dockyard_pin_requirements_async);
   g_task_set_task_data (task, data, (GDestroyNotify) pin_data_free);
 
-  g_file_load_bytes_async (data->file, cancellable, file_loaded_cb, task);
+  /* The name comes from the Dockerfile: "../x" or "/x" is not the
+   * project's to read, let alone to rewrite. */
+  data->display_name = g_file_get_relative_path (dockyard_project_get_directory (project), data->file);
+  if (data->display_name == NULL)
+    {
+      g_autofree char *display = g_filename_display_name (file_name);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                               _("Dockyard does not write “%s”: it is outside the project folder"),
+                               display);
+      g_object_unref (task);
+      return;
+    }
+
+  dockyard_read_file_async (dockyard_project_get_directory (project), data->file,
+                            DOCKYARD_MAX_TEXT_FILE_SIZE, cancellable, file_loaded_cb, task);
 }
 
 /**

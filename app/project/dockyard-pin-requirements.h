@@ -64,6 +64,7 @@ const DockyardRequirementPin *dockyard_pin_plan_get_pin         (DockyardPinPlan
 guint                         dockyard_pin_plan_get_n_changes   (DockyardPinPlan        *self);
 GBytes                       *dockyard_pin_plan_get_text        (DockyardPinPlan        *self);
 GFile                        *dockyard_pin_plan_get_file        (DockyardPinPlan        *self);
+const char                   *dockyard_pin_plan_get_display_name (DockyardPinPlan       *self);
 gboolean                      dockyard_pin_plan_apply           (DockyardPinPlan        *self,
                                                                  GCancellable           *cancellable,
                                                                  GError                **error);

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -210,6 +212,106 @@ dockyard_project_replace_file (const char  *path,
                /* Translators: the first %s is a file, the second why, e.g. "Permission denied" */
                _("Cannot save “%s”: %s"), display, g_strerror (saved_errno));
   return FALSE;
+}
+
+static gboolean
+path_is_inside (const char *path,
+                const char *root)
+{
+  gsize len = strlen (root);
+
+  if (g_str_equal (root, "/"))
+    return TRUE;
+  return strncmp (path, root, len) == 0 && (path[len] == '\0' || path[len] == '/');
+}
+
+/**
+ * dockyard_project_resolve_write_path:
+ * @root: the project folder
+ * @file: a file Dockyard is about to write (it may not exist yet)
+ * @rel: (out) (optional) (transfer full): @file relative to @root, for
+ *   what the user is shown
+ *
+ * Where a write of @file must go so that it lands inside @root: @file's own
+ * path, with every folder on the way resolved inside @root; or, when @file
+ * is a symbolic link to a file inside @root, the link's target, so that a
+ * save writes through the link instead of replacing it.  `..`, an absolute
+ * path, a folder that is a link out of the project and a link to a file
+ * outside it are refused.  Blocking.
+ *
+ * Returns: (transfer full): the path to write, or %NULL with @error set
+ */
+char *
+dockyard_project_resolve_write_path (GFile   *root,
+                                     GFile   *file,
+                                     char   **rel,
+                                     GError **error)
+{
+  g_autofree char *relative = NULL;
+  g_autofree char *root_path = NULL;
+  g_autofree char *real_root = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *real_dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *display = NULL;
+  struct stat st;
+
+  g_return_val_if_fail (G_IS_FILE (root), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  relative = g_file_get_relative_path (root, file);
+  root_path = g_file_get_path (root);
+  path = g_file_get_path (file);
+  if (path == NULL || root_path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("The project folder is not a local folder."));
+      return NULL;
+    }
+  display = g_filename_display_name (relative != NULL ? relative : path);
+  if (relative == NULL)
+    goto outside;
+
+  real_root = realpath (root_path, NULL);
+  dir = g_path_get_dirname (path);
+  real_dir = realpath (dir, NULL);
+  if (real_root == NULL || real_dir == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot save “%s”: %s"), display, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!path_is_inside (real_dir, real_root))
+    goto outside;
+
+  base = g_path_get_basename (path);
+  g_free (path);
+  path = g_build_filename (real_dir, base, NULL);
+
+  if (lstat (path, &st) == 0 && S_ISLNK (st.st_mode))
+    {
+      g_autofree char *target = realpath (path, NULL);
+
+      /* A dangling link, a link to a folder or out of the project. */
+      if (target == NULL || stat (target, &st) != 0 || !S_ISREG (st.st_mode)
+          || !path_is_inside (target, real_root))
+        goto outside;
+      g_free (path);
+      path = g_steal_pointer (&target);
+    }
+
+  if (rel != NULL)
+    *rel = g_steal_pointer (&relative);
+  return g_steal_pointer (&path);
+
+outside:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+               /* Translators: %s is a file name */
+               _("Dockyard does not write “%s”: it is outside the project folder"), display);
+  return NULL;
 }
 
 /**

@@ -23,6 +23,10 @@ gboolean dockyard_project_replace_file (const char    *path,
                                         const char    *contents,
                                         gsize          length,
                                         GError       **error);
+char    *dockyard_project_resolve_write_path (GFile    *root,
+                                              GFile    *file,
+                                              char    **rel,
+                                              GError  **error);
 gboolean dockyard_project_replace_keeping_orig (const char  *path,
                                                 const char  *previous,
                                                 gsize        previous_length,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-read-file.h"
 #include "dockyard-build-context.h"
 #include "dockyard-container-spec.h"
 #include "dockyard-context-stream.h"
@@ -590,7 +591,7 @@ dockerfile_loaded_cb (GObject      *object,
   g_autofree char *text = NULL;
   gsize length;
 
-  if (!g_file_load_contents_finish (G_FILE (object), result, &text, &length, NULL, &error))
+  if (!dockyard_read_file_finish (G_FILE (object), result, &text, &length, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -656,7 +657,8 @@ dockyard_project_open_context_async (DockyardProject     *self,
   g_task_set_task_data (task, state, (GDestroyNotify) open_context_free);
 
   file = g_file_get_child (self->directory, "Dockerfile");
-  g_file_load_contents_async (file, cancellable, dockerfile_loaded_cb, g_steal_pointer (&task));
+  dockyard_read_file_async (self->directory, file, DOCKYARD_MAX_TEXT_FILE_SIZE, cancellable,
+                            dockerfile_loaded_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -743,7 +745,7 @@ load_dockerfile_cb (GObject      *object,
   gsize length = 0;
   guint line;
 
-  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error) ||
+  if (!dockyard_read_file_finish (G_FILE (object), result, &contents, &length, &error) ||
       (dockerfile = dockyard_dockerfile_new_from_data (contents, length, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -783,7 +785,8 @@ dockyard_project_find_step_line_async (DockyardProject     *self,
   g_task_set_task_data (task, g_object_ref (step), g_object_unref);
 
   file = g_file_get_child (self->directory, "Dockerfile");
-  g_file_load_contents_async (file, cancellable, load_dockerfile_cb, g_steal_pointer (&task));
+  dockyard_read_file_async (self->directory, file, DOCKYARD_MAX_TEXT_FILE_SIZE, cancellable,
+                            load_dockerfile_cb, g_steal_pointer (&task));
 }
 
 /**

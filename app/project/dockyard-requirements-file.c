@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-project-files.h"
+#include "dockyard-read-file.h"
 #include "dockyard-requirements-file.h"
 
 /* A project's requirements.txt, changed the way the user would: a line
@@ -11,6 +12,7 @@
 
 typedef struct
 {
+  GFile *directory;
   GFile *file;
   char  *requirement;
 } AddData;
@@ -18,6 +20,7 @@ typedef struct
 static void
 add_data_free (AddData *data)
 {
+  g_clear_object (&data->directory);
   g_clear_object (&data->file);
   g_free (data->requirement);
   g_free (data);
@@ -32,23 +35,32 @@ add_thread (GTask        *task,
   AddData *data = task_data;
   GFile *file = data->file;
   const char *requirement = data->requirement;
-  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) text = NULL;
   gsize length = 0;
 
+  /* Like every project file: inside the project, regular, bounded. */
+  if (!dockyard_read_file (data->directory, file, DOCKYARD_MAX_TEXT_FILE_SIZE, &contents, &length, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_error (&error);
+
+  path = contents != NULL ? dockyard_project_resolve_write_path (data->directory, file, NULL, &error)
+                          : g_file_get_path (file);
+  if (path == NULL && error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   if (path == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                                _("The project folder is not a local folder."));
-      return;
-    }
-
-  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -92,6 +104,7 @@ dockyard_requirements_file_add_async (GFile               *directory,
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (AddData, 1);
+  data->directory = g_object_ref (directory);
   data->file = g_file_get_child (directory, "requirements.txt");
   data->requirement = g_strdup (requirement);
   task = g_task_new (NULL, cancellable, callback, user_data);

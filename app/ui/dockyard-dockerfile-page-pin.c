@@ -49,7 +49,7 @@ applied_cb (GObject      *object,
     }
 
   {
-    g_autofree char *name = g_file_get_basename (dockyard_pin_plan_get_file (plan));
+    g_autofree char *name = g_filename_display_name (dockyard_pin_plan_get_display_name (plan));
     guint n = dockyard_pin_plan_get_n_changes (plan);
 
     /* Translators: %u is a number of lines, %s a file name such as requirements.txt */
@@ -128,7 +128,7 @@ review (DockyardDockerfilePage *self,
         DockyardPinPlan        *plan)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree char *name = g_file_get_basename (dockyard_pin_plan_get_file (plan));
+  g_autofree char *name = g_filename_display_name (dockyard_pin_plan_get_display_name (plan));
   g_autofree char *body = NULL;
   guint n_changes = dockyard_pin_plan_get_n_changes (plan);
   GtkWidget *list;

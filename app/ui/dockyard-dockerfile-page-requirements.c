@@ -11,6 +11,7 @@
 
 typedef struct
 {
+  GFile *root;
   GFile *file;
   char  *name;
   guint  serial;
@@ -20,6 +21,7 @@ static void
 requirements_data_free (RequirementsData *data)
 {
   g_clear_object (&data->file);
+  g_clear_object (&data->root);
   g_free (data->name);
   g_free (data);
 }
@@ -34,7 +36,7 @@ requirements_thread (GTask        *task,
   DockyardRequirements *requirements;
   GError *error = NULL;
 
-  requirements = dockyard_requirements_load (data->file, data->name, cancellable, &error);
+  requirements = dockyard_requirements_load (data->root, data->file, data->name, cancellable, &error);
   if (requirements == NULL)
     g_task_return_error (task, error);
   else
@@ -159,7 +161,8 @@ requirements_timeout_cb (gpointer user_data)
 
   self->requirements_cancellable = g_cancellable_new ();
   data = g_new0 (RequirementsData, 1);
-  data->file = g_file_resolve_relative_path (dockyard_project_get_directory (self->project), name);
+  data->root = g_object_ref (dockyard_project_get_directory (self->project));
+  data->file = g_file_resolve_relative_path (data->root, name);
   data->name = g_strdup (name);
   data->serial = self->requirements_serial;
 

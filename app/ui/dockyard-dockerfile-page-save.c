@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
+#include "dockyard-read-file.h"
 #include "dockyard-dockerfile-page-private.h"
 #include "dockyard-project-files.h"
 
@@ -14,18 +17,23 @@ typedef struct
 {
   DockyardDockerfilePage *self;
   GCancellable           *cancellable;
+  GFile                  *root;
   GFile                  *file;
   GFile                  *backup;
   GBytes                 *text;
   GBytes                 *previous;
   gboolean                created;
+  gboolean                changed_again;
 } SaveData;
+
+static void save_check (SaveData *data);
 
 static void
 save_data_free (SaveData *data)
 {
   g_clear_object (&data->self);
   g_clear_object (&data->cancellable);
+  g_clear_object (&data->root);
   g_clear_object (&data->file);
   g_clear_object (&data->backup);
   g_clear_pointer (&data->text, g_bytes_unref);
@@ -158,10 +166,41 @@ write_files_thread (GTask        *task,
                     GCancellable *cancellable)
 {
   SaveData *data = task_data;
-  g_autofree char *path = g_file_get_path (data->file);
+  g_autofree char *path = NULL;
   g_autofree char *backup_path = data->previous != NULL ? g_file_get_path (data->backup) : NULL;
+  g_autofree char *current = NULL;
+  g_autoptr(GError) read_error = NULL;
   GError *error = NULL;
+  gsize length = 0;
 
+  /* The file may have changed while the user was asked, or since it was
+   * checked: then nothing is written and the save starts over, asking
+   * about the newer text instead of overwriting it. */
+  if (!dockyard_read_file (data->root, data->file, DOCKYARD_MAX_TEXT_FILE_SIZE, &current, &length, &read_error)
+      && !g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_task_return_error (task, g_steal_pointer (&read_error));
+      return;
+    }
+  if ((current != NULL) != (data->previous != NULL)
+      || (current != NULL && (length != g_bytes_get_size (data->previous)
+                              || memcmp (current, g_bytes_get_data (data->previous, NULL), length) != 0)))
+    {
+      data->changed_again = TRUE;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Inside the project: through a link to a file in it, never out of it. */
+  if (current != NULL)
+    path = dockyard_project_resolve_write_path (data->root, data->file, NULL, &error);
+  else
+    path = g_file_get_path (data->file);
+  if (path == NULL && error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   if (path == NULL || (data->previous != NULL && backup_path == NULL))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
@@ -198,6 +237,16 @@ files_written_cb (GObject      *object,
     {
       g_clear_pointer (&data->text, g_bytes_unref);
       save_finished (data, error);
+      return;
+    }
+
+  if (data->changed_again)
+    {
+      if (g_cancellable_is_cancelled (data->cancellable))
+        return;
+      data->changed_again = FALSE;
+      g_clear_pointer (&data->previous, g_bytes_unref);
+      save_check (g_steal_pointer (&data));
       return;
     }
 
@@ -309,7 +358,7 @@ save_check_cb (GObject      *object,
   gboolean exists;
   gboolean changed;
 
-  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error) &&
+  if (!dockyard_read_file_finish (G_FILE (object), result, &contents, &length, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
       g_clear_pointer (&data->text, g_bytes_unref);
@@ -350,6 +399,7 @@ _dockyard_dockerfile_page_save_action (GtkWidget  *widget,
 
   data = g_new0 (SaveData, 1);
   data->self = g_object_ref (self);
+  data->root = g_object_ref (dockyard_project_get_directory (self->project));
   data->cancellable = g_object_ref (self->cancellable);
   data->file = _dockyard_dockerfile_page_dockerfile_file (self);
   data->backup = g_file_get_child (dockyard_project_get_directory (self->project), "Dockerfile.orig");
@@ -360,6 +410,13 @@ _dockyard_dockerfile_page_save_action (GtkWidget  *widget,
   _dockyard_dockerfile_page_update_actions (self);
   _dockyard_dockerfile_page_set_busy (self);
 
-  /* What is on disk now: the backup, and whether someone else changed it. */
-  g_file_load_contents_async (data->file, data->cancellable, save_check_cb, data);
+  save_check (data);
+}
+
+/* What is on disk now: the backup, and whether someone else changed it. */
+static void
+save_check (SaveData *data)
+{
+  dockyard_read_file_async (data->root, data->file, DOCKYARD_MAX_TEXT_FILE_SIZE,
+                            data->cancellable, save_check_cb, data);
 }

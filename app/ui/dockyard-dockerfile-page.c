@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-read-file.h"
 #include "dockyard-deferred-show.h"
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-dockerfile-page-private.h"
@@ -416,7 +417,7 @@ load_cb (GObject      *object,
   g_autofree char *contents = NULL;
   gsize length = 0;
 
-  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error) &&
+  if (!dockyard_read_file_finish (G_FILE (object), result, &contents, &length, &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -487,7 +488,9 @@ load (DockyardDockerfilePage *self)
   _dockyard_dockerfile_page_set_busy (self);
 
   file = _dockyard_dockerfile_page_dockerfile_file (self);
-  g_file_load_contents_async (file, self->cancellable, load_cb, g_object_ref (self));
+  dockyard_read_file_async (dockyard_project_get_directory (self->project), file,
+                            DOCKYARD_MAX_TEXT_FILE_SIZE, self->cancellable, load_cb,
+                            g_object_ref (self));
 }
 
 /* ---------------------------------------------------------------------- */

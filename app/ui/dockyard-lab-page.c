@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-deferred-show.h"
 #include "dockyard-lab-page.h"
 
 /* The Lab page of a project: what its Jupyter container is doing, its
@@ -238,4 +239,6 @@ static void
 dockyard_lab_page_init (DockyardLabPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Nothing of the page is styled or measured before it is first shown. */
+  dockyard_defer_show_until_mapped (GTK_WIDGET (self), GTK_WIDGET (self->stack));
 }

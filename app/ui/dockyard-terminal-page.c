@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-deferred-show.h"
 #include "dockyard-terminal-page.h"
 
 /* The Terminal page of a project: the dev container's shell and further
@@ -503,4 +504,6 @@ dockyard_terminal_page_init (DockyardTerminalPage *self)
 {
   g_type_ensure (DOCKYARD_TYPE_TERMINAL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Nothing of the page is styled or measured before it is first shown. */
+  dockyard_defer_show_until_mapped (GTK_WIDGET (self), GTK_WIDGET (self->stack));
 }

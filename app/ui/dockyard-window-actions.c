@@ -676,10 +676,37 @@ add_jupyterlab_action (GtkWidget  *widget,
                                         requirements_written_cb, g_object_ref (self));
 }
 
+
+/* GtkApplicationWindow builds the shortcuts window for every new window when
+ * the resources have gtk/help-overlay.ui; building it on first use instead
+ * keeps it out of the time to the first frame. */
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+
+  if (self->help_overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/help-overlay.ui");
+
+      self->help_overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      /* Owned by GTK's list of toplevels until destroyed in dispose. */
+      gtk_window_set_transient_for (self->help_overlay, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->help_overlay, TRUE);
+    }
+
+  gtk_window_present (self->help_overlay);
+}
+
 void
 _dockyard_window_class_add_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, choose_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_help_overlay_action);
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, choose_folder_action);
   gtk_widget_class_install_action (widget_class, "win.build", NULL, build_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);

@@ -61,6 +61,8 @@ struct _DockyardWindow
   DockyardBuild        *build;
   GCancellable         *build_cancellable;
   DockyardLabSession   *lab_session;
+  /* Built on first use: most windows never show it. */
+  GtkWindow            *help_overlay;
   gboolean              open_on_dockerfile;
   /* Re-reading the open project: keep its page, build, dev and lab. */
   gboolean              reopening;

@@ -298,6 +298,93 @@ test_orphans_removed (Fixture       *fixture,
   (void) path;
 }
 
+static gboolean
+set_true_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_for_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_true_cb, &done);
+  dockyard_test_run_until (&done, 30);
+}
+
+/* Starts a dev session and, @delay_us after, does what closing its tab
+ * does: cancel the start and stop the session.  Returns how long the start
+ * took to have a container id when it was not stopped (@delay_us 0 and
+ * @stop FALSE: a measurement). */
+static gint64
+start_and_stop_after (Fixture *fixture,
+                      gint64   delay_us,
+                      gboolean stop)
+{
+  g_autoptr(DockyardDevSession) session = dockyard_dev_session_new (fixture->project, fixture->engine);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) start_result = NULL;
+  g_autoptr(GAsyncResult) stop_result = NULL;
+  g_autoptr(DockyardTtyStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 begin = g_get_monotonic_time ();
+  gint64 created = 0;
+  guint tick = g_timeout_add (1, tick_cb, NULL);
+
+  dockyard_dev_session_set_image (session, g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  dockyard_dev_session_set_user (session, "1000:1000");
+  dockyard_dev_session_start_async (session, 24, 80, cancellable,
+                                    dockyard_test_store_result_cb, &start_result);
+  while (g_get_monotonic_time () - begin < delay_us || (!stop && start_result == NULL))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (created == 0 && dockyard_dev_session_get_container_id (session) != NULL)
+        created = g_get_monotonic_time () - begin;
+    }
+  g_source_remove (tick);
+
+  g_cancellable_cancel (cancellable);
+  dockyard_dev_session_stop_async (session, dockyard_test_store_result_cb, &stop_result);
+  dockyard_test_wait_for_async (&stop_result);
+  g_assert_true (dockyard_dev_session_stop_finish (session, stop_result, &error));
+  g_assert_no_error (error);
+  dockyard_test_wait_for_async (&start_result);
+  stream = dockyard_dev_session_start_finish (session, start_result, NULL);
+
+  /* An engine that went on creating after a cancelled request would show
+   * its container by now. */
+  run_for_ms (300);
+  g_assert_cmpuint (dockyard_test_count_containers (fixture->engine,
+                                                    dockyard_project_get_host_path (fixture->project)),
+                    ==, 0);
+  return created;
+}
+
+/* Issue 16, item 9: Stop (or closing the tab) at any moment of the start,
+ * the create request in flight included, leaves no container, and the next
+ * start still gets the plain NAME-dev name. */
+static void
+test_cancel_leaves_nothing (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  gint64 created;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
+
+  /* How long the create takes here, to stop around it. */
+  created = start_and_stop_after (fixture, 0, FALSE);
+  g_test_message ("container created after %" G_GINT64_FORMAT " us", created);
+  g_assert_cmpint (created, >, 0);
+
+  for (guint i = 0; i <= 24; i++)
+    start_and_stop_after (fixture, created * i / 16, TRUE);
+
+  start (fixture);
+  g_assert_true (g_str_has_suffix (dockyard_dev_session_get_container_name (fixture->session), "-dev"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +401,8 @@ main (int   argc,
               fixture_setup, test_exec_shares_container, fixture_teardown);
   g_test_add ("/dev-session/missing-image", Fixture, NULL,
               fixture_setup, test_missing_image, fixture_teardown);
+  g_test_add ("/dev-session/cancel-leaves-nothing", Fixture, NULL,
+              fixture_setup, test_cancel_leaves_nothing, fixture_teardown);
   g_test_add ("/dev-session/orphans-removed", Fixture, NULL,
               fixture_setup, test_orphans_removed, fixture_teardown);
 

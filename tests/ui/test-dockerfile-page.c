@@ -431,6 +431,58 @@ test_fix_and_confirm (void)
   remove_dir (dir);
 }
 
+/* Issue 16, item 5: the file is changed on disk while the confirmation is
+ * open.  Confirming does not overwrite that newer text unasked: the save
+ * starts over and asks about the changed file; confirmed again, the newer
+ * text is what Dockerfile.orig keeps. */
+static void
+test_changed_while_asked (void)
+{
+  static const char newer[] = "FROM python:3.11.2\n# edited while Dockyard asked\n";
+  Fixture fixture = { 0 };
+  g_autofree char *dir = make_project_dir ();
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  AdwMessageDialog *dialog;
+  guint index;
+
+  write_file (dir, "Dockerfile", hand_written);
+  write_file (dir, "requirements.txt", "requests==2.31.0\n");
+  show_page (&fixture, dir, NULL);
+
+  index = find_rule (fixture.page, DOCKYARD_RULE_PIP_CACHE_MOUNT);
+  g_assert_cmpuint (index, !=, G_MAXUINT);
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.fix", "u", index);
+  wait_idle (fixture.page);
+  expected = g_strdup (dockyard_dockerfile_page_get_text (fixture.page, NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
+  dialog = wait_for_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Change the Hand-Written Dockerfile?");
+  write_file (dir, "Dockerfile", newer);
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  dialog = wait_for_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Replace the Changed Dockerfile?");
+  text = read_file (dir, "Dockerfile");
+  g_assert_cmpstr (text, ==, newer);
+  g_assert_false (file_exists (dir, "Dockerfile.orig"));
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle (fixture.page);
+
+  g_free (text);
+  text = read_file (dir, "Dockerfile");
+  g_assert_cmpstr (text, ==, expected);
+  g_free (text);
+  text = read_file (dir, "Dockerfile.orig");
+  g_assert_cmpstr (text, ==, newer);
+
+  close_page (&fixture);
+  remove_dir (dir);
+}
+
 /* Opening and saving without a change never rewrites the file; a form
  * change edits only its own line; undoing it makes the page clean again. */
 static void
@@ -870,6 +922,7 @@ main (int   argc,
   g_test_add_func ("/dockerfile-page/new-project", test_new_project);
   g_test_add_func ("/dockerfile-page/fix-and-confirm", test_fix_and_confirm);
   g_test_add_func ("/dockerfile-page/round-trip", test_round_trip);
+  g_test_add_func ("/dockerfile-page/changed-while-asked", test_changed_while_asked);
   g_test_add_func ("/dockerfile-page/pin-requirements", test_pin_requirements);
   g_test_add_func ("/dockerfile-page/digest-offer", test_digest_offer);
   g_test_add_func ("/dockerfile-page/digest-real-engine", test_digest_real_engine);
