@@ -21,7 +21,8 @@ is_python_package (const char *name)
   p = name + strlen ("python");
   while (g_ascii_isdigit (*p) || *p == '.')
     p++;
-  return *p == '\0' || g_str_equal (p, "-minimal") || g_str_equal (p, "-full") || g_str_equal (p, "-dev");
+  /* python3-dev (headers for building wheels) is a build tool, not Python */
+  return *p == '\0' || g_str_equal (p, "-minimal") || g_str_equal (p, "-full");
 }
 
 /* Skips an option and its value; returns the index after it. */
@@ -129,11 +130,22 @@ check_system_packages (DockyardLint             *lint,
 {
   guint i = first + 1;
   const char *sub = installer_subcommand (cmd, installer->with_value, &i);
+  gboolean build_only = FALSE;
 
   if (g_strcmp0 (sub, installer->subcommand) != 0)
     return;
 
   G_STRUCT_MEMBER (gboolean, facts, installer->fact) = TRUE;
+
+  /* apk add --virtual NAME: build dependencies, removed again later */
+  for (guint k = first + 1; k < cmd->len; k++)
+    {
+      const char *t = ((DockyardShellWord *) g_ptr_array_index (cmd, k))->text;
+
+      if (installer->with_value == apk_options
+          && (g_str_equal (t, "-t") || g_str_equal (t, "--virtual") || g_str_has_prefix (t, "--virtual=")))
+        build_only = TRUE;
+    }
 
   for (; i < cmd->len; i++)
     {
@@ -150,7 +162,7 @@ check_system_packages (DockyardLint             *lint,
         continue;
 
       name = g_strndup (w->text, strcspn (w->text, installer->name_end));
-      if (is_python_package (name))
+      if (is_python_package (name) && !build_only)
         {
           g_autofree char *message =
             /* Translators: %s is apt or apk */

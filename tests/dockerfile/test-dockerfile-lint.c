@@ -305,6 +305,14 @@ test_python_from_apt (void)
   assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 3, 67);
   assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 5, 13);
   assert_len (f, 3);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* Build-only: a virtual group removed later, and headers for wheels. */
+  f = lint ("FROM alpine:3.19.1\n"
+            "RUN apk add --virtual .build-deps gcc=13.2.1-r0 python3=3.11.8-r0 && apk del .build-deps\n"
+            "FROM debian:bookworm-20240311\n"
+            "RUN apt-get install -y gcc=4:12.2.0-3 python3-dev=3.11.2-1+b1\n", NULL);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_PYTHON_FROM_APT), ==, 0);
 }
 
 static void
