@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
+
+#include <glib-unix.h>
+
 #include <glib/gi18n.h>
 
 #include "dockyard-application.h"
@@ -19,6 +23,8 @@ struct _DockyardApplication
   DockyardRecentProjects *recent_projects;
   /* The engine connection all windows share. */
   DockyardEngineMonitor  *monitor;
+  /* SIGTERM, SIGINT and SIGHUP quit as the Quit action does. */
+  guint                   signal_sources[3];
 };
 
 /* How long quitting waits for the engine to remove containers. */
@@ -168,6 +174,16 @@ quit_action (GSimpleAction *action,
   g_application_quit (app);
 }
 
+/* A terminating signal (logout, `kill`, Ctrl+C in the terminal that started
+ * the app, a closed terminal) ends the app as Quit does, so that its dev and
+ * lab containers are removed; shutdown bounds the wait for that. */
+static gboolean
+terminate_signal_cb (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static const GActionEntry app_actions[] = {
   { "open-project", open_project_action, "s" },
   { "build", build_action },
@@ -299,6 +315,14 @@ dockyard_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
                                          help_overlay_accels);
 
+  {
+    static const int signals[] = { SIGTERM, SIGINT, SIGHUP };
+
+    G_STATIC_ASSERT (G_N_ELEMENTS (signals) == G_N_ELEMENTS (self->signal_sources));
+    for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+      self->signal_sources[i] = g_unix_signal_add (signals[i], terminate_signal_cb, self);
+  }
+
   self->settings = g_settings_new (APP_ID);
   /* One list for every window; it follows other instances' changes too. */
   self->recent_projects = dockyard_recent_projects_new (self->settings);
@@ -341,6 +365,9 @@ dockyard_application_shutdown (GApplication *app)
 
   if (self->monitor != NULL)
     dockyard_engine_monitor_disconnect (self->monitor);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_sources); i++)
+    g_clear_handle_id (&self->signal_sources[i], g_source_remove);
 
   G_APPLICATION_CLASS (dockyard_application_parent_class)->shutdown (app);
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE  /* memmem */
 #include "config.h"
 
 #include <string.h>
@@ -7,31 +8,54 @@
 #include <gio/gio.h>
 
 #include "dockyard-dockerignore.h"
+#include "dockyard-go-regex.h"
 
 /**
  * DockyardDockerignore:
  *
- * The patterns of a `.dockerignore` file, matched the way the classic
- * `docker build` client (20.10) matches them, because what that client sends
- * is what users expect from their `.dockerignore`.  That means its quirks too:
+ * The patterns of a `.dockerignore` file, matched the way current Docker
+ * clients match them (moby/patternmatcher 0.6, used by the docker CLI 28
+ * and by buildx), because what those clients send is what users expect from
+ * their `.dockerignore`.  That means their quirks too:
  *
- * - a pattern is turned into a regular expression where only `*`, `**`, `?`,
- *   `.`, `$` and `\` are translated; other regular expression syntax (`+`,
- *   `(`, `|`, `{`, character classes) keeps its regular expression meaning;
- * - besides the path itself, a pattern is tried against the leading path
- *   components of the parent directory, as many as the pattern has
- *   (`foo` matches `foo/bar`, but `*.pyc` does not match `sub/x.pyc`);
- * - a pattern must still be valid for Go's `filepath.Match`.
+ * - a pattern without wildcards is compared literally; `**` at the start or
+ *   the end becomes a suffix or prefix comparison;
+ * - otherwise a pattern becomes a Go regular expression where `*`, `**`, `?`
+ *   and `\` are translated, `.+()|{}$` are literal, and character classes
+ *   (and `^`) keep their regular expression meaning;
+ * - a path is excluded when a pattern matches it or matched a folder above
+ *   it; a pattern is not tried when it cannot change the answer, so an
+ *   exception only reopens what an earlier pattern closed;
+ * - a pattern must still be valid for Go's `filepath.Match`; a regular
+ *   expression Go refuses is an error when it is first needed.
  *
+ * Docker 20.10 differed: `+ ( ) | { }` kept their regular expression
+ * meaning, and a pattern was tried on a parent folder only with as many
+ * components as it had itself.
+ *
+ * Matching never backtracks (see DockyardGoRegex): linear time per path.
  * Immutable once made, so one matcher can be used from several threads.
  */
 
+typedef enum
+{
+  MATCH_EXACT,
+  MATCH_PREFIX,
+  MATCH_SUFFIX,
+  MATCH_REGEX,
+} MatchType;
+
 typedef struct
 {
-  char     *text;       /* cleaned, without the '!' */
-  GRegex   *regex;
-  guint     n_parts;    /* path components in text */
-  gboolean  exception;
+  char            *text;       /* cleaned, without the '!' */
+  gsize            text_len;
+  MatchType        type;
+  DockyardGoRegex *regex;      /* MATCH_REGEX */
+  GError          *bad;        /* MATCH_REGEX that Go would refuse */
+  gsize            literal;    /* MATCH_REGEX: bytes of text every match starts with */
+  char            *required;   /* MATCH_REGEX: plain text every match holds */
+  gsize            required_len;
+  gboolean         exception;
 } Pattern;
 
 struct _DockyardDockerignore
@@ -50,7 +74,9 @@ pattern_clear (gpointer data)
   Pattern *pattern = data;
 
   g_clear_pointer (&pattern->text, g_free);
-  g_clear_pointer (&pattern->regex, g_regex_unref);
+  g_clear_pointer (&pattern->regex, dockyard_go_regex_free);
+  g_clear_error (&pattern->bad);
+  g_clear_pointer (&pattern->required, g_free);
 }
 
 /* Go's unicode.IsSpace, which strings.TrimSpace uses. */
@@ -314,62 +340,167 @@ check_match_syntax (const char *pattern)
   return TRUE;
 }
 
-/* The regular expression Docker 20.10 builds from a pattern.  Characters
- * it does not translate are copied as they are, with their regular
- * expression meaning. */
-static char *
-pattern_to_regex (const char *pattern)
+/* Go's text/scanner, which Docker reads the pattern with: an invalid byte
+ * is U+FFFD. */
+static gunichar
+scan_rune (const char **p,
+           const char  *end)
 {
-  GString *regex = g_string_new ("^");
-  const char *p = pattern;
+  gunichar c = g_utf8_get_char_validated (*p, end - *p);
 
-  while (*p != '\0')
+  if (c == (gunichar) -1 || c == (gunichar) -2)
     {
-      const char *next = g_utf8_next_char (p);
-
-      if (*p == '*')
-        {
-          if (*next == '*')
-            {
-              next++;
-              if (*next == '/')
-                next++;
-
-              if (*next == '\0')
-                g_string_append (regex, ".*");
-              else
-                g_string_append (regex, "(.*/)?");
-            }
-          else
-            g_string_append (regex, "[^/]*");
-        }
-      else if (*p == '?')
-        g_string_append (regex, "[^/]");
-      else if (*p == '.' || *p == '$')
-        {
-          g_string_append_c (regex, '\\');
-          g_string_append_c (regex, *p);
-        }
-      else if (*p == '\\')
-        {
-          g_string_append_c (regex, '\\');
-          if (*next != '\0')
-            {
-              const char *after = g_utf8_next_char (next);
-
-              g_string_append_len (regex, next, after - next);
-              next = after;
-            }
-        }
-      else
-        g_string_append_len (regex, p, next - p);
-
-      p = next;
+      (*p)++;
+      return 0xFFFD;
     }
 
-  g_string_append_c (regex, '$');
+  *p = g_utf8_next_char (*p);
+  return c;
+}
 
-  return g_string_free (regex, FALSE);
+static gboolean
+is_escaped_literal (gunichar c)
+{
+  return c != '\0' && c < 0x80 && strchr (".+()|{}$", (int) c) != NULL;
+}
+
+/* The longest run of plain characters between wildcards, before anything
+ * that could start a class or an escape: every match holds it as it is. */
+static char *
+longest_plain_run (const char *text)
+{
+  const char *best = NULL;
+  gsize best_len = 0;
+  const char *run = text;
+  const char *p = text;
+
+  for (; *p != '\0'; p++)
+    {
+      guchar c = *p;
+
+      if (c >= 0x80 || strchr ("[]\\^", c) != NULL)
+        break;
+      if (c == '*' || c == '?')
+        {
+          if ((gsize) (p - run) > best_len)
+            {
+              best = run;
+              best_len = p - run;
+            }
+          if (c == '*' && p[1] == '*')
+            {
+              p++;
+              if (p[1] == '/')
+                p++;
+            }
+          run = p + 1;
+        }
+    }
+  if ((gsize) (p - run) > best_len)
+    {
+      best = run;
+      best_len = p - run;
+    }
+
+  return best_len > 0 ? g_strndup (best, best_len) : NULL;
+}
+
+/* Sorts the pattern into one of Docker's four kinds and, for a regular
+ * expression, builds the one Docker builds. */
+static void
+pattern_compile (Pattern *pattern)
+{
+  g_autoptr(GString) regex = g_string_new ("^");
+  const char *p = pattern->text;
+  const char *end = p + strlen (p);
+  MatchType type = MATCH_EXACT;
+
+  /* The scanner drops a byte order mark at the start. */
+  if (g_str_has_prefix (p, "\xEF\xBB\xBF"))
+    p += 3;
+
+  for (guint i = 0; p < end; i++)
+    {
+      gunichar c = scan_rune (&p, end);
+
+      if (c == '*' && p < end && *p == '*')
+        {
+          p++;
+          if (p < end && *p == '/')
+            p++;
+
+          if (p == end)
+            {
+              if (type == MATCH_EXACT)
+                type = MATCH_PREFIX;
+              else
+                {
+                  g_string_append (regex, ".*");
+                  type = MATCH_REGEX;
+                }
+            }
+          else
+            {
+              g_string_append (regex, "(.*/)?");
+              type = MATCH_REGEX;
+            }
+
+          if (i == 0)
+            type = MATCH_SUFFIX;
+        }
+      else if (c == '*')
+        {
+          g_string_append (regex, "[^/]*");
+          type = MATCH_REGEX;
+        }
+      else if (c == '?')
+        {
+          g_string_append (regex, "[^/]");
+          type = MATCH_REGEX;
+        }
+      else if (is_escaped_literal (c))
+        {
+          g_string_append_c (regex, '\\');
+          g_string_append_unichar (regex, c);
+        }
+      else if (c == '\\')
+        {
+          g_string_append_c (regex, '\\');
+          if (p < end)
+            {
+              g_string_append_unichar (regex, scan_rune (&p, end));
+              type = MATCH_REGEX;
+            }
+        }
+      else if (c == '[' || c == ']')
+        {
+          g_string_append_unichar (regex, c);
+          type = MATCH_REGEX;
+        }
+      else
+        g_string_append_unichar (regex, c);
+    }
+
+  pattern->type = type;
+  if (type == MATCH_REGEX)
+    {
+      /* The plain ASCII before the first wildcard: a quick test first. */
+      while (pattern->text[pattern->literal] != '\0'
+             && (guchar) pattern->text[pattern->literal] < 0x80
+             && strchr ("*?[]\\^", pattern->text[pattern->literal]) == NULL)
+        pattern->literal++;
+      pattern->required = longest_plain_run (pattern->text);
+      pattern->required_len = pattern->required != NULL ? strlen (pattern->required) : 0;
+
+      g_autoptr(GError) local_error = NULL;
+
+      g_string_append_c (regex, '$');
+      pattern->regex = dockyard_go_regex_new (regex->str, &local_error);
+      if (pattern->regex == NULL)
+        g_set_error (&pattern->bad, G_IO_ERROR, local_error->code,
+                     _("Syntax error in .dockerignore pattern “%s”: %s"),
+                     pattern->text, local_error->message);
+    }
 }
 
 static gboolean
@@ -377,11 +508,6 @@ pattern_init (Pattern     *pattern,
               const char  *text,
               GError     **error)
 {
-  g_autofree char *valid = NULL;
-  g_autofree char *regex = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *p;
-
   if (!check_match_syntax (text))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -389,24 +515,9 @@ pattern_init (Pattern     *pattern,
       return FALSE;
     }
 
-  /* Go reads an invalid byte as U+FFFD; do the same so that the expression
-   * is valid UTF-8. */
-  valid = g_utf8_make_valid (text, -1);
-  regex = pattern_to_regex (valid);
-  pattern->regex = g_regex_new (regex, G_REGEX_DOLLAR_ENDONLY, 0, &local_error);
-  if (pattern->regex == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("Syntax error in .dockerignore pattern “%s”: %s"), text,
-                   local_error->message);
-      return FALSE;
-    }
-
   pattern->text = g_strdup (text);
-  pattern->n_parts = 1;
-  for (p = text; *p != '\0'; p++)
-    if (*p == '/')
-      pattern->n_parts++;
+  pattern->text_len = strlen (text);
+  pattern_compile (pattern);
 
   return TRUE;
 }
@@ -508,10 +619,137 @@ dockyard_dockerignore_unref (DockyardDockerignore *self)
 }
 
 static gboolean
-pattern_matches (const Pattern *pattern,
-                 const char    *path)
+contains (const char *text,
+          gsize       length,
+          const char *needle,
+          gsize       n)
 {
-  return g_regex_match (pattern->regex, path, 0, NULL);
+  return memmem (text, length, needle, n) != NULL;
+}
+
+static gboolean
+pattern_match (const Pattern  *pattern,
+               const char     *path,
+               gsize           length,
+               gboolean       *match,
+               GError        **error)
+{
+  gsize n = pattern->text_len;
+
+  switch (pattern->type)
+    {
+    case MATCH_EXACT:
+      *match = length == n && memcmp (path, pattern->text, n) == 0;
+      return TRUE;
+    case MATCH_PREFIX:
+      *match = length >= n - 2 && memcmp (path, pattern->text, n - 2) == 0;
+      return TRUE;
+    case MATCH_SUFFIX:
+      {
+        const char *suffix = pattern->text + 2;
+        gsize suffix_len = n - 2;
+
+        *match = (length >= suffix_len
+                  && memcmp (path + length - suffix_len, suffix, suffix_len) == 0)
+                 /* "**\/foo" matches "foo" */
+                 || (suffix[0] == '/' && length == suffix_len - 1
+                     && memcmp (path, suffix + 1, length) == 0);
+        return TRUE;
+      }
+    case MATCH_REGEX:
+      if (pattern->regex == NULL)
+        {
+          if (error != NULL)
+            *error = g_error_copy (pattern->bad);
+          return FALSE;
+        }
+      *match = length >= pattern->literal
+               && memcmp (path, pattern->text, pattern->literal) == 0
+               && (pattern->required == NULL
+                   || contains (path, length, pattern->required, pattern->required_len))
+               && dockyard_go_regex_match (pattern->regex, path, length);
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/**
+ * dockyard_dockerignore_match:
+ * @self: a matcher
+ * @path: a clean path relative to the context, with `/` separators
+ * @parent_matched: (nullable): what this call gave for the folder that
+ *   holds @path, or %NULL to try every folder above @path
+ * @matched: (out) (optional) (transfer full): what to pass as
+ *   @parent_matched for the paths inside @path when it is a folder
+ * @excluded: (out): whether @path is excluded
+ * @error: return location for an error
+ *
+ * Whether @path is excluded, as Docker decides it in its walk: patterns in
+ * order, the last one that matches decides; a pattern matches what it names
+ * and everything below.  A pattern that cannot change the answer is not
+ * tried (an exclusion when the path is already excluded, an exception when
+ * it is not), which is why a folder's results are carried to what is inside.
+ *
+ * Fails when a pattern that must be tried is a regular expression that Go
+ * refuses (the build would fail too).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+dockyard_dockerignore_match (DockyardDockerignore  *self,
+                             const char            *path,
+                             const guint8          *parent_matched,
+                             guint8               **matched,
+                             gboolean              *excluded,
+                             GError               **error)
+{
+  g_autofree guint8 *results = NULL;
+  gsize length;
+  gboolean is_excluded = FALSE;
+  const char *last_slash;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (excluded != NULL, FALSE);
+
+  length = strlen (path);
+  last_slash = strrchr (path, '/');
+  results = g_new0 (guint8, MAX (self->patterns->len, 1));
+
+  for (guint i = 0; i < self->patterns->len; i++)
+    {
+      const Pattern *pattern = &g_array_index (self->patterns, Pattern, i);
+      gboolean match = parent_matched != NULL && parent_matched[i];
+
+      if (!match)
+        {
+          if (pattern->exception != is_excluded)
+            continue;
+
+          if (!pattern_match (pattern, path, length, &match, error))
+            return FALSE;
+
+          /* Without the folder's results, try each folder above. */
+          if (!match && parent_matched == NULL && last_slash != NULL)
+            {
+              for (const char *p = strchr (path, '/'); p != NULL && p <= last_slash && !match;
+                   p = strchr (p + 1, '/'))
+                if (!pattern_match (pattern, path, p - path, &match, error))
+                  return FALSE;
+            }
+        }
+
+      results[i] = match;
+      if (match)
+        is_excluded = !pattern->exception;
+    }
+
+  *excluded = is_excluded;
+  if (matched != NULL)
+    *matched = g_steal_pointer (&results);
+
+  return TRUE;
 }
 
 /**
@@ -519,8 +757,9 @@ pattern_matches (const Pattern *pattern,
  * @self: a matcher
  * @path: a clean path relative to the context, with `/` separators
  *
- * Whether @path is excluded: the last pattern that matches it (or one of
- * its leading directories) decides.
+ * Whether @path is excluded, trying each folder above it; a pattern that
+ * Go refuses counts as no match, as when the docker client decides whether
+ * to keep the Dockerfile and `.dockerignore`.
  *
  * Returns: %TRUE if @path is excluded from the build context
  */
@@ -528,60 +767,13 @@ gboolean
 dockyard_dockerignore_matches (DockyardDockerignore *self,
                                const char           *path)
 {
-  g_autofree char *valid = NULL;
-  g_autofree char *parent = NULL;
-  g_autofree char *prefix = NULL;
-  guint prefix_parts = 0;
-  guint n_parent_parts = 0;
   gboolean excluded = FALSE;
-  const char *slash;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!g_utf8_validate (path, -1, NULL))
-    path = valid = g_utf8_make_valid (path, -1);
-
-  slash = strrchr (path, '/');
-  if (slash != NULL)
-    {
-      parent = g_strndup (path, slash - path);
-      n_parent_parts = 1;
-      for (const char *p = parent; *p != '\0'; p++)
-        if (*p == '/')
-          n_parent_parts++;
-    }
-
-  for (guint i = 0; i < self->patterns->len; i++)
-    {
-      const Pattern *pattern = &g_array_index (self->patterns, Pattern, i);
-      gboolean match = pattern_matches (pattern, path);
-
-      /* A pattern also matches everything below what it names: try it on
-       * as many leading components of the parent as it has itself. */
-      if (!match && parent != NULL && pattern->n_parts <= n_parent_parts)
-        {
-          if (prefix == NULL || prefix_parts != pattern->n_parts)
-            {
-              const char *p = parent;
-
-              for (guint n = 0; n < pattern->n_parts && p != NULL; n++)
-                {
-                  p = strchr (p, '/');
-                  if (p != NULL && n + 1 < pattern->n_parts)
-                    p++;
-                }
-
-              g_free (prefix);
-              prefix = p != NULL ? g_strndup (parent, p - parent) : g_strdup (parent);
-              prefix_parts = pattern->n_parts;
-            }
-          match = pattern_matches (pattern, prefix);
-        }
-
-      if (match)
-        excluded = !pattern->exception;
-    }
+  if (!dockyard_dockerignore_match (self, path, NULL, NULL, &excluded, NULL))
+    return FALSE;
 
   return excluded;
 }

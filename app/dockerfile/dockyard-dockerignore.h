@@ -23,6 +23,12 @@ void                  dockyard_dockerignore_unref              (DockyardDockerig
 
 gboolean              dockyard_dockerignore_matches            (DockyardDockerignore  *self,
                                                                 const char            *path);
+gboolean              dockyard_dockerignore_match              (DockyardDockerignore  *self,
+                                                                const char            *path,
+                                                                const guint8          *parent_matched,
+                                                                guint8               **matched,
+                                                                gboolean              *excluded,
+                                                                GError               **error);
 gboolean              dockyard_dockerignore_has_exceptions     (DockyardDockerignore  *self);
 gboolean              dockyard_dockerignore_may_include_below  (DockyardDockerignore  *self,
                                                                 const char            *dir);

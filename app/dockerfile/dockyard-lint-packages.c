@@ -21,7 +21,8 @@ is_python_package (const char *name)
   p = name + strlen ("python");
   while (g_ascii_isdigit (*p) || *p == '.')
     p++;
-  return *p == '\0' || g_str_equal (p, "-minimal") || g_str_equal (p, "-full") || g_str_equal (p, "-dev");
+  /* python3-dev (headers for building wheels) is a build tool, not Python */
+  return *p == '\0' || g_str_equal (p, "-minimal") || g_str_equal (p, "-full");
 }
 
 /* Skips an option and its value; returns the index after it. */
@@ -129,11 +130,22 @@ check_system_packages (DockyardLint             *lint,
 {
   guint i = first + 1;
   const char *sub = installer_subcommand (cmd, installer->with_value, &i);
+  gboolean build_only = FALSE;
 
   if (g_strcmp0 (sub, installer->subcommand) != 0)
     return;
 
   G_STRUCT_MEMBER (gboolean, facts, installer->fact) = TRUE;
+
+  /* apk add --virtual NAME: build dependencies, removed again later */
+  for (guint k = first + 1; k < cmd->len; k++)
+    {
+      const char *t = ((DockyardShellWord *) g_ptr_array_index (cmd, k))->text;
+
+      if (installer->with_value == apk_options
+          && (g_str_equal (t, "-t") || g_str_equal (t, "--virtual") || g_str_has_prefix (t, "--virtual=")))
+        build_only = TRUE;
+    }
 
   for (; i < cmd->len; i++)
     {
@@ -150,7 +162,7 @@ check_system_packages (DockyardLint             *lint,
         continue;
 
       name = g_strndup (w->text, strcspn (w->text, installer->name_end));
-      if (is_python_package (name))
+      if (is_python_package (name) && !build_only)
         {
           g_autofree char *message =
             /* Translators: %s is apt or apk */
@@ -195,12 +207,47 @@ is_python_program (const char *name)
   return TRUE;
 }
 
+/* A git URL follows a moving branch unless it names a full commit. */
+static gboolean
+is_unpinned_git_url (const char *text)
+{
+  g_autofree char *url = NULL;
+  const char *hash;
+  const char *slash;
+  const char *ref = NULL;
+  gsize n = 0;
+
+  if (!g_str_has_prefix (text, "git+") && !g_str_has_prefix (text, "git://")
+      && !g_str_has_prefix (text, "github:"))
+    {
+      const char *at = strstr (text, " @ ");
+
+      if (at == NULL)
+        return FALSE;
+      return is_unpinned_git_url (at + 3);
+    }
+
+  hash = strchr (text, '#');
+  url = hash != NULL ? g_strndup (text, hash - text) : g_strdup (text);
+  slash = strrchr (url, '/');
+  if (slash != NULL && strchr (slash, '@') != NULL)
+    ref = strrchr (slash, '@') + 1;          /* pip: repo.git@REF */
+  else if (hash != NULL && strchr (hash + 1, '=') == NULL)
+    ref = hash + 1;                          /* npm: repo.git#REF */
+
+  if (ref != NULL)
+    for (n = 0; g_ascii_isxdigit (ref[n]); n++)
+      ;
+  return ref == NULL || n != 40 || (ref[n] != '\0' && ref[n] != '#');
+}
+
 static void
 check_pip (DockyardLint             *lint,
            const DockyardLintScript *script,
            GPtrArray                *cmd,
            guint                     first,
-           DockyardRunFacts         *facts)
+           DockyardRunFacts         *facts,
+           gboolean                  real_pip)
 {
   static const char * const with_value[] = {
     "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
@@ -209,7 +256,12 @@ check_pip (DockyardLint             *lint,
     "--python-version", "--implementation", "--abi", "--only-binary", "--no-binary",
     "--progress-bar", "--log", "--proxy", "--retries", "--timeout", "--exists-action", "--cert",
     "--client-cert", "--global-option", "--install-option", "-C", "--config-settings",
-    "--report", "--python", NULL,
+    "--report", "--python", "--root-user-action", "--use-feature", "--use-deprecated",
+    "--keyring-provider", "--log-file", "--local-log", "--resume-retries", "--group",
+    /* pipx install, uv pip install */
+    "--pip-args", "--suffix", "--preinstall", "--index", "--default-index", "-p",
+    "--index-strategy", "--resolution", "--prerelease", "--link-mode", "--exclude-newer",
+    "--extra", "--override", NULL,
   };
   guint i = first + 1;
   gboolean constrained = FALSE;
@@ -231,7 +283,8 @@ check_pip (DockyardLint             *lint,
   if (g_strcmp0 (installer_subcommand (cmd, with_value, &i), "install") != 0)
     return;
 
-  facts->pip_install = TRUE;
+  if (real_pip)
+    facts->pip_install = TRUE;
 
   for (guint k = i; k < cmd->len; k++)
     {
@@ -261,7 +314,7 @@ check_pip (DockyardLint             *lint,
             file = w->text + strlen ("--requirement=");
           else if (g_str_has_prefix (w->text, "-r") && w->text[2] != '\0')
             file = w->text + 2;
-          else if (g_str_equal (w->text, "--no-cache-dir"))
+          else if (g_str_equal (w->text, "--no-cache-dir") && real_pip)
             {
               gsize range[2] = { _dockyard_lint_script_offset (script, w->start), _dockyard_lint_script_offset (script, w->end) };
 
@@ -278,6 +331,17 @@ check_pip (DockyardLint             *lint,
 
       if (w->has_var || constrained)
         continue;
+
+      if (is_unpinned_git_url (w->text))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("pip package “%s” follows a git branch or tag; name a full commit (@COMMIT)"),
+                             w->text);
+
+          _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PIP_UNPINNED, DOCKYARD_SEVERITY_WARNING,
+                                      _dockyard_lint_script_offset (script, w->start), message);
+          continue;
+        }
 
       {
         g_autoptr(DockyardRequirements) reqs = dockyard_requirements_parse (w->text, -1, NULL);
@@ -336,7 +400,9 @@ check_npm (DockyardLint             *lint,
 {
   static const char * const with_value[] = {
     "--prefix", "--registry", "--cache", "--tag", "-w", "--workspace", "--userconfig",
-    "--omit", "--include", NULL,
+    "--omit", "--include", "--loglevel", "--location", "--install-strategy", "--save-prefix",
+    "--before", "--otp", "--globalconfig", "--script-shell", "--scope", "--cpu", "--os",
+    "--libc", "--auth-type", "--fetch-retries", "--fetch-timeout", "--maxsockets", "-C", NULL,
   };
   guint i = first + 1;
   const char *sub = installer_subcommand (cmd, with_value, &i);
@@ -364,8 +430,18 @@ check_npm (DockyardLint             *lint,
           i = skip_option (cmd, i, with_value) - 1;
           continue;
         }
+      if (!w->has_var && is_unpinned_git_url (t))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("npm package “%s” follows a git branch or tag; name a full commit (#COMMIT)"), t);
+
+          _dockyard_lint_add_finding (lint, DOCKYARD_RULE_NPM_UNPINNED, DOCKYARD_SEVERITY_WARNING,
+                                      _dockyard_lint_script_offset (script, w->start), message);
+          continue;
+        }
       if (w->has_var || t[0] == '.' || t[0] == '/' || t[0] == '~' || strstr (t, "://") != NULL ||
           strchr (t, ':') != NULL || g_str_has_suffix (t, ".tgz") || g_str_has_suffix (t, ".tar.gz") ||
+          g_str_has_suffix (t, ".tar") ||
           (strchr (t, '/') != NULL && t[0] != '@'))
         continue;
 
@@ -402,7 +478,12 @@ _dockyard_lint_check_command (DockyardLint             *lint,
   if (installer != NULL)
     check_system_packages (lint, script, cmd, first, facts, installer);
   else if (is_pip_program (program) || is_python_program (program))
-    check_pip (lint, script, cmd, first, facts);
+    check_pip (lint, script, cmd, first, facts, TRUE);
+  else if (g_str_equal (program, "pipx"))
+    check_pip (lint, script, cmd, first, facts, FALSE);
+  else if (g_str_equal (program, "uv") && first + 1 < cmd->len
+           && g_str_equal (((DockyardShellWord *) g_ptr_array_index (cmd, first + 1))->text, "pip"))
+    check_pip (lint, script, cmd, first + 1, facts, FALSE);
   else if (g_str_equal (program, "npm"))
     check_npm (lint, script, cmd, first, facts);
 }

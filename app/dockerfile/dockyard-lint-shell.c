@@ -300,6 +300,22 @@ _dockyard_shell_program_index (GPtrArray *cmd)
 
       if (g_strv_contains (skip, w->text) || is_assignment (w->text))
         i++;
+      else if (g_str_equal (name, "nice"))
+        {
+          /* nice [-n N | -N | --adjustment=N] COMMAND */
+          i++;
+          while (i < cmd->len)
+            {
+              DockyardShellWord *o = g_ptr_array_index (cmd, i);
+
+              if (g_str_equal (o->text, "-n") || g_str_equal (o->text, "--adjustment"))
+                i += 2;
+              else if (o->text[0] == '-')
+                i++;
+              else
+                break;
+            }
+        }
       else if (g_str_equal (name, "sudo") || g_str_equal (name, "env"))
         {
           i++;

@@ -481,7 +481,32 @@ remove_flags (DockyardLint *lint,
 
       if (end <= start || end - start != strlen (flag))
         continue;
-      if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
+      if (start > 0 && text[start - 1] == '"' && text[end] == '"')
+        {
+          /* An exec form element: the element goes, with one comma. */
+          gsize before = start - 1;
+          gsize after = end + 1;
+
+          while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t'))
+            before--;
+          if (before > 0 && text[before - 1] == ',')
+            {
+              start = before - 1;
+              end = after;
+            }
+          else
+            {
+              while (text[after] == ' ' || text[after] == '\t')
+                after++;
+              if (text[after] == ',')
+                after++;
+              while (text[after] == ' ' || text[after] == '\t')
+                after++;
+              start--;
+              end = after;
+            }
+        }
+      else if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
         start--;
       g_ptr_array_add (edits, dockyard_text_edit_new (start, end - start, ""));
     }
@@ -622,6 +647,33 @@ check_run (DockyardLint        *lint,
     check_user_cache (lint, ins, &npm_cache, keyword_offset, NULL);
 
   g_array_unref (facts.no_cache_dir);
+}
+
+/* BuildKit fails the build on an instruction it does not know. */
+static void
+check_known_instruction (DockyardLint        *lint,
+                         DockyardInstruction *ins)
+{
+  static const char * const known[] = {
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", NULL,
+  };
+  const char *keyword = dockyard_instruction_get_keyword (ins);
+  g_autofree char *message = NULL;
+  gsize offset;
+
+  if (g_strv_contains (known, keyword))
+    return;
+
+  message = g_strdup_printf (_("unknown instruction “%s”: the build fails here"), keyword);
+  offset = dockyard_instruction_get_keyword_end (ins);
+  /* At the keyword itself, also after ONBUILD. */
+  if (offset >= strlen (keyword) + dockyard_instruction_get_range (ins)->start.offset)
+    offset -= strlen (keyword);
+  else
+    offset = dockyard_instruction_get_range (ins)->start.offset;
+  _dockyard_lint_add_finding (lint, DOCKYARD_RULE_UNKNOWN_INSTRUCTION, DOCKYARD_SEVERITY_ERROR,
+                              offset, message);
 }
 
 static void
@@ -803,6 +855,10 @@ dockyard_lint_dockerfile (DockyardDockerfile *dockerfile,
     {
       DockyardInstruction *ins = dockyard_dockerfile_get_instruction (dockerfile, i);
       const char *keyword = dockyard_instruction_get_keyword (ins);
+
+      check_known_instruction (&lint, ins);
+      if (g_str_equal (keyword, "ONBUILD") && dockyard_instruction_get_subcommand (ins) != NULL)
+        check_known_instruction (&lint, dockyard_instruction_get_subcommand (ins));
 
       if (g_str_equal (keyword, "FROM"))
         {

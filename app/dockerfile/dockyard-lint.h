@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 #define DOCKYARD_RULE_NPM_CACHE_MOUNT      "npm-cache-mount"
 #define DOCKYARD_RULE_PYTHON_FROM_APT      "python-from-apt"
 #define DOCKYARD_RULE_PARSE_ERROR          "parse-error"
+#define DOCKYARD_RULE_UNKNOWN_INSTRUCTION  "unknown-instruction"
 
 /* The step that makes Debian and Ubuntu images keep downloaded packages,
  * without which an apt cache mount stays empty. */

@@ -64,10 +64,11 @@ static GParamSpec *properties[N_PROPS];
  * of the project. */
 typedef struct
 {
-  char      *rel;    /* "" for the context folder itself */
+  char      *rel;      /* "" for the context folder itself */
   int        fd;
-  GPtrArray *names;  /* sorted */
+  GPtrArray *names;    /* sorted */
   guint      next;
+  guint8    *matched;  /* the folder's .dockerignore results, for what is inside */
 } Frame;
 
 typedef struct
@@ -94,6 +95,7 @@ frame_free (gpointer data)
   Frame *frame = data;
 
   g_free (frame->rel);
+  g_free (frame->matched);
   if (frame->fd >= 0)
     close (frame->fd);
   g_ptr_array_unref (frame->names);
@@ -165,8 +167,10 @@ walker_push (Walker      *walker,
              int          parent_fd,
              const char  *name,
              const char  *rel,
+             guint8      *matched,
              GError     **error)
 {
+  g_autofree guint8 *owned_matched = matched;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   DIR *dir;
   struct dirent *dirent;
@@ -219,6 +223,7 @@ walker_push (Walker      *walker,
   frame->rel = g_strdup (rel);
   frame->fd = fd;
   frame->names = g_steal_pointer (&names);
+  frame->matched = g_steal_pointer (&owned_matched);
   g_ptr_array_add (walker->stack, frame);
 
   return TRUE;
@@ -386,7 +391,7 @@ walker_next (Walker        *walker,
                                _("The build context must be a local folder"));
           return FALSE;
         }
-      if (!walker_load_ignore (walker, error) || !walker_push (walker, -1, NULL, "", error))
+      if (!walker_load_ignore (walker, error) || !walker_push (walker, -1, NULL, "", NULL, error))
         return FALSE;
     }
 
@@ -394,6 +399,8 @@ walker_next (Walker        *walker,
     {
       Frame *frame = g_ptr_array_index (walker->stack, walker->stack->len - 1);
       g_autofree char *rel = NULL;
+      g_autofree guint8 *matched = NULL;
+      gboolean excluded = FALSE;
       const char *name;
       struct stat st;
 
@@ -424,7 +431,13 @@ walker_next (Walker        *walker,
       if (!walker_wants (walker, rel, &st))
         continue;
 
-      if (walker->ignore != NULL && dockyard_dockerignore_matches (walker->ignore, rel))
+      if (walker->ignore != NULL
+          && !dockyard_dockerignore_match (walker->ignore, rel, frame->matched,
+                                           S_ISDIR (st.st_mode) ? &matched : NULL,
+                                           &excluded, error))
+        return FALSE;
+
+      if (excluded)
         {
           /* Docker looks into an excluded folder only when an exception
            * names something inside it, and then sends no entry for the
@@ -432,7 +445,7 @@ walker_next (Walker        *walker,
           if (S_ISDIR (st.st_mode)
               && dockyard_dockerignore_has_exceptions (walker->ignore)
               && dockyard_dockerignore_may_include_below (walker->ignore, rel)
-              && !walker_push (walker, frame->fd, name, rel, error))
+              && !walker_push (walker, frame->fd, name, rel, g_steal_pointer (&matched), error))
             return FALSE;
           continue;
         }
@@ -441,7 +454,7 @@ walker_next (Walker        *walker,
       if (S_ISSOCK (st.st_mode))
         continue;
 
-      if (S_ISDIR (st.st_mode) && !walker_push (walker, frame->fd, name, rel, error))
+      if (S_ISDIR (st.st_mode) && !walker_push (walker, frame->fd, name, rel, g_steal_pointer (&matched), error))
         return FALSE;
 
       /* walker_push() added a frame: @frame stays valid (the stack holds

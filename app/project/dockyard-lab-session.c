@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "dockyard-container-run.h"
 #include "dockyard-lab-session.h"
+#include "dockyard-launch-page.h"
 #include "dockyard-text.h"
 
 #define JUPYTER_PORT        8888
@@ -52,6 +54,8 @@ struct _DockyardLabSession
   char                    *jupyter;
   char                    *token;
   char                    *url;
+  /* The page that hands the tokened address to the browser, while running. */
+  char                    *launch_page;
   char                    *container_id;
   char                    *error_message;
   GString                 *log;
@@ -92,6 +96,14 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
+remove_launch_page (DockyardLabSession *self)
+{
+  if (self->launch_page != NULL)
+    g_unlink (self->launch_page);
+  g_clear_pointer (&self->launch_page, g_free);
+}
+
+static void
 set_state (DockyardLabSession      *self,
            DockyardLabSessionState  state)
 {
@@ -99,6 +111,9 @@ set_state (DockyardLabSession      *self,
     return;
 
   self->state = state;
+  /* The token is only good while Jupyter runs; so is the page that has it. */
+  if (state != DOCKYARD_LAB_SESSION_RUNNING)
+    remove_launch_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -123,6 +138,7 @@ dockyard_lab_session_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->poll_id, g_source_remove);
+  remove_launch_page (self);
 
   G_OBJECT_CLASS (dockyard_lab_session_parent_class)->dispose (object);
 }
@@ -312,6 +328,42 @@ dockyard_lab_session_get_url (DockyardLabSession *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), NULL);
   return self->state == DOCKYARD_LAB_SESSION_RUNNING ? self->url : NULL;
+}
+
+/**
+ * dockyard_lab_session_dup_launch_uri:
+ * @self: a running #DockyardLabSession
+ * @error: return location for a #GError
+ *
+ * The address to give a browser: a page readable by the user alone that
+ * sends it on to Jupyter with the token, so that the token is never on the
+ * browser's command line, which every local user can read.  The page is
+ * removed when the lab stops.
+ *
+ * Returns: (transfer full): a file:// URI, or %NULL with @error set
+ */
+char *
+dockyard_lab_session_dup_launch_uri (DockyardLabSession  *self,
+                                     GError             **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (self->state != DOCKYARD_LAB_SESSION_RUNNING || self->url == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("The lab is not running."));
+      return NULL;
+    }
+
+  if (self->launch_page == NULL)
+    {
+      self->launch_page = dockyard_launch_page_write (self->url, error);
+      if (self->launch_page == NULL)
+        return NULL;
+    }
+
+  return g_filename_to_uri (self->launch_page, NULL, error);
 }
 
 guint

@@ -49,6 +49,8 @@ void                     dockyard_lab_session_set_network         (DockyardLabSe
                                                                    DockyardLabNetwork   network);
 DockyardLabSessionState  dockyard_lab_session_get_state           (DockyardLabSession  *self);
 const char              *dockyard_lab_session_get_url             (DockyardLabSession  *self);
+char                    *dockyard_lab_session_dup_launch_uri      (DockyardLabSession  *self,
+                                                                   GError             **error);
 guint                    dockyard_lab_session_get_port            (DockyardLabSession  *self);
 gboolean                 dockyard_lab_session_get_host_network    (DockyardLabSession  *self);
 gboolean                 dockyard_lab_session_get_missing_jupyter (DockyardLabSession  *self);

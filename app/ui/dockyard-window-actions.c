@@ -469,6 +469,27 @@ open_uri (DockyardWindow *self,
 #endif
 }
 
+/* Through a page that only the user can read: the token stays off the
+ * browser's command line. */
+static void
+open_lab (DockyardWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = dockyard_lab_session_dup_launch_uri (self->lab_session, &error);
+
+  if (uri == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s says why */
+      message = g_strdup_printf (_("Could not open Jupyter in the browser: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      return;
+    }
+
+  open_uri (self, uri);
+}
+
 static gboolean
 engine_has_bridge (DockyardWindow *self)
 {
@@ -549,7 +570,7 @@ lab_started_cb (GObject      *object,
   if (!dockyard_lab_session_start_finish (lab, result, &error) || lab != self->lab_session)
     return;
 
-  open_uri (self, dockyard_lab_session_get_url (lab));
+  open_lab (self);
   adw_toast_overlay_add_toast (self->toast_overlay,
                                adw_toast_new (_("Jupyter is running and opens in your browser")));
 }
@@ -572,7 +593,7 @@ lab_action (GtkWidget  *widget,
 
       if (state == DOCKYARD_LAB_SESSION_RUNNING)
         {
-          open_uri (self, dockyard_lab_session_get_url (self->lab_session));
+          open_lab (self);
           return;
         }
       if (state == DOCKYARD_LAB_SESSION_STARTING)
@@ -618,7 +639,7 @@ open_lab_action (GtkWidget  *widget,
   DockyardWindow *self = DOCKYARD_WINDOW (widget);
 
   if (self->lab_session != NULL && dockyard_lab_session_get_url (self->lab_session) != NULL)
-    open_uri (self, dockyard_lab_session_get_url (self->lab_session));
+    open_lab (self);
 }
 
 static void

@@ -2,7 +2,9 @@
 /* The reference: for tricky folders made here, the tar that Dockyard sends
  * must hold the same entries as the one Docker's own client sends.
  *
- * Debian's /usr/bin/docker (20.10) runs a classic build (DOCKER_BUILDKIT=0)
+ * The docker 28 CLI (/usr/local/bin/docker, 28.2 here; its .dockerignore
+ * rules are moby/patternmatcher's, as in buildx) runs a classic build
+ * (DOCKER_BUILDKIT=0)
  * against a fake engine, a SoupServer on a unix socket that keeps the
  * request body of POST /build and then fails the build. */
 #include "config.h"
@@ -17,7 +19,7 @@
 #include "dockyard-build-context.h"
 #include "dockyard-test-utils.h"
 
-#define REFERENCE_DOCKER "/usr/bin/docker"
+#define REFERENCE_DOCKER "/usr/local/bin/docker"
 
 typedef struct
 {
@@ -223,7 +225,7 @@ test_reference (gconstpointer data)
 
   if (!g_file_test (REFERENCE_DOCKER, G_FILE_TEST_IS_EXECUTABLE))
     {
-      dockyard_test_skip_unless_ci (REFERENCE_DOCKER " (Debian's docker.io) is not installed");
+      dockyard_test_skip_unless_ci (REFERENCE_DOCKER " (the docker 28 CLI) is not installed");
       return;
     }
 
@@ -366,6 +368,42 @@ make_dockerfile_in_excluded_dir (const char *root)
   context_test_write (root, "main.c", "");
 }
 
+/* What changed since Docker 20.10: ".+()|{}$" are literal. */
+static void
+make_current_syntax (const char *root)
+{
+  static const char *files[] = {
+    "build", "dist/x", "buildscripts", "build|dist", "src/c/a.cc", "src/c++/a.cc", "a(b)c",
+    "abc", "aa", "a{2}", "README.md", "readme.md", "(xi)readme.md", "a-b", "a\\-b", "x+y1",
+    "xxy1", "cls/Up", "cls/up", "cls/x7", "cls/xd", "cls/q^r", "cls/[x]", "cls/x", "pre/fix",
+    "prefix", "suf/xfoo", "suf/foo", "(a|aa)+x",
+  };
+
+  context_test_write (root, ".dockerignore",
+                      "build|dist\nsrc/c++\na(b)c\na{2}\n(?i)readme.md\na\\-b\nx+y*\n"
+                      "cls/[[:upper:]]*\ncls/x\\d\ncls/q^r*\ncls/[[]*]\npre**\n**foo\n"
+                      "(a|aa)+*\n");
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    context_test_write (root, files[i], files[i]);
+}
+
+/* A folder's results carry to what is inside it: an exception reopens only
+ * what it names, and a pattern skipped for a folder is skipped below it. */
+static void
+make_parent_results (const char *root)
+{
+  static const char *files[] = {
+    "pkg/a/node_modules/keep.js", "pkg/a/node_modules/other.js", "node_modules/x",
+    "a/b/c/node_modules/d/e", "d/f", "d/g", "src/a/b/tmp/file", "src/tmp", "src/keep",
+  };
+
+  context_test_write (root, ".dockerignore",
+                      "**/node_modules\n!pkg/a/node_modules/keep.js\nd\n!d/f\nd\n"
+                      "src/**/tmp\n");
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    context_test_write (root, files[i], files[i]);
+}
+
 static const Reference references[] = {
   { "exceptions", NULL, make_exceptions },
   { "double-star", NULL, make_double_star },
@@ -373,6 +411,8 @@ static const Reference references[] = {
   { "names-modes-links", NULL, make_names },
   { "everything-excluded", NULL, make_everything_excluded },
   { "dockerfile-in-excluded-dir", "ci/Dockerfile.ci", make_dockerfile_in_excluded_dir },
+  { "current-syntax", NULL, make_current_syntax },
+  { "parent-results", NULL, make_parent_results },
 };
 
 int

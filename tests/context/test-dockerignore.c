@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* .dockerignore matching with the semantics of Docker 20.10's client, quirks
- * included: what that client sends is what users expect.  The walk-level
+/* .dockerignore matching with the semantics of current Docker clients
+ * (moby/patternmatcher as in docker 28 and buildx), quirks included: what
+ * those clients send is what users expect.  The walk-level
  * behaviour (pruning excluded folders) is checked against the real client in
  * test-context-reference.c. */
 #include "config.h"
@@ -24,10 +25,16 @@ static const MatchCase match_cases[] = {
   { "**", "anything/at/all", TRUE },
   { "src/**/tmp", "src/tmp", TRUE },
   { "src/**/tmp", "src/a/b/tmp", TRUE },
-  /* Parents are tried with as many components as the pattern has, so a
-   * file under src/a/b/tmp is not matched here (the walk prunes the folder). */
-  { "src/**/tmp", "src/a/b/tmp/file", FALSE },
-  { "**/cache", "cache/other", FALSE },
+  /* Every folder above a path is tried (Docker 20.10 tried only one). */
+  { "src/**/tmp", "src/a/b/tmp/file", TRUE },
+  { "**/cache", "cache/other", TRUE },
+  { "**/node_modules\n!pkg/a/node_modules/keep.js", "pkg/a/node_modules/other.js", TRUE },
+  { "**/node_modules\n!pkg/a/node_modules/keep.js", "pkg/a/node_modules/keep.js", FALSE },
+  /* "**" at either end is a literal suffix or prefix comparison. */
+  { "**foo", "a/xfoo", TRUE },
+  { "foo**", "foobar", TRUE },
+  { "foo/**", "foo", FALSE },
+  { "foo/**", "foo/x/y", TRUE },
   /* A pattern matches everything below what it names. */
   { "docs", "docs", TRUE },
   { "docs", "docs/a/b.md", TRUE },
@@ -77,10 +84,35 @@ static const MatchCase match_cases[] = {
   { "a$", "a$", TRUE },
   { "a$", "a", FALSE },
   { "a.b", "axb", FALSE },
-  /* Docker 20.10 leaves other regular expression syntax alone. */
-  { "a+b", "aab", TRUE },
-  { "a+b", "a+b", FALSE },
-  { "(x|y)z", "yz", TRUE },
+  /* Current Docker reads ".+()|{}$" literally (20.10 did not). */
+  { "a+b", "aab", FALSE },
+  { "a+b", "a+b", TRUE },
+  { "(x|y)z", "yz", FALSE },
+  { "(x|y)z", "(x|y)z", TRUE },
+  { "build|dist", "build", FALSE },
+  { "build|dist", "dist/x", FALSE },
+  { "build|dist", "buildscripts", FALSE },
+  { "build|dist", "build|dist", TRUE },
+  { "src/c++", "src/c/a.cc", FALSE },
+  { "src/c++", "src/c++/a.cc", TRUE },
+  { "a(b)c", "a(b)c", TRUE },
+  { "a(b)c", "abc", FALSE },
+  { "a{2}", "aa", FALSE },
+  { "a{2}", "a{2}", TRUE },
+  { "(?i)readme.md", "README.md", FALSE },
+  { "(?i)readme.md", "readme.md", FALSE },
+  { "(?i)readme.md", "(xi)readme.md", TRUE },
+  { "(a|aa)+*", "(a|aa)+x", TRUE },
+  /* Classes and escapes keep Go's regular expression meaning. */
+  { "[\\d]*", "7up", TRUE },
+  { "[\\d]*", "dup", FALSE },
+  { "x\\d", "x7", TRUE },
+  { "[[:upper:]]*", "Up", TRUE },
+  { "[[:upper:]]*", "up", FALSE },
+  { "a^b*", "a^b", FALSE },
+  /* A backslash makes a regular expression escape. */
+  { "a\\-b", "a\\-b", FALSE },
+  { "a\\-b", "a-b", TRUE },
 };
 
 static void
@@ -147,10 +179,10 @@ test_invalid (void)
 {
   /* Docker refuses these: the build fails before anything is sent. */
   static const char *invalid[] = {
-    "!", "[", "a[", "[]a]", "[a-]", "[-a]", "a\\", "[a", "[z-a]", "a(b", "!/",
+    "!", "[", "a[", "[]a]", "[a-]", "[-a]", "[a", "!/", "a\\",
   };
   static const char *valid[] = {
-    "[\\]]", "[*]", "[^a]", "[a-z]*", "\\[", "a{2}", "*\\*",
+    "[\\]]", "[*]", "[^a]", "[a-z]*", "\\[", "a{2}", "*\\*", "a(b",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
@@ -213,6 +245,99 @@ test_non_utf8_path (void)
   g_assert_true (dockyard_dockerignore_matches (ignore, "latin\xe9"));
 }
 
+/* Matching never backtracks: patterns that make a backtracking matcher
+ * crawl, and a huge file, stay fast. */
+static void
+test_linear_time (void)
+{
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardDockerignore) ignore = NULL;
+  g_autoptr(DockyardDockerignore) nasty = NULL;
+  g_autofree char *long_name = g_strnfill (4000, 'a');
+  g_autofree guint8 *src = NULL;
+  gboolean excluded = TRUE;
+  gint64 start = g_get_monotonic_time ();
+  gint64 elapsed;
+
+  /* A backtracking matcher takes ages on these with a long name. */
+  nasty = dockyard_dockerignore_new_from_contents ("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\n"
+                                                   "**/*a*a*a*a*a*a*a*a*c\n(a|aa)+*\n",
+                                                   -1, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s%u", long_name, long_name, i);
+
+      g_assert_false (dockyard_dockerignore_matches (nasty, path));
+    }
+  g_assert_true (dockyard_dockerignore_matches (nasty, "(a|aa)+aaaaaaaaaaaaaaaaaaaaaaaaaaa!"));
+  g_test_message ("nasty: %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+
+  /* 100000 lines, 200 paths. */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (big, "%s\n", i % 4 == 0 ? "**/dir/**/*.tmp"
+                                         : i % 4 == 1 ? "src/*/build"
+                                         : i % 4 == 2 ? "!keep" : "file");
+  ignore = dockyard_dockerignore_new_from_contents (big->str, big->len, &error);
+  g_assert_no_error (error);
+  /* As the walk asks: each folder's results carry to what is inside. */
+  g_assert_true (dockyard_dockerignore_match (ignore, "src", NULL, &src, &excluded, &error));
+  g_assert_false (excluded);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *dir = g_strdup_printf ("src/module%u", i);
+      g_autofree char *path = g_strdup_printf ("src/module%u/file%u.c", i, i);
+      g_autofree guint8 *matched = NULL;
+
+      g_assert_true (dockyard_dockerignore_match (ignore, dir, src, &matched, &excluded, &error));
+      g_assert_false (excluded);
+      g_assert_true (dockyard_dockerignore_match (ignore, path, matched, NULL, &excluded, &error));
+      g_assert_false (excluded);
+    }
+  g_assert_true (dockyard_dockerignore_matches (ignore, "a/dir/b/c.tmp"));
+
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("took %" G_GINT64_FORMAT " ms", elapsed / 1000);
+  /* Linear: well under this even with sanitizers; backtracking takes hours. */
+  g_assert_cmpint (elapsed, <, 60 * G_USEC_PER_SEC);
+}
+
+/* A regular expression Go refuses is an error when it is needed, never a
+ * silent "send it". */
+static void
+test_refused_regex (void)
+{
+  static const struct { const char *pattern; const char *path; int code; } cases[] = {
+    { "x*\\y", "xay", G_IO_ERROR_INVALID_DATA },
+    { "sub/[\\pL]*", "sub/é", G_IO_ERROR_NOT_SUPPORTED },
+    /* Go's filepath.Match accepts a reversed range, its regexp does not. */
+    { "[z-a]", "b", G_IO_ERROR_INVALID_DATA },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardDockerignore) ignore = NULL;
+  gboolean excluded = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(DockyardDockerignore) one = NULL;
+
+      one = dockyard_dockerignore_new_from_contents (cases[i].pattern, -1, &error);
+      g_assert_no_error (error);
+      g_assert_false (dockyard_dockerignore_match (one, cases[i].path, NULL, NULL, &excluded,
+                                                   &error));
+      g_assert_error (error, G_IO_ERROR, cases[i].code);
+      g_clear_error (&error);
+    }
+
+  /* Not tried when it cannot change the answer, as in Docker. */
+  ignore = dockyard_dockerignore_new_from_contents ("*\nx*\\y\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (dockyard_dockerignore_match (ignore, "xay", NULL, NULL, &excluded, &error));
+  g_assert_no_error (error);
+  g_assert_true (excluded);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -225,6 +350,8 @@ main (int   argc,
   g_test_add_func ("/dockerignore/invalid", test_invalid);
   g_test_add_func ("/dockerignore/exceptions-below", test_exceptions_below);
   g_test_add_func ("/dockerignore/non-utf8-path", test_non_utf8_path);
+  g_test_add_func ("/dockerignore/linear-time", test_linear_time);
+  g_test_add_func ("/dockerignore/refused-regex", test_refused_regex);
 
   return g_test_run ();
 }

@@ -204,7 +204,72 @@ test_pip (void)
   assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 3, 34);
   assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 3, 40);
   assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 4, 48);
-  assert_len (f, 3);
+  /* a git URL that names no commit follows a branch */
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 5, 30);
+  assert_len (f, 4);
+}
+
+static void
+test_unknown_instruction (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM debian:bookworm-20240311\n"
+            "FOO bar\n"
+            "  onbuild frobnicate x\n"
+            "run true\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_UNKNOWN_INSTRUCTION, 2, 1);
+  assert_finding (f, DOCKYARD_RULE_UNKNOWN_INSTRUCTION, 3, 11);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_UNKNOWN_INSTRUCTION), ==, 2);
+  g_assert_cmpint (dockyard_finding_get_severity (find_at (f, DOCKYARD_RULE_UNKNOWN_INSTRUCTION, 2, 1)),
+                   ==, DOCKYARD_SEVERITY_ERROR);
+}
+
+/* Cases from other linters' tests and real Dockerfiles (issue 17). */
+static void
+test_pinning_options_and_wrappers (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *commit = g_strnfill (40, 'a');
+  g_autofree char *text = NULL;
+
+  /* Option values are not packages. */
+  f = lint ("FROM python:3.11.2\n"
+            "RUN pip install --root-user-action ignore poetry==1.8.5 && \\\n"
+            "    pip install --use-feature truststore --keyring-provider auto a==1 && \\\n"
+            "    pip install --use-deprecated legacy-certs b==2\n"
+            "RUN npm install --loglevel verbose sax@0.1.1 && npm install --location global x@1.0.0\n"
+            "RUN npm install package-v1.2.3.tar ./pkg.tgz\n", NULL);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_PIP_UNPINNED), ==, 0);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_NPM_UNPINNED), ==, 0);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_PIP_CACHE_MOUNT), ==, 1);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* Wrappers and other front ends are seen through. */
+  f = lint ("FROM debian:bookworm-20240311\n"
+            "RUN nice -n 10 apt-get install -y --no-install-recommends curl\n"
+            "RUN uv pip install flask && pipx install black && uv pip install --system c==1.0\n",
+            NULL);
+  assert_finding (f, DOCKYARD_RULE_APT_UNPINNED, 2, 59);
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 3, 20);
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 3, 42);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_PIP_UNPINNED), ==, 2);
+  /* uv and pipx keep their own caches: no advice about pip's */
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_PIP_CACHE_MOUNT), ==, 0);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* A git URL is pinned only by a full commit. */
+  text = g_strdup_printf ("FROM node:20.11.1\n"
+                          "RUN pip install git+https://host/repo.git#egg=x "
+                          "git+https://host/repo.git@%s#egg=y git+https://host/r.git@v1.0\n"
+                          "RUN npm install git+https://host/repo.git git+https://host/r.git#%s\n",
+                          commit, commit);
+  f = lint (text, NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 2, 17);
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 2, 122);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_PIP_UNPINNED), ==, 2);
+  assert_finding (f, DOCKYARD_RULE_NPM_UNPINNED, 3, 17);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_NPM_UNPINNED), ==, 1);
 }
 
 static void
@@ -240,6 +305,14 @@ test_python_from_apt (void)
   assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 3, 67);
   assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 5, 13);
   assert_len (f, 3);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* Build-only: a virtual group removed later, and headers for wheels. */
+  f = lint ("FROM alpine:3.19.1\n"
+            "RUN apk add --virtual .build-deps gcc=13.2.1-r0 python3=3.11.8-r0 && apk del .build-deps\n"
+            "FROM debian:bookworm-20240311\n"
+            "RUN apt-get install -y gcc=4:12.2.0-3 python3-dev=3.11.2-1+b1\n", NULL);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_PYTHON_FROM_APT), ==, 0);
 }
 
 static void
@@ -478,6 +551,17 @@ test_fix_pip (void)
                    "    && pip install requests==2.31.0   # tail\n"
                    "  onbuild run --mount=type=cache,target=/root/.cache/pip pip install attrs==23.2.0\n"
                    "CMD [\"bash\"]\n");
+  g_clear_pointer (&after, g_free);
+
+  /* In the exec form the element goes, not just its text. */
+  after = check_fix ("FROM python:3.11.2\n"
+                     "RUN [\"pip\",\"install\",\"--no-cache-dir\",\"flask==3.0.0\"]\n"
+                     "RUN [\"pip\", \"install\", \"--no-cache-dir\"]\n",
+                     DOCKYARD_RULE_PIP_CACHE_MOUNT, 2);
+  g_assert_cmpstr (after, ==,
+                   "FROM python:3.11.2\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\",\"install\",\"flask==3.0.0\"]\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\", \"install\"]\n");
 }
 
 static void
@@ -549,6 +633,8 @@ main (int   argc,
   g_test_add_func ("/dockerfile/lint/apk", test_apk);
   g_test_add_func ("/dockerfile/lint/pip", test_pip);
   g_test_add_func ("/dockerfile/lint/npm", test_npm);
+  g_test_add_func ("/dockerfile/lint/unknown-instruction", test_unknown_instruction);
+  g_test_add_func ("/dockerfile/lint/pinning-options-and-wrappers", test_pinning_options_and_wrappers);
   g_test_add_func ("/dockerfile/lint/python-from-apt", test_python_from_apt);
   g_test_add_func ("/dockerfile/lint/pip-cache-mount", test_pip_cache_mount);
   g_test_add_func ("/dockerfile/lint/onbuild-heredoc-continuation", test_onbuild_heredoc_continuation);

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "dockyard-container-spec.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-test-utils.h"
@@ -184,6 +189,32 @@ test_jupyter_ready (Fixture       *fixture,
 
   /* Nothing in the log gives the token away to Dockyard's own output. */
   g_assert_nonnull (dockyard_lab_session_get_log (fixture->lab));
+
+  /* The browser gets a page only the user can read, which sends it on with
+   * the token: a browser's command line is readable by every local user. */
+  {
+    g_autofree char *launch = dockyard_lab_session_dup_launch_uri (fixture->lab, &error);
+    g_autofree char *page = NULL;
+    g_autofree char *html = NULL;
+    g_autofree char *escaped = g_markup_escape_text (url, -1);
+    GStatBuf st;
+
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (launch, "file:///"));
+    g_assert_null (strstr (launch, "token="));
+    page = g_filename_from_uri (launch, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_lstat (page, &st), ==, 0);
+    g_assert_true (S_ISREG (st.st_mode));
+    g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+    g_assert_cmpuint (st.st_uid, ==, getuid ());
+    g_assert_true (g_file_get_contents (page, &html, NULL, NULL));
+    g_assert_nonnull (strstr (html, escaped));
+
+    /* The token dies with the lab; so does the page. */
+    stop_lab (fixture);
+    g_assert_false (g_file_test (page, G_FILE_TEST_EXISTS));
+  }
 }
 
 static void

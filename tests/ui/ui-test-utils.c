@@ -636,10 +636,24 @@ dockyard_ui_test_register_browser (void)
   g_autofree char *desktop = g_build_filename (applications, "dockyard-test-browser.desktop", NULL);
   g_autofree char *mimeapps = g_build_filename (config_home, "mimeapps.list", NULL);
   char *urls = g_build_filename (data_home, "opened-urls", NULL);
-  g_autofree char *script_text = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n' \"$1\" >> '%s'\n", urls);
+  g_autofree char *argv_log = g_build_filename (data_home, "opened-argv", NULL);
+  /* Its command line goes to opened-argv; the address it ends up at (a
+   * page's redirect, as a browser follows it) to opened-urls. */
+  g_autofree char *script_text =
+    g_strdup_printf ("#!/bin/sh\n"
+                     "printf '%%s\\n' \"$1\" >> '%s'\n"
+                     "case \"$1\" in\n"
+                     "  file://*) page=${1#file://} ;;\n"
+                     "  /*) page=$1 ;;\n"
+                     "  *) printf '%%s\\n' \"$1\" >> '%s'; exit 0 ;;\n"
+                     "esac\n"
+                     "sed -n 's/.*content=\"0;url=\\([^\"]*\\)\".*/\\1/p' \"$page\" |"
+                     " sed 's/&amp;/\\&/g' >> '%s'\n",
+                     argv_log, urls, urls);
   g_autofree char *desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\n"
                                                    "Name=Test Browser\nExec=%s %%u\n"
-                                                   "MimeType=x-scheme-handler/http;\n", script);
+                                                   "MimeType=x-scheme-handler/http;text/html;\n",
+                                                   script);
   g_autoptr(GError) error = NULL;
 
   g_mkdir_with_parents (applications, 0755);
@@ -650,7 +664,8 @@ dockyard_ui_test_register_browser (void)
   g_file_set_contents (desktop, desktop_text, -1, &error);
   g_assert_no_error (error);
   g_file_set_contents (mimeapps, "[Default Applications]\n"
-                       "x-scheme-handler/http=dockyard-test-browser.desktop\n", -1, &error);
+                       "x-scheme-handler/http=dockyard-test-browser.desktop\n"
+                       "text/html=dockyard-test-browser.desktop\n", -1, &error);
   g_assert_no_error (error);
 
   return urls;
@@ -663,12 +678,21 @@ dockyard_ui_test_wait_for_opened_url (const char *urls)
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   g_autofree char *contents = NULL;
 
+  g_autofree char *folder = g_path_get_dirname (urls);
+  g_autofree char *argv_log = g_build_filename (folder, "opened-argv", NULL);
+  g_autofree char *argv = NULL;
+
   while (!g_file_get_contents (urls, &contents, NULL, NULL) || *contents == '\0')
     {
       g_clear_pointer (&contents, g_free);
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       dockyard_ui_test_settle (100);
     }
+
+  /* Every local user can read a browser's command line: no token on it. */
+  g_assert_true (g_file_get_contents (argv_log, &argv, NULL, NULL));
+  g_test_message ("the browser's command line: %s", argv);
+  g_assert_null (strstr (argv, "token="));
 
   return g_strdup (g_strstrip (contents));
 }
