@@ -700,26 +700,26 @@ add_jupyterlab_action (GtkWidget  *widget,
 
 /* GtkApplicationWindow builds the shortcuts window for every new window when
  * the resources have gtk/help-overlay.ui; building it on first use instead
- * keeps it out of the time to the first frame. */
+ * keeps it out of the time to the first frame.  Handed to the window as its
+ * help overlay, it shows the app's accelerators and goes with the window. */
 static void
 show_help_overlay_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (widget);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
 
-  if (self->help_overlay == NULL)
+  if (overlay == NULL)
     {
       g_autoptr(GtkBuilder) builder =
         gtk_builder_new_from_resource (RESOURCE_PREFIX "/ui/help-overlay.ui");
 
-      self->help_overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
-      /* Owned by GTK's list of toplevels until destroyed in dispose. */
-      gtk_window_set_transient_for (self->help_overlay, GTK_WINDOW (self));
-      gtk_window_set_hide_on_close (self->help_overlay, TRUE);
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
     }
 
-  gtk_window_present (self->help_overlay);
+  gtk_window_present (GTK_WINDOW (overlay));
 }
 
 void

@@ -61,8 +61,6 @@ struct _DockyardWindow
   DockyardBuild        *build;
   GCancellable         *build_cancellable;
   DockyardLabSession   *lab_session;
-  /* Built on first use: most windows never show it. */
-  GtkWindow            *help_overlay;
   gboolean              open_on_dockerfile;
   /* Re-reading the open project: keep its page, build, dev and lab. */
   gboolean              reopening;

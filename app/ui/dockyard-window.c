@@ -600,7 +600,6 @@ dockyard_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DOCKYARD_TYPE_WINDOW);
 
-  g_clear_pointer (&self->help_overlay, gtk_window_destroy);
   g_clear_object (&self->project);
   g_clear_object (&self->build);
   g_clear_object (&self->cancellable);
