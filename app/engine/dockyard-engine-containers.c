@@ -653,6 +653,35 @@ dockyard_engine_follow_container_logs_async (DockyardEngine      *self,
 
 /* Removing ------------------------------------------------------------------------------ */
 
+/* Podman refuses a force-remove of a container that is just stopping by
+ * itself ("cannot remove container … as it could not be stopped: … container
+ * state improper", HTTP 500): the same request a moment later succeeds.  So
+ * an engine failure is asked again, a bounded number of times. */
+#define REMOVE_ATTEMPTS 5
+#define REMOVE_RETRY_MS 200
+
+typedef struct
+{
+  char  *id;
+  guint  attempts;
+} RemoveData;
+
+static void
+remove_data_free (RemoveData *data)
+{
+  g_free (data->id);
+  g_free (data);
+}
+
+static void remove_attempt (GTask *task);
+
+static gboolean
+remove_again_cb (gpointer user_data)
+{
+  remove_attempt (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 container_gone_cb (GObject      *object,
                    GAsyncResult *result,
@@ -676,7 +705,7 @@ container_removed_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   DockyardEngine *self = DOCKYARD_ENGINE (object);
-  const char *id = g_task_get_task_data (task);
+  RemoveData *data = g_task_get_task_data (task);
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -686,10 +715,17 @@ container_removed_cb (GObject      *object,
    * wait until it is gone, so that "removed" means no container is left. */
   if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT))
     {
-      g_autofree char *path = container_path (id, "/wait?condition=removed");
+      g_autofree char *path = container_path (data->id, "/wait?condition=removed");
 
       dockyard_engine_request_async (self, "POST", path, NULL, NULL, container_gone_cb,
                                      g_steal_pointer (&task));
+      return;
+    }
+
+  if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_SERVER_ERROR) &&
+      data->attempts < REMOVE_ATTEMPTS)
+    {
+      g_timeout_add (REMOVE_RETRY_MS, remove_again_cb, g_steal_pointer (&task));
       return;
     }
 
@@ -697,6 +733,17 @@ container_removed_cb (GObject      *object,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+remove_attempt (GTask *task)
+{
+  RemoveData *data = g_task_get_task_data (task);
+  g_autofree char *path = container_path (data->id, "?force=1");
+
+  data->attempts++;
+  dockyard_engine_request_async (g_task_get_source_object (task), "DELETE", path, NULL, NULL,
+                                 container_removed_cb, task);
 }
 
 /**
@@ -716,8 +763,13 @@ dockyard_engine_remove_container_async (DockyardEngine      *self,
   g_return_if_fail (DOCKYARD_IS_ENGINE (self));
   g_return_if_fail (id != NULL);
 
-  container_request (self, "DELETE", id, "?force=1", dockyard_engine_remove_container_async,
-                     container_removed_cb, NULL, callback, user_data);
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  RemoveData *data = g_new0 (RemoveData, 1);
+
+  data->id = g_strdup (id);
+  g_task_set_source_tag (task, dockyard_engine_remove_container_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) remove_data_free);
+  remove_attempt (task);
 }
 
 gboolean

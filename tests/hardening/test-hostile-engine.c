@@ -300,6 +300,29 @@ endless_start (SoupServerMessage *message,
 static gboolean closing_events;
 static guint events_opened;
 
+/* Force-removes: "stopping" is refused twice as Podman refuses a container
+ * that is just stopping by itself, then removed; "stuck" is always refused. */
+static guint stopping_deletes;
+static guint stuck_deletes;
+
+static void
+answer_delete (SoupServerMessage *message,
+               guint             *count,
+               guint              refusals)
+{
+  const char *body = "{\"message\":\"cannot remove container as it could not be stopped: "
+                     "sending SIGKILL to container: container state improper: stopped\"}";
+
+  if ((*count)++ < refusals)
+    {
+      soup_server_message_set_status (message, 500, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                        body, strlen (body));
+    }
+  else
+    soup_server_message_set_status (message, 204, NULL);
+}
+
 static void
 fake_handle_cb (SoupServer        *server,
                 SoupServerMessage *message,
@@ -333,6 +356,20 @@ fake_handle_cb (SoupServer        *server,
       soup_server_message_set_status (message, 200, NULL);
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
                                         huge_body, huge_length);
+    }
+  else if (g_str_has_suffix (path, "/containers/stopping") &&
+           g_str_equal (soup_server_message_get_method (message), "DELETE"))
+    answer_delete (message, &stopping_deletes, 2);
+  else if (g_str_has_suffix (path, "/containers/stuck") &&
+           g_str_equal (soup_server_message_get_method (message), "DELETE"))
+    answer_delete (message, &stuck_deletes, G_MAXUINT);
+  else if (g_str_has_suffix (path, "/fake/deletes"))
+    {
+      char *body = g_strdup_printf ("{\"stopping\":%u,\"stuck\":%u}", stopping_deletes, stuck_deletes);
+
+      soup_server_message_set_status (message, 200, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
+                                        body, strlen (body));
     }
   else if (g_str_has_suffix (path, "/containers/json"))
     {
@@ -696,6 +733,47 @@ test_events_closing_at_once (void)
   fake_child_stop (&fake);
 }
 
+/* A force-remove the engine refuses for a moment (Podman, a container
+ * stopping by itself) is asked again until it succeeds; one it always
+ * refuses ends with the engine's error after a bounded number of tries. */
+static void
+test_remove_refused_for_a_moment (void)
+{
+  FakeChild fake = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *deletes;
+
+  fake_child_start_mode (&fake, FALSE, NULL);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    dockyard_engine_remove_container_async (fake.engine, "stopping",
+                                            dockyard_test_store_result_cb, &result);
+    dockyard_test_wait_for_async (&result);
+    g_assert_true (dockyard_engine_remove_container_finish (fake.engine, result, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    dockyard_engine_remove_container_async (fake.engine, "stuck",
+                                            dockyard_test_store_result_cb, &result);
+    dockyard_test_wait_for_async (&result);
+    g_assert_false (dockyard_engine_remove_container_finish (fake.engine, result, &error));
+    g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_SERVER_ERROR);
+    g_assert_nonnull (strstr (error->message, "state improper"));
+    g_clear_error (&error);
+  }
+
+  node = dockyard_test_request (fake.engine, "GET", "/fake/deletes", &error);
+  g_assert_no_error (error);
+  deletes = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (deletes, "stopping"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (deletes, "stuck"), ==, 5);
+  fake_child_stop (&fake);
+}
+
 static void
 test_endless_build_line (void)
 {
@@ -806,6 +884,7 @@ main (int   argc,
   g_test_add_func ("/hostile-engine/endless-line/exec-header", test_endless_exec_header);
   g_test_add_func ("/hostile-engine/endless-ping", test_endless_ping);
   g_test_add_func ("/hostile-engine/events-closing-at-once", test_events_closing_at_once);
+  g_test_add_func ("/hostile-engine/remove-refused-for-a-moment", test_remove_refused_for_a_moment);
 
   int status = g_test_run ();
   g_free (self_exe);
