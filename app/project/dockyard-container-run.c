@@ -406,27 +406,40 @@ task_removed_cb (GObject      *object,
 }
 
 /**
- * dockyard_container_remove_for_task:
- * @id: (nullable): the container, or %NULL when none was created
- * @task: (transfer full): returns %TRUE once the container is gone, or the
- *   engine's error
+ * dockyard_container_finish_stops:
+ * @id: (nullable): the session's container, or %NULL when none was created
+ * @pending_stops: (inout) (transfer full): the stop tasks a session queued
+ *   while its container was being made; emptied
  *
- * How a session stops: its container goes, not cancellably.
+ * How a session stops, once nothing of it is being created any more: its
+ * container goes, not cancellably; the first stop returns %TRUE once it is
+ * gone (or the engine's error), any later ones at once.
  */
 void
-dockyard_container_remove_for_task (DockyardEngine *engine,
-                                    const char     *id,
-                                    GTask          *task)
+dockyard_container_finish_stops (DockyardEngine  *engine,
+                                 const char      *id,
+                                 GPtrArray      **pending_stops)
 {
-  g_return_if_fail (DOCKYARD_IS_ENGINE (engine));
-  g_return_if_fail (G_IS_TASK (task));
+  g_autoptr(GPtrArray) stops = NULL;
+  GTask *first;
 
+  g_return_if_fail (DOCKYARD_IS_ENGINE (engine));
+  g_return_if_fail (pending_stops != NULL);
+
+  if (*pending_stops == NULL || (*pending_stops)->len == 0)
+    return;
+
+  stops = g_steal_pointer (pending_stops);
+  for (guint i = 1; i < stops->len; i++)
+    g_task_return_boolean (g_ptr_array_index (stops, i), TRUE);
+
+  first = g_object_ref (g_ptr_array_index (stops, 0));
   if (id == NULL)
     {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      g_task_return_boolean (first, TRUE);
+      g_object_unref (first);
       return;
     }
 
-  dockyard_engine_remove_container_async (engine, id, task_removed_cb, task);
+  dockyard_engine_remove_container_async (engine, id, task_removed_cb, first);
 }

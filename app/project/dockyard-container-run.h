@@ -48,8 +48,8 @@ gboolean                  dockyard_container_run_finish          (DockyardContai
                                                                   GAsyncResult                *result,
                                                                   GError                     **error);
 
-void                      dockyard_container_remove_for_task     (DockyardEngine              *engine,
+void                      dockyard_container_finish_stops        (DockyardEngine              *engine,
                                                                   const char                  *id,
-                                                                  GTask                       *task);
+                                                                  GPtrArray                  **pending_stops);
 
 G_END_DECLS

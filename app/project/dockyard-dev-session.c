@@ -703,16 +703,9 @@ dockyard_dev_session_get_shell_exit_code_finish (DockyardDevSession  *self,
 static void
 finish_pending_stops (DockyardDevSession *self)
 {
-  g_autoptr(GPtrArray) stops = NULL;
-
-  if (self->creating || self->pending_stops == NULL || self->pending_stops->len == 0)
+  if (self->creating)
     return;
-
-  stops = g_steal_pointer (&self->pending_stops);
-  for (guint i = 1; i < stops->len; i++)
-    g_task_return_boolean (g_ptr_array_index (stops, i), TRUE);
-  dockyard_container_remove_for_task (self->engine, self->container_id,
-                                      g_object_ref (g_ptr_array_index (stops, 0)));
+  dockyard_container_finish_stops (self->engine, self->container_id, &self->pending_stops);
 }
 
 /**

@@ -1040,16 +1040,9 @@ dockyard_lab_session_start_finish (DockyardLabSession  *self,
 static void
 finish_pending_stops (DockyardLabSession *self)
 {
-  g_autoptr(GPtrArray) stops = NULL;
-
-  if (self->n_creating > 0 || self->pending_stops == NULL || self->pending_stops->len == 0)
+  if (self->n_creating > 0)
     return;
-
-  stops = g_steal_pointer (&self->pending_stops);
-  for (guint i = 1; i < stops->len; i++)
-    g_task_return_boolean (g_ptr_array_index (stops, i), TRUE);
-  dockyard_container_remove_for_task (self->engine, self->container_id,
-                                      g_object_ref (g_ptr_array_index (stops, 0)));
+  dockyard_container_finish_stops (self->engine, self->container_id, &self->pending_stops);
 }
 
 /**
