@@ -19,6 +19,8 @@ gboolean           _dockyard_build_step_set_error    (DockyardBuildStep *self,
 void               _dockyard_build_step_append_log   (DockyardBuildStep *self,
                                                       const char        *text,
                                                       gsize              length);
+void               _dockyard_build_step_set_numbering (DockyardBuildStep        *self,
+                                                       DockyardBuildStepNumbering numbering);
 void               _dockyard_build_step_finish       (DockyardBuildStep *self,
                                                       gint64             completed);
 

@@ -24,6 +24,7 @@ struct _DockyardBuildStep
   char    *instruction;
   guint    index;
   guint    total;
+  DockyardBuildStepNumbering numbering;
   char    *error;
   GString *log;
   guint64  log_dropped;
@@ -157,6 +158,7 @@ _dockyard_build_step_new (const char *id)
   DockyardBuildStep *self = g_object_new (DOCKYARD_TYPE_BUILD_STEP, NULL);
 
   self->id = g_strdup (id);
+  self->numbering = DOCKYARD_BUILD_STEP_NUMBERING_BUILDKIT;
   return self;
 }
 
@@ -492,4 +494,24 @@ dockyard_build_step_get_instruction (DockyardBuildStep *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_BUILD_STEP (self), NULL);
   return self->instruction ? self->instruction : self->name;
+}
+
+void
+_dockyard_build_step_set_numbering (DockyardBuildStep          *self,
+                                    DockyardBuildStepNumbering  numbering)
+{
+  self->numbering = numbering;
+}
+
+/**
+ * dockyard_build_step_get_numbering:
+ *
+ * Returns: what N of the step's "[N/M]" counts, or
+ *   %DOCKYARD_BUILD_STEP_NUMBERING_NONE for steps that are no instruction
+ */
+DockyardBuildStepNumbering
+dockyard_build_step_get_numbering (DockyardBuildStep *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_BUILD_STEP (self), DOCKYARD_BUILD_STEP_NUMBERING_NONE);
+  return self->index > 0 ? self->numbering : DOCKYARD_BUILD_STEP_NUMBERING_NONE;
 }

@@ -39,6 +39,8 @@ struct _DockyardBuild
   GPtrArray          *steps;
   GHashTable         *steps_by_id;
   DockyardBuildStep  *classic_step;
+  char               *classic_stage;
+  guint               classic_stage_number;
   GStrvBuilder       *warnings_builder;
   GStrv               warnings;
 
@@ -138,8 +140,11 @@ step_goes_after (DockyardBuildStep *existing,
   if (existing_group != group)
     return existing_group < group;
 
+  /* Only within a stage: stages run in parallel, and a classic builder's
+   * numbers start again in each stage. */
   if (group == 1 && dockyard_build_step_get_index (step) > 0 &&
-      dockyard_build_step_get_index (existing) > 0)
+      dockyard_build_step_get_index (existing) > 0 &&
+      g_strcmp0 (dockyard_build_step_get_stage (existing), dockyard_build_step_get_stage (step)) == 0)
     return dockyard_build_step_get_index (existing) <= dockyard_build_step_get_index (step);
 
   return TRUE;
@@ -258,29 +263,49 @@ feed_buildkit_status (DockyardBuild *self,
 
 /* Classic builder ---------------------------------------------------------- */
 
-/* "Step 2/3 : RUN make" (Docker) or "STEP 2/3: RUN make" (buildah) */
+/* "Step 2/3 : RUN make" (Docker: N counts the file's instructions),
+ * "STEP 2/3: RUN make" (buildah, one stage) or "[2/3] STEP 1/2: FROM x AS y"
+ * (buildah, stage 2 of 3: N counts the stage's instructions). */
 static gboolean
-parse_classic_step (const char  *line,
-                    guint       *index,
-                    guint       *total,
-                    const char **instruction)
+parse_classic_step (const char                 *line,
+                    guint                      *stage,
+                    guint                      *index,
+                    guint                      *total,
+                    DockyardBuildStepNumbering *numbering,
+                    const char                **instruction)
 {
-  const char *p;
+  const char *p = line;
   char *end;
   guint64 n;
 
-  if (g_ascii_strncasecmp (line, "step ", 5) != 0)
-    return FALSE;
+  *stage = 0;
+  if (*p == '[')
+    {
+      n = g_ascii_strtoull (p + 1, &end, 10);
+      if (end == p + 1 || *end != '/' || n == 0 || n > G_MAXUINT)
+        return FALSE;
+      *stage = n;
+      p = end + 1;
+      n = g_ascii_strtoull (p, &end, 10);
+      if (end == p || end[0] != ']' || end[1] != ' ')
+        return FALSE;
+      p = end + 2;
+    }
 
-  p = line + 5;
+  if (g_ascii_strncasecmp (p, "step ", 5) != 0)
+    return FALSE;
+  *numbering = strncmp (p, "STEP", 4) == 0 ? DOCKYARD_BUILD_STEP_NUMBERING_STAGE
+                                          : DOCKYARD_BUILD_STEP_NUMBERING_FILE;
+
+  p += 5;
   n = g_ascii_strtoull (p, &end, 10);
-  if (end == p || *end != '/')
+  if (end == p || *end != '/' || n == 0 || n > G_MAXUINT)
     return FALSE;
   *index = n;
 
   p = end + 1;
   n = g_ascii_strtoull (p, &end, 10);
-  if (end == p)
+  if (end == p || n > G_MAXUINT)
     return FALSE;
   *total = n;
 
@@ -296,6 +321,40 @@ parse_classic_step (const char  *line,
   return TRUE;
 }
 
+/* The name of a buildah stage: its "AS" name on its FROM line, else
+ * BuildKit's "stage-N" (N from 0). */
+static void
+update_classic_stage (DockyardBuild *self,
+                      guint          stage,
+                      guint          index,
+                      const char    *instruction)
+{
+  g_auto(GStrv) words = NULL;
+  guint n_words;
+
+  if (stage == 0)
+    {
+      g_clear_pointer (&self->classic_stage, g_free);
+      return;
+    }
+
+  if (index != 1 && self->classic_stage != NULL && stage == self->classic_stage_number)
+    return;
+
+  self->classic_stage_number = stage;
+  g_free (self->classic_stage);
+  self->classic_stage = g_strdup_printf ("stage-%u", stage - 1);
+
+  words = g_strsplit_set (instruction, " \t", -1);
+  n_words = g_strv_length (words);
+  if (index == 1 && n_words >= 4 && g_ascii_strcasecmp (words[0], "FROM") == 0 &&
+      g_ascii_strcasecmp (words[n_words - 2], "AS") == 0 && *words[n_words - 1] != '\0')
+    {
+      g_free (self->classic_stage);
+      self->classic_stage = g_strdup (words[n_words - 1]);
+    }
+}
+
 static void
 feed_classic_stream (DockyardBuild *self,
                      const char    *text)
@@ -306,21 +365,30 @@ feed_classic_stream (DockyardBuild *self,
     {
       const char *line = lines[i];
       const char *instruction;
-      guint index, total;
+      guint stage, index, total;
+      DockyardBuildStepNumbering numbering;
 
       if (lines[i + 1] == NULL && *line == '\0')
         break;
 
-      if (parse_classic_step (line, &index, &total, &instruction))
+      if (parse_classic_step (line, &stage, &index, &total, &numbering, &instruction))
         {
-          g_autofree char *id = g_strdup_printf ("classic-%u", index);
-          g_autofree char *name = g_strdup_printf ("[%u/%u] %s", index, total, instruction);
+          g_autofree char *id = NULL;
+          g_autofree char *name = NULL;
           gint64 now = g_get_real_time ();
+
+          update_classic_stage (self, stage, index, instruction);
+          id = g_strdup_printf ("classic-%u-%u", stage, index);
+          if (self->classic_stage != NULL)
+            name = g_strdup_printf ("[%s %u/%u] %s", self->classic_stage, index, total, instruction);
+          else
+            name = g_strdup_printf ("[%u/%u] %s", index, total, instruction);
 
           if (self->classic_step != NULL)
             _dockyard_build_step_finish (self->classic_step, now);
 
           self->classic_step = ensure_step (self, id, name);
+          _dockyard_build_step_set_numbering (self->classic_step, numbering);
           _dockyard_build_step_set_times (self->classic_step, now, 0);
           continue;
         }
@@ -432,6 +500,7 @@ dockyard_build_finalize (GObject *object)
 
   g_clear_object (&self->engine);
   g_clear_pointer (&self->tag, g_free);
+  g_clear_pointer (&self->classic_stage, g_free);
   g_clear_pointer (&self->dockerfile, g_free);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->network_mode, g_free);

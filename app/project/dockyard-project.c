@@ -15,6 +15,7 @@
 #include "dockyard-image-ref.h"
 #include "dockyard-project.h"
 #include "dockyard-project-files.h"
+#include "dockyard-step-source.h"
 
 /**
  * DockyardProject:
@@ -688,50 +689,6 @@ dockyard_project_open_context_finish (DockyardProject  *self,
   return g_task_propagate_pointer (task, error);
 }
 
-/* "[2/3] RUN make" is the stage's third instruction, FROM being the first.
- * The stage is named in the prefix only when there are several. */
-static guint
-find_step_line (DockyardDockerfile *dockerfile,
-                const char         *stage_name,
-                guint               index)
-{
-  guint n_stages = dockyard_dockerfile_get_n_stages (dockerfile);
-  const DockyardStage *stage = NULL;
-  DockyardInstruction *instruction;
-  guint position;
-
-  if (index == 0 || n_stages == 0)
-    return 0;
-
-  if (stage_name == NULL)
-    stage = dockyard_dockerfile_get_stage (dockerfile, n_stages - 1);
-  else if (g_str_has_prefix (stage_name, "stage-"))
-    {
-      guint64 n;
-
-      if (g_ascii_string_to_unsigned (stage_name + 6, 10, 0, n_stages - 1, &n, NULL))
-        stage = dockyard_dockerfile_get_stage (dockerfile, n);
-    }
-
-  for (guint i = 0; stage == NULL && stage_name != NULL && i < n_stages; i++)
-    {
-      const DockyardStage *candidate = dockyard_dockerfile_get_stage (dockerfile, i);
-
-      if (candidate->name != NULL && g_ascii_strcasecmp (candidate->name, stage_name) == 0)
-        stage = candidate;
-    }
-
-  if (stage == NULL)
-    return 0;
-
-  position = stage->first + index - 1;
-  if (position > stage->last)
-    return 0;
-
-  instruction = dockyard_dockerfile_get_instruction (dockerfile, position);
-  return dockyard_instruction_get_range (instruction)->start.line;
-}
-
 static void
 load_dockerfile_cb (GObject      *object,
                     GAsyncResult *result,
@@ -743,7 +700,7 @@ load_dockerfile_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
-  guint line;
+  guint position;
 
   if (!dockyard_read_file_finish (G_FILE (object), result, &contents, &length, &error) ||
       (dockerfile = dockyard_dockerfile_new_from_data (contents, length, &error)) == NULL)
@@ -752,13 +709,12 @@ load_dockerfile_cb (GObject      *object,
       return;
     }
 
-  line = find_step_line (dockerfile, dockyard_build_step_get_stage (step),
-                         dockyard_build_step_get_index (step));
-  if (line == 0)
+  if (!dockyard_step_source_find (dockerfile, step, &position))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                              _("The step is not an instruction of the Dockerfile."));
   else
-    g_task_return_int (task, line);
+    g_task_return_int (task, dockyard_instruction_get_range (
+                         dockyard_dockerfile_get_instruction (dockerfile, position))->start.line);
 }
 
 /**

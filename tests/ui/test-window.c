@@ -187,8 +187,13 @@ test_build_failure (void)
 
   DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
+  /* Instructions that make no build step (ENV, LABEL) before the failing
+   * one must not shift its line (issue 18, item 1). */
   dockerfile = g_strdup_printf ("# A comment, then a continued line\n"
                                 "FROM %s\n"
+                                "ENV A=1\n"
+                                "LABEL purpose=test\n"
+                                "RUN echo ok\n"
                                 "RUN echo preparing \\\n"
                                 "    && echo the step says why; exit 3\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
@@ -207,7 +212,7 @@ test_build_failure (void)
 
   /* The banner names the Dockerfile line and shows the step's last words. */
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((banner = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Line 3 of the Dockerfile")) == NULL)
+  while ((banner = dockyard_ui_test_find_label_text (GTK_WIDGET (window), "Line 6 of the Dockerfile")) == NULL)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       dockyard_ui_test_settle (50);
@@ -217,7 +222,7 @@ test_build_failure (void)
   dockyard_ui_test_settle (400);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-build-failed.png");
 
-  /* "Show in Dockerfile" opens the Dockerfile page with line 3 selected
+  /* "Show in Dockerfile" opens the Dockerfile page with line 6 selected
    * and the keyboard focus in the file. */
   {
     GtkWidget *build_view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), DOCKYARD_TYPE_WINDOW,
@@ -242,7 +247,7 @@ test_build_failure (void)
         dockyard_ui_test_settle (50);
       }
     g_assert_cmpstr (dockyard_window_get_page (window), ==, "project");
-    g_assert_cmpint (gtk_text_iter_get_line (&start), ==, 2);
+    g_assert_cmpint (gtk_text_iter_get_line (&start), ==, 5);
     selected = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
     g_assert_cmpstr (selected, ==, "RUN echo preparing \\");
     g_assert_true (gtk_widget_has_focus (GTK_WIDGET (preview)));

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Dockerfile line of a failing build step (issue 18, item 1):
+ * `dockyard --build` against the real test engines (BuildKit on Docker,
+ * buildah's classic steps on Podman) with every instruction kind before the
+ * failing one, multi-stage builds and here-documents; and the mapping itself
+ * fed with each builder's step lines, Docker's classic builder included. */
+#include "config.h"
+
+#include <string.h>
+
+#include "dockyard-build.h"
+#include "dockyard-build-private.h"
+#include "dockyard-dockerfile.h"
+#include "dockyard-engine.h"
+#include "dockyard-step-source.h"
+#include "dockyard-test-utils.h"
+
+typedef struct
+{
+  const char *name;
+  const char *dockerfile;  /* @BASE@ is the busybox test image */
+  guint       line;        /* where the failing instruction starts */
+  gboolean    heredoc;     /* needs an engine whose parser has here-documents */
+} Case;
+
+static const Case cases[] = {
+  { "issue",
+    "FROM @BASE@\n"
+    "ENV A=1\n"
+    "LABEL purpose=test\n"
+    "RUN echo ok\n"
+    "RUN exit 3\n",
+    5, FALSE },
+  { "every-kind",
+    "# a comment\n"
+    "ARG BASE=@BASE@\n"
+    "FROM ${BASE} AS first\n"
+    "ENV A=1\n"
+    "LABEL x=y\n"
+    "MAINTAINER someone\n"
+    "EXPOSE 80\n"
+    "VOLUME /v\n"
+    "USER root\n"
+    "WORKDIR /w\n"
+    "ARG Q=2\n"
+    "SHELL [\"/bin/sh\", \"-c\"]\n"
+    "STOPSIGNAL SIGTERM\n"
+    "HEALTHCHECK CMD true\n"
+    "ONBUILD RUN echo later\n"
+    "CMD [\"sh\"]\n"
+    "ENTRYPOINT []\n"
+    "COPY Dockerfile /x\n"
+    "ADD Dockerfile /y\n"
+    "RUN echo $A\n"
+    "RUN echo \\\n"
+    "# a comment inside\n"
+    "  continued\n"
+    "\n"
+    "RUN exit 3\n",
+    25, FALSE },
+  { "same-text-twice",
+    "FROM @BASE@\n"
+    "ENV A=1\n"
+    "RUN test -e /marker && exit 3; true\n"
+    "LABEL x=y\n"
+    "RUN touch /marker\n"
+    "RUN test -e /marker && exit 3; true\n",
+    6, FALSE },
+  { "named-stages",
+    "FROM @BASE@ AS base\n"
+    "ENV A=1\n"
+    "RUN echo base\n"
+    "FROM base AS middle\n"
+    "LABEL x=y\n"
+    "ENV B=2\n"
+    "COPY Dockerfile /d\n"
+    "RUN exit 3\n"
+    "FROM @BASE@\n"
+    "COPY --from=middle /d /d\n",
+    8, FALSE },
+  { "unnamed-stages",
+    "FROM @BASE@\n"
+    "RUN echo one > /one\n"
+    "FROM @BASE@\n"
+    "ENV A=1\n"
+    "USER root\n"
+    "RUN echo two\n"
+    "COPY --from=0 /one /one\n"
+    "RUN exit 3\n",
+    8, FALSE },
+  { "heredocs",
+    "FROM @BASE@\n"
+    "ENV A=1\n"
+    "RUN <<EOT\n"
+    "echo in a here-document\n"
+    "EOT\n"
+    "LABEL x=y\n"
+    "RUN <<EOT\n"
+    "echo failing\n"
+    "exit 3\n"
+    "EOT\n",
+    7, TRUE },
+};
+
+static char *
+expand (const char *text,
+        const char *base)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "@BASE@", -1);
+
+  return g_strjoinv (base, parts);
+}
+
+/* Docker 23 and later parse here-documents without a syntax directive
+ * (which would need a registry); Docker 20.10 and Podman 4.3 do not. */
+static gboolean
+parses_heredocs (const char *socket)
+{
+  g_autoptr(DockyardEngine) engine = dockyard_test_connect_engine_at (socket);
+  const char *version;
+
+  if (engine == NULL || dockyard_engine_get_is_podman (engine))
+    return FALSE;
+  version = dockyard_engine_get_version (engine);
+  return version != NULL && g_ascii_strtoull (version, NULL, 10) >= 23;
+}
+
+static void
+check_engine (const char *host,
+              const char *base)
+{
+  g_autofree char *binary = g_build_filename (g_getenv ("DOCKYARD_BUILD_DIR"), "app",
+                                              "dockyard", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "DOCKER_HOST", host, TRUE);
+  gboolean heredocs = parses_heredocs (host + strlen ("unix://"));
+  guint checked = 0;
+
+  env = g_environ_unsetenv (env, "G_MESSAGES_DEBUG");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const Case *c = &cases[i];
+      g_autofree char *parent = NULL;
+      g_autofree char *folder = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *expected = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *argv[] = { binary, "--build", NULL, NULL };
+      int status;
+
+      if (c->heredoc && !heredocs)
+        {
+          g_test_message ("%s: skipped, this engine has no here-documents", c->name);
+          continue;
+        }
+
+      parent = dockyard_test_make_shared_dir ("dockyard-step-line");
+      folder = g_build_filename (parent, c->name, NULL);
+      g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+      path = g_build_filename (folder, "Dockerfile", NULL);
+      text = expand (c->dockerfile, base);
+      g_assert_true (g_file_set_contents (path, text, -1, NULL));
+
+      argv[2] = folder;
+      g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                    &error);
+      g_assert_no_error (error);
+      g_test_message ("%s on %s:\n%s%s", c->name, host, out, err);
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+
+      /* "Dockerfile:5: RUN exit 3 failed", the line of the failing
+       * instruction whatever comes before it. */
+      expected = g_strdup_printf ("Dockerfile:%u: ", c->line);
+      if (strstr (err, expected) == NULL)
+        g_error ("%s on %s: expected \"%s\" in:\n%s", c->name, host, expected, err);
+      g_assert_nonnull (strstr (err, " failed\n"));
+
+      dockyard_test_remove_tree (parent);
+      checked++;
+    }
+
+  g_assert_cmpuint (checked, >=, G_N_ELEMENTS (cases) - 1);
+}
+
+static void
+test_cli_docker (void)
+{
+  const char *socket = dockyard_test_engine_socket ();
+  g_autofree char *host = NULL;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (socket);
+
+  host = g_strconcat ("unix://", socket, NULL);
+  check_engine (host, g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+}
+
+static void
+test_cli_podman (void)
+{
+  const char *host = g_getenv ("DOCKYARD_TEST_PODMAN_HOST");
+  const char *base = g_getenv ("DOCKYARD_TEST_PODMAN_BUSYBOX_IMAGE");
+
+  if (host == NULL || !g_str_has_prefix (host, "unix://") || base == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no Podman service: run the suite with tests/run "
+                                    "(needs root and podman)");
+      return;
+    }
+
+  check_engine (host, base);
+}
+
+/* The builders' own step lines, fed as they arrive, mapped on the Dockerfile
+ * they came from: Docker's classic "Step N/M :" counts the whole file. */
+static guint
+line_of_failed_step (const char  *dockerfile_text,
+                     const char **lines)
+{
+  g_autoptr(DockyardEngine) engine = dockyard_engine_new ("/nonexistent");
+  g_autoptr(DockyardBuild) build = dockyard_build_new (engine, "x:dev");
+  g_autoptr(DockyardDockerfile) dockerfile = NULL;
+  g_autoptr(GError) error = NULL;
+  DockyardBuildStep *failed;
+  guint position;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    _dockyard_build_feed_line (build, lines[i], strlen (lines[i]));
+  _dockyard_build_end (build);
+
+  dockerfile = dockyard_dockerfile_new_from_data (dockerfile_text, -1, &error);
+  g_assert_no_error (error);
+  failed = dockyard_build_get_failed_step (build);
+  g_assert_nonnull (failed);
+  if (!dockyard_step_source_find (dockerfile, failed, &position))
+    return 0;
+  return dockyard_instruction_get_range (dockyard_dockerfile_get_instruction (dockerfile,
+                                                                              position))->start.line;
+}
+
+static void
+test_classic_lines (void)
+{
+  const char *text =
+    "ARG BASE=busybox\n"
+    "FROM $BASE AS base\n"
+    "ENV A=1\n"
+    "RUN true\n"
+    "FROM base\n"
+    "LABEL x=y\n"
+    "RUN exit 3\n";
+  const char *docker[] = {
+    "{\"stream\":\"Step 1/7 : ARG BASE=busybox\\n\"}",
+    "{\"stream\":\"Step 2/7 : FROM $BASE AS base\\n\"}",
+    "{\"stream\":\"Step 3/7 : ENV A=1\\n\"}",
+    "{\"stream\":\"Step 4/7 : RUN true\\n\"}",
+    "{\"stream\":\"Step 5/7 : FROM base\\n\"}",
+    "{\"stream\":\"Step 6/7 : LABEL x=y\\n\"}",
+    "{\"stream\":\"Step 7/7 : RUN exit 3\\n\"}",
+    "{\"error\":\"The command '/bin/sh -c exit 3' returned a non-zero code: 3\"}",
+    NULL,
+  };
+  /* As Podman 4.3 printed it (captured), stage names from "AS". */
+  const char *buildah[] = {
+    "{\"stream\":\"[1/2] STEP 1/3: FROM busybox AS base\\n\"}",
+    "{\"stream\":\"[1/2] STEP 2/3: ENV A=1\\n\"}",
+    "{\"stream\":\"[1/2] STEP 3/3: RUN true\\n\"}",
+    "{\"stream\":\"[2/2] STEP 1/3: FROM 7b6eb8c52ef918d9e1adb351d6913ad4f216715ec3f5694eb000cfec2d3b5dc8\\n\"}",
+    "{\"stream\":\"[2/2] STEP 2/3: LABEL x=y\\n\"}",
+    "{\"stream\":\"[2/2] STEP 3/3: RUN exit 3\\n\"}",
+    "{\"error\":\"building at STEP \\\"RUN exit 3\\\": exit status 3\\n\"}",
+    NULL,
+  };
+  const char *buildah_early[] = {
+    "{\"stream\":\"[1/2] STEP 1/3: FROM busybox AS base\\n\"}",
+    "{\"stream\":\"[1/2] STEP 2/3: ENV A=1\\n\"}",
+    "{\"stream\":\"[1/2] STEP 3/3: RUN true\\n\"}",
+    "{\"error\":\"building at STEP \\\"RUN true\\\": exit status 1\\n\"}",
+    NULL,
+  };
+
+  g_assert_cmpuint (line_of_failed_step (text, docker), ==, 7);
+  g_assert_cmpuint (line_of_failed_step (text, buildah), ==, 7);
+  g_assert_cmpuint (line_of_failed_step (text, buildah_early), ==, 4);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  dockyard_test_init (&argc, &argv);
+
+  g_test_add_func ("/step-line/classic-lines", test_classic_lines);
+  g_test_add_func ("/step-line/cli/docker", test_cli_docker);
+  g_test_add_func ("/step-line/cli/podman", test_cli_podman);
+
+  return g_test_run ();
+}
