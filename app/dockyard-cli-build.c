@@ -285,7 +285,7 @@ dockyard_cli_build (const char *dir)
 
       if (step != NULL)
         {
-          g_autofree char *tail = dockyard_build_step_dup_log_tail (step, 10);
+          g_autofree char *tail = dockyard_build_step_dup_log_summary (step, 10);
 
           if (cli.line > 0)
             /* Translators: Dockerfile line and the failed instruction, compiler style */

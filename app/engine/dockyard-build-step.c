@@ -452,6 +452,24 @@ dockyard_build_step_dup_log_tail (DockyardBuildStep *self,
 }
 
 /**
+ * dockyard_build_step_dup_log_summary:
+ *
+ * The step's error headline (a line starting with "error:" or "ERROR:")
+ * first where its log has one, then its last @n_lines lines: see
+ * dockyard_text_dup_summary().
+ *
+ * Returns: (transfer full): the summary of the log
+ */
+char *
+dockyard_build_step_dup_log_summary (DockyardBuildStep *self,
+                                     guint              n_lines)
+{
+  g_return_val_if_fail (DOCKYARD_IS_BUILD_STEP (self), NULL);
+
+  return dockyard_text_dup_summary (self->log->str, self->log->len, n_lines);
+}
+
+/**
  * dockyard_build_step_get_stage:
  *
  * Returns: (nullable): the stage name in the step's name ("builder",

@@ -48,6 +48,8 @@ gint64                  dockyard_build_step_get_duration    (DockyardBuildStep *
 const char             *dockyard_build_step_get_log         (DockyardBuildStep *self);
 char                   *dockyard_build_step_dup_log_tail    (DockyardBuildStep *self,
                                                              guint              n_lines);
+char                   *dockyard_build_step_dup_log_summary (DockyardBuildStep *self,
+                                                             guint              n_lines);
 const char             *dockyard_build_step_get_stage       (DockyardBuildStep *self);
 guint                   dockyard_build_step_get_index       (DockyardBuildStep *self);
 guint                   dockyard_build_step_get_total       (DockyardBuildStep *self);

@@ -9,4 +9,8 @@ char *dockyard_text_dup_tail (const char *text,
                               gsize       length,
                               guint       n_lines);
 
+char *dockyard_text_dup_summary (const char *text,
+                                 gsize       length,
+                                 guint       n_lines);
+
 G_END_DECLS

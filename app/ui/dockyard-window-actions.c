@@ -232,8 +232,8 @@ show_build_failure (DockyardWindow *self,
       return;
     }
 
-  /* The last words of the step usually say what went wrong. */
-  tail = dockyard_build_step_dup_log_tail (step, 10);
+  /* The error's own headline, then the last words of the step. */
+  tail = dockyard_build_step_dup_log_summary (step, 10);
   if (*tail != '\0')
     g_string_append_printf (message, "\n\n%s", tail);
 

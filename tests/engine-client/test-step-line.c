@@ -14,6 +14,7 @@
 #include "dockyard-engine.h"
 #include "dockyard-step-source.h"
 #include "dockyard-test-utils.h"
+#include "dockyard-text.h"
 
 typedef struct
 {
@@ -286,6 +287,114 @@ test_classic_lines (void)
   g_assert_cmpuint (line_of_failed_step (text, buildah_early), ==, 4);
 }
 
+/* Error summaries start with the error's own headline (issue 18, item 5). */
+static void
+test_error_summary (void)
+{
+  const char *pip =
+    "Defaulting to user installation\n"
+    "\033[1;31merror\033[0m: externally-managed-environment\n"
+    "\n"
+    "x This environment is externally managed\n"
+    "> To install Python packages system-wide, try apt install\n"
+    "    python3-xyz, where xyz is the package you are trying to\n"
+    "    install.\n"
+    "    make sure you have python3-full installed.\n"
+    "\n"
+    "note: If you believe this is a mistake, ...\n"
+    "hint: See PEP 668 for the detailed specification.\n";
+  g_autofree char *summary = dockyard_text_dup_summary (pip, strlen (pip), 4);
+  g_autofree char *near = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *next = NULL;
+  const char *near_text = "compiling\nERROR: No matching distribution found for foo\nexit 1\n";
+  const char *next_text = "first\nerror: one\nsecond\nthird\n";
+
+  g_assert_cmpstr (summary, ==,
+                   "\033[1;31merror\033[0m: externally-managed-environment\n"
+                   "…\n"
+                   "    make sure you have python3-full installed.\n"
+                   "\n"
+                   "note: If you believe this is a mistake, ...\n"
+                   "hint: See PEP 668 for the detailed specification.");
+
+  /* A headline among the last lines: the summary starts there. */
+  near = dockyard_text_dup_summary (near_text, strlen (near_text), 10);
+  g_assert_cmpstr (near, ==, "ERROR: No matching distribution found for foo\nexit 1");
+
+  /* Right before the tail: no gap to mark. */
+  next = dockyard_text_dup_summary (next_text, strlen (next_text), 2);
+  g_assert_cmpstr (next, ==, "error: one\nsecond\nthird");
+
+  /* No headline: the tail, as before. */
+  none = dockyard_text_dup_summary ("a\nb\nc\n", 6, 2);
+  g_assert_cmpstr (none, ==, "b\nc");
+}
+
+/* pip against an externally managed Python, built for real: the headline
+ * comes before the tail that starts mid-sentence. */
+static void
+test_cli_pip_headline (void)
+{
+  const char *socket = dockyard_test_engine_socket ();
+  const char *python = g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE");
+  g_autofree char *binary = g_build_filename (g_getenv ("DOCKYARD_BUILD_DIR"), "app",
+                                              "dockyard", NULL);
+  g_autofree char *parent = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+  g_auto(GStrv) env = NULL;
+  const char *argv[] = { binary, "--build", NULL, NULL };
+  const char *headline;
+  int status;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (socket);
+  if (python == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no Python test image: run the suite with tests/run");
+      return;
+    }
+
+  parent = dockyard_test_make_shared_dir ("dockyard-pip-headline");
+  path = g_build_filename (parent, "Dockerfile", NULL);
+  /* Debian's own marker, as python3 in bookworm ships it (the test image
+   * has it removed). */
+  text = g_strdup_printf ("FROM %s\n"
+                          "RUN printf '[externally-managed]\\nError=To install Python packages "
+                          "system-wide, try apt install\\n python3-xyz, where xyz is the package "
+                          "you are trying to\\n install.\\n \\n If you wish to install a "
+                          "non-Debian-packaged Python package,\\n create a virtual environment "
+                          "using python3 -m venv path/to/venv.\\n Then use path/to/venv/bin/python "
+                          "and path/to/venv/bin/pip. Make\\n sure you have python3-full "
+                          "installed.\\n' > \"$(python3 -c 'import sysconfig; "
+                          "print(sysconfig.get_path(\"stdlib\"))')/EXTERNALLY-MANAGED\"\n"
+                          "RUN pip install --no-index somepackage\n",
+                          python);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+
+  host = g_strconcat ("unix://", socket, NULL);
+  env = g_environ_setenv (g_get_environ (), "DOCKER_HOST", host, TRUE);
+  env = g_environ_unsetenv (env, "G_MESSAGES_DEBUG");
+
+  argv[2] = parent;
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+
+  g_assert_nonnull (strstr (err, "Dockerfile:3: RUN pip install --no-index somepackage failed\n"
+                                 "error: externally-managed-environment\n…\n"));
+  headline = strstr (err, "error: externally-managed-environment");
+  g_assert_nonnull (strstr (headline, "hint: See PEP 668"));
+
+  dockyard_test_remove_tree (parent);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -293,7 +402,9 @@ main (int   argc,
   dockyard_test_init (&argc, &argv);
 
   g_test_add_func ("/step-line/classic-lines", test_classic_lines);
+  g_test_add_func ("/step-line/error-summary", test_error_summary);
   g_test_add_func ("/step-line/cli/docker", test_cli_docker);
+  g_test_add_func ("/step-line/cli/pip-headline", test_cli_pip_headline);
   g_test_add_func ("/step-line/cli/podman", test_cli_podman);
 
   return g_test_run ();
