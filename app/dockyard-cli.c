@@ -98,7 +98,8 @@ has_errors (GPtrArray *findings)
   return FALSE;
 }
 
-/* Writes the fixed text, the previous one kept as NAME.orig.  Both writes
+/* Writes the fixed text, the previous one kept as NAME.orig (or, when that
+ * holds an older original, NAME.N.orig).  Both writes
  * replace their file atomically, inside @context: a Dockerfile that is a
  * link to a file in the project is written through (its target and the
  * target's .orig), not replaced by a file; one that leads out is refused. */
@@ -113,6 +114,7 @@ write_fixed (GFile       *context,
              GError     **error)
 {
   g_autofree char *dockerfile_path = NULL;
+  g_autofree char *backup_path = NULL;
 
   if (g_file_peek_path (dockerfile) == NULL)
     {
@@ -133,14 +135,10 @@ write_fixed (GFile       *context,
   dockerfile_path = dockyard_project_resolve_write_path (context, dockerfile, NULL, error);
   if (dockerfile_path == NULL
       || !dockyard_project_replace_keeping_orig (dockerfile_path, old_text, old_length,
-                                                 new_text, new_length, error))
+                                                 new_text, new_length, &backup_path, error))
     return FALSE;
 
-  {
-    g_autofree char *backup_path = g_strconcat (dockerfile_path, ".orig", NULL);
-
-    *backup_out = g_file_new_for_path (backup_path);
-  }
+  *backup_out = g_file_new_for_path (backup_path);
   return TRUE;
 }
 

@@ -48,6 +48,7 @@ struct _DockyardPinPlan
   GBytes          *text;
   GPtrArray       *pins;
   guint            n_changes;
+  char            *backup_path;   /* where apply kept the original */
 };
 
 G_DEFINE_BOXED_TYPE (DockyardPinPlan, dockyard_pin_plan, dockyard_pin_plan_ref, dockyard_pin_plan_unref)
@@ -82,6 +83,7 @@ dockyard_pin_plan_unref (DockyardPinPlan *self)
   g_clear_object (&self->file);
   g_clear_object (&self->root);
   g_free (self->display_name);
+  g_free (self->backup_path);
   g_bytes_unref (self->original);
   g_bytes_unref (self->text);
   g_ptr_array_unref (self->pins);
@@ -398,6 +400,19 @@ dockyard_pin_plan_get_file (DockyardPinPlan *self)
 }
 
 /**
+ * dockyard_pin_plan_get_backup_path:
+ *
+ * Returns: (nullable): where applying the plan kept the file as it was
+ *   (NAME.orig, or NAME.N.orig when that holds an older original)
+ */
+const char *
+dockyard_pin_plan_get_backup_path (DockyardPinPlan *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->backup_path;
+}
+
+/**
  * dockyard_pin_plan_get_display_name:
  *
  * Returns: the requirements file as the user should see it: its path
@@ -468,7 +483,8 @@ dockyard_pin_plan_apply (DockyardPinPlan  *self,
   return dockyard_project_replace_keeping_orig (path, g_bytes_get_data (self->original, NULL),
                                                 g_bytes_get_size (self->original),
                                                 g_bytes_get_data (self->text, NULL),
-                                                g_bytes_get_size (self->text), error);
+                                                g_bytes_get_size (self->text),
+                                                &self->backup_path, error);
 }
 
 static void

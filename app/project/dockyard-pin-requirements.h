@@ -65,6 +65,7 @@ guint                         dockyard_pin_plan_get_n_changes   (DockyardPinPlan
 GBytes                       *dockyard_pin_plan_get_text        (DockyardPinPlan        *self);
 GFile                        *dockyard_pin_plan_get_file        (DockyardPinPlan        *self);
 const char                   *dockyard_pin_plan_get_display_name (DockyardPinPlan       *self);
+const char                   *dockyard_pin_plan_get_backup_path  (DockyardPinPlan       *self);
 gboolean                      dockyard_pin_plan_apply           (DockyardPinPlan        *self,
                                                                  GCancellable           *cancellable,
                                                                  GError                **error);

@@ -314,20 +314,141 @@ outside:
   return NULL;
 }
 
+/* How many numbered backups (NAME.2.orig, NAME.3.orig, ...) are kept
+ * besides the first original, NAME.orig, which is never replaced. */
+#define MAX_NUMBERED_BACKUPS 10
+
+/* Whether the file at @path holds exactly @contents. */
+static gboolean
+file_holds (const char *path,
+            const char *contents,
+            gsize       length)
+{
+  g_autofree char *current = NULL;
+  gsize current_length;
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode) || (gsize) st.st_size != length)
+    return FALSE;
+  if (!g_file_get_contents (path, &current, &current_length, NULL))
+    return FALSE;
+  return current_length == length && memcmp (current, contents, length) == 0;
+}
+
+/* N of "BASENAME.N.orig", or 0. */
+static guint
+backup_number (const char *name,
+               const char *basename)
+{
+  gsize base_length = strlen (basename);
+  const char *number;
+  guint64 n;
+  char *end;
+
+  if (strncmp (name, basename, base_length) != 0 || name[base_length] != '.')
+    return 0;
+  number = name + base_length + 1;
+  if (!g_ascii_isdigit (*number))
+    return 0;
+  n = g_ascii_strtoull (number, &end, 10);
+  if (strcmp (end, ".orig") != 0 || n < 2 || n > G_MAXUINT)
+    return 0;
+  return n;
+}
+
+/* Where the version being replaced goes: NAME.orig, the first original,
+ * when there is none yet; nowhere new when the first or the newest numbered
+ * backup holds it already; else the next NAME.N.orig, the oldest numbered
+ * ones beyond MAX_NUMBERED_BACKUPS removed. */
+static char *
+choose_backup (const char *path,
+               const char *previous,
+               gsize       previous_length,
+               gboolean   *write)
+{
+  g_autofree char *first = g_strconcat (path, ".orig", NULL);
+  g_autofree char *dir_path = g_path_get_dirname (path);
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *newest = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  const char *name;
+  guint highest = 1;
+
+  GStatBuf st;
+
+  *write = FALSE;
+  /* Not there yet, or something that is no file (a folder, a link): that
+   * one is written, and replaced (a link) or refused (a folder). */
+  if (g_lstat (first, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      *write = TRUE;
+      return g_steal_pointer (&first);
+    }
+  if (file_holds (first, previous, previous_length))
+    return g_steal_pointer (&first);
+
+  dir = g_dir_open (dir_path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      guint n = backup_number (name, basename);
+
+      if (n == 0)
+        continue;
+      g_array_append_val (numbers, n);
+      highest = MAX (highest, n);
+    }
+
+  if (highest >= 2)
+    {
+      g_autofree char *newest_name = g_strdup_printf ("%s.%u.orig", basename, highest);
+
+      newest = g_build_filename (dir_path, newest_name, NULL);
+      if (file_holds (newest, previous, previous_length))
+        return g_steal_pointer (&newest);
+    }
+
+  for (guint i = 0; i < numbers->len; i++)
+    {
+      guint n = g_array_index (numbers, guint, i);
+
+      if (n + MAX_NUMBERED_BACKUPS <= highest + 1)
+        {
+          g_autofree char *old_name = g_strdup_printf ("%s.%u.orig", basename, n);
+          g_autofree char *old = g_build_filename (dir_path, old_name, NULL);
+
+          if (g_lstat (old, &st) == 0 && S_ISREG (st.st_mode))
+            g_unlink (old);
+        }
+    }
+
+  *write = TRUE;
+  {
+    g_autofree char *next_name = g_strdup_printf ("%s.%u.orig", basename, highest + 1);
+
+    return g_build_filename (dir_path, next_name, NULL);
+  }
+}
+
 /**
  * dockyard_project_replace_keeping_orig:
  * @path: a local file the user owns (a Dockerfile, requirements.txt)
  * @previous: (nullable) (array length=previous_length): the version being
- *   replaced, kept as `@path.orig`; %NULL when there is none to keep
+ *   replaced, kept as a backup beside @path; %NULL when there is none to keep
  * @previous_length: its length in bytes
  * @contents: (array length=length): the new version
  * @length: its length in bytes
+ * @backup_path: (out) (optional) (transfer full): where @previous is kept,
+ *   %NULL when there was none
  *
  * The one way Dockyard replaces a file of the user's: the previous version
- * first, as NAME.orig beside it, then the new one, each through
+ * first, as a backup beside it, then the new one, each through
  * dockyard_project_replace_file(), so that a crash leaves each file whole
  * (old or new) and a kill leaves only temporary files that opening the
- * project removes.  Blocking: call it from a thread.
+ * project removes.  The first backup is NAME.orig and is never replaced, so
+ * the original hand-written file stays; later versions are NAME.2.orig,
+ * NAME.3.orig, ..., the newest ten kept (Dockyard's .dockerignore leaves
+ * them out of builds).  Blocking: call it from a thread.
  *
  * Returns: %FALSE with @error set (in %G_FILE_ERROR) on failure; when
  *   the backup fails, @path is not touched
@@ -338,19 +459,26 @@ dockyard_project_replace_keeping_orig (const char  *path,
                                        gsize        previous_length,
                                        const char  *contents,
                                        gsize        length,
+                                       char       **backup_path,
                                        GError     **error)
 {
-  g_autofree char *backup_path = NULL;
+  g_autofree char *backup = NULL;
+  gboolean write = FALSE;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (contents != NULL || length == 0, FALSE);
 
-  backup_path = g_strconcat (path, ".orig", NULL);
-  if (previous != NULL &&
-      !dockyard_project_replace_file (backup_path, previous, previous_length, error))
+  if (previous != NULL)
+    backup = choose_backup (path, previous, previous_length, &write);
+  if (write && !dockyard_project_replace_file (backup, previous, previous_length, error))
     return FALSE;
 
-  return dockyard_project_replace_file (path, contents, length, error);
+  if (!dockyard_project_replace_file (path, contents, length, error))
+    return FALSE;
+
+  if (backup_path != NULL)
+    *backup_path = g_steal_pointer (&backup);
+  return TRUE;
 }
 
 /* Whether @name is ".NAME.dockyard-XXXXXX" exactly. */

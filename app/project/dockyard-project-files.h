@@ -11,7 +11,8 @@ G_BEGIN_DECLS
   ".venv\n" \
   "**/__pycache__\n" \
   "**/*.pyc\n" \
-  "**/.ipynb_checkpoints\n"
+  "**/.ipynb_checkpoints\n" \
+  "**/*.orig\n"
 
 gboolean dockyard_project_create_file (GFile         *dir,
                                        const char    *name,
@@ -32,6 +33,7 @@ gboolean dockyard_project_replace_keeping_orig (const char  *path,
                                                 gsize        previous_length,
                                                 const char  *contents,
                                                 gsize        length,
+                                                char       **backup_path,
                                                 GError     **error);
 int      dockyard_project_remove_stale_temp_files (const char  *dir_path,
                                                    GError     **error);

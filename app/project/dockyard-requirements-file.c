@@ -71,7 +71,7 @@ add_thread (GTask        *task,
 
   /* No backup of a file that was not there. */
   if (!dockyard_project_replace_keeping_orig (path, contents, length, text->str, text->len,
-                                              &error))
+                                              NULL, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -49,13 +49,15 @@ applied_cb (GObject      *object,
     }
 
   {
-    g_autofree char *name = g_filename_display_name (dockyard_pin_plan_get_display_name (plan));
+    const char *backup_path = dockyard_pin_plan_get_backup_path (plan);
+    g_autofree char *backup = g_path_get_basename (backup_path != NULL ? backup_path : "");
+    g_autofree char *name = g_filename_display_name (backup);
     guint n = dockyard_pin_plan_get_n_changes (plan);
 
-    /* Translators: %u is a number of lines, %s a file name such as requirements.txt */
+    /* Translators: %u is a number of lines, %s a file name such as requirements.txt.orig */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Pinned %u requirement; the previous version is %s.orig",
-                                         "Pinned %u requirements; the previous version is %s.orig",
+                                         "Pinned %u requirement; the previous version is %s",
+                                         "Pinned %u requirements; the previous version is %s",
                                          n),
                             n, name);
   }
@@ -144,10 +146,10 @@ review (DockyardDockerfilePage *self,
   if (n_changes > 0)
     /* Translators: %u is a number of lines, %s a file name such as requirements.txt */
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "%u line of %s gets the version installed in the last built image. The file as it is now is kept as %s.orig.",
-                                         "%u lines of %s get the version installed in the last built image. The file as it is now is kept as %s.orig.",
+                                         "%u line of %s gets the version installed in the last built image. The file as it is now is kept as a backup beside it, ending in .orig.",
+                                         "%u lines of %s get the version installed in the last built image. The file as it is now is kept as a backup beside it, ending in .orig.",
                                          n_changes),
-                            n_changes, name, name);
+                            n_changes, name);
   else
     /* Translators: %s is a file name such as requirements.txt */
     body = g_strdup_printf (_("None of the unpinned requirements of %s is installed in the last built image: there is nothing to pin them to."),

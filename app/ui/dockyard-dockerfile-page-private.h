@@ -84,6 +84,8 @@ struct _DockyardDockerfilePage
   guint                    n_threads;   /* lint and requirements tasks not finished */
   guint                    pending_line; /* to show once the file is loaded; 0 for none */
   guint                    n_unpinned;
+  GBytes                  *undo_previous; /* the file before the last save, for Undo */
+  GBytes                  *undo_saved;    /* what that save wrote */
 
   guint                    has_file : 1;
   guint                    hand_written : 1;
@@ -147,6 +149,11 @@ GFile   *_dockyard_dockerfile_page_dockerfile_file         (DockyardDockerfilePa
 void     _dockyard_dockerfile_page_save_action             (GtkWidget              *widget,
                                                             const char             *action_name,
                                                             GVariant               *parameter);
+void     _dockyard_dockerfile_page_undo_save_action        (GtkWidget              *widget,
+                                                            const char             *action_name,
+                                                            GVariant               *parameter);
+void     _dockyard_dockerfile_page_forget_undo             (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_reload                  (DockyardDockerfilePage *self);
 void     _dockyard_dockerfile_page_pin_action              (GtkWidget              *widget,
                                                             const char             *action_name,
                                                             GVariant               *parameter);

@@ -10,8 +10,9 @@
 #include "dockyard-project-files.h"
 
 /* Saving the page's text: atomically, the previous version kept as
- * Dockerfile.orig, and never over a hand-written file or a file changed
- * on disk without asking. */
+ * Dockerfile.orig (the first original, never replaced) or a numbered
+ * Dockerfile.N.orig, never over a hand-written file or a file changed on
+ * disk without asking, and undone from the save's toast. */
 
 typedef struct
 {
@@ -22,6 +23,7 @@ typedef struct
   GFile                  *backup;
   GBytes                 *text;
   GBytes                 *previous;
+  char                   *backup_path;
   gboolean                created;
   gboolean                changed_again;
 } SaveData;
@@ -38,6 +40,7 @@ save_data_free (SaveData *data)
   g_clear_object (&data->backup);
   g_clear_pointer (&data->text, g_bytes_unref);
   g_clear_pointer (&data->previous, g_bytes_unref);
+  g_free (data->backup_path);
   g_free (data);
 }
 
@@ -87,10 +90,30 @@ save_finished (SaveData     *data,
             self->base_model = dockyard_dockerfile_model_new_from_dockerfile (dockerfile);
         }
 
-      toast = adw_toast_new (data->previous != NULL
-                             ? _("Saved the Dockerfile; the previous version is Dockerfile.orig")
-                             : _("Created the Dockerfile"));
-      adw_toast_set_timeout (toast, 3);
+      if (data->previous != NULL && data->backup_path != NULL)
+        {
+          g_autofree char *backup = g_path_get_basename (data->backup_path);
+          g_autofree char *display = g_filename_display_name (backup);
+          g_autofree char *title = NULL;
+
+          /* Translators: %s is the backup's name, e.g. Dockerfile.orig or Dockerfile.3.orig */
+          title = g_strdup_printf (_("Saved the Dockerfile; the previous version is %s"), display);
+          toast = adw_toast_new (title);
+          adw_toast_set_button_label (toast, _("_Undo"));
+          adw_toast_set_action_name (toast, "dockerfile.undo-save");
+          adw_toast_set_timeout (toast, 10);
+          /* Its Undo is for this save: shown at once, not after older toasts. */
+          adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+          g_clear_pointer (&self->undo_previous, g_bytes_unref);
+          g_clear_pointer (&self->undo_saved, g_bytes_unref);
+          self->undo_previous = g_bytes_ref (data->previous);
+          self->undo_saved = g_bytes_ref (data->text);
+        }
+      else
+        {
+          toast = adw_toast_new (_("Created the Dockerfile"));
+          adw_toast_set_timeout (toast, 3);
+        }
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
 
       if (data->created)
@@ -214,7 +237,8 @@ write_files_thread (GTask        *task,
                                               data->previous != NULL
                                               ? g_bytes_get_size (data->previous) : 0,
                                               g_bytes_get_data (data->text, NULL),
-                                              g_bytes_get_size (data->text), &error))
+                                              g_bytes_get_size (data->text),
+                                              &data->backup_path, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -419,4 +443,122 @@ save_check (SaveData *data)
 {
   dockyard_read_file_async (data->root, data->file, DOCKYARD_MAX_TEXT_FILE_SIZE,
                             data->cancellable, save_check_cb, data);
+}
+
+/* Undo of a save -------------------------------------------------------- */
+
+typedef struct
+{
+  GFile  *root;
+  GFile  *file;
+  GBytes *previous;
+  GBytes *saved;
+} UndoData;
+
+static void
+undo_data_free (UndoData *data)
+{
+  g_clear_object (&data->root);
+  g_clear_object (&data->file);
+  g_clear_pointer (&data->previous, g_bytes_unref);
+  g_clear_pointer (&data->saved, g_bytes_unref);
+  g_free (data);
+}
+
+/* Puts the previous version back, only over the version the save wrote:
+ * a file changed since then is left alone. */
+static void
+undo_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  UndoData *data = task_data;
+  g_autofree char *current = NULL;
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+  gsize length = 0;
+
+  if (!dockyard_read_file (data->root, data->file, DOCKYARD_MAX_TEXT_FILE_SIZE, &current, &length, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!texts_equal (current, length, g_bytes_get_data (data->saved, NULL), g_bytes_get_size (data->saved)))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                               _("The Dockerfile was changed since it was saved"));
+      return;
+    }
+
+  path = dockyard_project_resolve_write_path (data->root, data->file, NULL, &error);
+  if (path == NULL ||
+      !dockyard_project_replace_file (path, g_bytes_get_data (data->previous, NULL),
+                                      g_bytes_get_size (data->previous), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+undo_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  DockyardDockerfilePage *self = DOCKYARD_DOCKERFILE_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Translators: %s says why, e.g. "Permission denied" */
+      message = g_strdup_printf (_("Could not undo the save: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      return;
+    }
+
+  {
+    AdwToast *toast = adw_toast_new (_("Restored the Dockerfile as it was before the save"));
+
+    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  }
+  _dockyard_dockerfile_page_reload (self);
+}
+
+void
+_dockyard_dockerfile_page_forget_undo (DockyardDockerfilePage *self)
+{
+  g_clear_pointer (&self->undo_previous, g_bytes_unref);
+  g_clear_pointer (&self->undo_saved, g_bytes_unref);
+}
+
+void
+_dockyard_dockerfile_page_undo_save_action (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *parameter)
+{
+  DockyardDockerfilePage *self = DOCKYARD_DOCKERFILE_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+  UndoData *data;
+
+  if (self->project == NULL || self->undo_previous == NULL || self->dirty)
+    return;
+
+  data = g_new0 (UndoData, 1);
+  data->root = g_object_ref (dockyard_project_get_directory (self->project));
+  data->file = _dockyard_dockerfile_page_dockerfile_file (self);
+  data->previous = g_steal_pointer (&self->undo_previous);
+  data->saved = g_steal_pointer (&self->undo_saved);
+  _dockyard_dockerfile_page_update_actions (self);
+
+  task = g_task_new (self, self->cancellable, undo_cb, NULL);
+  g_task_set_source_tag (task, _dockyard_dockerfile_page_undo_save_action);
+  g_task_set_task_data (task, data, (GDestroyNotify) undo_data_free);
+  g_task_run_in_thread (task, undo_thread);
 }

@@ -172,6 +172,8 @@ _dockyard_dockerfile_page_update_actions (DockyardDockerfilePage *self)
   gtk_widget_action_set_enabled (widget, "dockerfile.save",
                                  ready && self->error == NULL && (self->dirty || !self->has_file));
   gtk_widget_action_set_enabled (widget, "dockerfile.reload", self->project != NULL && !self->saving);
+  gtk_widget_action_set_enabled (widget, "dockerfile.undo-save",
+                                 ready && self->undo_previous != NULL && !self->dirty);
   gtk_widget_action_set_enabled (widget, "dockerfile.fix", ready && fresh);
   gtk_widget_action_set_enabled (widget, "dockerfile.fix-all", ready && fresh && _dockyard_dockerfile_page_has_fixable_findings (self));
   gtk_widget_action_set_enabled (widget, "dockerfile.add-jupyterlab", editable && !jupyter);
@@ -223,6 +225,10 @@ _dockyard_dockerfile_page_update_dirty (DockyardDockerfilePage *self)
 {
   gboolean dirty = self->text != NULL &&
                    !texts_equal (self->text, self->length, self->clean_text, self->clean_length);
+
+  /* Undo of a save only while the page still shows what it saved. */
+  if (dirty)
+    _dockyard_dockerfile_page_forget_undo (self);
 
   if (dirty != self->dirty)
     {
@@ -521,6 +527,12 @@ remove_jupyterlab_action (GtkWidget  *widget,
   _dockyard_dockerfile_page_form_updated (self);
 }
 
+void
+_dockyard_dockerfile_page_reload (DockyardDockerfilePage *self)
+{
+  load (self);
+}
+
 static void
 reload_action (GtkWidget  *widget,
                const char *action_name,
@@ -579,6 +591,8 @@ dockyard_dockerfile_page_dispose (GObject *object)
   DockyardDockerfilePage *self = (DockyardDockerfilePage *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->undo_previous, g_bytes_unref);
+  g_clear_pointer (&self->undo_saved, g_bytes_unref);
   if (self->lint_cancellable != NULL)
     g_cancellable_cancel (self->lint_cancellable);
   if (self->requirements_cancellable != NULL)
@@ -761,6 +775,8 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "dockerfile.save", NULL, _dockyard_dockerfile_page_save_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "dockerfile.undo-save", NULL,
+                                   _dockyard_dockerfile_page_undo_save_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.fix", "u", _dockyard_dockerfile_page_fix_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.fix-all", NULL, _dockyard_dockerfile_page_fix_all_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.add-jupyterlab", NULL, add_jupyterlab_action);
@@ -853,6 +869,7 @@ dockyard_dockerfile_page_set_project (DockyardDockerfilePage *self,
       gtk_widget_set_visible (GTK_WIDGET (self->pin_spinner), FALSE);
     }
 
+  _dockyard_dockerfile_page_forget_undo (self);
   load (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }

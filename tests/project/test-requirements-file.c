@@ -68,17 +68,58 @@ test_replace_keeping_orig (void)
 
   g_assert_true (g_file_set_contents (path, "FROM old\n", -1, NULL));
   g_assert_true (dockyard_project_replace_keeping_orig (path, "FROM old\n", 9, "FROM new\n", 9,
-                                                        &error));
+                                                        NULL, &error));
   g_assert_no_error (error);
   assert_contents (dir, "Dockerfile", "FROM new\n");
   assert_contents (dir, "Dockerfile.orig", "FROM old\n");
 
   /* Nothing to keep: no backup, and the earlier one stays as it was. */
   g_assert_true (dockyard_project_replace_keeping_orig (path, NULL, 0, "FROM newer\n", 11,
-                                                        &error));
+                                                        NULL, &error));
   g_assert_no_error (error);
   assert_contents (dir, "Dockerfile", "FROM newer\n");
   assert_contents (dir, "Dockerfile.orig", "FROM old\n");
+
+  /* The first original is never replaced (issue 18, item 8): the next
+   * versions are numbered, the same text is not kept twice, and the newest
+   * ten numbered ones stay. */
+  {
+    g_autofree char *backup = NULL;
+
+    g_assert_true (dockyard_project_replace_keeping_orig (path, "FROM newer\n", 11, "FROM 3\n", 7,
+                                                          &backup, &error));
+    g_assert_no_error (error);
+    assert_contents (dir, "Dockerfile.orig", "FROM old\n");
+    assert_contents (dir, "Dockerfile.2.orig", "FROM newer\n");
+    g_assert_true (g_str_has_suffix (backup, "/Dockerfile.2.orig"));
+    g_clear_pointer (&backup, g_free);
+
+    g_assert_true (dockyard_project_replace_keeping_orig (path, "FROM newer\n", 11, "FROM 3\n", 7,
+                                                          &backup, &error));
+    g_assert_true (g_str_has_suffix (backup, "/Dockerfile.2.orig"));
+    g_clear_pointer (&backup, g_free);
+    g_assert_true (dockyard_project_replace_keeping_orig (path, "FROM old\n", 9, "FROM 3\n", 7,
+                                                          &backup, &error));
+    g_assert_true (g_str_has_suffix (backup, "/Dockerfile.orig"));
+    g_clear_pointer (&backup, g_free);
+
+    for (guint i = 3; i <= 14; i++)
+      {
+        g_autofree char *previous = g_strdup_printf ("FROM v%u\n", i);
+
+        g_assert_true (dockyard_project_replace_keeping_orig (path, previous, strlen (previous),
+                                                              "FROM x\n", 7, NULL, &error));
+        g_assert_no_error (error);
+      }
+    assert_contents (dir, "Dockerfile.orig", "FROM old\n");
+    assert_contents (dir, "Dockerfile.14.orig", "FROM v14\n");
+    assert_contents (dir, "Dockerfile.5.orig", "FROM v5\n");
+    {
+      g_autofree char *gone = g_build_filename (dir, "Dockerfile.4.orig", NULL);
+
+      g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
+    }
+  }
 
   dockyard_test_remove_tree (dir);
 }
@@ -95,7 +136,7 @@ test_replace_backup_fails (void)
   /* A folder where the backup would go: renaming over it fails. */
   g_assert_cmpint (g_mkdir (orig, 0755), ==, 0);
   g_assert_false (dockyard_project_replace_keeping_orig (path, "flask==3.0.0\n", 13, "x\n", 2,
-                                                         &error));
+                                                         NULL, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
   assert_contents (dir, "requirements.txt", "flask==3.0.0\n");
 

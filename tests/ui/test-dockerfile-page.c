@@ -8,6 +8,8 @@
 #include "dockyard-build.h"
 #include "dockyard-build-context.h"
 #include "dockyard-dockerfile-page.h"
+#include "dockyard-dockerignore.h"
+#include "dockyard-project-files.h"
 #include "dockyard-finding.h"
 #include "dockyard-image.h"
 #include "dockyard-lint.h"
@@ -109,7 +111,8 @@ static void
 remove_dir (const char *dir)
 {
   const char *names[] = { "Dockerfile", "Dockerfile.orig", ".dockerignore", "requirements.txt",
-                          "requirements.txt.orig", "Dockerfile.image" };
+                          "requirements.txt.orig", "Dockerfile.image", "Dockerfile.2.orig",
+                          "Dockerfile.3.orig" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -910,6 +913,112 @@ test_digest_real_engine (void)
   remove_dir (dir);
 }
 
+/* Saves the page, confirming the question about a hand-written file. */
+static void
+save_confirmed (Fixture *fixture)
+{
+  AdwMessageDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dockerfile.save", NULL);
+  dialog = wait_for_dialog ();
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle (fixture->page);
+}
+
+/* Issue 18, item 8: the first original is never replaced, later versions
+ * are numbered backups, Dockyard's .dockerignore leaves them out of builds,
+ * and the save's toast names the backup and undoes the save. */
+static void
+test_backups_and_undo (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *dir = make_project_dir ();
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *orig = NULL;
+  g_autofree char *numbered = NULL;
+  g_autofree char *restored = NULL;
+  g_autoptr(DockyardDockerignore) ignore = NULL;
+
+  write_file (dir, "Dockerfile", hand_written);
+  write_file (dir, "requirements.txt", "flask==3.0.0\n");
+  show_page (&fixture, dir, NULL);
+
+  set_field (fixture.page, "workdir_row", "/srv/app");
+  wait_idle (fixture.page);
+  save_confirmed (&fixture);
+  first = read_file (dir, "Dockerfile");
+  g_assert_nonnull (strstr (first, "WORKDIR /srv/app\n"));
+  orig = read_file (dir, "Dockerfile.orig");
+  g_assert_cmpstr (orig, ==, hand_written);
+  g_assert_nonnull (dockyard_ui_test_find_label_text (GTK_WIDGET (fixture.window),
+                                                      "Saved the Dockerfile; the previous version is Dockerfile.orig"));
+
+  /* The second save keeps the hand-written original as it was. */
+  set_field (fixture.page, "workdir_row", "/opt/app");
+  wait_idle (fixture.page);
+  if (dockyard_dockerfile_page_get_dirty (fixture.page))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
+      dockyard_ui_test_settle (300);
+      if (find_dialog () != NULL)
+        {
+          AdwMessageDialog *dialog = find_dialog ();
+
+          adw_message_dialog_response (dialog, "save");
+          gtk_window_destroy (GTK_WINDOW (dialog));
+        }
+      wait_idle (fixture.page);
+    }
+  second = read_file (dir, "Dockerfile");
+  g_assert_nonnull (strstr (second, "WORKDIR /opt/app\n"));
+  g_clear_pointer (&orig, g_free);
+  orig = read_file (dir, "Dockerfile.orig");
+  g_assert_cmpstr (orig, ==, hand_written);
+  numbered = read_file (dir, "Dockerfile.2.orig");
+  g_assert_cmpstr (numbered, ==, first);
+  g_assert_nonnull (dockyard_ui_test_find_label_text (GTK_WIDGET (fixture.window),
+                                                      "Saved the Dockerfile; the previous version is Dockerfile.2.orig"));
+  dockyard_ui_test_settle (300);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-saved-undo.png");
+
+  /* Undo, as the toast's button does: the file as it was before the save,
+   * and the form shows it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.undo-save", NULL));
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        g_clear_pointer (&restored, g_free);
+        restored = read_file (dir, "Dockerfile");
+        if (g_strcmp0 (restored, first) == 0)
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        dockyard_ui_test_settle (50);
+      }
+  }
+  wait_idle (fixture.page);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture.page, "workdir_row"))), ==,
+                   "/srv/app");
+  g_assert_false (dockyard_dockerfile_page_get_dirty (fixture.page));
+  g_assert_nonnull (dockyard_ui_test_find_label_text (GTK_WIDGET (fixture.window),
+                                                      "Restored the Dockerfile as it was before the save"));
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-undone.png");
+
+  /* Dockyard's own .dockerignore leaves every backup out of a build. */
+  ignore = dockyard_dockerignore_new_from_contents (DOCKYARD_DOCKERIGNORE_DEFAULTS, -1, NULL);
+  g_assert_nonnull (ignore);
+  g_assert_true (dockyard_dockerignore_matches (ignore, "Dockerfile.orig"));
+  g_assert_true (dockyard_dockerignore_matches (ignore, "Dockerfile.2.orig"));
+  g_assert_true (dockyard_dockerignore_matches (ignore, "sub/requirements.txt.3.orig"));
+  g_assert_false (dockyard_dockerignore_matches (ignore, "Dockerfile"));
+
+  close_page (&fixture);
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -923,6 +1032,7 @@ main (int   argc,
   g_test_add_func ("/dockerfile-page/fix-and-confirm", test_fix_and_confirm);
   g_test_add_func ("/dockerfile-page/round-trip", test_round_trip);
   g_test_add_func ("/dockerfile-page/changed-while-asked", test_changed_while_asked);
+  g_test_add_func ("/dockerfile-page/backups-and-undo", test_backups_and_undo);
   g_test_add_func ("/dockerfile-page/pin-requirements", test_pin_requirements);
   g_test_add_func ("/dockerfile-page/digest-offer", test_digest_offer);
   g_test_add_func ("/dockerfile-page/digest-real-engine", test_digest_real_engine);
