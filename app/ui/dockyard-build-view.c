@@ -19,6 +19,7 @@ struct _DockyardBuildView
 
   /* Template widgets */
   GtkStack       *stack;
+  AdwStatusPage  *empty_page;
   GtkLabel       *status_label;
   GtkLabel       *detail_label;
   GtkButton      *cancel_button;
@@ -153,6 +154,7 @@ dockyard_build_view_class_init (DockyardBuildViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/dockyard-build-view.ui");
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, stack);
+  gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, status_label);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, detail_label);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, cancel_button);
@@ -248,4 +250,34 @@ dockyard_build_view_show_error (DockyardBuildView *self,
   gtk_widget_set_visible (GTK_WIDGET (self->show_line_button), line > 0);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "build");
+}
+
+/**
+ * dockyard_build_view_set_last_build:
+ * @title: (nullable): e.g. "Last Build Succeeded"; %NULL when the project
+ *   was never built
+ * @description: (nullable): when, how long, the image
+ *
+ * What the view says while it shows no build of this session: the
+ * project's last build, kept from an earlier one.
+ */
+void
+dockyard_build_view_set_last_build (DockyardBuildView *self,
+                                    const char        *title,
+                                    const char        *description)
+{
+  g_return_if_fail (DOCKYARD_IS_BUILD_VIEW (self));
+
+  if (title == NULL)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Build Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Build the project’s image from its Dockerfile. Progress and the output of each step show here."));
+      adw_status_page_set_icon_name (self->empty_page, "applications-engineering-symbolic");
+      return;
+    }
+
+  adw_status_page_set_title (self->empty_page, title);
+  adw_status_page_set_description (self->empty_page, description);
+  adw_status_page_set_icon_name (self->empty_page, "document-open-recent-symbolic");
 }

@@ -18,5 +18,8 @@ void           dockyard_build_view_show_error (DockyardBuildView *self,
                                                const char        *title,
                                                const char        *message,
                                                guint              line);
+void           dockyard_build_view_set_last_build (DockyardBuildView *self,
+                                                   const char        *title,
+                                                   const char        *description);
 
 G_END_DECLS

@@ -27,6 +27,8 @@ _dockyard_window_actions_update (DockyardWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.build",
                                  ready && self->project != NULL && !building);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.build-then-dev",
+                                 ready && self->project != NULL && !building);
   /* Plain Ctrl+letter belongs to the shell while a terminal has the focus
    * (Ctrl+B, Ctrl+W, Ctrl+O, Ctrl+Q are readline's and the tty's): the
    * accelerators' actions step aside, so the key reaches the terminal. */
@@ -263,6 +265,9 @@ build_cb (GObject      *object,
   if (build != self->build)
     return;
 
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _dockyard_window_record_build (self, build, image_id);
+
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->project != NULL &&
       self->recent_projects != NULL)
     dockyard_recent_projects_set_build_state (self->recent_projects,
@@ -281,6 +286,14 @@ build_cb (GObject      *object,
     show_build_failure (self, build, error);
 
   _dockyard_window_actions_update (self);
+
+  /* Built from the Terminal page's "Build Image": on to the shell. */
+  if (self->dev_after_build)
+    {
+      self->dev_after_build = FALSE;
+      if (image_id != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.dev", NULL);
+    }
 }
 
 typedef struct
@@ -336,6 +349,9 @@ build_action (GtkWidget  *widget,
 
   g_clear_object (&self->build_cancellable);
   self->build_cancellable = g_cancellable_new ();
+  self->build_started = g_get_real_time ();
+  /* Only the build the Terminal page asked for opens the shell. */
+  self->dev_after_build = g_str_equal (action_name, "win.build-then-dev");
   g_set_object (&self->build, NULL);
   self->build = dockyard_project_new_build (self->project, engine);
   g_signal_connect_object (self->build, "notify::state", G_CALLBACK (_dockyard_window_actions_update), self,
@@ -730,6 +746,7 @@ _dockyard_window_class_add_actions (GtkWidgetClass *widget_class)
                                    show_help_overlay_action);
   gtk_widget_class_install_action (widget_class, "win.new-project", NULL, choose_folder_action);
   gtk_widget_class_install_action (widget_class, "win.build", NULL, build_action);
+  gtk_widget_class_install_action (widget_class, "win.build-then-dev", NULL, build_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);
   gtk_widget_class_install_action (widget_class, "win.build-key", NULL, shortcut_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder-key", NULL, shortcut_action);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "dockyard-build-record.h"
 #include "dockyard-build-view.h"
 #include "dockyard-dockerfile-page.h"
 #include "dockyard-lab-page.h"
@@ -42,6 +43,8 @@ struct _DockyardWindow
   AdwActionRow         *engine_row;
   AdwActionRow         *images_row;
   AdwActionRow         *containers_row;
+  AdwActionRow         *last_build_row;
+  GtkImage             *last_build_icon;
 
   /* Borrowed: followed while the engine is up */
   DockyardObjectList   *images;
@@ -70,9 +73,20 @@ struct _DockyardWindow
   gboolean              terminal_focused;
   /* The user chose to close with unsaved Dockerfile changes. */
   gboolean              discard_changes;
+  /* The project's last build, kept across restarts. */
+  DockyardBuildRecord  *last_build;
+  GCancellable         *build_state_cancellable;
+  gint64                build_started;
+  /* "Build Image" on the Terminal page: open the shell once built. */
+  gboolean              dev_after_build;
 };
 
 void     _dockyard_window_actions_update     (DockyardWindow *self);
+void     _dockyard_window_show_build_state   (DockyardWindow *self);
+void     _dockyard_window_load_build_state   (DockyardWindow *self);
+void     _dockyard_window_record_build       (DockyardWindow *self,
+                                              DockyardBuild  *build,
+                                              const char     *image_id);
 void     _dockyard_window_class_add_actions  (GtkWidgetClass *widget_class);
 gboolean _dockyard_window_get_dev_as_root    (DockyardWindow *self);
 void     _dockyard_window_stop_lab           (DockyardWindow *self);

@@ -54,6 +54,8 @@ update_counts (DockyardWindow *self)
 
   adw_action_row_set_subtitle (self->images_row, images);
   adw_action_row_set_subtitle (self->containers_row, containers);
+  /* The project's image may have come or gone. */
+  _dockyard_window_show_build_state (self);
 }
 
 static void
@@ -281,6 +283,7 @@ show_project (DockyardWindow *self)
                                 has_dockerfile ? "emblem-ok-symbolic" : "dialog-information-symbolic");
 
   update_engine (self);
+  _dockyard_window_load_build_state (self);
 }
 
 static void
@@ -592,6 +595,8 @@ dockyard_window_dispose (GObject *object)
   _dockyard_window_stop_lab (self);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->build_cancellable);
+  if (self->build_state_cancellable != NULL)
+    g_cancellable_cancel (self->build_state_cancellable);
   follow_lists (self, NULL, NULL);
 
   /* libadwaita 1.2's switchers misbehave when their stack goes first. */
@@ -604,6 +609,8 @@ dockyard_window_dispose (GObject *object)
   g_clear_object (&self->build);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->build_cancellable);
+  g_clear_object (&self->build_state_cancellable);
+  g_clear_object (&self->last_build);
 
   G_OBJECT_CLASS (dockyard_window_parent_class)->dispose (object);
 }
@@ -688,6 +695,8 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, images_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, containers_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, last_build_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, last_build_icon);
 
   _dockyard_window_class_add_actions (widget_class);
 }
