@@ -50,6 +50,10 @@ struct _DockyardDockerfileModel
   char      *base_image;
   char      *work_dir;
   char      *requirements_file;
+  /* Whether its pip install has the cache mount: always in what the form
+   * writes; a hand-written install without one is read as it is, and
+   * keeps its line until the field is changed. */
+  gboolean   requirements_cached;
   char     **apt_packages;
   char      *jupyterlab_version;
   char     **command;
@@ -186,6 +190,7 @@ dockyard_dockerfile_model_init (DockyardDockerfileModel *self)
 {
   self->work_dir = g_strdup (DOCKYARD_DEFAULT_WORK_DIR);
   self->requirements_file = g_strdup (DOCKYARD_DEFAULT_REQUIREMENTS_FILE);
+  self->requirements_cached = TRUE;
   self->apt_packages = g_new0 (char *, 1);
   self->extras = g_ptr_array_new_with_free_func ((GDestroyNotify) extra_free);
 }
@@ -292,7 +297,11 @@ dockyard_dockerfile_model_set_requirements_file (DockyardDockerfileModel *self,
   if (requirements_file != NULL && *requirements_file == '\0')
     requirements_file = NULL;
   if (set_string (&self->requirements_file, requirements_file))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUIREMENTS_FILE]);
+    {
+      /* A changed field is written the form's way. */
+      self->requirements_cached = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUIREMENTS_FILE]);
+    }
 }
 
 /**
@@ -547,7 +556,10 @@ dockyard_dockerfile_model_generate (DockyardDockerfileModel *self)
        * DESIGN.md; a nested one keeps its relative path. */
       g_string_append_printf (out, "COPY %s %s\n", self->requirements_file,
                               requirements_in_work_dir (self->requirements_file) ? "." : self->requirements_file);
-      g_string_append_printf (out, "RUN " PIP_CACHE_MOUNT " pip install -r %s\n", self->requirements_file);
+      if (self->requirements_cached)
+        g_string_append_printf (out, "RUN " PIP_CACHE_MOUNT " pip install -r %s\n", self->requirements_file);
+      else
+        g_string_append_printf (out, "RUN pip install -r %s\n", self->requirements_file);
     }
   append_extras (self, out, SECTION_REQUIREMENTS);
 
@@ -659,9 +671,13 @@ match_jupyter (DockyardInstruction *ins)
   return NULL;
 }
 
+/* `COPY requirements.txt .` then `RUN pip install -r requirements.txt`,
+ * with the pip cache mount (as the form writes it) or, written by hand,
+ * without: @cached says which. */
 static char *
 match_copy_requirements (DockyardInstruction *copy,
-                         DockyardInstruction *run)
+                         DockyardInstruction *run,
+                         gboolean            *cached)
 {
   const char * const *args;
   const char *rest;
@@ -675,10 +691,12 @@ match_copy_requirements (DockyardInstruction *copy,
   if (!(requirements_in_work_dir (args[0]) ? g_str_equal (args[1], ".") : g_str_equal (args[0], args[1])))
     return NULL;
 
-  if (!is_keyword (run, "RUN") || !flags_are (run, PIP_CACHE_MOUNT, NULL) ||
+  if (!is_keyword (run, "RUN") ||
+      !(flags_are (run, PIP_CACHE_MOUNT, NULL) || dockyard_instruction_get_flags (run)[0] == NULL) ||
       !shell_arg_is (run, "pip install -r ", &rest) || !g_str_equal (rest, args[0]))
     return NULL;
 
+  *cached = dockyard_instruction_get_flags (run)[0] != NULL;
   return g_strdup (args[0]);
 }
 
@@ -816,7 +834,7 @@ dockyard_dockerfile_model_new_from_dockerfile (DockyardDockerfile *dockerfile)
               set_string (&self->jupyterlab_version, version);
               matched = SECTION_JUPYTER;
             }
-          else if ((file = match_copy_requirements (ins, next)) != NULL)
+          else if ((file = match_copy_requirements (ins, next, &self->requirements_cached)) != NULL)
             {
               set_string (&self->requirements_file, file);
               matched = SECTION_REQUIREMENTS;
@@ -825,7 +843,7 @@ dockyard_dockerfile_model_new_from_dockerfile (DockyardDockerfile *dockerfile)
         }
       else if (last < SECTION_REQUIREMENTS && last >= SECTION_FROM)
         {
-          g_autofree char *file = match_copy_requirements (ins, next);
+          g_autofree char *file = match_copy_requirements (ins, next, &self->requirements_cached);
 
           if (file != NULL)
             {
@@ -885,6 +903,7 @@ dockyard_dockerfile_model_equal (DockyardDockerfileModel *a,
   if (g_strcmp0 (a->base_image, b->base_image) != 0 ||
       g_strcmp0 (a->work_dir, b->work_dir) != 0 ||
       g_strcmp0 (a->requirements_file, b->requirements_file) != 0 ||
+      a->requirements_cached != b->requirements_cached ||
       g_strcmp0 (a->jupyterlab_version, b->jupyterlab_version) != 0 ||
       !g_strv_equal ((const char * const *) a->apt_packages, (const char * const *) b->apt_packages) ||
       (a->command == NULL) != (b->command == NULL) ||

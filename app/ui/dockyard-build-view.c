@@ -278,6 +278,11 @@ dockyard_build_view_set_last_build (DockyardBuildView *self,
     }
 
   adw_status_page_set_title (self->empty_page, title);
-  adw_status_page_set_description (self->empty_page, description);
+  /* The description is markup; the failed instruction may have "&" or "<". */
+  {
+    g_autofree char *escaped = description != NULL ? g_markup_escape_text (description, -1) : NULL;
+
+    adw_status_page_set_description (self->empty_page, escaped);
+  }
   adw_status_page_set_icon_name (self->empty_page, "document-open-recent-symbolic");
 }
