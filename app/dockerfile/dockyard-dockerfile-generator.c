@@ -305,6 +305,33 @@ dockyard_dockerfile_model_set_requirements_file (DockyardDockerfileModel *self,
 }
 
 /**
+ * dockyard_dockerfile_model_get_requirements_cached:
+ *
+ * Returns: whether the requirements are installed with pip's cache mount
+ *   (%FALSE only for a hand-written install read as it is)
+ */
+gboolean
+dockyard_dockerfile_model_get_requirements_cached (DockyardDockerfileModel *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DOCKERFILE_MODEL (self), TRUE);
+  return self->requirements_cached;
+}
+
+/**
+ * dockyard_dockerfile_model_set_requirements_cached:
+ *
+ * Whether the requirements install has pip's cache mount; setting the
+ * requirements file sets it again.
+ */
+void
+dockyard_dockerfile_model_set_requirements_cached (DockyardDockerfileModel *self,
+                                                   gboolean                 cached)
+{
+  g_return_if_fail (DOCKYARD_IS_DOCKERFILE_MODEL (self));
+  self->requirements_cached = !!cached;
+}
+
+/**
  * dockyard_dockerfile_model_get_apt_packages:
  *
  * Returns: (transfer none): "name=version" items, maybe none

@@ -24,6 +24,9 @@ void                     dockyard_dockerfile_model_set_work_dir            (Dock
 const char              *dockyard_dockerfile_model_get_requirements_file   (DockyardDockerfileModel *self);
 void                     dockyard_dockerfile_model_set_requirements_file   (DockyardDockerfileModel *self,
                                                                             const char              *requirements_file);
+gboolean                 dockyard_dockerfile_model_get_requirements_cached (DockyardDockerfileModel *self);
+void                     dockyard_dockerfile_model_set_requirements_cached (DockyardDockerfileModel *self,
+                                                                            gboolean                 cached);
 const char * const      *dockyard_dockerfile_model_get_apt_packages        (DockyardDockerfileModel *self);
 void                     dockyard_dockerfile_model_set_apt_packages        (DockyardDockerfileModel *self,
                                                                             const char * const      *apt_packages);

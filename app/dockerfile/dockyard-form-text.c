@@ -159,6 +159,7 @@ dockyard_form_other_instructions (DockyardDockerfileModel *model)
   dockyard_dockerfile_model_set_base_image (bare, dockyard_dockerfile_model_get_base_image (model));
   dockyard_dockerfile_model_set_work_dir (bare, dockyard_dockerfile_model_get_work_dir (model));
   dockyard_dockerfile_model_set_requirements_file (bare, dockyard_dockerfile_model_get_requirements_file (model));
+  dockyard_dockerfile_model_set_requirements_cached (bare, dockyard_dockerfile_model_get_requirements_cached (model));
   dockyard_dockerfile_model_set_apt_packages (bare, dockyard_dockerfile_model_get_apt_packages (model));
   dockyard_dockerfile_model_set_jupyterlab_version (bare, dockyard_dockerfile_model_get_jupyterlab_version (model));
   dockyard_dockerfile_model_set_command (bare, dockyard_dockerfile_model_get_command (model));

@@ -348,6 +348,38 @@ test_round_trip_property (void)
   g_rand_free (rand);
 }
 
+/* Issue 18, item 10: a hand-written COPY + pip install without the cache
+ * mount is the form's Requirements File as it is, written back unchanged;
+ * changing the field writes the form's cached install. */
+static void
+test_hand_written_requirements (void)
+{
+  const char *text =
+    "FROM python:3.11.2\n"
+    "WORKDIR /usr/src/app\n"
+    "COPY requirements.txt .\n"
+    "RUN pip install -r requirements.txt\n"
+    "COPY . .\n";
+  g_autoptr(DockyardDockerfileModel) model = model_from_text (text);
+  g_autoptr(DockyardDockerfileModel) same = model_from_text (text);
+  g_autofree char *generated = NULL;
+  g_autofree char *changed = NULL;
+
+  g_assert_cmpstr (dockyard_dockerfile_model_get_requirements_file (model), ==, "requirements.txt");
+  generated = dockyard_dockerfile_model_generate (model);
+  g_assert_nonnull (strstr (generated, "COPY requirements.txt .\nRUN pip install -r requirements.txt\n"));
+
+  /* The same text set again is no change. */
+  dockyard_dockerfile_model_set_requirements_file (model, "requirements.txt");
+  g_assert_true (dockyard_dockerfile_model_equal (model, same));
+
+  dockyard_dockerfile_model_set_requirements_file (model, "requirements-dev.txt");
+  g_assert_false (dockyard_dockerfile_model_equal (model, same));
+  changed = dockyard_dockerfile_model_generate (model);
+  g_assert_nonnull (strstr (changed, "COPY requirements-dev.txt .\n"
+                                     "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements-dev.txt\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -357,6 +389,7 @@ main (int   argc,
   g_test_add_func ("/dockerfile/generator/design-example", test_design_example);
   g_test_add_func ("/dockerfile/generator/full-form", test_full_form);
   g_test_add_func ("/dockerfile/generator/extras-kept", test_extras_kept);
+  g_test_add_func ("/dockerfile/generator/hand-written-requirements", test_hand_written_requirements);
   g_test_add_func ("/dockerfile/generator/multi-stage-verbatim", test_multi_stage_verbatim);
   g_test_add_func ("/dockerfile/generator/validate", test_validate);
   g_test_add_func ("/dockerfile/generator/notify", test_notify);

@@ -385,6 +385,12 @@ test_fix_and_confirm (void)
   g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_REQUIREMENT_UNPINNED), !=, G_MAXUINT);
   index = find_rule (fixture.page, DOCKYARD_RULE_PIP_CACHE_MOUNT);
   g_assert_cmpuint (index, !=, G_MAXUINT);
+  /* The hand-written COPY + pip install is the Requirements File as it is,
+   * before any fix (issue 18, item 10), and not a change. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture.page, "requirements_row"))), ==,
+                   "requirements.txt");
+  g_assert_null (strstr (gtk_label_get_label (GTK_LABEL (child (fixture.page, "other_label"))),
+                         "pip install"));
   dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-findings-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-findings-dark.png");
