@@ -77,6 +77,7 @@ struct _DockyardDockerfilePage
   GtkTextTag              *keyword_tag;
   GtkTextTag              *comment_tag;
   GtkTextTag              *flag_tag;
+  GtkTextTag              *changed_tag;  /* lines that differ from the file */
   guint                    preview_source;
   guint                    requirements_source;
   guint                    lint_serial;
@@ -157,6 +158,7 @@ void     _dockyard_dockerfile_page_reload                  (DockyardDockerfilePa
 void     _dockyard_dockerfile_page_pin_action              (GtkWidget              *widget,
                                                             const char             *action_name,
                                                             GVariant               *parameter);
+void     _dockyard_dockerfile_page_mark_changes        (DockyardDockerfilePage *self);
 void     _dockyard_dockerfile_page_schedule_preview        (DockyardDockerfilePage *self);
 void     _dockyard_dockerfile_page_set_document_text       (DockyardDockerfilePage *self,
                                                             const char             *text,

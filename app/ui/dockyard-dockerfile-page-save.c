@@ -7,6 +7,7 @@
 
 #include "dockyard-read-file.h"
 #include "dockyard-dockerfile-page-private.h"
+#include "dockyard-line-diff.h"
 #include "dockyard-project-files.h"
 
 /* Saving the page's text: atomically, the previous version kept as
@@ -78,6 +79,7 @@ save_finished (SaveData     *data,
       self->clean_text = dup_text (text, length);
       self->clean_length = length;
       self->has_file = TRUE;
+      _dockyard_dockerfile_page_mark_changes (self);
 
       /* A new file becomes the text the form edits from now on. */
       if (self->base_text == NULL)
@@ -322,6 +324,59 @@ confirm_response_cb (AdwMessageDialog *dialog,
   save_data_free (data);
 }
 
+/* What the save changes in the file, removed lines red, added ones green,
+ * as the Pin Requirements review shows its changes. */
+static GtkWidget *
+diff_view (GBytes *old_text,
+           GBytes *new_text)
+{
+  g_autoptr(GPtrArray) changes = dockyard_line_diff (old_text != NULL ? g_bytes_get_data (old_text, NULL) : "",
+                                                     old_text != NULL ? g_bytes_get_size (old_text) : 0,
+                                                     g_bytes_get_data (new_text, NULL),
+                                                     g_bytes_get_size (new_text));
+  g_autofree char *text = dockyard_line_diff_format (changes, 1);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GString) markup = g_string_new (NULL);
+  GtkWidget *label;
+  GtkWidget *scrolled;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *escaped = g_markup_escape_text (lines[i], -1);
+
+      if (i > 0)
+        g_string_append_c (markup, '\n');
+      if (lines[i][0] == '+')
+        g_string_append_printf (markup, "<span foreground=\"#26a269\">%s</span>", escaped);
+      else if (lines[i][0] == '-')
+        g_string_append_printf (markup, "<span foreground=\"#c01c28\">%s</span>", escaped);
+      else
+        g_string_append (markup, escaped);
+    }
+
+  label = gtk_label_new (NULL);
+  gtk_label_set_markup (GTK_LABEL (label), markup->str);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_yalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_set_margin_end (label, 6);
+  gtk_widget_set_name (label, "save-diff");
+
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+  gtk_widget_add_css_class (scrolled, "card");
+  return scrolled;
+}
+
 static void
 confirm_save (SaveData   *data,
               gboolean    changed_on_disk)
@@ -343,7 +398,7 @@ confirm_save (SaveData   *data,
     {
       dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root),
                                                            _("Replace the Changed Dockerfile?"),
-                                                           _("The Dockerfile was changed outside Dockyard since it was opened. Saving replaces those changes; the file as it is now is kept as Dockerfile.orig.")));
+                                                           _("The Dockerfile was changed outside Dockyard since it was opened. Saving replaces those changes with the lines below; the file as it is now is kept as a backup beside it, ending in .orig.")));
       adw_message_dialog_add_responses (dialog,
                                         "cancel", _("_Cancel"),
                                         "save", _("_Replace"),
@@ -354,7 +409,7 @@ confirm_save (SaveData   *data,
     {
       dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root),
                                                            _("Change the Hand-Written Dockerfile?"),
-                                                           _("This Dockerfile was not written by Dockyard. Saving rewrites only the lines you changed and keeps the current file as Dockerfile.orig.")));
+                                                           _("This Dockerfile was not written by Dockyard. Saving rewrites only the lines below and keeps the current file as a backup beside it, ending in .orig.")));
       adw_message_dialog_add_responses (dialog,
                                         "cancel", _("_Cancel"),
                                         "save", _("_Save"),
@@ -363,6 +418,8 @@ confirm_save (SaveData   *data,
     }
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_extra_child (dialog, diff_view (data->previous, data->text));
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 640, -1);
 
   self->dialog = dialog;
   g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), data);

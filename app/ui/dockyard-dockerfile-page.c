@@ -9,6 +9,7 @@
 #include "dockyard-deferred-show.h"
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-dockerfile-page-private.h"
+#include "dockyard-line-diff.h"
 #include "dockyard-dockerfile-update.h"
 #include "dockyard-finding.h"
 #include "dockyard-form-text.h"
@@ -88,6 +89,44 @@ update_tag_colors (DockyardDockerfilePage *self)
   g_object_set (self->comment_tag,
                 "foreground", dark ? "#9a9996" : "#77767b",
                 NULL);
+  /* Yellow 1 at low strength: a mark behind the text, not a colour of it. */
+  g_object_set (self->changed_tag,
+                "paragraph-background", dark ? "#4d4419" : "#fbf1c7",
+                NULL);
+}
+
+/**
+ * _dockyard_dockerfile_page_mark_changes:
+ *
+ * Marks the preview's lines that a fix or an edit of the form changed:
+ * those that differ from the file as it is on disk.
+ */
+void
+_dockyard_dockerfile_page_mark_changes (DockyardDockerfilePage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->preview_view);
+  g_autoptr(GPtrArray) changes = NULL;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, self->changed_tag, &start, &end);
+  if (self->text == NULL || self->disk_text == NULL)
+    return;
+
+  changes = dockyard_line_diff (self->disk_text, self->disk_length, self->text, self->length);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      DockyardLineChange *change = g_ptr_array_index (changes, i);
+
+      if (change->kind != DOCKYARD_LINE_ADDED)
+        continue;
+      gtk_text_buffer_get_iter_at_line (buffer, &start, change->new_line - 1);
+      end = start;
+      if (!gtk_text_iter_ends_line (&end))
+        gtk_text_iter_forward_to_line_end (&end);
+      gtk_text_iter_forward_char (&end);
+      gtk_text_buffer_apply_tag (buffer, self->changed_tag, &start, &end);
+    }
 }
 
 static void
@@ -143,6 +182,7 @@ set_preview_text (DockyardDockerfilePage *self)
     {
       gtk_text_buffer_set_text (buffer, self->text, self->length);
       highlight (self, self->text);
+      _dockyard_dockerfile_page_mark_changes (self);
     }
   else
     {
@@ -810,6 +850,7 @@ dockyard_dockerfile_page_init (DockyardDockerfilePage *self)
   self->keyword_tag = gtk_text_buffer_create_tag (buffer, NULL, "weight", PANGO_WEIGHT_BOLD, NULL);
   self->flag_tag = gtk_text_buffer_create_tag (buffer, NULL, NULL);
   self->comment_tag = gtk_text_buffer_create_tag (buffer, NULL, "style", PANGO_STYLE_ITALIC, NULL);
+  self->changed_tag = gtk_text_buffer_create_tag (buffer, NULL, NULL);
   update_tag_colors (self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_tag_colors), self, G_CONNECT_SWAPPED);

@@ -410,10 +410,47 @@ test_fix_and_confirm (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture.page, "requirements_row"))), ==,
                    "requirements.txt");
 
-  /* A hand-written file: asked first; cancelling leaves it alone. */
+  /* The preview marks the line the fix changed, and only that one
+   * (issue 18, item 10). */
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (fixture.page, "preview_view")));
+    guint n_lines = gtk_text_buffer_get_line_count (buffer);
+
+    for (guint line = 0; line < n_lines; line++)
+      {
+        GtkTextIter iter;
+        g_autoptr(GSList) tags = NULL;
+        gboolean marked = FALSE;
+
+        gtk_text_buffer_get_iter_at_line (buffer, &iter, line);
+        tags = gtk_text_iter_get_tags (&iter);
+        for (GSList *l = tags; l != NULL; l = l->next)
+          {
+            gboolean set = FALSE;
+
+            g_object_get (l->data, "paragraph-background-set", &set, NULL);
+            marked |= set;
+          }
+        /* Line 8 (0-based 7) is the RUN pip install. */
+        g_assert_cmpint (marked, ==, line == 7);
+      }
+    dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-fix-marked.png");
+  }
+
+  /* A hand-written file: asked first, with what changes; cancelling leaves
+   * it alone. */
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
   dialog = wait_for_dialog ();
   dockyard_ui_test_settle (200);
+  {
+    g_autofree char *diff = dockyard_ui_test_find_label_text (GTK_WIDGET (dialog), "+ RUN " PIP_MOUNT);
+
+    g_assert_nonnull (diff);
+    g_assert_nonnull (strstr (diff, "- RUN pip install -r requirements.txt\n"
+                                    "+ RUN " PIP_MOUNT " pip install -r requirements.txt"));
+    /* One line of context each side, not the whole file. */
+    g_assert_null (strstr (diff, "FROM python"));
+  }
   dockyard_ui_test_save_screenshot (GTK_WIDGET (dialog), "dockerfile-page-confirm.png");
   /* As a click on its button would, which also closes the dialog. */
   adw_message_dialog_response (dialog, "cancel");
