@@ -44,6 +44,8 @@ struct _DockyardDockerfilePage
   GtkStack                *findings_stack;
   GtkListBox              *findings_list;
   GtkLabel                *status_label;
+  GtkRevealer             *disk_changed_revealer;
+  GtkLabel                *disk_changed_label;
   GtkButton               *save_button;
 
   /* Borrowed */
@@ -85,6 +87,14 @@ struct _DockyardDockerfilePage
   guint                    n_threads;   /* lint and requirements tasks not finished */
   guint                    pending_line; /* to show once the file is loaded; 0 for none */
   guint                    n_unpinned;
+  GFileMonitor            *dockerfile_monitor;   /* changes made outside Dockyard */
+  GFileMonitor            *ignore_monitor;
+  GFileMonitor            *requirements_monitor;
+  GFile                   *requirements_watched;
+  guint                    watch_source;
+  guint                    watch_dockerfile : 1;  /* a Dockerfile change to look at */
+  guint                    watch_others : 1;      /* .dockerignore or requirements */
+  guint                    disk_changed : 1;      /* changed on disk, edits here */
   GBytes                  *undo_previous; /* the file before the last save, for Undo */
   GBytes                  *undo_saved;    /* what that save wrote */
 
@@ -165,6 +175,17 @@ void     _dockyard_dockerfile_page_set_document_text       (DockyardDockerfilePa
                                                             gsize                   length);
 gboolean _dockyard_dockerfile_page_select_line             (DockyardDockerfilePage *self,
                                                             guint                   line);
+
+/* Changes on disk (dockyard-dockerfile-page-watch.c) */
+void     _dockyard_dockerfile_page_watch                   (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_unwatch                 (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_watch_requirements      (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_keep_mine_action        (GtkWidget              *widget,
+                                                            const char             *action_name,
+                                                            GVariant               *parameter);
+void     _dockyard_dockerfile_page_reload_changed_action   (GtkWidget              *widget,
+                                                            const char             *action_name,
+                                                            GVariant               *parameter);
 
 /* The form (dockyard-dockerfile-page-form.c) */
 void     _dockyard_dockerfile_page_load_form               (DockyardDockerfilePage *self);

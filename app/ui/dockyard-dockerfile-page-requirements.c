@@ -192,6 +192,7 @@ _dockyard_dockerfile_page_schedule_requirements (DockyardDockerfilePage *self,
 {
   g_clear_handle_id (&self->requirements_source, g_source_remove);
   self->requirements_source = g_timeout_add (delay_ms, requirements_timeout_cb, self);
+  _dockyard_dockerfile_page_watch_requirements (self);
   _dockyard_dockerfile_page_set_busy (self);
 }
 

@@ -212,6 +212,8 @@ _dockyard_dockerfile_page_update_actions (DockyardDockerfilePage *self)
   gtk_widget_action_set_enabled (widget, "dockerfile.save",
                                  ready && self->error == NULL && (self->dirty || !self->has_file));
   gtk_widget_action_set_enabled (widget, "dockerfile.reload", self->project != NULL && !self->saving);
+  gtk_widget_action_set_enabled (widget, "dockerfile.keep-mine", self->project != NULL);
+  gtk_widget_action_set_enabled (widget, "dockerfile.reload-changed", self->project != NULL && !self->saving);
   gtk_widget_action_set_enabled (widget, "dockerfile.undo-save",
                                  ready && self->undo_previous != NULL && !self->dirty);
   gtk_widget_action_set_enabled (widget, "dockerfile.fix", ready && fresh);
@@ -237,6 +239,8 @@ _dockyard_dockerfile_page_update_status (DockyardDockerfilePage *self)
     status = self->error;
   else if (self->saving)
     status = _("Saving…");
+  else if (self->disk_changed)
+    status = _("Changed on disk; your unsaved changes are still here");
   else if (self->dirty)
     status = _("Unsaved changes");
   else if (!self->has_file)
@@ -517,6 +521,9 @@ load (DockyardDockerfilePage *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->saving = FALSE;
+  /* The file as it is on disk now: nothing left to tell about it. */
+  self->disk_changed = FALSE;
+  gtk_revealer_set_reveal_child (self->disk_changed_revealer, FALSE);
 
   if (self->project == NULL)
     {
@@ -631,6 +638,7 @@ dockyard_dockerfile_page_dispose (GObject *object)
   DockyardDockerfilePage *self = (DockyardDockerfilePage *)object;
 
   g_cancellable_cancel (self->cancellable);
+  _dockyard_dockerfile_page_unwatch (self);
   g_clear_pointer (&self->undo_previous, g_bytes_unref);
   g_clear_pointer (&self->undo_saved, g_bytes_unref);
   if (self->lint_cancellable != NULL)
@@ -805,6 +813,8 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, findings_stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, findings_list);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, disk_changed_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, disk_changed_label);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, save_button);
   gtk_widget_class_bind_template_callback_full (widget_class, "form_changed_cb",
                                                 G_CALLBACK (_dockyard_dockerfile_page_form_changed_cb));
@@ -817,6 +827,10 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "dockerfile.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.undo-save", NULL,
                                    _dockyard_dockerfile_page_undo_save_action);
+  gtk_widget_class_install_action (widget_class, "dockerfile.keep-mine", NULL,
+                                   _dockyard_dockerfile_page_keep_mine_action);
+  gtk_widget_class_install_action (widget_class, "dockerfile.reload-changed", NULL,
+                                   _dockyard_dockerfile_page_reload_changed_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.fix", "u", _dockyard_dockerfile_page_fix_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.fix-all", NULL, _dockyard_dockerfile_page_fix_all_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.add-jupyterlab", NULL, add_jupyterlab_action);
@@ -911,6 +925,7 @@ dockyard_dockerfile_page_set_project (DockyardDockerfilePage *self,
     }
 
   _dockyard_dockerfile_page_forget_undo (self);
+  _dockyard_dockerfile_page_watch (self);
   load (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }

@@ -1062,6 +1062,166 @@ test_backups_and_undo (void)
   remove_dir (dir);
 }
 
+/* Waits until @needle is (or, with @present FALSE, is no longer) on show. */
+static void
+wait_for_text (GtkWidget  *widget,
+               const char *needle,
+               gboolean    present)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *found = dockyard_ui_test_find_label_text (widget, needle);
+
+      if ((found != NULL) == present)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("“%s” %s on show after 30 s", needle, present ? "not" : "still");
+      dockyard_ui_test_settle (50);
+    }
+}
+
+static void
+wait_for_preview (DockyardDockerfilePage *page,
+                  const char             *needle)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *text = preview_text (page);
+
+      if (strstr (text, needle) != NULL)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("“%s” not in the preview after 30 s:\n%s", needle, text);
+      dockyard_ui_test_settle (50);
+    }
+  wait_idle (page);
+}
+
+/* Issue 18, item 2: files changed outside the app (an editor, git) are
+ * followed: reloaded without unsaved edits; with them, a bar offers Keep
+ * Mine (then the save asks, with the diff, and keeps the other version as
+ * the backup) or Reload (after asking). */
+static void
+test_changed_on_disk (void)
+{
+  static const char dockerfile[] =
+    "FROM python:3.11.2\n"
+    "WORKDIR /usr/src/app\n"
+    "COPY requirements.txt .\n"
+    "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n";
+  Fixture fixture = { 0 };
+  g_autofree char *dir = make_project_dir ();
+  g_autofree char *external = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *backup = NULL;
+  GtkRevealer *bar;
+  AdwMessageDialog *dialog;
+
+  write_file (dir, "Dockerfile", dockerfile);
+  show_page (&fixture, dir, NULL);
+  bar = GTK_REVEALER (child (fixture.page, "disk_changed_revealer"));
+
+  /* requirements.txt created in a shell: the form notices. */
+  wait_for_text (GTK_WIDGET (fixture.window), "is not in the project folder yet", TRUE);
+  write_file (dir, "requirements.txt", "flask==3.0.0\n");
+  wait_for_text (GTK_WIDGET (fixture.window), "is not in the project folder yet", FALSE);
+
+  /* An ENV line added in an editor, no edits here: read again. */
+  external = g_strconcat (dockerfile, "ENV FROM_EDITOR=1\n", NULL);
+  write_file (dir, "Dockerfile", external);
+  wait_for_preview (fixture.page, "ENV FROM_EDITOR=1");
+  g_assert_cmpstr (dockyard_dockerfile_page_get_text (fixture.page, NULL), ==, external);
+  g_assert_false (dockyard_dockerfile_page_get_dirty (fixture.page));
+  g_assert_false (gtk_revealer_get_reveal_child (bar));
+
+  /* Broken outside the app: the page says so instead of the stale form. */
+  write_file (dir, "Dockerfile", "# nothing but a comment\n");
+  wait_for_text (GTK_WIDGET (fixture.window), "The form cannot show this Dockerfile", TRUE);
+  write_file (dir, "Dockerfile", external);
+  wait_for_preview (fixture.page, "ENV FROM_EDITOR=1");
+
+  /* Edits here, then a change on disk: the bar, and the edits stay. */
+  set_field (fixture.page, "workdir_row", "/srv/mine");
+  wait_idle (fixture.page);
+  g_assert_true (dockyard_dockerfile_page_get_dirty (fixture.page));
+  g_clear_pointer (&external, g_free);
+  external = g_strconcat (dockerfile, "ENV FROM_EDITOR=2\n", NULL);
+  write_file (dir, "Dockerfile", external);
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (!gtk_revealer_get_reveal_child (bar))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        dockyard_ui_test_settle (50);
+      }
+  }
+  dockyard_ui_test_settle (400);
+  g_assert_true (dockyard_dockerfile_page_get_dirty (fixture.page));
+  g_assert_nonnull (strstr (preview_text (fixture.page), "WORKDIR /srv/mine"));
+  wait_for_text (GTK_WIDGET (fixture.window), "Changed on disk; your unsaved changes are still here", TRUE);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-changed-on-disk.png");
+
+  /* Keep Mine, then Save: asked, with what replaces the file on disk; the
+   * file as it was on disk becomes the backup. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.keep-mine", NULL));
+  g_assert_false (gtk_revealer_get_reveal_child (bar));
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
+  dialog = wait_for_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Replace the Changed Dockerfile?");
+  {
+    g_autofree char *diff = dockyard_ui_test_find_label_text (GTK_WIDGET (dialog), "+ WORKDIR /srv/mine");
+
+    g_assert_nonnull (diff);
+    g_assert_nonnull (strstr (diff, "- ENV FROM_EDITOR=2"));
+  }
+  dockyard_ui_test_settle (200);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (dialog), "dockerfile-page-replace-changed.png");
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle (fixture.page);
+  saved = read_file (dir, "Dockerfile");
+  g_assert_nonnull (strstr (saved, "WORKDIR /srv/mine\n"));
+  backup = read_file (dir, "Dockerfile.orig");
+  g_assert_cmpstr (backup, ==, external);
+  g_assert_false (dockyard_dockerfile_page_get_dirty (fixture.page));
+  dockyard_ui_test_settle (600);
+  /* Dockyard's own save is no change on disk. */
+  g_assert_false (gtk_revealer_get_reveal_child (bar));
+
+  /* Edits, a change on disk, Reload: asked first, then the file on disk. */
+  set_field (fixture.page, "workdir_row", "/srv/discarded");
+  wait_idle (fixture.page);
+  g_clear_pointer (&external, g_free);
+  external = g_strconcat (dockerfile, "ENV FROM_EDITOR=3\n", NULL);
+  write_file (dir, "Dockerfile", external);
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (!gtk_revealer_get_reveal_child (bar))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        dockyard_ui_test_settle (50);
+      }
+  }
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.reload-changed", NULL);
+  dialog = wait_for_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Discard Your Changes?");
+  adw_message_dialog_response (dialog, "discard");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_for_preview (fixture.page, "ENV FROM_EDITOR=3");
+  g_assert_cmpstr (dockyard_dockerfile_page_get_text (fixture.page, NULL), ==, external);
+  g_assert_false (dockyard_dockerfile_page_get_dirty (fixture.page));
+  g_assert_false (gtk_revealer_get_reveal_child (bar));
+
+  close_page (&fixture);
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1076,6 +1236,7 @@ main (int   argc,
   g_test_add_func ("/dockerfile-page/round-trip", test_round_trip);
   g_test_add_func ("/dockerfile-page/changed-while-asked", test_changed_while_asked);
   g_test_add_func ("/dockerfile-page/backups-and-undo", test_backups_and_undo);
+  g_test_add_func ("/dockerfile-page/changed-on-disk", test_changed_on_disk);
   g_test_add_func ("/dockerfile-page/pin-requirements", test_pin_requirements);
   g_test_add_func ("/dockerfile-page/digest-offer", test_digest_offer);
   g_test_add_func ("/dockerfile-page/digest-real-engine", test_digest_real_engine);
