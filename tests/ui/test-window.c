@@ -260,6 +260,59 @@ test_build_failure (void)
   dockyard_ui_test_project_free (f);
 }
 
+/* Issue 18, item 5: the banner of a failed build starts with the error's
+ * own headline (pip under PEP 668), then the step's last lines. */
+static void
+test_build_failure_headline (void)
+{
+  DockyardUiTestProject *f;
+  DockyardWindow *window;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *banner = NULL;
+  const char *python = g_getenv ("DOCKYARD_TEST_PYTHON_IMAGE");
+  g_autoptr(GFile) directory = NULL;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
+  if (python == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no Python test image: run the suite with tests/run");
+      return;
+    }
+
+  /* Debian's marker of an externally managed Python (removed from the
+   * test image), put back, then a pip install. */
+  dockerfile = g_strdup_printf ("FROM %s\n"
+                                "RUN printf '[externally-managed]\\nError=To install Python packages "
+                                "system-wide, try apt install\\n python3-xyz, where xyz is the package "
+                                "you are trying to\\n install.\\n \\n If you wish to install a "
+                                "non-Debian-packaged Python package,\\n create a virtual environment "
+                                "using python3 -m venv path/to/venv.\\n Then use path/to/venv/bin/python "
+                                "and path/to/venv/bin/pip. Make\\n sure you have python3-full "
+                                "installed.\\n' > \"$(python3 -c 'import sysconfig; "
+                                "print(sysconfig.get_path(\"stdlib\"))')/EXTERNALLY-MANAGED\"\n"
+                                "RUN pip install --no-index somepackage\n",
+                                python);
+  f = dockyard_ui_test_project_new ("pip-headline", dockerfile);
+  f->app = dockyard_ui_test_start_app ();
+  window = f->window = dockyard_ui_test_new_window (f->app);
+  directory = g_file_new_for_path (f->project);
+  dockyard_window_open_project (window, directory);
+  dockyard_ui_test_wait_for_page (window, "project");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.build", NULL));
+  dockyard_ui_test_wait_for_build_end (window);
+  g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
+                   DOCKYARD_BUILD_FAILED);
+  banner = dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window),
+                                                 "\n\nerror: externally-managed-environment\n…\n");
+  g_assert_nonnull (strstr (banner, "hint: See PEP 668"));
+  g_free (dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window), "Line 3 of the Dockerfile"));
+  dockyard_ui_test_settle (400);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "window-build-failed-headline.png");
+
+  dockyard_ui_test_project_free (f);
+}
+
 /* Issue 18, item 12: "Build Image" on the Terminal page's not-built state
  * builds, then opens the shell; after the app is closed and started again,
  * the Build page and the Overview show the last build (its result, when,
@@ -814,6 +867,7 @@ main (int   argc,
   g_test_add_func ("/window/build", test_build);
   g_test_add_func ("/window/build-failure", test_build_failure);
   g_test_add_func ("/window/build-state", test_build_state);
+  g_test_add_func ("/window/build-failure-headline", test_build_failure_headline);
   g_test_add_func ("/window/image-name", test_image_name);
   g_test_add_func ("/window/dev-terminal", test_dev_terminal);
   g_test_add_func ("/window/lab", test_lab);
