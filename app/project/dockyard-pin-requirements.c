@@ -400,6 +400,18 @@ dockyard_pin_plan_get_file (DockyardPinPlan *self)
 }
 
 /**
+ * dockyard_pin_plan_get_original:
+ *
+ * Returns: (transfer none): the file as it was when the plan was made
+ */
+GBytes *
+dockyard_pin_plan_get_original (DockyardPinPlan *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->original;
+}
+
+/**
  * dockyard_pin_plan_get_backup_path:
  *
  * Returns: (nullable): where applying the plan kept the file as it was

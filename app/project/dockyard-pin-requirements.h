@@ -63,6 +63,7 @@ const DockyardRequirementPin *dockyard_pin_plan_get_pin         (DockyardPinPlan
                                                                  guint                   index);
 guint                         dockyard_pin_plan_get_n_changes   (DockyardPinPlan        *self);
 GBytes                       *dockyard_pin_plan_get_text        (DockyardPinPlan        *self);
+GBytes                       *dockyard_pin_plan_get_original    (DockyardPinPlan        *self);
 GFile                        *dockyard_pin_plan_get_file        (DockyardPinPlan        *self);
 const char                   *dockyard_pin_plan_get_display_name (DockyardPinPlan       *self);
 const char                   *dockyard_pin_plan_get_backup_path  (DockyardPinPlan       *self);

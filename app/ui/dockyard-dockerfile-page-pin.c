@@ -61,7 +61,14 @@ applied_cb (GObject      *object,
                                          n),
                             n, name);
   }
-  toast (self, text);
+  {
+    AdwToast *pinned = adw_toast_new (text);
+
+    _dockyard_dockerfile_page_offer_undo (self, pinned, dockyard_pin_plan_get_file (plan), TRUE,
+                                          dockyard_pin_plan_get_original (plan),
+                                          dockyard_pin_plan_get_text (plan));
+    adw_toast_overlay_add_toast (self->toast_overlay, pinned);
+  }
   pin_finished (self);
   _dockyard_dockerfile_page_requirements_written (self);
 }

@@ -97,6 +97,8 @@ struct _DockyardDockerfilePage
   guint                    disk_changed : 1;      /* changed on disk, edits here */
   GBytes                  *undo_previous; /* the file before the last save, for Undo */
   GBytes                  *undo_saved;    /* what that save wrote */
+  GFile                   *undo_file;     /* the file it wrote */
+  gboolean                 undo_requirements; /* a requirements file, not the Dockerfile */
 
   guint                    has_file : 1;
   guint                    hand_written : 1;
@@ -164,6 +166,12 @@ void     _dockyard_dockerfile_page_undo_save_action        (GtkWidget           
                                                             const char             *action_name,
                                                             GVariant               *parameter);
 void     _dockyard_dockerfile_page_forget_undo             (DockyardDockerfilePage *self);
+void     _dockyard_dockerfile_page_offer_undo              (DockyardDockerfilePage *self,
+                                                            AdwToast               *toast,
+                                                            GFile                  *file,
+                                                            gboolean                requirements,
+                                                            GBytes                 *previous,
+                                                            GBytes                 *saved);
 void     _dockyard_dockerfile_page_reload                  (DockyardDockerfilePage *self);
 void     _dockyard_dockerfile_page_pin_action              (GtkWidget              *widget,
                                                             const char             *action_name,

@@ -101,15 +101,8 @@ save_finished (SaveData     *data,
           /* Translators: %s is the backup's name, e.g. Dockerfile.orig or Dockerfile.3.orig */
           title = g_strdup_printf (_("Saved the Dockerfile; the previous version is %s"), display);
           toast = adw_toast_new (title);
-          adw_toast_set_button_label (toast, _("_Undo"));
-          adw_toast_set_action_name (toast, "dockerfile.undo-save");
-          adw_toast_set_timeout (toast, 10);
-          /* Its Undo is for this save: shown at once, not after older toasts. */
-          adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-          g_clear_pointer (&self->undo_previous, g_bytes_unref);
-          g_clear_pointer (&self->undo_saved, g_bytes_unref);
-          self->undo_previous = g_bytes_ref (data->previous);
-          self->undo_saved = g_bytes_ref (data->text);
+          _dockyard_dockerfile_page_offer_undo (self, toast, data->file, FALSE,
+                                                data->previous, data->text);
         }
       else
         {
@@ -506,10 +499,11 @@ save_check (SaveData *data)
 
 typedef struct
 {
-  GFile  *root;
-  GFile  *file;
-  GBytes *previous;
-  GBytes *saved;
+  GFile    *root;
+  GFile    *file;
+  GBytes   *previous;
+  GBytes   *saved;
+  gboolean  requirements;
 } UndoData;
 
 static void
@@ -544,7 +538,7 @@ undo_thread (GTask        *task,
   if (!texts_equal (current, length, g_bytes_get_data (data->saved, NULL), g_bytes_get_size (data->saved)))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                               _("The Dockerfile was changed since it was saved"));
+                               _("The file was changed since it was saved"));
       return;
     }
 
@@ -580,12 +574,18 @@ undo_cb (GObject      *object,
     }
 
   {
-    AdwToast *toast = adw_toast_new (_("Restored the Dockerfile as it was before the save"));
+    AdwToast *toast = adw_toast_new (g_task_get_task_data (G_TASK (result)) != NULL &&
+                                     ((UndoData *) g_task_get_task_data (G_TASK (result)))->requirements
+                                     ? _("Restored the requirements file as it was before")
+                                     : _("Restored the Dockerfile as it was before the save"));
 
     adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
     adw_toast_overlay_add_toast (self->toast_overlay, toast);
   }
-  _dockyard_dockerfile_page_reload (self);
+  if (((UndoData *) g_task_get_task_data (G_TASK (result)))->requirements)
+    _dockyard_dockerfile_page_requirements_written (self);
+  else
+    _dockyard_dockerfile_page_reload (self);
 }
 
 void
@@ -593,6 +593,41 @@ _dockyard_dockerfile_page_forget_undo (DockyardDockerfilePage *self)
 {
   g_clear_pointer (&self->undo_previous, g_bytes_unref);
   g_clear_pointer (&self->undo_saved, g_bytes_unref);
+  g_clear_object (&self->undo_file);
+  self->undo_requirements = FALSE;
+}
+
+/**
+ * _dockyard_dockerfile_page_offer_undo:
+ * @toast: the toast that says what was written; gets the Undo button
+ * @file: the file written
+ * @requirements: whether it is a requirements file (else the Dockerfile)
+ * @previous: its text before
+ * @saved: what was written
+ *
+ * Gives a write's toast an Undo that puts @previous back, only over
+ * @saved: a file changed since is left alone.
+ */
+void
+_dockyard_dockerfile_page_offer_undo (DockyardDockerfilePage *self,
+                                      AdwToast               *toast,
+                                      GFile                  *file,
+                                      gboolean                requirements,
+                                      GBytes                 *previous,
+                                      GBytes                 *saved)
+{
+  _dockyard_dockerfile_page_forget_undo (self);
+  self->undo_previous = g_bytes_ref (previous);
+  self->undo_saved = g_bytes_ref (saved);
+  self->undo_file = g_object_ref (file);
+  self->undo_requirements = requirements;
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "dockerfile.undo-save");
+  adw_toast_set_timeout (toast, 10);
+  /* Its Undo is for this write: shown at once, not after older toasts. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  _dockyard_dockerfile_page_update_actions (self);
 }
 
 void
@@ -604,14 +639,17 @@ _dockyard_dockerfile_page_undo_save_action (GtkWidget  *widget,
   g_autoptr(GTask) task = NULL;
   UndoData *data;
 
-  if (self->project == NULL || self->undo_previous == NULL || self->dirty)
+  if (self->project == NULL || self->undo_previous == NULL ||
+      (self->dirty && !self->undo_requirements))
     return;
 
   data = g_new0 (UndoData, 1);
   data->root = g_object_ref (dockyard_project_get_directory (self->project));
-  data->file = _dockyard_dockerfile_page_dockerfile_file (self);
+  data->file = g_steal_pointer (&self->undo_file);
   data->previous = g_steal_pointer (&self->undo_previous);
   data->saved = g_steal_pointer (&self->undo_saved);
+  data->requirements = self->undo_requirements;
+  self->undo_requirements = FALSE;
   _dockyard_dockerfile_page_update_actions (self);
 
   task = g_task_new (self, self->cancellable, undo_cb, NULL);

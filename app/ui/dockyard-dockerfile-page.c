@@ -215,7 +215,8 @@ _dockyard_dockerfile_page_update_actions (DockyardDockerfilePage *self)
   gtk_widget_action_set_enabled (widget, "dockerfile.keep-mine", self->project != NULL);
   gtk_widget_action_set_enabled (widget, "dockerfile.reload-changed", self->project != NULL && !self->saving);
   gtk_widget_action_set_enabled (widget, "dockerfile.undo-save",
-                                 ready && self->undo_previous != NULL && !self->dirty);
+                                 ready && self->undo_previous != NULL &&
+                                 (self->undo_requirements || !self->dirty));
   gtk_widget_action_set_enabled (widget, "dockerfile.fix", ready && fresh);
   gtk_widget_action_set_enabled (widget, "dockerfile.fix-all", ready && fresh && _dockyard_dockerfile_page_has_fixable_findings (self));
   gtk_widget_action_set_enabled (widget, "dockerfile.add-jupyterlab", editable && !jupyter);
@@ -271,7 +272,7 @@ _dockyard_dockerfile_page_update_dirty (DockyardDockerfilePage *self)
                    !texts_equal (self->text, self->length, self->clean_text, self->clean_length);
 
   /* Undo of a save only while the page still shows what it saved. */
-  if (dirty)
+  if (dirty && !self->undo_requirements)
     _dockyard_dockerfile_page_forget_undo (self);
 
   if (dirty != self->dirty)
@@ -641,6 +642,7 @@ dockyard_dockerfile_page_dispose (GObject *object)
   _dockyard_dockerfile_page_unwatch (self);
   g_clear_pointer (&self->undo_previous, g_bytes_unref);
   g_clear_pointer (&self->undo_saved, g_bytes_unref);
+  g_clear_object (&self->undo_file);
   if (self->lint_cancellable != NULL)
     g_cancellable_cancel (self->lint_cancellable);
   if (self->requirements_cancellable != NULL)

@@ -788,6 +788,27 @@ test_pin_requirements (void)
     g_assert_cmpuint (unpinned, ==, 1);
   }
 
+  /* The toast's Undo puts the file back as it was (issue 18, item 8). */
+  g_assert_nonnull (dockyard_ui_test_find_label_text (GTK_WIDGET (fixture.window),
+                                                      "the previous version is requirements.txt.orig"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.undo-save", NULL));
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        g_autofree char *now = read_file (dir, "requirements.txt");
+
+        if (g_strcmp0 (now, requirements) == 0)
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        dockyard_ui_test_settle (50);
+      }
+  }
+  wait_idle (fixture.page);
+  g_free (dockyard_ui_test_wait_for_label_text (GTK_WIDGET (fixture.window),
+                                                "Restored the requirements file as it was before"));
+
   remove_project_image (fixture.project, engine);
   close_page (&fixture);
   remove_dir (dir);
