@@ -41,21 +41,26 @@ set_disk_changed (DockyardDockerfilePage *self,
   _dockyard_dockerfile_page_update_status (self);
 }
 
+/* The read does not keep the page alive: closing it is immediate. */
 static void
 dockerfile_read_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(DockyardDockerfilePage) self = user_data;
+  GWeakRef *page_ref = user_data;
+  g_autoptr(DockyardDockerfilePage) self = g_weak_ref_get (page_ref);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
   gboolean exists;
 
+  g_weak_ref_clear (page_ref);
+  g_free (page_ref);
+
   if (!dockyard_read_file_finish (G_FILE (object), result, &contents, &length, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     return;
-  if (self->project == NULL || self->loading || self->saving)
+  if (self == NULL || self->project == NULL || self->loading || self->saving)
     return;
 
   exists = contents != NULL;
@@ -100,11 +105,13 @@ watch_timeout_cb (gpointer user_data)
   if (self->watch_dockerfile)
     {
       g_autoptr(GFile) file = _dockyard_dockerfile_page_dockerfile_file (self);
+      GWeakRef *page_ref = g_new0 (GWeakRef, 1);
 
       self->watch_dockerfile = FALSE;
+      g_weak_ref_init (page_ref, self);
       dockyard_read_file_async (dockyard_project_get_directory (self->project), file,
                                 DOCKYARD_MAX_TEXT_FILE_SIZE, self->cancellable,
-                                dockerfile_read_cb, g_object_ref (self));
+                                dockerfile_read_cb, page_ref);
     }
 
   if (self->watch_others)
