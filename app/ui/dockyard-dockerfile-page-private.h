@@ -98,6 +98,7 @@ struct _DockyardDockerfilePage
   GBytes                  *undo_previous; /* the file before the last save, for Undo */
   GBytes                  *undo_saved;    /* what that save wrote */
   GFile                   *undo_file;     /* the file it wrote */
+  AdwToast                *undo_toast;    /* weak: the toast offering Undo */
   gboolean                 undo_requirements; /* a requirements file, not the Dockerfile */
 
   guint                    has_file : 1;

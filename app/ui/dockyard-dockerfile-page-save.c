@@ -579,7 +579,6 @@ undo_cb (GObject      *object,
                                      ? _("Restored the requirements file as it was before")
                                      : _("Restored the Dockerfile as it was before the save"));
 
-    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
     adw_toast_overlay_add_toast (self->toast_overlay, toast);
   }
   if (((UndoData *) g_task_get_task_data (G_TASK (result)))->requirements)
@@ -617,6 +616,12 @@ _dockyard_dockerfile_page_offer_undo (DockyardDockerfilePage *self,
                                       GBytes                 *saved)
 {
   _dockyard_dockerfile_page_forget_undo (self);
+  /* One Undo on show at a time: the older toast goes first.  (Not a
+   * high-priority toast: libadwaita 1.2 puts the one it replaces back in
+   * its queue and fails an assertion when it shows it again.) */
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+  g_set_weak_pointer (&self->undo_toast, toast);
   self->undo_previous = g_bytes_ref (previous);
   self->undo_saved = g_bytes_ref (saved);
   self->undo_file = g_object_ref (file);
@@ -625,8 +630,6 @@ _dockyard_dockerfile_page_offer_undo (DockyardDockerfilePage *self,
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "dockerfile.undo-save");
   adw_toast_set_timeout (toast, 10);
-  /* Its Undo is for this write: shown at once, not after older toasts. */
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   _dockyard_dockerfile_page_update_actions (self);
 }
 
@@ -650,6 +653,8 @@ _dockyard_dockerfile_page_undo_save_action (GtkWidget  *widget,
   data->saved = g_steal_pointer (&self->undo_saved);
   data->requirements = self->undo_requirements;
   self->undo_requirements = FALSE;
+  /* Its toast's button dismissed it already. */
+  g_clear_weak_pointer (&self->undo_toast);
   _dockyard_dockerfile_page_update_actions (self);
 
   task = g_task_new (self, self->cancellable, undo_cb, NULL);

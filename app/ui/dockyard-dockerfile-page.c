@@ -643,6 +643,7 @@ dockyard_dockerfile_page_dispose (GObject *object)
   g_clear_pointer (&self->undo_previous, g_bytes_unref);
   g_clear_pointer (&self->undo_saved, g_bytes_unref);
   g_clear_object (&self->undo_file);
+  g_clear_weak_pointer (&self->undo_toast);
   if (self->lint_cancellable != NULL)
     g_cancellable_cancel (self->lint_cancellable);
   if (self->requirements_cancellable != NULL)

@@ -789,8 +789,8 @@ test_pin_requirements (void)
   }
 
   /* The toast's Undo puts the file back as it was (issue 18, item 8). */
-  g_assert_nonnull (dockyard_ui_test_find_label_text (GTK_WIDGET (fixture.window),
-                                                      "the previous version is requirements.txt.orig"));
+  g_free (dockyard_ui_test_wait_for_label_text (GTK_WIDGET (fixture.window),
+                                                "the previous version is requirements.txt.orig"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.undo-save", NULL));
   /* The toast comes once the file is written back (and goes after a few
    * seconds: looked for at once, not after the page has settled). */
@@ -1010,8 +1010,8 @@ test_backups_and_undo (void)
   g_assert_nonnull (strstr (first, "WORKDIR /srv/app\n"));
   orig = read_file (dir, "Dockerfile.orig");
   g_assert_cmpstr (orig, ==, hand_written);
-  g_assert_nonnull (dockyard_ui_test_find_label_text (GTK_WIDGET (fixture.window),
-                                                      "Saved the Dockerfile; the previous version is Dockerfile.orig"));
+  g_free (dockyard_ui_test_wait_for_label_text (GTK_WIDGET (fixture.window),
+                                                "Saved the Dockerfile; the previous version is Dockerfile.orig"));
 
   /* The second save keeps the hand-written original as it was. */
   set_field (fixture.page, "workdir_row", "/opt/app");
@@ -1036,8 +1036,8 @@ test_backups_and_undo (void)
   g_assert_cmpstr (orig, ==, hand_written);
   numbered = read_file (dir, "Dockerfile.2.orig");
   g_assert_cmpstr (numbered, ==, first);
-  g_assert_nonnull (dockyard_ui_test_find_label_text (GTK_WIDGET (fixture.window),
-                                                      "Saved the Dockerfile; the previous version is Dockerfile.2.orig"));
+  g_free (dockyard_ui_test_wait_for_label_text (GTK_WIDGET (fixture.window),
+                                                "Saved the Dockerfile; the previous version is Dockerfile.2.orig"));
   dockyard_ui_test_settle (300);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-saved-undo.png");
 
@@ -1167,7 +1167,11 @@ test_changed_on_disk (void)
   }
   dockyard_ui_test_settle (400);
   g_assert_true (dockyard_dockerfile_page_get_dirty (fixture.page));
-  g_assert_nonnull (strstr (preview_text (fixture.page), "WORKDIR /srv/mine"));
+  {
+    g_autofree char *preview = preview_text (fixture.page);
+
+    g_assert_nonnull (strstr (preview, "WORKDIR /srv/mine"));
+  }
   wait_for_text (GTK_WIDGET (fixture.window), "Changed on disk; your unsaved changes are still here", TRUE);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-changed-on-disk.png");
 
