@@ -296,8 +296,10 @@ endless_start (SoupServerMessage *message,
   endless_start_raw (message, kind, head);
 }
 
-/* "closing-events" mode: /events answers 200 and closes at once. */
+/* "closing-events" mode: /events answers 200 and closes at once;
+ * "one-event-events": with one event before it closes. */
 static gboolean closing_events;
+static gboolean one_event_events;
 static guint events_opened;
 
 /* "stalled-build" mode: /build answers its head and a first step, then the
@@ -427,11 +429,17 @@ fake_handle_cb (SoupServer        *server,
       soup_server_message_set_status (message, 200, NULL);
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, "[]", 2);
     }
-  else if (g_str_has_suffix (path, "/events") && closing_events)
+  else if (g_str_has_suffix (path, "/events") && (closing_events || one_event_events))
     {
+      const char *event = one_event_events
+                          ? "{\"Type\":\"container\",\"Action\":\"start\","
+                            "\"Actor\":{\"ID\":\"0123\"}}\n"
+                          : "";
+
       events_opened++;
       soup_server_message_set_status (message, 200, NULL);
-      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, "", 0);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                        event, strlen (event));
     }
   else if (g_str_has_suffix (path, "/fake/events-opened"))
     {
@@ -766,12 +774,14 @@ test_endless_event_line (void)
 }
 
 /* Issue 16, item 12: /events answers 200 and closes at once, over and
- * over.  The reconnects slow down (200 ms, 400 ms, 800 ms, ...) instead of
- * coming 5 times a second for ever: an open that closes at once is no
- * reason to start again from the first delay. */
+ * over, or with one event before it closes.  The reconnects slow down
+ * (200 ms, 400 ms, 800 ms, ...) instead of coming 5 times a second for
+ * ever: neither an open that closes at once nor an event is reason enough
+ * to start again from the first delay; a stream that stays open is. */
 static void
-test_events_closing_at_once (void)
+test_events_closing_at_once (gconstpointer data)
 {
+  const char *mode = data;
   FakeChild fake = { 0 };
   g_autoptr(DockyardEventStream) events = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -779,7 +789,7 @@ test_events_closing_at_once (void)
   gint64 until;
   gint64 opened;
 
-  fake_child_start_mode (&fake, FALSE, "closing-events");
+  fake_child_start_mode (&fake, FALSE, mode);
   events = dockyard_event_stream_new (fake.engine);
   dockyard_event_stream_start (events);
   until = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
@@ -793,7 +803,7 @@ test_events_closing_at_once (void)
   node = dockyard_test_request (fake.engine, "GET", "/fake/events-opened", &error);
   g_assert_no_error (error);
   opened = json_object_get_int_member (json_node_get_object (node), "opened");
-  g_test_message ("/events opened %" G_GINT64_FORMAT " times in 4 s", opened);
+  g_test_message ("%s: /events opened %" G_GINT64_FORMAT " times in 4 s", mode, opened);
   /* 0, 0.2, 0.6, 1.4, 3.0 s: 5 opens; at a steady 200 ms it would be 20. */
   g_assert_cmpint (opened, >=, 2);
   g_assert_cmpint (opened, <=, 6);
@@ -1013,6 +1023,7 @@ main (int   argc,
   if (argc >= 3 && g_str_equal (argv[1], "--fake-engine"))
     {
       closing_events = argc == 4 && g_str_equal (argv[3], "closing-events");
+      one_event_events = argc == 4 && g_str_equal (argv[3], "one-event-events");
       stalled_build = argc == 4 && g_str_equal (argv[3], "stalled-build");
       quiet_build = argc == 4 && g_str_equal (argv[3], "quiet-build");
       return run_fake_engine (argv[2], argc == 4 && g_str_equal (argv[3], "endless-ping"));
@@ -1034,7 +1045,10 @@ main (int   argc,
   g_test_add_func ("/hostile-engine/stalled-build", test_stalled_build);
   g_test_add_func ("/hostile-engine/quiet-build", test_quiet_build);
   g_test_add_func ("/hostile-engine/endless-ping", test_endless_ping);
-  g_test_add_func ("/hostile-engine/events-closing-at-once", test_events_closing_at_once);
+  g_test_add_data_func ("/hostile-engine/events-closing-at-once", "closing-events",
+                        test_events_closing_at_once);
+  g_test_add_data_func ("/hostile-engine/events-one-then-closing", "one-event-events",
+                        test_events_closing_at_once);
   g_test_add_func ("/hostile-engine/remove-refused-for-a-moment", test_remove_refused_for_a_moment);
 
   int status = g_test_run ();
