@@ -923,6 +923,8 @@ test_stalled_build (void)
   g_assert_nonnull (strstr (error->message, "did not answer within 10 seconds"));
   g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
   g_assert_cmpstr (dockyard_build_get_error_message (build), ==, error->message);
+  /* The step that came with the head is shown, though nothing followed it. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (build)), ==, 1);
   /* 1 s of silence, then the ping's 10 s, plus slack for a loaded machine. */
   g_assert_cmpfloat (seconds, >=, 10.0);
   g_assert_cmpfloat (seconds, <, 30.0);
