@@ -99,6 +99,19 @@ dockyard_test_engine_socket (void)
   return host + strlen ("unix://");
 }
 
+/* The address of the engine the tests talk to: the socket's path, or a
+ * tcp:// address (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH); NULL
+ * without an engine. */
+const char *
+dockyard_test_engine_address (void)
+{
+  const char *host = g_getenv ("DOCKER_HOST");
+
+  if (host != NULL && g_str_has_prefix (host, "tcp://"))
+    return host;
+  return dockyard_test_engine_socket ();
+}
+
 /* Runs tests/engine/dockyard-test-engine VERB (stop, start, kill, restart)
  * when the suite owns a private engine.  Returns FALSE when the engine belongs
  * to someone else and must not be touched. */
@@ -184,22 +197,24 @@ dockyard_test_artifact_path (const char *name)
 DockyardEngine *
 dockyard_test_connect_engine (void)
 {
-  const char *socket = dockyard_test_engine_socket ();
+  const char *address = dockyard_test_engine_address ();
 
-  if (socket == NULL)
+  if (address == NULL)
     return NULL;
 
-  return dockyard_test_connect_engine_at (socket);
+  return dockyard_test_connect_engine_at (address);
 }
 
-/* A connected client for the engine at @socket (which must answer). */
+/* A connected client for the engine at @address, a socket's path or a
+ * tcp:// address (which must answer). */
 DockyardEngine *
-dockyard_test_connect_engine_at (const char *socket)
+dockyard_test_connect_engine_at (const char *address)
 {
-  g_autoptr(DockyardEngine) engine = dockyard_engine_new (socket);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardEngine) engine = dockyard_engine_new_for_address (address, &error);
+  g_autoptr(GAsyncResult) result = NULL;
 
+  g_assert_no_error (error);
   dockyard_engine_connect_async (engine, NULL, dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
   g_assert_true (dockyard_engine_connect_finish (engine, result, &error));

@@ -26,16 +26,16 @@ dockyard_endpoint_socket_from_uri (const char  *uri,
     return g_strdup (uri);
 
   g_set_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT,
-               _("“%s” is not a Unix socket. Dockyard talks to engines through "
-                 "unix:// sockets only."), uri);
+               _("“%s” is not an engine address Dockyard understands. Use "
+                 "unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST."), uri);
   return NULL;
 }
 
 /**
  * dockyard_endpoint_candidates:
- * @override_uri: (nullable): the socket chosen in preferences, or %NULL/"" for automatic
+ * @override_uri: (nullable): the endpoint chosen in preferences, or %NULL/"" for automatic
  *
- * The sockets to try, in order.  An explicit choice (preferences, then
+ * The engines to try, in order: socket paths, or a tcp:// address.  An explicit choice (preferences, then
  * `DOCKER_HOST`) is the only candidate: falling back to another engine
  * behind the user's back would show other images and containers.
  *
@@ -59,8 +59,16 @@ dockyard_endpoint_candidates (const char  *override_uri,
 
   if (explicit_uri != NULL)
     {
-      g_autofree char *path = dockyard_endpoint_socket_from_uri (explicit_uri, error);
+      g_autofree char *path = NULL;
 
+      /* Engines on the network are checked when the engine is made. */
+      if (g_str_has_prefix (explicit_uri, "tcp://"))
+        {
+          g_strv_builder_add (builder, explicit_uri);
+          return g_strv_builder_end (builder);
+        }
+
+      path = dockyard_endpoint_socket_from_uri (explicit_uri, error);
       if (path == NULL)
         return NULL;
 
@@ -138,7 +146,7 @@ discover_connect_cb (GObject      *object,
       return;
     }
 
-  g_debug ("No engine at %s: %s", dockyard_engine_get_socket_path (engine), error->message);
+  g_debug ("No engine at %s: %s", dockyard_engine_get_address (engine), error->message);
 
   if (state->best_error == NULL || error_rank (error) > error_rank (state->best_error))
     {
@@ -153,6 +161,7 @@ static void
 discover_next (GTask *task)
 {
   DiscoverState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
   DockyardEngine *engine;
 
   if (state->candidates[state->next] == NULL)
@@ -171,7 +180,13 @@ discover_next (GTask *task)
       return;
     }
 
-  engine = dockyard_engine_new (state->candidates[state->next++]);
+  engine = dockyard_engine_new_for_address (state->candidates[state->next++], &error);
+  if (engine == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
   dockyard_engine_connect_async (engine, g_task_get_cancellable (task),
                                  discover_connect_cb, task);
 }

@@ -22,7 +22,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DockyardEngine, dockyard_engine, DOCKYARD, ENGINE, GObject)
 
 DockyardEngine *dockyard_engine_new                (const char           *socket_path);
+DockyardEngine *dockyard_engine_new_for_address    (const char           *address,
+                                                    GError              **error);
 const char     *dockyard_engine_get_socket_path    (DockyardEngine       *self);
+const char     *dockyard_engine_get_address        (DockyardEngine       *self);
+gboolean        dockyard_engine_get_is_remote      (DockyardEngine       *self);
 const char     *dockyard_engine_get_api_version    (DockyardEngine       *self);
 const char     *dockyard_engine_get_name           (DockyardEngine       *self);
 const char     *dockyard_engine_get_version        (DockyardEngine       *self);

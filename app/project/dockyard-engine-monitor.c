@@ -146,7 +146,7 @@ discover_cb (GObject      *object,
 
   g_debug ("Connected to %s %s at %s (API %s)",
            dockyard_engine_get_name (engine), dockyard_engine_get_version (engine),
-           dockyard_engine_get_socket_path (engine), dockyard_engine_get_api_version (engine));
+           dockyard_engine_get_address (engine), dockyard_engine_get_api_version (engine));
 
   self->engine = g_steal_pointer (&engine);
   self->events = dockyard_event_stream_new (self->engine);
