@@ -100,14 +100,14 @@ dockyard_test_engine_socket (void)
 }
 
 /* The address of the engine the tests talk to: the socket's path, or a
- * tcp:// address (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH); NULL
+ * tcp:// (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) or ssh:// address; NULL
  * without an engine. */
 const char *
 dockyard_test_engine_address (void)
 {
   const char *host = g_getenv ("DOCKER_HOST");
 
-  if (host != NULL && g_str_has_prefix (host, "tcp://"))
+  if (host != NULL && (g_str_has_prefix (host, "tcp://") || g_str_has_prefix (host, "ssh://")))
     return host;
   return dockyard_test_engine_socket ();
 }

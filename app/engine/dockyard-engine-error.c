@@ -87,6 +87,18 @@ remote_error_from_transport (GError               *error,
                           address, error->message, remote->tls_folder);
     }
 
+  if (remote->tunnel != NULL)
+    {
+      g_autofree char *ssh_error = _dockyard_remote_dup_ssh_error (remote);
+
+      /* ssh's own words say more than a connection that closed. */
+      if (ssh_error != NULL)
+        /* Translators: the first %s is an address such as ssh://me@gpu-box, the second what ssh printed */
+        return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
+                            _("The engine at %s cannot be reached through ssh: %s"),
+                            address, ssh_error);
+    }
+
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
                         _("The engine at %s refused the connection: %s"), address, error->message);

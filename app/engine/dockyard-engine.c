@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-docker-context.h"
 #include "dockyard-endpoint.h"
 #include "dockyard-engine-private.h"
 #include "dockyard-remote-private.h"
@@ -227,12 +228,15 @@ dockyard_engine_new (const char *socket_path)
 
 /**
  * dockyard_engine_new_for_address:
- * @address: `unix:///PATH`, a plain absolute path, or `tcp://HOST[:PORT]`
+ * @address: `unix:///PATH`, a plain absolute path, `tcp://HOST[:PORT]` or
+ *   `ssh://[USER@]HOST[:PORT]`
  *
  * Creates a client for the engine at @address.  For tcp://, TLS is used
  * when `DOCKER_TLS_VERIFY` is set, with `ca.pem`, `cert.pem` and `key.pem`
  * from `DOCKER_CERT_PATH` (or `~/.docker`), as the docker CLI reads them;
- * plain TCP only to a loopback address.  Nothing is sent yet.
+ * plain TCP only to a loopback address.  For ssh://, each connection is
+ * `ssh HOST docker system dial-stdio`, as the docker CLI does it, with
+ * BatchMode (never a prompt).  Nothing is sent yet.
  *
  * Returns: (transfer full): a new #DockyardEngine, or %NULL with
  *   %DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT
@@ -255,10 +259,59 @@ dockyard_engine_new_for_address (const char  *address,
       return g_object_new (DOCKYARD_TYPE_ENGINE, "transport", &remote, NULL);
     }
 
+  if (g_str_has_prefix (address, "ssh://"))
+    {
+      if (!_dockyard_remote_open_ssh (address, &remote, error))
+        return NULL;
+      return g_object_new (DOCKYARD_TYPE_ENGINE, "transport", &remote, NULL);
+    }
+
   socket_path = dockyard_endpoint_socket_from_uri (address, error);
   if (socket_path == NULL)
     return NULL;
   return dockyard_engine_new (socket_path);
+}
+
+/**
+ * dockyard_engine_new_for_context:
+ * @name: a Docker context's name
+ *
+ * Creates a client for the engine of the Docker context @name, with the
+ * context's TLS material (`contexts/tls/…/docker/`) for a tcp:// engine.
+ *
+ * Returns: (transfer full): a new #DockyardEngine, or %NULL with
+ *   %DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT
+ */
+DockyardEngine *
+dockyard_engine_new_for_context (const char  *name,
+                                 GError     **error)
+{
+  g_autoptr(DockyardDockerContext) context = NULL;
+  g_auto(DockyardRemote) remote = { 0 };
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  context = dockyard_docker_context_load (name, error);
+  if (context == NULL)
+    return NULL;
+
+  if (!g_str_has_prefix (context->host, "tcp://"))
+    return dockyard_engine_new_for_address (context->host, error);
+
+  if (context->skip_tls_verify)
+    {
+      /* Translators: %s is the name of a Docker context */
+      g_set_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT,
+                   _("The Docker context “%s” does not check the engine’s certificate "
+                     "(SkipTLSVerify). Dockyard talks only to engines whose certificate it can "
+                     "check: give the context the CA’s certificate."), name);
+      return NULL;
+    }
+
+  if (!_dockyard_remote_parse_tcp (context->host, context->tls_folder != NULL ? "1" : NULL,
+                                   context->tls_folder, &remote, error))
+    return NULL;
+  return g_object_new (DOCKYARD_TYPE_ENGINE, "transport", &remote, NULL);
 }
 
 /**

@@ -15,6 +15,7 @@ typedef struct _DockyardRemote
   GTlsCertificate    *tls_certificate;
   char               *tls_folder;   /* where ca.pem, cert.pem and key.pem were looked for */
   gboolean            loopback;
+  GObject            *tunnel;       /* the DockyardSshTunnel of an ssh:// engine */
 } DockyardRemote;
 
 void             _dockyard_remote_clear              (DockyardRemote   *remote);
@@ -23,6 +24,10 @@ gboolean         _dockyard_remote_parse_tcp          (const char       *uri,
                                                       const char       *cert_path,
                                                       DockyardRemote   *remote,
                                                       GError          **error);
+gboolean         _dockyard_remote_open_ssh           (const char       *uri,
+                                                      DockyardRemote   *remote,
+                                                      GError          **error);
+char            *_dockyard_remote_dup_ssh_error      (const DockyardRemote *remote);
 GTlsInteraction *_dockyard_client_cert_interaction_new (GTlsCertificate *certificate);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DockyardRemote, _dockyard_remote_clear)

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gio/gunixsocketaddress.h>
 
 #include "dockyard-engine-error.h"
 #include "dockyard-remote-private.h"
+#include "dockyard-ssh-tunnel-private.h"
 
 #define DOCKER_TLS_PORT 2376
 #define DOCKER_PLAIN_PORT 2375
@@ -17,6 +19,38 @@ _dockyard_remote_clear (DockyardRemote *remote)
   g_clear_object (&remote->tls_database);
   g_clear_object (&remote->tls_certificate);
   g_clear_pointer (&remote->tls_folder, g_free);
+  g_clear_object (&remote->tunnel);
+}
+
+/**
+ * _dockyard_remote_open_ssh:
+ * @uri: `ssh://[USER@]HOST[:PORT]`
+ *
+ * Opens the local socket that leads to the engine through ssh.
+ */
+gboolean
+_dockyard_remote_open_ssh (const char      *uri,
+                           DockyardRemote  *remote,
+                           GError         **error)
+{
+  DockyardSshTunnel *tunnel = _dockyard_ssh_tunnel_new (uri, &remote->address, error);
+
+  if (tunnel == NULL)
+    return FALSE;
+
+  remote->tunnel = G_OBJECT (tunnel);
+  remote->connectable = G_SOCKET_CONNECTABLE (
+    g_unix_socket_address_new (_dockyard_ssh_tunnel_get_socket_path (tunnel)));
+  return TRUE;
+}
+
+/* Returns: (transfer full) (nullable): what ssh said when it last failed */
+char *
+_dockyard_remote_dup_ssh_error (const DockyardRemote *remote)
+{
+  if (remote->tunnel == NULL)
+    return NULL;
+  return _dockyard_ssh_tunnel_dup_last_error (DOCKYARD_SSH_TUNNEL (remote->tunnel));
 }
 
 static gboolean

@@ -209,6 +209,66 @@ test_tls_no_client_cert (void)
   g_assert_true (g_str_has_prefix (error->message, expected));
 }
 
+/* ssh, through the suite's sshd ----------------------------------------- */
+
+static char *ssh_address;
+
+static void
+test_ssh_address (void)
+{
+  const char *bad[] = {
+    "ssh://-oProxyCommand=touch%20x",  /* would be an option of ssh */
+    "ssh://-oProxyCommand=x@host",
+    "ssh://me:secret@host",
+    "ssh://host/some/path",
+    "ssh://",
+  };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(DockyardEngine) engine = dockyard_engine_new_for_address (bad[i], &error);
+
+      g_assert_null (engine);
+      g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT);
+      g_clear_error (&error);
+    }
+}
+
+static void
+test_ssh_connects (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardEngine) engine = connect_at (ssh_address, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (dockyard_engine_get_is_remote (engine));
+  g_assert_cmpstr (dockyard_engine_get_address (engine), ==, ssh_address);
+  g_assert_null (dockyard_engine_get_socket_path (engine));
+}
+
+static void
+test_ssh_unknown_host_key (void)
+{
+  g_autoptr(GUri) uri = g_uri_parse (ssh_address, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *address = g_strdup_printf ("ssh://root@localhost:%d", g_uri_get_port (uri));
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardEngine) engine = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  /* The test's ssh config knows 127.0.0.1's host key, not localhost's:
+   * ssh must refuse, at once, instead of asking whether to trust it. */
+  engine = connect_at (address, &error);
+  g_assert_null (engine);
+  g_test_message ("unknown host key: %s", error->message);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE);
+  expected = g_strdup_printf ("The engine at %s cannot be reached through ssh: ", address);
+  g_assert_true (g_str_has_prefix (error->message, expected));
+  g_assert_nonnull (strstr (error->message, "Host key verification failed."));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 9 * G_USEC_PER_SEC);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -222,6 +282,7 @@ main (int   argc,
   g_test_add_func ("/remote/address/plain-tcp", test_plain_tcp_off_loopback_refused);
   g_test_add_func ("/remote/address/tls-without-ca", test_tls_without_ca);
   g_test_add_func ("/remote/refused", test_refused);
+  g_test_add_func ("/remote/address/ssh", test_ssh_address);
 
   /* The TLS listener of the private engine (tests/run with DOCKYARD_TEST_TLS_PORT). */
   if (host != NULL && g_str_has_prefix (host, "tcp://") && cert_path != NULL &&
@@ -236,7 +297,16 @@ main (int   argc,
       g_test_add_func ("/remote/tls/no-client-certificate", test_tls_no_client_cert);
     }
 
+  /* The suite's sshd in front of the private engine (DOCKYARD_TEST_SSH_PORT). */
+  if (host != NULL && g_str_has_prefix (host, "ssh://"))
+    {
+      ssh_address = g_strdup (host);
+      g_test_add_func ("/remote/ssh/connects", test_ssh_connects);
+      g_test_add_func ("/remote/ssh/unknown-host-key", test_ssh_unknown_host_key);
+    }
+
   status = g_test_run ();
+  g_free (ssh_address);
   g_free (tls.address);
   g_free (tls.cert_path);
   g_free (tls.tls_root);
