@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "dockyard-container-spec.h"
+#include "dockyard-endpoint.h"
 #include "dockyard-test-utils.h"
 
 static char *test_home;
@@ -100,15 +101,25 @@ dockyard_test_engine_socket (void)
 }
 
 /* The address of the engine the tests talk to: the socket's path, or a
- * tcp:// (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) or ssh:// address; NULL
+ * tcp:// (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) or ssh:// address,
+ * or context:NAME for DOCKER_CONTEXT (tests/run DOCKYARD_TEST_VIA_CONTEXT); NULL
  * without an engine. */
 const char *
 dockyard_test_engine_address (void)
 {
   const char *host = g_getenv ("DOCKER_HOST");
 
+  static char *context_address;
+  const char *context = g_getenv ("DOCKER_CONTEXT");
+
   if (host != NULL && (g_str_has_prefix (host, "tcp://") || g_str_has_prefix (host, "ssh://")))
     return host;
+  if ((host == NULL || *host == '\0') && context != NULL && *context != '\0')
+    {
+      if (context_address == NULL)
+        context_address = g_strconcat (DOCKYARD_ENDPOINT_CONTEXT_PREFIX, context, NULL);
+      return context_address;
+    }
   return dockyard_test_engine_socket ();
 }
 
@@ -211,8 +222,14 @@ DockyardEngine *
 dockyard_test_connect_engine_at (const char *address)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(DockyardEngine) engine = dockyard_engine_new_for_address (address, &error);
+  g_autoptr(DockyardEngine) engine = NULL;
   g_autoptr(GAsyncResult) result = NULL;
+
+  if (g_str_has_prefix (address, DOCKYARD_ENDPOINT_CONTEXT_PREFIX))
+    engine = dockyard_engine_new_for_context (address + strlen (DOCKYARD_ENDPOINT_CONTEXT_PREFIX),
+                                              &error);
+  else
+    engine = dockyard_engine_new_for_address (address, &error);
 
   g_assert_no_error (error);
   dockyard_engine_connect_async (engine, NULL, dockyard_test_store_result_cb, &result);

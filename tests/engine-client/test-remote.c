@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "dockyard-docker-context.h"
 #include "dockyard-engine.h"
 #include "dockyard-test-utils.h"
 
@@ -269,12 +270,153 @@ test_ssh_unknown_host_key (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 9 * G_USEC_PER_SEC);
 }
 
+/* Docker contexts ------------------------------------------------------- */
+
+static void
+write_context (const char *config,
+               const char *name,
+               const char *host,
+               const char *cert_path)
+{
+  g_autofree char *ctl = g_build_filename (g_getenv ("DOCKYARD_SOURCE_DIR"), "tests", "engine",
+                                           "dockyard-test-context", NULL);
+  const char *argv[] = { ctl, config, name, host, cert_path, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+test_context_read (void)
+{
+  g_autofree char *config = g_dir_make_tmp ("dockyard-docker-config-XXXXXX", NULL);
+  g_autofree char *config_json = g_build_filename (config, "config.json", NULL);
+  g_autofree char *certs = g_dir_make_tmp ("dockyard-certs-XXXXXX", NULL);
+  g_autofree char *ca = g_build_filename (certs, "ca.pem", NULL);
+  g_autofree char *broken = NULL;
+  g_autofree char *broken_id = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "broken", -1);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(DockyardDockerContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *current = NULL;
+  DockyardDockerContext *first, *second;
+
+  g_setenv ("DOCKER_CONFIG", config, TRUE);
+  g_unsetenv ("DOCKER_CONTEXT");
+  g_assert_true (g_file_set_contents (ca, "ca\n", -1, NULL));
+  write_context (config, "gpu-box", "ssh://me@gpu-box:2222", NULL);
+  write_context (config, "build-box", "tcp://build-box:2376", certs);
+  broken = g_build_filename (config, "contexts", "meta", broken_id, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (broken, 0700), ==, 0);
+  g_free (g_steal_pointer (&broken));
+  broken = g_build_filename (config, "contexts", "meta", broken_id, "meta.json", NULL);
+  g_assert_true (g_file_set_contents (broken, "{not json", -1, NULL));
+
+  /* Listed by name; the unreadable one left out. */
+  list = dockyard_docker_context_list ();
+  g_assert_cmpuint (list->len, ==, 2);
+  first = g_ptr_array_index (list, 0);
+  second = g_ptr_array_index (list, 1);
+  g_assert_cmpstr (first->name, ==, "build-box");
+  g_assert_cmpstr (first->host, ==, "tcp://build-box:2376");
+  g_assert_nonnull (first->tls_folder);
+  g_assert_true (g_str_has_suffix (first->tls_folder, "/docker"));
+  g_assert_cmpstr (first->description, ==, "Dockyard test engine");
+  g_assert_cmpstr (second->name, ==, "gpu-box");
+  g_assert_cmpstr (second->host, ==, "ssh://me@gpu-box:2222");
+  g_assert_null (second->tls_folder);
+
+  /* currentContext, then DOCKER_CONTEXT over it; "default" is none. */
+  g_assert_null (dockyard_docker_context_current ());
+  g_assert_true (g_file_set_contents (config_json, "{\"currentContext\": \"gpu-box\"}", -1, NULL));
+  current = dockyard_docker_context_current ();
+  g_assert_cmpstr (current, ==, "gpu-box");
+  g_free (g_steal_pointer (&current));
+  g_setenv ("DOCKER_CONTEXT", "build-box", TRUE);
+  current = dockyard_docker_context_current ();
+  g_assert_cmpstr (current, ==, "build-box");
+  g_setenv ("DOCKER_CONTEXT", "default", TRUE);
+  g_assert_null (dockyard_docker_context_current ());
+
+  context = dockyard_docker_context_load ("nowhere", &error);
+  g_assert_null (context);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT);
+  g_assert_nonnull (strstr (error->message, "“nowhere”"));
+  g_clear_error (&error);
+
+  context = dockyard_docker_context_load ("broken", &error);
+  g_assert_null (context);
+  g_assert_nonnull (strstr (error->message, broken));
+
+  g_unsetenv ("DOCKER_CONTEXT");
+  g_unsetenv ("DOCKER_CONFIG");
+  dockyard_test_remove_tree (config);
+  dockyard_test_remove_tree (certs);
+}
+
+static char *remote_host;
+static char *remote_cert_path;
+
+/* The engine found through the current context, as the app finds it. */
+static void
+test_context_connect (void)
+{
+  g_autofree char *config = g_dir_make_tmp ("dockyard-docker-config-XXXXXX", NULL);
+  g_autofree char *saved_host = g_strdup (g_getenv ("DOCKER_HOST"));
+  g_autoptr(DockyardEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_context (config, "remote-test", remote_host,
+                 remote_cert_path != NULL && *remote_cert_path != '\0' ? remote_cert_path : NULL);
+  g_setenv ("DOCKER_CONFIG", config, TRUE);
+  g_setenv ("DOCKER_CONTEXT", "remote-test", TRUE);
+  g_unsetenv ("DOCKER_HOST");
+  g_unsetenv ("DOCKER_TLS_VERIFY");
+  g_unsetenv ("DOCKER_CERT_PATH");
+
+  dockyard_engine_discover_async (NULL, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  engine = dockyard_engine_discover_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_true (dockyard_engine_get_is_remote (engine));
+  g_assert_cmpstr (dockyard_engine_get_address (engine), ==, remote_host);
+  g_clear_object (&engine);
+  g_clear_object (&result);
+
+  /* A context that does not check the engine's certificate is refused. */
+  if (g_str_has_prefix (remote_host, "tcp://"))
+    {
+      g_autofree char *id = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "remote-test", -1);
+      g_autofree char *meta = g_build_filename (config, "contexts", "meta", id, "meta.json", NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *skipping = NULL;
+
+      g_assert_true (g_file_get_contents (meta, &text, NULL, NULL));
+      skipping = g_strjoinv ("\"SkipTLSVerify\": true", g_strsplit (text, "\"SkipTLSVerify\": false", -1));
+      g_assert_true (g_file_set_contents (meta, skipping, -1, NULL));
+      engine = dockyard_engine_new_for_context ("remote-test", &error);
+      g_assert_null (engine);
+      g_assert_nonnull (strstr (error->message, "SkipTLSVerify"));
+    }
+
+  g_unsetenv ("DOCKER_CONTEXT");
+  g_unsetenv ("DOCKER_CONFIG");
+  if (saved_host != NULL)
+    g_setenv ("DOCKER_HOST", saved_host, TRUE);
+  dockyard_test_remove_tree (config);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  const char *host = g_getenv ("DOCKER_HOST");
-  const char *cert_path = g_getenv ("DOCKER_CERT_PATH");
+  const char *host = g_getenv ("DOCKYARD_TEST_REMOTE_HOST");
+  const char *cert_path = g_getenv ("DOCKYARD_TEST_REMOTE_CERT_PATH");
   int status;
 
   dockyard_test_init (&argc, &argv);
@@ -285,8 +427,9 @@ main (int   argc,
   g_test_add_func ("/remote/address/ssh", test_ssh_address);
 
   /* The TLS listener of the private engine (tests/run with DOCKYARD_TEST_TLS_PORT). */
-  if (host != NULL && g_str_has_prefix (host, "tcp://") && cert_path != NULL &&
-      g_getenv ("DOCKER_TLS_VERIFY") != NULL)
+  g_test_add_func ("/remote/context/read", test_context_read);
+
+  if (host != NULL && g_str_has_prefix (host, "tcp://") && cert_path != NULL && *cert_path != '\0')
     {
       tls.address = g_strdup (host);
       tls.cert_path = g_strdup (cert_path);
@@ -305,7 +448,17 @@ main (int   argc,
       g_test_add_func ("/remote/ssh/unknown-host-key", test_ssh_unknown_host_key);
     }
 
+  /* It changes the environment the other tests read, and puts it back. */
+  if (host != NULL && *host != '\0')
+    {
+      remote_host = g_strdup (host);
+      remote_cert_path = g_strdup (cert_path);
+      g_test_add_func ("/remote/context/connect", test_context_connect);
+    }
+
   status = g_test_run ();
+  g_free (remote_host);
+  g_free (remote_cert_path);
   g_free (ssh_address);
   g_free (tls.address);
   g_free (tls.cert_path);
