@@ -112,6 +112,25 @@ remote_error_from_transport (GError               *error,
                       address, error->message);
 }
 
+/**
+ * dockyard_engine_error_not_on_this_computer:
+ * @what: what does not work, e.g. "Dev"
+ *
+ * Returns: (transfer full): the error for a session that needs the project
+ *   folder bind-mounted, on an engine on another computer
+ */
+GError *
+dockyard_engine_error_not_on_this_computer (DockyardEngine *engine,
+                                            const char     *what)
+{
+  /* Translators: the first %s is an address such as ssh://me@gpu-box, the second "Dev" or "Lab" */
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                      _("The engine at %s runs on another computer, which cannot see the "
+                        "project folder on this one: %s needs an engine on this computer for "
+                        "now. Building works with it."),
+                      dockyard_engine_get_address (engine), what);
+}
+
 /* Turns a connection-level failure into the Dockyard error a user can act on. */
 GError *
 _dockyard_engine_error_from_transport (GError         *error,

@@ -341,6 +341,22 @@ dockyard_engine_get_address (DockyardEngine *self)
 }
 
 /**
+ * dockyard_engine_get_is_on_this_computer:
+ *
+ * Whether the engine runs on this computer: a unix socket, or tcp:// and
+ * ssh:// to a loopback address.  Only such an engine can bind-mount the
+ * project folder.
+ *
+ * Returns: %TRUE for an engine on this computer
+ */
+gboolean
+dockyard_engine_get_is_on_this_computer (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), TRUE);
+  return self->transport.address == NULL || self->transport.loopback;
+}
+
+/**
  * dockyard_engine_get_is_remote:
  *
  * Returns: %TRUE when the engine is reached over the network rather than

@@ -29,6 +29,9 @@ DockyardEngine *dockyard_engine_new_for_context    (const char           *name,
 const char     *dockyard_engine_get_socket_path    (DockyardEngine       *self);
 const char     *dockyard_engine_get_address        (DockyardEngine       *self);
 gboolean        dockyard_engine_get_is_remote      (DockyardEngine       *self);
+gboolean        dockyard_engine_get_is_on_this_computer (DockyardEngine  *self);
+GError         *dockyard_engine_error_not_on_this_computer (DockyardEngine *engine,
+                                                            const char     *what);
 const char     *dockyard_engine_get_api_version    (DockyardEngine       *self);
 const char     *dockyard_engine_get_name           (DockyardEngine       *self);
 const char     *dockyard_engine_get_version        (DockyardEngine       *self);

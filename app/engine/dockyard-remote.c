@@ -11,6 +11,8 @@
 #define DOCKER_TLS_PORT 2376
 #define DOCKER_PLAIN_PORT 2375
 
+static gboolean host_is_loopback (const char *host);
+
 void
 _dockyard_remote_clear (DockyardRemote *remote)
 {
@@ -38,6 +40,11 @@ _dockyard_remote_open_ssh (const char      *uri,
   if (tunnel == NULL)
     return FALSE;
 
+  {
+    g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NON_DNS, NULL);
+
+    remote->loopback = parsed != NULL && host_is_loopback (g_uri_get_host (parsed));
+  }
   remote->tunnel = G_OBJECT (tunnel);
   remote->connectable = G_SOCKET_CONNECTABLE (
     g_unix_socket_address_new (_dockyard_ssh_tunnel_get_socket_path (tunnel)));

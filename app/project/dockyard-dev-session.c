@@ -559,6 +559,16 @@ dockyard_dev_session_start_async (DockyardDevSession  *self,
 
   set_state (self, DOCKYARD_DEV_SESSION_STARTING);
 
+  /* The project folder is bind-mounted: an engine elsewhere would get an
+   * empty folder of its own, or refuse the path.  Say so before anything. */
+  if (!dockyard_engine_get_is_on_this_computer (self->engine))
+    {
+      /* Translators: the name of the dev container's button */
+      start_failed (task, dockyard_engine_error_not_on_this_computer (self->engine, _("Dev")));
+      g_object_unref (task);
+      return;
+    }
+
   dockyard_engine_inspect_image_async (self->engine, self->image, cancellable,
                                        image_inspected_cb, task);
 }

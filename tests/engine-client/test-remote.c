@@ -3,8 +3,10 @@
 
 #include <gio/gio.h>
 
+#include "dockyard-dev-session.h"
 #include "dockyard-docker-context.h"
 #include "dockyard-engine.h"
+#include "dockyard-lab-session.h"
 #include "dockyard-test-utils.h"
 
 /* Engines on the network (issue 20): tcp:// addresses, TLS as the docker
@@ -270,6 +272,64 @@ test_ssh_unknown_host_key (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 9 * G_USEC_PER_SEC);
 }
 
+/* An engine on another computer cannot bind-mount the project folder: Dev
+ * and Lab say so at once, before sending anything (the ssh host here does
+ * not exist, and no ssh is run). */
+static void
+test_not_on_this_computer (void)
+{
+  g_autofree char *folder = g_dir_make_tmp ("dockyard-remote-project-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardEngine) engine = NULL;
+  g_autoptr(DockyardEngine) local = NULL;
+  g_autoptr(DockyardProject) project = NULL;
+  g_autoptr(DockyardDevSession) dev = NULL;
+  g_autoptr(DockyardLabSession) lab = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(DockyardTtyStream) stream = NULL;
+
+  engine = dockyard_engine_new_for_address ("ssh://me@gpu-box.invalid", &error);
+  g_assert_no_error (error);
+  g_assert_true (dockyard_engine_get_is_remote (engine));
+  g_assert_false (dockyard_engine_get_is_on_this_computer (engine));
+
+  /* Loopback addresses are this computer (as the suite's TLS and ssh engines). */
+  local = dockyard_engine_new_for_address ("ssh://root@127.0.0.1:2222", &error);
+  g_assert_no_error (error);
+  g_assert_true (dockyard_engine_get_is_on_this_computer (local));
+  g_clear_object (&local);
+  g_unsetenv ("DOCKER_TLS_VERIFY");
+  local = dockyard_engine_new_for_address ("tcp://[::1]:2375", &error);
+  g_assert_no_error (error);
+  g_assert_true (dockyard_engine_get_is_on_this_computer (local));
+
+  project = dockyard_test_open_project (folder);
+  dev = dockyard_dev_session_new (project, engine);
+  dockyard_dev_session_set_image (dev, "busybox:1.35.0");
+  dockyard_dev_session_start_async (dev, 24, 80, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  stream = dockyard_dev_session_start_finish (dev, result, &error);
+  g_assert_null (stream);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_test_message ("dev: %s", error->message);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "The engine at ssh://me@gpu-box.invalid runs on another computer"));
+  g_assert_nonnull (strstr (error->message, "Dev needs an engine on this computer"));
+  g_assert_cmpint (dockyard_dev_session_get_state (dev), ==, DOCKYARD_DEV_SESSION_FAILED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  lab = dockyard_lab_session_new (project, engine);
+  dockyard_lab_session_set_image (lab, "python:3.11.2");
+  dockyard_lab_session_start_async (lab, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_false (dockyard_lab_session_start_finish (lab, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "Lab needs an engine on this computer"));
+
+  dockyard_test_remove_tree (folder);
+}
+
 /* Docker contexts ------------------------------------------------------- */
 
 static void
@@ -425,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/remote/address/tls-without-ca", test_tls_without_ca);
   g_test_add_func ("/remote/refused", test_refused);
   g_test_add_func ("/remote/address/ssh", test_ssh_address);
+  g_test_add_func ("/remote/not-on-this-computer", test_not_on_this_computer);
 
   /* The TLS listener of the private engine (tests/run with DOCKYARD_TEST_TLS_PORT). */
   g_test_add_func ("/remote/context/read", test_context_read);
