@@ -78,8 +78,10 @@ remote_error_from_transport (GError               *error,
                             _("The engine at %s refused the TLS connection: it wants a client "
                               "certificate, and %s has no cert.pem and key.pem (%s)."),
                             address, remote->tls_folder, error->message);
-      if (error->code == G_TLS_ERROR_NOT_TLS)
-        return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TLS,
+      /* Also what an engine that dies during the handshake looks like: a
+       * broken connection, not a refusal. */
+      if (error->code == G_TLS_ERROR_NOT_TLS || error->code == G_TLS_ERROR_EOF)
+        return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
                             _("The engine at %s does not speak TLS: %s"), address, error->message);
       return g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TLS,
                           _("The engine at %s refused the TLS connection: %s. Is the client "

@@ -455,9 +455,11 @@ test_context_connect (void)
       g_autofree char *meta = g_build_filename (config, "contexts", "meta", id, "meta.json", NULL);
       g_autofree char *text = NULL;
       g_autofree char *skipping = NULL;
+      g_auto(GStrv) parts = NULL;
 
       g_assert_true (g_file_get_contents (meta, &text, NULL, NULL));
-      skipping = g_strjoinv ("\"SkipTLSVerify\": true", g_strsplit (text, "\"SkipTLSVerify\": false", -1));
+      parts = g_strsplit (text, "\"SkipTLSVerify\": false", -1);
+      skipping = g_strjoinv ("\"SkipTLSVerify\": true", parts);
       g_assert_true (g_file_set_contents (meta, skipping, -1, NULL));
       engine = dockyard_engine_new_for_context ("remote-test", &error);
       g_assert_null (engine);
