@@ -320,8 +320,7 @@ header_line_cb (GObject      *object,
       if (error == NULL)
         error = g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
                              _("The engine closed the connection before opening the terminal."));
-      fail_open (task, _dockyard_engine_error_from_transport (
-                         error, dockyard_engine_get_socket_path (priv->engine)));
+      fail_open (task, _dockyard_engine_error_from_transport (error, priv->engine));
       return;
     }
 
@@ -409,8 +408,7 @@ request_written_cb (GObject      *object,
 
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
     {
-      fail_open (task, _dockyard_engine_error_from_transport (
-                         error, dockyard_engine_get_socket_path (priv->engine)));
+      fail_open (task, _dockyard_engine_error_from_transport (error, priv->engine));
       return;
     }
 
@@ -435,11 +433,11 @@ socket_connected_cb (GObject      *object,
   GOutputStream *output;
   GCancellable *cancellable;
 
-  priv->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
+  priv->connection = _dockyard_engine_open_connection_finish (DOCKYARD_ENGINE (object), result,
+                                                              &error);
   if (priv->connection == NULL)
     {
-      g_task_return_error (task, _dockyard_engine_error_from_transport (
-                                   error, dockyard_engine_get_socket_path (priv->engine)));
+      g_task_return_error (task, _dockyard_engine_error_from_transport (error, priv->engine));
       return;
     }
 
@@ -473,8 +471,6 @@ _dockyard_hijacked_stream_open_async (DockyardHijackedStream *self,
 {
   DockyardHijackedStreamPrivate *priv;
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GSocketClient) client = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
   OpenState *state;
 
   g_return_if_fail (DOCKYARD_IS_HIJACKED_STREAM (self));
@@ -506,10 +502,8 @@ _dockyard_hijacked_stream_open_async (DockyardHijackedStream *self,
   state->content_length = -1;
   g_task_set_task_data (task, state, (GDestroyNotify) open_state_free);
 
-  client = g_socket_client_new ();
-  address = g_unix_socket_address_new (dockyard_engine_get_socket_path (engine));
-  g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address), cancellable,
-                                 socket_connected_cb, g_steal_pointer (&task));
+  _dockyard_engine_open_connection_async (engine, cancellable, socket_connected_cb,
+                                          g_steal_pointer (&task));
 }
 
 gboolean

@@ -375,6 +375,29 @@ send_all (Upload       *upload,
   return ok;
 }
 
+/* Over TLS the bytes must go through the TLS connection's stream, which
+ * may be written from this thread while the main thread reads. */
+static gboolean
+send_tls (Upload       *upload,
+          const guint8 *data,
+          gsize         length)
+{
+  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (upload->connection));
+
+  return g_output_stream_write_all (output, data, length, NULL, upload->cancellable, NULL);
+}
+
+static gboolean
+send_data (Upload       *upload,
+           int           fd,
+           const guint8 *data,
+           gsize         length)
+{
+  if (G_IS_TCP_WRAPPER_CONNECTION (upload->connection))
+    return send_tls (upload, data, length);
+  return send_all (upload, fd, data, length);
+}
+
 static void
 write_request (Upload *upload)
 {
@@ -383,7 +406,7 @@ write_request (Upload *upload)
   g_autofree guint8 *buffer = g_malloc (UPLOAD_CHUNK + 32);
   guint8 *data = buffer + 24;
 
-  if (!send_all (upload, fd, (const guint8 *) upload->head, strlen (upload->head)))
+  if (!send_data (upload, fd, (const guint8 *) upload->head, strlen (upload->head)))
     return;
 
   for (;;)
@@ -409,14 +432,14 @@ write_request (Upload *upload)
 
       if (n == 0)
         {
-          send_all (upload, fd, (const guint8 *) "0\r\n\r\n", 5);
+          send_data (upload, fd, (const guint8 *) "0\r\n\r\n", 5);
           return;
         }
 
       size_length = g_snprintf (size_line, sizeof size_line, "%" G_GSSIZE_MODIFIER "x\r\n", n);
       memcpy (data - size_length, size_line, size_length);
       memcpy (data + n, "\r\n", 2);
-      if (!send_all (upload, fd, data - size_length, size_length + n + 2))
+      if (!send_data (upload, fd, data - size_length, size_length + n + 2))
         return;
     }
 }
@@ -553,8 +576,7 @@ upload_fail (GTask  *task,
     }
   else if (error->domain == G_IO_ERROR && error->code != G_IO_ERROR_CANCELLED)
     {
-      GError *transport = _dockyard_engine_error_from_transport (
-                            error, dockyard_engine_get_socket_path (state->engine));
+      GError *transport = _dockyard_engine_error_from_transport (error, state->engine);
 
       g_error_free (error);
       error = transport;
@@ -697,12 +719,11 @@ connected_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
 
-  state->upload->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result,
-                                                              &error);
+  state->upload->connection = _dockyard_engine_open_connection_finish (DOCKYARD_ENGINE (object),
+                                                                       result, &error);
   if (state->upload->connection == NULL)
     {
-      g_task_return_error (task, _dockyard_engine_error_from_transport (
-                                   error, dockyard_engine_get_socket_path (state->engine)));
+      g_task_return_error (task, _dockyard_engine_error_from_transport (error, state->engine));
       return;
     }
 
@@ -748,8 +769,6 @@ dockyard_engine_upload_async (DockyardEngine      *engine,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = NULL;
   const char *version = dockyard_engine_get_api_version (engine);
   UploadState *state;
   GTask *task;
@@ -782,9 +801,7 @@ dockyard_engine_upload_async (DockyardEngine      *engine,
   g_task_set_source_tag (task, dockyard_engine_upload_async);
   g_task_set_task_data (task, state, (GDestroyNotify) upload_state_free);
 
-  address = g_unix_socket_address_new (dockyard_engine_get_socket_path (engine));
-  g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address), cancellable,
-                                 connected_cb, task);
+  _dockyard_engine_open_connection_async (engine, cancellable, connected_cb, task);
 }
 
 /**

@@ -278,6 +278,32 @@ static void exited_cb (GObject      *object,
                        gpointer      user_data);
 
 static void
+resized_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardDevSession *self = g_task_get_source_object (task);
+  StartState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* A refusal (the shell exited at once) is no reason to fail: the exit
+   * status tells what happened. */
+  if (!dockyard_engine_resize_tty_finish (DOCKYARD_ENGINE (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          start_failed (task, g_steal_pointer (&error));
+          return;
+        }
+      g_debug ("Resize refused: %s", error->message);
+    }
+
+  set_state (self, DOCKYARD_DEV_SESSION_RUNNING);
+  g_task_return_pointer (task, g_object_ref (state->stream), g_object_unref);
+}
+
+static void
 started_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -293,10 +319,18 @@ started_cb (GObject      *object,
       return;
     }
 
-  /* Size the terminal now that it exists (the engine refuses it before). */
+  /* Size the terminal now that it exists (the engine refuses it before),
+   * and hand it out once sized: over a slow link to a remote engine the
+   * first command would otherwise see a terminal of 0×0. */
   if (state->rows > 0 && state->columns > 0)
-    dockyard_engine_resize_tty (self->engine, "containers", self->container_id,
-                                state->rows, state->columns);
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      dockyard_engine_resize_tty_async (self->engine, "containers", self->container_id,
+                                        state->rows, state->columns, cancellable, resized_cb,
+                                        g_steal_pointer (&task));
+      return;
+    }
 
   set_state (self, DOCKYARD_DEV_SESSION_RUNNING);
   g_task_return_pointer (task, g_object_ref (state->stream), g_object_unref);
@@ -524,6 +558,16 @@ dockyard_dev_session_start_async (DockyardDevSession  *self,
   g_task_set_task_data (task, state, (GDestroyNotify) start_state_free);
 
   set_state (self, DOCKYARD_DEV_SESSION_STARTING);
+
+  /* The project folder is bind-mounted: an engine elsewhere would get an
+   * empty folder of its own, or refuse the path.  Say so before anything. */
+  if (!dockyard_engine_get_is_on_this_computer (self->engine))
+    {
+      /* Translators: the name of the dev container's button */
+      start_failed (task, dockyard_engine_error_not_on_this_computer (self->engine, _("Dev")));
+      g_object_unref (task);
+      return;
+    }
 
   dockyard_engine_inspect_image_async (self->engine, self->image, cancellable,
                                        image_inspected_cb, task);

@@ -146,7 +146,7 @@ discover_cb (GObject      *object,
 
   g_debug ("Connected to %s %s at %s (API %s)",
            dockyard_engine_get_name (engine), dockyard_engine_get_version (engine),
-           dockyard_engine_get_socket_path (engine), dockyard_engine_get_api_version (engine));
+           dockyard_engine_get_address (engine), dockyard_engine_get_api_version (engine));
 
   self->engine = g_steal_pointer (&engine);
   self->events = dockyard_event_stream_new (self->engine);
@@ -186,7 +186,14 @@ dockyard_engine_monitor_connect (DockyardEngineMonitor *self)
   set_state (self, DOCKYARD_ENGINE_STATE_CONNECTING);
 
   if (!g_settings_get_boolean (self->settings, "engine-automatic"))
-    socket = g_settings_get_string (self->settings, "engine-socket");
+    {
+      g_autofree char *context = g_settings_get_string (self->settings, "engine-context");
+
+      if (*context != '\0')
+        socket = g_strconcat (DOCKYARD_ENDPOINT_CONTEXT_PREFIX, context, NULL);
+      else
+        socket = g_settings_get_string (self->settings, "engine-socket");
+    }
 
   dockyard_engine_discover_async (socket, self->connect_cancellable, discover_cb,
                                   g_object_ref (self));
@@ -303,6 +310,8 @@ dockyard_engine_monitor_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::engine-automatic",
                            G_CALLBACK (engine_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::engine-socket",
+                           G_CALLBACK (engine_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::engine-context",
                            G_CALLBACK (engine_settings_changed_cb), self, G_CONNECT_SWAPPED);
 }
 

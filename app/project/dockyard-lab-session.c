@@ -1180,6 +1180,15 @@ dockyard_lab_session_start_async (DockyardLabSession  *self,
   self->listener_checked = FALSE;
   set_state (self, DOCKYARD_LAB_SESSION_STARTING);
 
+  /* As for Dev: the project folder is bind-mounted, and Jupyter listens on
+   * the engine's loopback.  Before any container exists. */
+  if (!dockyard_engine_get_is_on_this_computer (self->engine))
+    {
+      /* Translators: the name of the lab's button */
+      fail (self, dockyard_engine_error_not_on_this_computer (self->engine, _("Lab")));
+      return;
+    }
+
   has_bridge = dockyard_engine_get_has_bridge (self->engine);
   if (self->network == DOCKYARD_LAB_NETWORK_PUBLISHED && !has_bridge)
     {

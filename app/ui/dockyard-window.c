@@ -118,7 +118,7 @@ update_engine (DockyardWindow *self)
       /* Translators: which engine and mode, then its socket, e.g.
        * "Podman 4.3.1, rootless · /run/user/1000/podman/podman.sock" */
       g_autofree char *status = g_strdup_printf (_("%s · %s"), description,
-                                                 dockyard_engine_get_socket_path (engine));
+                                                 dockyard_engine_get_address (engine));
 
       dockyard_project_picker_set_engine_status (self->project_picker, status);
       adw_action_row_set_subtitle (self->engine_row, status);

@@ -288,7 +288,17 @@ test_missing_socket (void)
   g_clear_error (&error);
   g_clear_object (&result);
 
-  g_setenv ("DOCKER_HOST", "tcp://127.0.0.1:2375", TRUE);
+  /* An address Dockyard does not speak (Windows' named pipes), and plain
+   * TCP off loopback (test-remote has the rest of tcp:// and ssh://). */
+  g_setenv ("DOCKER_HOST", "npipe:////./pipe/docker_engine", TRUE);
+  dockyard_engine_discover_async (NULL, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_null (dockyard_engine_discover_finish (result, &error));
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  g_setenv ("DOCKER_HOST", "tcp://192.0.2.10:2375", TRUE);
   dockyard_engine_discover_async (NULL, NULL, dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
   g_assert_null (dockyard_engine_discover_finish (result, &error));

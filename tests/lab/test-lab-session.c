@@ -53,7 +53,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture_setup_on (fixture, dockyard_test_engine_socket (), data);
+  fixture_setup_on (fixture, dockyard_test_engine_address (), data);
 }
 
 /* An engine with a bridge that someone already runs, named in

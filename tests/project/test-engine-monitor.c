@@ -149,6 +149,67 @@ test_engine (void)
   g_assert_finalize_object (monitor);
 }
 
+/* Runs tests/engine/dockyard-test-context CONFIG NAME HOST. */
+static void
+write_context (const char *config,
+               const char *name,
+               const char *host)
+{
+  g_autofree char *ctl = g_build_filename (g_getenv ("DOCKYARD_SOURCE_DIR"), "tests", "engine",
+                                           "dockyard-test-context", NULL);
+  const char *argv[] = { ctl, config, name, host, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* A Docker context chosen in preferences (engine-context) names the engine,
+ * here the suite's own socket; one that is not there says so by name. */
+static void
+test_context (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autofree char *config = g_dir_make_tmp ("dockyard-docker-config-XXXXXX", NULL);
+  g_autofree char *host = NULL;
+  DockyardEngineMonitor *monitor;
+  const char *socket = dockyard_test_engine_socket ();
+  const GError *error;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (socket);
+
+  host = g_strconcat ("unix://", socket, NULL);
+  write_context (config, "test-engine", host);
+  g_setenv ("DOCKER_CONFIG", config, TRUE);
+
+  g_settings_set_boolean (settings, "engine-automatic", FALSE);
+  g_settings_set_string (settings, "engine-socket", "/nonexistent/dockyard-monitor.sock");
+  g_settings_set_string (settings, "engine-context", "test-engine");
+  monitor = dockyard_engine_monitor_new (settings);
+  dockyard_engine_monitor_connect (monitor);
+  wait_for_state (monitor, DOCKYARD_ENGINE_STATE_READY);
+  g_assert_cmpstr (dockyard_engine_get_socket_path (dockyard_engine_monitor_get_engine (monitor)), ==,
+                   socket);
+  while (dockyard_engine_monitor_get_pending_cleanups (monitor) > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Changing the setting reconnects. */
+  g_settings_set_string (settings, "engine-context", "gone");
+  wait_for_state (monitor, DOCKYARD_ENGINE_STATE_FAILED);
+  error = dockyard_engine_monitor_get_error (monitor);
+  g_assert_nonnull (strstr (error->message, "“gone”"));
+
+  dockyard_engine_monitor_disconnect (monitor);
+  for (guint i = 0; i < 1000 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_finalize_object (monitor);
+  g_unsetenv ("DOCKER_CONFIG");
+  dockyard_test_remove_tree (config);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -158,6 +219,7 @@ main (int   argc,
   g_test_add_func ("/engine-monitor/no-engine", test_no_engine);
   g_test_add_func ("/engine-monitor/cleanups", test_cleanups);
   g_test_add_func ("/engine-monitor/engine", test_engine);
+  g_test_add_func ("/engine-monitor/docker-context", test_context);
 
   return g_test_run ();
 }
