@@ -876,6 +876,11 @@ dockyard_devcontainer_new_from_data (const char  *text,
     }
   self->features = g_strv_builder_end (features);
 
+  if (self->gpus != NULL || g_strcmp0 (self->gpu, "true") == 0)
+    add_unsupported (unsupported,
+                     _("GPUs (“hostRequirements.gpu”, “--gpus”) are not given to the "
+                       "container yet."));
+
   if (self->image == NULL && self->dockerfile == NULL &&
       !json_object_has_member (object, "dockerComposeFile"))
     add_unsupported (unsupported,
@@ -1130,4 +1135,50 @@ dockyard_devcontainer_to_json (const DockyardDevcontainer *self)
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+/**
+ * dockyard_devcontainer_substitute_container_env:
+ * @value: a value of `remoteEnv` (or a lifecycle command)
+ * @env: (array zero-terminated=1): the container's environment, `NAME=value`
+ *
+ * Replaces `${containerEnv:NAME}` and `${containerEnv:NAME:default}`, which
+ * only the running container can tell, as the reference tool does.
+ *
+ * Returns: (transfer full): the value
+ */
+char *
+dockyard_devcontainer_substitute_container_env (const char         *value,
+                                                const char * const *env)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = value;
+
+  while (*p != '\0')
+    {
+      const char *end;
+      g_autofree char *spec = NULL;
+      const char *colon;
+      g_autofree char *name = NULL;
+      const char *found = NULL;
+      gsize len;
+
+      if (!g_str_has_prefix (p, "${containerEnv:") || (end = strchr (p, '}')) == NULL)
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      spec = g_strndup (p + strlen ("${containerEnv:"), end - p - strlen ("${containerEnv:"));
+      colon = strchr (spec, ':');
+      name = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
+      len = strlen (name);
+      for (guint i = 0; env != NULL && env[i] != NULL; i++)
+        if (strncmp (env[i], name, len) == 0 && env[i][len] == '=')
+          found = env[i] + len + 1;  /* the last one wins, as in the engine */
+      g_string_append (out, found != NULL ? found : colon != NULL ? colon + 1 : "");
+      p = end + 1;
+    }
+
+  return g_string_free (out, FALSE);
 }

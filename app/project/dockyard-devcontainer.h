@@ -133,7 +133,16 @@ void                  dockyard_devcontainer_free            (DockyardDevcontaine
 const char           *dockyard_devcontainer_lifecycle_key   (DockyardDevcontainerLifecycle step);
 char                 *dockyard_devcontainer_dup_relative    (const char           *base,
                                                              const char           *path);
+char                 *dockyard_devcontainer_substitute_container_env
+                                                            (const char           *value,
+                                                             const char * const   *env);
 JsonNode             *dockyard_devcontainer_to_json         (const DockyardDevcontainer *self);
+void                  dockyard_devcontainer_add_labels      (const DockyardDevcontainer *self,
+                                                             JsonBuilder          *builder);
+void                  dockyard_devcontainer_add_mounts      (const DockyardDevcontainer *self,
+                                                             JsonBuilder          *builder);
+void                  dockyard_devcontainer_add_host_config (const DockyardDevcontainer *self,
+                                                             JsonBuilder          *builder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DockyardDevcontainer, dockyard_devcontainer_free)
 
