@@ -3,12 +3,54 @@
  * test-oracle.py to compare with the devcontainer CLI's:
  *
  *   dockyard-devcontainer-read PROJECT-FOLDER
+ *
+ * or writes the configuration "Add Dev Container Configuration" would, for
+ * test-up.py (USER "-" for the image's user; exit status 3 when there is
+ * one already):
+ *
+ *   dockyard-devcontainer-read --write PROJECT-FOLDER USER host|bridge
  */
 #include "config.h"
 
 #include <locale.h>
 
 #include "dockyard-devcontainer.h"
+#include "dockyard-devcontainer-writer.h"
+
+static void
+opened_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static int
+write_config (const char *folder,
+              const char *user,
+              const char *network)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (folder);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(DockyardProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  dockyard_project_open_async (file, NULL, opened_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  project = dockyard_project_open_finish (result, &error);
+  if (project != NULL)
+    text = dockyard_devcontainer_generate (project, g_str_equal (user, "-") ? NULL : user,
+                                           g_str_equal (network, "host"), &error);
+  if (text == NULL || !dockyard_devcontainer_create (project, text, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) ? 3 : 1;
+    }
+  g_print ("%s", text);
+  return 0;
+}
 
 int
 main (int   argc,
@@ -21,6 +63,8 @@ main (int   argc,
   g_autofree char *text = NULL;
 
   setlocale (LC_ALL, "");
+  if (argc == 5 && g_str_equal (argv[1], "--write"))
+    return write_config (argv[2], argv[3], argv[4]);
   if (argc != 2)
     {
       g_printerr ("usage: %s PROJECT-FOLDER\n", argv[0]);
