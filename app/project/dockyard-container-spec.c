@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "dockyard-container-spec.h"
+#include "dockyard-gpu.h"
 
 static void
 add_strv (JsonBuilder        *builder,
@@ -111,6 +112,8 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
   json_builder_end_array (builder);
   if (spec->devcontainer != NULL)
     dockyard_devcontainer_add_host_config (spec->devcontainer, builder);
+  if (spec->gpu_device != NULL)
+    dockyard_gpu_add_host_config (spec->gpu_cdi, spec->gpu_device, builder);
 
   if (spec->no_network)
     add_string (builder, "NetworkMode", "none");

@@ -38,6 +38,9 @@ G_BEGIN_DECLS
  *   at @working_dir
  * @devcontainer: (nullable): a devcontainer.json whose mounts, labels and
  *   run options the container gets
+ * @gpu_device: (nullable): a CDI device name for the container's GPUs
+ * @gpu_cdi: whether the engine takes @gpu_device by its CDI name (else
+ *   the classic request for every GPU)
  *
  * What Dockyard's containers have in common, turned into the body of
  * `POST /containers/create`.
@@ -60,6 +63,8 @@ typedef struct
   guint               publish_port;
   const char         *mount_target;
   const DockyardDevcontainer *devcontainer;
+  const char         *gpu_device;
+  gboolean            gpu_cdi;
 } DockyardContainerSpec;
 
 JsonNode   *dockyard_container_spec_to_json     (const DockyardContainerSpec *spec);

@@ -10,6 +10,7 @@
 #include "dockyard-dev-lifecycle.h"
 #include "dockyard-dev-session.h"
 #include "dockyard-exec-stream.h"
+#include "dockyard-gpu.h"
 
 #define DEFAULT_SHELL "/bin/bash"
 
@@ -306,7 +307,21 @@ static void
 start_failed (GTask  *task,
               GError *error)
 {
-  set_state (g_task_get_source_object (task), DOCKYARD_DEV_SESSION_FAILED);
+  DockyardDevSession *self = g_task_get_source_object (task);
+
+  /* "No GPU support" in the engine's words is not clear enough. */
+  if (dockyard_project_get_gpu_device (self->project) != NULL)
+    {
+      GError *clearer = dockyard_gpu_explain_error (error);
+
+      if (clearer != NULL)
+        {
+          g_error_free (error);
+          error = clearer;
+        }
+    }
+
+  set_state (self, DOCKYARD_DEV_SESSION_FAILED);
   g_task_return_error (task, error);
 }
 
@@ -462,6 +477,8 @@ build_container_config (DockyardDevSession *self)
     .auto_remove = TRUE,
     .mount_target = self->mount_target,
     .devcontainer = self->devcontainer,
+    .gpu_device = dockyard_project_get_gpu_device (self->project),
+    .gpu_cdi = dockyard_engine_get_has_cdi (self->engine),
   };
 
   return dockyard_container_spec_to_json (&spec);
@@ -635,6 +652,14 @@ image_inspected_cb (GObject      *object,
     g_strv_builder_add (env, "HOME=/tmp");
   g_strfreev (self->env);
   self->env = g_strv_builder_end (env);
+
+  if (dockyard_project_get_gpu_device (self->project) != NULL &&
+      !dockyard_gpu_check_engine (self->engine, &error))
+    {
+      start_failed (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
 
   create_container (task);
 }

@@ -876,11 +876,6 @@ dockyard_devcontainer_new_from_data (const char  *text,
     }
   self->features = g_strv_builder_end (features);
 
-  if (self->gpus != NULL || g_strcmp0 (self->gpu, "true") == 0)
-    add_unsupported (unsupported,
-                     _("GPUs (“hostRequirements.gpu”, “--gpus”) are not given to the "
-                       "container yet."));
-
   if (self->image == NULL && self->dockerfile == NULL &&
       !json_object_has_member (object, "dockerComposeFile"))
     add_unsupported (unsupported,

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "dockyard-gpu.h"
 #include "dockyard-container-run.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-launch-page.h"
@@ -447,6 +448,18 @@ fail (DockyardLabSession *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
 
+  /* "No GPU support" in the engine's words is not clear enough. */
+  if (dockyard_project_get_gpu_device (self->project) != NULL)
+    {
+      GError *clearer = dockyard_gpu_explain_error (error);
+
+      if (clearer != NULL)
+        {
+          g_error_free (error);
+          error = clearer;
+        }
+    }
+
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_free (self->error_message);
   self->error_message = g_strdup (error->message);
@@ -886,6 +899,13 @@ create_lab_container (DockyardLabSession *self)
   spec.host_network = self->host_network;
   spec.auto_remove = TRUE;
   spec.publish_port = self->host_network ? 0 : JUPYTER_PORT;
+  spec.gpu_device = dockyard_project_get_gpu_device (self->project);
+  spec.gpu_cdi = dockyard_engine_get_has_cdi (self->engine);
+  if (spec.gpu_device != NULL && !dockyard_gpu_check_engine (self->engine, &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
   config = dockyard_container_spec_to_json (&spec);
 
   /* Not cancellable: a create cancelled in flight can leave a container

@@ -10,6 +10,7 @@
 #include "dockyard-container-spec.h"
 #include "dockyard-context-stream.h"
 #include "dockyard-devcontainer.h"
+#include "dockyard-gpu.h"
 #include "dockyard-dockerfile.h"
 #include "dockyard-dockerfile-context.h"
 #include "dockyard-host-path.h"
@@ -41,6 +42,7 @@ struct _DockyardProject
   DockyardDevcontainer *devcontainer;
   GStrv    devcontainer_notes;
   guint    uses_devcontainer_build : 1;
+  char    *gpu_device;  /* "Use GPUs": a CDI name, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (DockyardProject, dockyard_project, G_TYPE_OBJECT)
@@ -69,6 +71,7 @@ dockyard_project_finalize (GObject *object)
   g_clear_pointer (&self->dockerfile_name, g_free);
   g_clear_pointer (&self->devcontainer, dockyard_devcontainer_free);
   g_clear_pointer (&self->devcontainer_notes, g_strfreev);
+  g_clear_pointer (&self->gpu_device, g_free);
 
   G_OBJECT_CLASS (dockyard_project_parent_class)->finalize (object);
 }
@@ -419,6 +422,47 @@ dockyard_project_get_devcontainer_notes (DockyardProject *self)
 
   g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
   return self->devcontainer_notes ? (const char * const *) self->devcontainer_notes : none;
+}
+
+/**
+ * dockyard_project_set_gpu_device:
+ * @device: (nullable): a CDI device name (%DOCKYARD_GPU_DEFAULT_DEVICE for
+ *   "Use GPUs"), or %NULL
+ *
+ * Gives the dev and lab containers started from now on @device.
+ */
+void
+dockyard_project_set_gpu_device (DockyardProject *self,
+                                 const char      *device)
+{
+  char *copy;
+
+  g_return_if_fail (DOCKYARD_IS_PROJECT (self));
+
+  copy = g_strdup (device);
+  g_free (self->gpu_device);
+  self->gpu_device = copy;
+}
+
+/**
+ * dockyard_project_get_gpu_device:
+ *
+ * Returns: (nullable): the GPUs the dev and lab containers get: what
+ *   dockyard_project_set_gpu_device() set, else all GPUs when the
+ *   devcontainer.json asks for them (`hostRequirements.gpu: true`,
+ *   `--gpus`), else %NULL
+ */
+const char *
+dockyard_project_get_gpu_device (DockyardProject *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+
+  if (self->gpu_device != NULL)
+    return self->gpu_device;
+  if (self->devcontainer != NULL &&
+      (self->devcontainer->gpus != NULL || g_strcmp0 (self->devcontainer->gpu, "true") == 0))
+    return DOCKYARD_GPU_DEFAULT_DEVICE;
+  return NULL;
 }
 
 gboolean

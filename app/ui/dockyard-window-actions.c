@@ -45,6 +45,7 @@ _dockyard_window_actions_update (DockyardWindow *self)
                                  ready && dev_session != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-terminal", ready && dev_running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev-as-root", self->project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.use-gpus", self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-devcontainer",
                                  self->project != NULL &&
                                  dockyard_project_get_has_dockerfile (self->project) &&
@@ -768,6 +769,7 @@ _dockyard_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.dev", NULL, dev_action);
   gtk_widget_class_install_action (widget_class, "win.dev-restart", NULL, dev_restart_action);
   gtk_widget_class_install_action (widget_class, "win.new-terminal", NULL, new_terminal_action);
+  gtk_widget_class_install_property_action (widget_class, "win.use-gpus", "use-gpus");
   gtk_widget_class_install_action (widget_class, "win.add-devcontainer", NULL,
                                    add_devcontainer_action);
   gtk_widget_class_install_property_action (widget_class, "win.dev-as-root", "dev-as-root");
