@@ -57,8 +57,11 @@ struct _DockyardDevSession
   char                    *container_name;
   char                    *working_dir;
   GStrv                    env;
-  /* The project's devcontainer.json (borrowed: the project holds it). */
+  /* The project's devcontainer.json (borrowed: the project holds it), and
+   * the same merged with the image's metadata once the image is known. */
   const DockyardDevcontainer *devcontainer;
+  DockyardDevcontainer    *merged;
+  gboolean                 user_set;
   char                    *mount_target;
   gboolean                 user_from_devcontainer;
   GCancellable            *wait_cancellable;
@@ -108,6 +111,7 @@ dockyard_dev_session_finalize (GObject *object)
   g_clear_pointer (&self->container_name, g_free);
   g_clear_pointer (&self->working_dir, g_free);
   g_clear_pointer (&self->mount_target, g_free);
+  g_clear_pointer (&self->merged, dockyard_devcontainer_free);
   g_clear_pointer (&self->env, g_strfreev);
   g_clear_pointer (&self->pending_stops, g_ptr_array_unref);
 
@@ -222,6 +226,8 @@ dockyard_dev_session_set_user (DockyardDevSession *self,
 
   g_free (self->user);
   self->user = g_strdup (user);
+  self->user_set = TRUE;
+  self->user_from_devcontainer = FALSE;
 }
 
 void
@@ -355,7 +361,7 @@ start_lifecycle (gpointer data)
   DockyardDevSession *self = start->self;
 
   if (self->state == DOCKYARD_DEV_SESSION_RUNNING && self->container_id != NULL)
-    dockyard_dev_lifecycle_run_async (self->engine, self->container_id, self->devcontainer,
+    dockyard_dev_lifecycle_run_async (self->engine, self->container_id, self->merged,
                                       dockyard_project_get_devcontainer_notes (self->project),
                                       (const char * const *) self->env, self->working_dir,
                                       dockyard_container_user_for_engine (self->engine,
@@ -476,7 +482,7 @@ build_container_config (DockyardDevSession *self)
     .host_network = !dockyard_engine_get_has_bridge (self->engine),
     .auto_remove = TRUE,
     .mount_target = self->mount_target,
-    .devcontainer = self->devcontainer,
+    .devcontainer = self->merged,
     .gpu_device = dockyard_project_get_gpu_device (self->project),
     .gpu_cdi = dockyard_engine_get_has_cdi (self->engine),
   };
@@ -560,6 +566,27 @@ create_container (GTask *task)
                                           NULL, created_cb, task);
 }
 
+static const char *
+image_label (JsonNode   *inspect,
+             const char *name)
+{
+  JsonObject *root = JSON_NODE_HOLDS_OBJECT (inspect) ? json_node_get_object (inspect) : NULL;
+  JsonNode *config = root ? json_object_get_member (root, "Config") : NULL;
+  JsonNode *labels;
+  JsonNode *label;
+
+  if (config == NULL || !JSON_NODE_HOLDS_OBJECT (config))
+    return NULL;
+  labels = json_object_get_member (json_node_get_object (config), "Labels");
+  if (labels == NULL || !JSON_NODE_HOLDS_OBJECT (labels))
+    return NULL;
+  label = json_object_get_member (json_node_get_object (labels), name);
+  if (label == NULL || !JSON_NODE_HOLDS_VALUE (label) ||
+      json_node_get_value_type (label) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (label);
+}
+
 /* containerEnv, runArgs' --env, then remoteEnv with ${containerEnv:NAME}
  * taken from the image's environment and those. */
 static void
@@ -567,7 +594,7 @@ add_devcontainer_env (DockyardDevSession *self,
                       JsonNode           *inspect,
                       GStrvBuilder       *env)
 {
-  const DockyardDevcontainer *config = self->devcontainer;
+  const DockyardDevcontainer *config = self->merged;
   g_autoptr(GStrvBuilder) known = g_strv_builder_new ();
   g_auto(GStrv) container_env = NULL;
   JsonObject *root = JSON_NODE_HOLDS_OBJECT (inspect) ? json_node_get_object (inspect) : NULL;
@@ -633,8 +660,22 @@ image_inspected_cb (GObject      *object,
 
   if (self->devcontainer != NULL)
     {
-      self->working_dir = g_strdup (self->devcontainer->workspace_folder);
-      self->mount_target = g_strdup (self->devcontainer->workspace_mount_target);
+      const char *user;
+
+      /* What the image's devcontainer.metadata label adds, as the Dev
+       * Containers tools merge it. */
+      g_clear_pointer (&self->merged, dockyard_devcontainer_free);
+      self->merged = dockyard_devcontainer_copy_with_metadata (self->devcontainer,
+                                                               image_label (node, "devcontainer.metadata"));
+      self->working_dir = g_strdup (self->merged->workspace_folder);
+      self->mount_target = g_strdup (self->merged->workspace_mount_target);
+      user = self->merged->remote_user ? self->merged->remote_user : self->merged->container_user;
+      if (user != NULL && (!self->user_set || self->user_from_devcontainer))
+        {
+          g_free (self->user);
+          self->user = g_strdup (user);
+          self->user_from_devcontainer = TRUE;
+        }
     }
   else
     self->working_dir = g_strdup (dockyard_image_inspect_working_dir (node));

@@ -741,6 +741,8 @@ dockyard_devcontainer_new_from_data (const char  *text,
 
   self = g_new0 (DockyardDevcontainer, 1);
   self->config_file = g_strdup (config_file);
+  self->project_path = g_strdup (project_path);
+  self->text = g_strndup (text, length);
   self->mounts = g_ptr_array_new_with_free_func ((GDestroyNotify) mount_free);
   for (guint i = 0; i < DOCKYARD_DEVCONTAINER_N_LIFECYCLE; i++)
     self->lifecycle[i] = g_ptr_array_new_with_free_func ((GDestroyNotify) command_free);
@@ -966,6 +968,8 @@ dockyard_devcontainer_free (DockyardDevcontainer *self)
     return;
 
   g_free (self->config_file);
+  g_free (self->project_path);
+  g_free (self->text);
   g_free (self->name);
   g_free (self->image);
   g_free (self->dockerfile);
@@ -1176,4 +1180,161 @@ dockyard_devcontainer_substitute_container_env (const char         *value,
     }
 
   return g_string_free (out, FALSE);
+}
+
+/* "NAME=value" lists merged as Object.assign() does: a name keeps the place
+ * it first had, with the last value. */
+static GStrv
+merge_env (GPtrArray *lists)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint l = 0; l < lists->len; l++)
+    {
+      char **list = g_ptr_array_index (lists, l);
+
+      for (guint i = 0; list != NULL && list[i] != NULL; i++)
+        {
+          const char *eq = strchr (list[i], '=');
+          g_autofree char *name = g_strndup (list[i], eq - list[i]);
+
+          if (!g_hash_table_contains (values, name))
+            g_ptr_array_add (names, g_strdup (name));
+          g_hash_table_insert (values, g_steal_pointer (&name), g_strdup (eq + 1));
+        }
+    }
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      builder_take (builder, g_strdup_printf ("%s=%s", name,
+                                              (char *) g_hash_table_lookup (values, name)));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * dockyard_devcontainer_merge_metadata:
+ * @label: the image's `devcontainer.metadata` label: a JSON array of
+ *   configuration fragments (or one object), as the Dev Containers tools
+ *   and images built with them write it
+ *
+ * Merges the image's metadata under the configuration, as the reference
+ * tool does: the configuration's own values win; `remoteUser` and
+ * `containerUser` come from the last fragment that has them; `containerEnv` and `remoteEnv` are merged by name; the
+ * lifecycle commands of every fragment run, the image's first; `capAdd`
+ * and `securityOpt` are joined; `init` is on when any asks for it.  A label
+ * that is not JSON is ignored.
+ */
+void
+dockyard_devcontainer_merge_metadata (DockyardDevcontainer *self,
+                                      const char           *label)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) fragments = g_ptr_array_new ();
+  g_autoptr(GPtrArray) container_env = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) remote_env = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GStrvBuilder) cap_add = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) security_opt = g_strv_builder_new ();
+  GPtrArray *commands[DOCKYARD_DEVCONTAINER_N_LIFECYCLE];
+  Variables vars = { NULL, self->workspace_folder };
+  char *remote_user = NULL;
+  char *container_user = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  if (label == NULL || (root = dockyard_jsonc_parse (label, -1, NULL)) == NULL)
+    return;
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    g_ptr_array_add (fragments, json_node_get_object (root));
+  else if (JSON_NODE_HOLDS_ARRAY (root))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (root)); i++)
+      {
+        JsonNode *node = json_array_get_element (json_node_get_array (root), i);
+
+        if (JSON_NODE_HOLDS_OBJECT (node))
+          g_ptr_array_add (fragments, json_node_get_object (node));
+      }
+  if (fragments->len == 0)
+    return;
+
+  /* Variables in the label mean the same project. */
+  vars.local_folder = self->project_path;
+
+  for (guint step = 0; step < DOCKYARD_DEVCONTAINER_N_LIFECYCLE; step++)
+    commands[step] = g_ptr_array_new_with_free_func ((GDestroyNotify) command_free);
+
+  for (guint f = 0; f < fragments->len; f++)
+    {
+      JsonObject *fragment = g_ptr_array_index (fragments, f);
+      const char *value;
+      JsonNode *node;
+
+      if ((value = get_string (fragment, "remoteUser")) != NULL)
+        remote_user = (char *) value;
+      if ((value = get_string (fragment, "containerUser")) != NULL)
+        container_user = (char *) value;
+      g_ptr_array_add (container_env, read_env (&vars, get_object (fragment, "containerEnv")));
+      g_ptr_array_add (remote_env, read_env (&vars, get_object (fragment, "remoteEnv")));
+      add_string_array (cap_add, &vars, fragment, "capAdd");
+      add_string_array (security_opt, &vars, fragment, "securityOpt");
+      node = json_object_get_member (fragment, "init");
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node))
+        self->init = TRUE;
+      for (guint step = 0; step < DOCKYARD_DEVCONTAINER_N_LIFECYCLE; step++)
+        read_lifecycle (commands[step], &vars,
+                        json_object_get_member (fragment, dockyard_devcontainer_lifecycle_key (step)));
+    }
+
+  if (self->remote_user == NULL && remote_user != NULL)
+    self->remote_user = g_strdup (remote_user);
+  if (self->container_user == NULL && container_user != NULL)
+    self->container_user = g_strdup (container_user);
+
+  g_ptr_array_add (container_env, self->container_env);
+  g_ptr_array_add (remote_env, self->remote_env);
+  self->container_env = merge_env (container_env);
+  self->remote_env = merge_env (remote_env);
+
+  g_strv_builder_addv (cap_add, (const char **) self->cap_add);
+  g_strfreev (self->cap_add);
+  self->cap_add = g_strv_builder_end (cap_add);
+  g_strv_builder_addv (security_opt, (const char **) self->security_opt);
+  g_strfreev (self->security_opt);
+  self->security_opt = g_strv_builder_end (security_opt);
+
+  /* The image's commands first, then the configuration's. */
+  for (guint step = 0; step < DOCKYARD_DEVCONTAINER_N_LIFECYCLE; step++)
+    {
+      g_ptr_array_extend_and_steal (commands[step], g_steal_pointer (&self->lifecycle[step]));
+      self->lifecycle[step] = commands[step];
+    }
+}
+
+/**
+ * dockyard_devcontainer_copy_with_metadata:
+ * @label: (nullable): the image's `devcontainer.metadata` label
+ *
+ * Reads the configuration again (from memory) and merges @label under it
+ * (dockyard_devcontainer_merge_metadata()): what a container of that image
+ * gets.
+ *
+ * Returns: (transfer full): the merged configuration
+ */
+DockyardDevcontainer *
+dockyard_devcontainer_copy_with_metadata (const DockyardDevcontainer *self,
+                                          const char                 *label)
+{
+  DockyardDevcontainer *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = dockyard_devcontainer_new_from_data (self->text, strlen (self->text), self->config_file,
+                                              self->project_path, NULL);
+  g_assert (copy != NULL);  /* it was read once already */
+  dockyard_devcontainer_merge_metadata (copy, label);
+  return copy;
 }

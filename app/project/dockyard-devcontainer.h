@@ -43,6 +43,8 @@ typedef struct
 /**
  * DockyardDevcontainer:
  * @config_file: the devcontainer.json, an absolute path
+ * @project_path: the project folder it was read for
+ * @text: the file as read, comments and all
  * @name: (nullable): its `name`
  * @image: (nullable): `image`, when it builds no Dockerfile
  * @dockerfile: (nullable): `build.dockerfile` (or `dockerFile`), absolute
@@ -86,6 +88,8 @@ typedef struct
 typedef struct
 {
   char       *config_file;
+  char       *project_path;
+  char       *text;
   char       *name;
   char       *image;
   char       *dockerfile;
@@ -130,12 +134,17 @@ DockyardDevcontainer *dockyard_devcontainer_load            (GFile              
                                                              GCancellable         *cancellable,
                                                              GError              **error);
 void                  dockyard_devcontainer_free            (DockyardDevcontainer *self);
+DockyardDevcontainer *dockyard_devcontainer_copy_with_metadata
+                                                            (const DockyardDevcontainer *self,
+                                                             const char           *label);
 const char           *dockyard_devcontainer_lifecycle_key   (DockyardDevcontainerLifecycle step);
 char                 *dockyard_devcontainer_dup_relative    (const char           *base,
                                                              const char           *path);
 char                 *dockyard_devcontainer_substitute_container_env
                                                             (const char           *value,
                                                              const char * const   *env);
+void                  dockyard_devcontainer_merge_metadata  (DockyardDevcontainer *self,
+                                                             const char           *label);
 JsonNode             *dockyard_devcontainer_to_json         (const DockyardDevcontainer *self);
 void                  dockyard_devcontainer_add_labels      (const DockyardDevcontainer *self,
                                                              JsonBuilder          *builder);

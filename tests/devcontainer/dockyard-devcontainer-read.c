@@ -2,9 +2,9 @@
 /* Prints Dockyard's reading of a project's devcontainer.json as JSON, for
  * test-oracle.py to compare with the devcontainer CLI's:
  *
- *   dockyard-devcontainer-read PROJECT-FOLDER
+ *   dockyard-devcontainer-read PROJECT-FOLDER [METADATA-FILE]
  *
- * or writes the configuration "Add Dev Container Configuration" would, for
+ * (METADATA-FILE: an image's devcontainer.metadata label to merge), or writes the configuration "Add Dev Container Configuration" would, for
  * test-up.py (USER "-" for the image's user; exit status 3 when there is
  * one already):
  *
@@ -65,9 +65,9 @@ main (int   argc,
   setlocale (LC_ALL, "");
   if (argc == 5 && g_str_equal (argv[1], "--write"))
     return write_config (argv[2], argv[3], argv[4]);
-  if (argc != 2)
+  if (argc != 2 && argc != 3)
     {
-      g_printerr ("usage: %s PROJECT-FOLDER\n", argv[0]);
+      g_printerr ("usage: %s PROJECT-FOLDER [METADATA-FILE]\n", argv[0]);
       return 2;
     }
 
@@ -77,6 +77,21 @@ main (int   argc,
     {
       g_printerr ("%s\n", error ? error->message : "no devcontainer.json");
       return 1;
+    }
+
+  if (argc == 3)
+    {
+      g_autofree char *label = NULL;
+      DockyardDevcontainer *merged;
+
+      if (!g_file_get_contents (argv[2], &label, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      merged = dockyard_devcontainer_copy_with_metadata (config, label);
+      dockyard_devcontainer_free (g_steal_pointer (&config));
+      config = merged;
     }
 
   node = dockyard_devcontainer_to_json (config);

@@ -173,19 +173,30 @@ def compare(case, ours, result, config_file):
     return problems
 
 
-def prepare(folder, config_file):
-    """What the merged configuration needs: the base image, locally."""
-    text = subprocess.run([reader, folder], capture_output=True, text=True, check=True).stdout
-    ours = json.loads(text)
+def prepare(folder, config_file, case):
+    """What the merged configuration needs: the base image, locally; with
+    the devcontainer.metadata label of metadata/CASE.json when there is
+    one (Dockyard is given the same label)."""
     env = dict(os.environ, DOCKER_HOST=docker_host)
+    metadata = os.path.join(cases_dir, "..", "metadata", case + ".json")
+    argv = [reader, folder]
+    base = busybox
+    if os.path.exists(metadata):
+        label = open(metadata).read()
+        base = "localhost/dockyard-test/devcontainer-metadata:" + case
+        subprocess.run([docker, "build", "-q", "--label", "devcontainer.metadata=" + label,
+                        "-t", base, "-"], input=f"FROM {busybox}\n", text=True, env=env,
+                       check=True, capture_output=True)
+        argv.append(metadata)
+    ours = json.loads(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)
     if ours["image"]:
-        subprocess.run([docker, "tag", busybox, ours["image"]], env=env, check=True,
+        subprocess.run([docker, "tag", base, ours["image"]], env=env, check=True,
                        capture_output=True)
     if ours["dockerfile"] and not os.path.exists(ours["dockerfile"]):
         os.makedirs(os.path.dirname(ours["dockerfile"]), exist_ok=True)
         with open(ours["dockerfile"], "w") as f:
-            f.write(f"FROM {busybox}\n")
-    return ours
+            f.write(f"FROM {base}" + (f" AS {ours['target']}" if ours["target"] else "") + "\n")
+    return ours, base
 
 
 failed = 0
@@ -196,7 +207,7 @@ with tempfile.TemporaryDirectory(prefix="dockyard-devcontainer-") as tmp:
         folder = os.path.join(tmp, "p", case)
         shutil.copytree(os.path.join(cases_dir, case), folder, symlinks=True)
         config_file = find_config(folder)
-        ours = prepare(folder, config_file)
+        ours, base = prepare(folder, config_file, case)
         result, error = run_cli(folder, merged=True)
         note = ""
         if result is None and ours["features"]:
@@ -216,7 +227,7 @@ with tempfile.TemporaryDirectory(prefix="dockyard-devcontainer-") as tmp:
             failed += 1
         else:
             print(f"ok {i} {case}{note}")
-        if ours["image"]:
-            subprocess.run([docker, "rmi", ours["image"]], capture_output=True,
+        for image in ([ours["image"]] if ours["image"] else []) + ([base] if base != busybox else []):
+            subprocess.run([docker, "rmi", image], capture_output=True,
                            env=dict(os.environ, DOCKER_HOST=docker_host))
 sys.exit(0)
