@@ -52,6 +52,10 @@ struct _DockyardLabSession
   char                    *user;
 
   char                    *working_dir;
+  /* The start request not answered yet, and the container already gone
+   * (a start the engine refused: its answer says why, the exit does not). */
+  gboolean                 start_pending;
+  gboolean                 exited_early;
   char                    *jupyter;
   char                    *token;
   char                    *url;
@@ -635,6 +639,12 @@ exited_cb (GObject      *object,
       self->state == DOCKYARD_LAB_SESSION_STOPPED)
     return;
 
+  if (error == NULL && self->start_pending)
+    {
+      self->exited_early = TRUE;
+      return;
+    }
+
   tail = dockyard_lab_session_dup_log_tail (self, 10);
   if (error != NULL)
     fail (self, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
@@ -731,12 +741,22 @@ lab_started_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   dockyard_engine_start_container_finish (self->engine, result, &error);
+  self->start_pending = FALSE;
   if (!is_starting (self))
     return;
 
   if (error != NULL)
     {
       fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->exited_early)
+    {
+      g_autofree char *tail = dockyard_lab_session_dup_log_tail (self, 10);
+
+      fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Jupyter stopped. Its last words:\n%s"), tail));
       return;
     }
 
@@ -768,6 +788,8 @@ wait_opened_cb (GObject      *object,
 
   dockyard_engine_read_exit_status_async (self->engine, body, self->cancellable, exited_cb,
                                           g_object_ref (self));
+  self->start_pending = TRUE;
+  self->exited_early = FALSE;
   dockyard_engine_start_container_async (self->engine, self->container_id, self->cancellable,
                                          lab_started_cb, g_object_ref (self));
 }

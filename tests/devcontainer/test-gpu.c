@@ -65,11 +65,12 @@ static void
 assert_clear_refusal (Fixture      *fixture,
                       const GError *error)
 {
+  const char *expected = dockyard_engine_get_is_podman (fixture->engine)
+                         ? "Podman" : "nvidia-ctk cdi generate";
+
   g_assert_nonnull (error);
-  if (dockyard_engine_get_is_podman (fixture->engine))
-    g_assert_nonnull (strstr (error->message, "Podman"));
-  else
-    g_assert_nonnull (strstr (error->message, "nvidia-ctk cdi generate"));
+  if (strstr (error->message, expected) == NULL)
+    g_error ("“%s” is not in the error: %s", expected, error->message);
 }
 
 static gboolean
