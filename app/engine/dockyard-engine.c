@@ -36,6 +36,7 @@ struct _DockyardEngine
   guint        has_bridge : 1;
   guint        is_podman : 1;
   guint        rootless : 1;
+  guint        has_cdi : 1;
 };
 
 G_DEFINE_FINAL_TYPE (DockyardEngine, dockyard_engine, G_TYPE_OBJECT)
@@ -430,6 +431,19 @@ dockyard_engine_get_is_podman (DockyardEngine *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
   return self->is_podman;
+}
+
+/**
+ * dockyard_engine_get_has_cdi:
+ *
+ * Returns: whether the engine gives containers devices by their Container
+ *   Device Interface names (e.g. "nvidia.com/gpu=all")
+ */
+gboolean
+dockyard_engine_get_has_cdi (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
+  return self->has_cdi;
 }
 
 /**
@@ -1162,6 +1176,24 @@ info_says_rootless (JsonNode *node,
   return FALSE;
 }
 
+/* Docker 25 and later list their CDI spec folders when CDI is enabled.
+ * Podman's compatible API (4.3, measured) takes a CDI name in Devices for a
+ * path and ignores DeviceRequests: no CDI there. */
+static gboolean
+info_says_cdi (JsonNode *node,
+               gboolean  is_podman)
+{
+  JsonNode *dirs;
+
+  if (is_podman)
+    return FALSE;
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  dirs = json_object_get_member (json_node_get_object (node), "CDISpecDirs");
+  return dirs != NULL && JSON_NODE_HOLDS_ARRAY (dirs) &&
+         json_array_get_length (json_node_get_array (dirs)) > 0;
+}
+
 static void
 info_cb (GObject      *object,
          GAsyncResult *result,
@@ -1183,6 +1215,7 @@ info_cb (GObject      *object,
   if (error != NULL)
     g_debug ("The engine did not say whether it is rootless: %s", error->message);
   self->rootless = info_says_rootless (node, self->is_podman);
+  self->has_cdi = info_says_cdi (node, self->is_podman);
   g_task_return_boolean (task, TRUE);
 }
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "dockyard-gpu.h"
 #include "dockyard-container-run.h"
 #include "dockyard-exec-stream.h"
 #include "dockyard-lab-session.h"
@@ -81,6 +82,10 @@ struct _DockyardLabSession
   char                    *user;
 
   char                    *working_dir;
+  /* The start request not answered yet, and the container already gone
+   * (a start the engine refused: its answer says why, the exit does not). */
+  gboolean                 start_pending;
+  gboolean                 exited_early;
   char                    *jupyter;
   char                    *token;
   char                    *url;
@@ -480,6 +485,18 @@ fail (DockyardLabSession *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
 
+  /* "No GPU support" in the engine's words is not clear enough. */
+  if (dockyard_project_get_gpu_device (self->project) != NULL)
+    {
+      GError *clearer = dockyard_gpu_explain_error (error);
+
+      if (clearer != NULL)
+        {
+          g_error_free (error);
+          error = clearer;
+        }
+    }
+
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_free (self->error_message);
   self->error_message = g_strdup (error->message);
@@ -795,6 +812,12 @@ exited_cb (GObject      *object,
       self->state == DOCKYARD_LAB_SESSION_STOPPED)
     return;
 
+  if (error == NULL && self->start_pending)
+    {
+      self->exited_early = TRUE;
+      return;
+    }
+
   tail = dockyard_lab_session_dup_log_tail (self, 10);
   if (error != NULL)
     fail (self, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
@@ -891,12 +914,22 @@ lab_started_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   dockyard_engine_start_container_finish (self->engine, result, &error);
+  self->start_pending = FALSE;
   if (!is_starting (self))
     return;
 
   if (error != NULL)
     {
       fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->exited_early)
+    {
+      g_autofree char *tail = dockyard_lab_session_dup_log_tail (self, 10);
+
+      fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Jupyter stopped. Its last words:\n%s"), tail));
       return;
     }
 
@@ -928,6 +961,8 @@ wait_opened_cb (GObject      *object,
 
   dockyard_engine_read_exit_status_async (self->engine, body, self->cancellable, exited_cb,
                                           g_object_ref (self));
+  self->start_pending = TRUE;
+  self->exited_early = FALSE;
   dockyard_engine_start_container_async (self->engine, self->container_id, self->cancellable,
                                          lab_started_cb, g_object_ref (self));
 }
@@ -1059,6 +1094,13 @@ create_lab_container (DockyardLabSession *self)
   spec.host_network = self->host_network;
   spec.auto_remove = TRUE;
   spec.publish_port = self->host_network ? 0 : JUPYTER_PORT;
+  spec.gpu_device = dockyard_project_get_gpu_device (self->project);
+  spec.gpu_cdi = dockyard_engine_get_has_cdi (self->engine);
+  if (spec.gpu_device != NULL && !dockyard_gpu_check_engine (self->engine, &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
   config = dockyard_container_spec_to_json (&spec);
 
   /* Not cancellable: a create cancelled in flight can leave a container
