@@ -25,6 +25,31 @@ is_python_package (const char *name)
   return *p == '\0' || g_str_equal (p, "-minimal") || g_str_equal (p, "-full");
 }
 
+/* "Exact versions only, everywhere": a range or a wildcard lets the
+ * package manager pick another version on the next build. */
+char *
+_dockyard_lint_unpinned_reason (const char *constraint)
+{
+  const char *v = constraint;
+
+  if (v == NULL || *v == '\0')
+    return g_strdup (_("no version is named"));
+  if (strpbrk (v, "*?xX") != NULL && (strchr (v, '*') != NULL || strchr (v, '?') != NULL ||
+                                       strstr (v, ".x") != NULL || strstr (v, ".X") != NULL ||
+                                       g_str_equal (v, "x") || g_str_equal (v, "X")))
+    /* Translators: %s is a version with a wildcard, e.g. 3.* */
+    return g_strdup_printf (_("“%s” is a wildcard, not one version"), v);
+  if (strpbrk (v, "<>~^!|,") != NULL || strstr (v, " - ") != NULL)
+    /* Translators: %s is a version range, e.g. >=2 or ^4.18.2 */
+    return g_strdup_printf (_("“%s” is a range, not one version"), v);
+  if (!g_ascii_isdigit (*v) && !(*v == '=' && g_ascii_isdigit (v[1])) &&
+      !(*v == 'v' && g_ascii_isdigit (v[1])))
+    /* Translators: %s is a tag or release name, e.g. latest or bookworm-backports */
+    return g_strdup_printf (_("“%s” is a name that moves, not a version"), v);
+
+  return NULL;
+}
+
 /* Skips an option and its value; returns the index after it. */
 static guint
 skip_option (GPtrArray          *cmd,
@@ -70,9 +95,9 @@ typedef struct
   const char * const *with_value;     /* options that take a value */
   const char         *local_suffix;   /* a package file, not a name */
   const char         *name_end;       /* where the package name ends */
-  const char         *pin_chars;      /* any of these pins a version */
   const char         *unpinned_rule;
   const char         *unpinned_message;
+  const char         *ranged_message;
   gsize               fact;           /* the DockyardRunFacts flag it sets */
 } SystemInstaller;
 
@@ -87,13 +112,17 @@ static const char * const apk_options[] = {
 
 static const SystemInstaller system_installers[] = {
   {
-    { "apt-get", "apt", NULL }, "apt", "install", apt_options, ".deb", "=/", "=",
+    { "apt-get", "apt", NULL }, "apt", "install", apt_options, ".deb", "=/",
     DOCKYARD_RULE_APT_UNPINNED, N_("apt package “%s” is not pinned; install %s=VERSION"),
+    /* Translators: the second %s says why, e.g. "“1:2.1.*” is a wildcard, not one version" */
+    N_("apt package “%s” is not pinned: %s; install %s=VERSION"),
     G_STRUCT_OFFSET (DockyardRunFacts, apt_install),
   },
   {
-    { "apk", NULL }, "apk", "add", apk_options, ".apk", "=~<>", "=~<>",
+    { "apk", NULL }, "apk", "add", apk_options, ".apk", "=~<>",
     DOCKYARD_RULE_APK_UNPINNED, N_("apk package “%s” is not pinned; add %s=VERSION"),
+    /* Translators: the second %s says why, e.g. "“>=2.6.1-r1” is a range, not one version" */
+    N_("apk package “%s” is not pinned: %s; add %s=VERSION"),
     G_STRUCT_OFFSET (DockyardRunFacts, apk_add),
   },
 };
@@ -114,8 +143,11 @@ find_system_installer (const char *program)
 static char *
 unpinned_message (const SystemInstaller *installer,
                   const char            *word,
-                  const char            *name)
+                  const char            *name,
+                  const char            *reason)
 {
+  if (reason != NULL)
+    return g_strdup_printf (_(installer->ranged_message), word, reason, name);
   return g_strdup_printf (_(installer->unpinned_message), word, name);
 }
 #pragma GCC diagnostic pop
@@ -172,11 +204,37 @@ check_system_packages (DockyardLint             *lint,
           _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PYTHON_FROM_APT, DOCKYARD_SEVERITY_WARNING, offset, message);
         }
 
-      if (strpbrk (w->text, installer->pin_chars) == NULL && !w->has_var)
+      if (!w->has_var)
         {
-          g_autofree char *message = unpinned_message (installer, w->text, name);
+          const char *op = w->text + strlen (name);
+          g_autofree char *reason = NULL;
+          gboolean pinned;
 
-          _dockyard_lint_add_finding (lint, installer->unpinned_rule, DOCKYARD_SEVERITY_WARNING, offset, message);
+          /* apt: NAME=VERSION (NAME/RELEASE names no version); apk:
+           * NAME=VERSION exactly, not ~ < > <= >= */
+          if (*op == '/')
+            {
+              reason = _dockyard_lint_unpinned_reason (op + 1);
+              pinned = FALSE;
+            }
+          else if (*op == '=' && op[1] != '\0' &&
+                   (installer->with_value == apt_options || strchr ("=~<>", op[1]) == NULL))
+            {
+              reason = strpbrk (op + 1, "*?") != NULL ? _dockyard_lint_unpinned_reason (op + 1) : NULL;
+              pinned = reason == NULL;
+            }
+          else
+            {
+              reason = *op != '\0' ? g_strdup_printf (_("“%s” is a range, not one version"), op) : NULL;
+              pinned = FALSE;
+            }
+
+          if (!pinned)
+            {
+              g_autofree char *message = unpinned_message (installer, w->text, name, reason);
+
+              _dockyard_lint_add_finding (lint, installer->unpinned_rule, DOCKYARD_SEVERITY_WARNING, offset, message);
+            }
         }
     }
 }
@@ -354,8 +412,12 @@ check_pip (DockyardLint             *lint,
           continue;
 
         {
-          g_autofree char *message =
-            g_strdup_printf (_("pip package “%s” is not pinned; use %s==VERSION"), w->text, req->name);
+          g_autofree char *reason = req->specifier != NULL
+                                    ? _dockyard_lint_unpinned_reason (req->specifier) : NULL;
+          g_autofree char *message = reason != NULL
+            /* Translators: the second %s says why, e.g. "“>=2” is a range, not one version" */
+            ? g_strdup_printf (_("pip package “%s” is not pinned: %s; use %s==VERSION"), w->text, reason, req->name)
+            : g_strdup_printf (_("pip package “%s” is not pinned; use %s==VERSION"), w->text, req->name);
 
           _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PIP_UNPINNED, DOCKYARD_SEVERITY_WARNING,
                                       _dockyard_lint_script_offset (script, w->start), message);
@@ -451,8 +513,15 @@ check_npm (DockyardLint             *lint,
       if (at == NULL || !is_exact_npm_version (at + 1))
         {
           g_autofree char *name = at != NULL ? g_strndup (t, at - t) : g_strdup (t);
-          g_autofree char *message =
-            g_strdup_printf (_("npm package “%s” is not pinned; use %s@VERSION"), t, name);
+          g_autofree char *reason = at != NULL ? _dockyard_lint_unpinned_reason (at + 1) : NULL;
+
+          /* npm reads a partial version (4.18) as a range too */
+          if (reason == NULL && at != NULL && at[1] != '\0')
+            reason = g_strdup_printf (_("“%s” is a range, not one version"), at + 1);
+          g_autofree char *message = reason != NULL
+            /* Translators: the second %s says why, e.g. "“^4.18.2” is a range, not one version" */
+            ? g_strdup_printf (_("npm package “%s” is not pinned: %s; use %s@VERSION"), t, reason, name)
+            : g_strdup_printf (_("npm package “%s” is not pinned; use %s@VERSION"), t, name);
 
           _dockyard_lint_add_finding (lint, DOCKYARD_RULE_NPM_UNPINNED, DOCKYARD_SEVERITY_WARNING,
                                       _dockyard_lint_script_offset (script, w->start), message);

@@ -27,6 +27,10 @@ const char *_dockyard_shell_base_name     (const char *path);
 /* The index of the program in @cmd, after assignments and wrappers. */
 guint       _dockyard_shell_program_index (GPtrArray  *cmd);
 gboolean    _dockyard_is_all_digits       (const char *s);
+/* Why @constraint (a version or a version specifier as written, e.g.
+ * ">=2", "3.*", "^4.18.2", "1:2.1.*") is not one exact version: a
+ * sentence part for a finding's message, or %NULL when it names one. */
+char       *_dockyard_lint_unpinned_reason (const char *constraint);
 
 typedef struct
 {

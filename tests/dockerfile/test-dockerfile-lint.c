@@ -187,7 +187,65 @@ test_apk (void)
             "RUN apk add --no-cache --virtual .build-deps curl bash=5.2.21-r0 'musl>1.2' ./x.apk\n"
             "RUN apk update && apk upgrade\n", NULL);
   assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 46);
-  assert_len (f, 1);
+  /* a range is not a pin (issue 17) */
+  assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 66);
+  assert_len (f, 2);
+}
+
+static const char *
+message_at (GPtrArray  *findings,
+            const char *rule,
+            guint       line,
+            guint       column)
+{
+  DockyardFinding *f = find_at (findings, rule, line, column);
+
+  if (f == NULL)
+    {
+      dump_findings (findings);
+      g_error ("expected %s at %u:%u", rule, line, column);
+    }
+  return dockyard_finding_get_message (f);
+}
+
+/* One idea of "pinned" for every installer: exact versions only, the
+ * reason in the message (issue 17). */
+static void
+test_exact_versions_only (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM alpine:3.19.1\n"
+            "RUN apk add 'flex>=2.6.1-r1' libffi~3.2.1 ok=1.0-r0 'a<2' b=~1.2 c@edge\n", NULL);
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_APK_UNPINNED, 2, 13), "“>=2.6.1-r1” is a range"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_APK_UNPINNED, 2, 30), "“~3.2.1” is a range"));
+  assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 53);
+  assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 59);
+  assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 66);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_APK_UNPINNED), ==, 5);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  f = lint ("FROM debian:bookworm-20240311\n"
+            "RUN apt-get install -y ruby=1:2.1.* git=1:2.39.2-1~deb12u1 wget/bookworm-backports x=1.?\n",
+            NULL);
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_APT_UNPINNED, 2, 24), "“1:2.1.*” is a wildcard"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_APT_UNPINNED, 2, 60), "“bookworm-backports”"));
+  assert_finding (f, DOCKYARD_RULE_APT_UNPINNED, 2, 84);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_APT_UNPINNED), ==, 3);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  f = lint ("FROM node:20.11.1\n"
+            "RUN pip install 'a>=2' b==3.* c==1.0 'd~=1.4' && "
+            "npm install express@^4.18.2 x@4.18 y@latest z@1.2.3 w@1.x\n", NULL);
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_PIP_UNPINNED, 2, 17), "“>=2” is a range"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_PIP_UNPINNED, 2, 24), "“==3.*” is a wildcard"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_PIP_UNPINNED, 2, 38), "is a range"));
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_PIP_UNPINNED), ==, 3);
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_NPM_UNPINNED, 2, 62), "“^4.18.2” is a range"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_NPM_UNPINNED, 2, 78), "“4.18” is a range"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_NPM_UNPINNED, 2, 85), "“latest” is a name that moves"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_NPM_UNPINNED, 2, 102), "“1.x” is a wildcard"));
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_NPM_UNPINNED), ==, 4);
 }
 
 static void
@@ -632,6 +690,7 @@ main (int   argc,
   g_test_add_func ("/dockerfile/lint/apt", test_apt);
   g_test_add_func ("/dockerfile/lint/apk", test_apk);
   g_test_add_func ("/dockerfile/lint/pip", test_pip);
+  g_test_add_func ("/dockerfile/lint/exact-versions-only", test_exact_versions_only);
   g_test_add_func ("/dockerfile/lint/npm", test_npm);
   g_test_add_func ("/dockerfile/lint/unknown-instruction", test_unknown_instruction);
   g_test_add_func ("/dockerfile/lint/pinning-options-and-wrappers", test_pinning_options_and_wrappers);
