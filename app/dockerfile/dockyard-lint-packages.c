@@ -50,6 +50,20 @@ _dockyard_lint_unpinned_reason (const char *constraint)
   return NULL;
 }
 
+/* The host[:port] of an http:// URL. */
+char *
+_dockyard_url_host (const char *url)
+{
+  const char *h = strstr (url, "://");
+  const char *at;
+
+  h = h != NULL ? h + 3 : url;
+  at = strchr (h, '@');
+  if (at != NULL && at < h + strcspn (h, "/"))
+    h = at + 1;
+  return g_strndup (h, strcspn (h, "/?#"));
+}
+
 /* Skips an option and its value; returns the index after it. */
 static guint
 skip_option (GPtrArray          *cmd,
@@ -194,6 +208,8 @@ check_system_packages (DockyardLint             *lint,
         continue;
 
       name = g_strndup (w->text, strcspn (w->text, installer->name_end));
+      if (installer->with_value == apt_options && g_str_equal (name, "python3-pip"))
+        facts->apt_pip = TRUE;
       if (is_python_package (name) && !build_only)
         {
           g_autofree char *message =
@@ -342,7 +358,74 @@ check_pip (DockyardLint             *lint,
     return;
 
   if (real_pip)
-    facts->pip_install = TRUE;
+    {
+      const char *program = ((DockyardShellWord *) g_ptr_array_index (cmd, first))->text;
+      g_autoptr(GPtrArray) trusted = g_ptr_array_new ();
+
+      facts->pip_install = TRUE;
+      facts->pip_offset = _dockyard_lint_script_offset (script, ((DockyardShellWord *) g_ptr_array_index (cmd, first))->start);
+      /* /usr/bin/pip3 or plain pip3: the system's; /opt/venv/bin/pip: not */
+      facts->pip_system = strchr (program, '/') == NULL || g_str_has_prefix (program, "/usr/bin/") ||
+                          g_str_has_prefix (program, "/usr/local/bin/");
+
+      {
+        DockyardShellWord *sub = g_ptr_array_index (cmd, i - 1);
+
+        facts->pip_insert = _dockyard_lint_script_offset (script, sub->end);
+        facts->pip_insert_ok = script->exact;
+        facts->pip_insert_json = dockyard_instruction_is_json (script->ins);
+      }
+
+      /* VAR=value pip install ... */
+      for (guint k = 0; k < first; k++)
+        {
+          DockyardShellWord *w = g_ptr_array_index (cmd, k);
+
+          if (g_str_has_prefix (w->text, "PIP_NO_CACHE_DIR=") && script->exact)
+            {
+              gsize range[2] = { _dockyard_lint_script_offset (script, w->start),
+                                 _dockyard_lint_script_offset (script, w->end) };
+
+              g_array_append_vals (facts->no_cache_env, range, 2);
+            }
+          else if (g_str_has_prefix (w->text, "PIP_BREAK_SYSTEM_PACKAGES="))
+            facts->pip_break_system = TRUE;
+          else if (g_str_has_prefix (w->text, "PIP_TRUSTED_HOST="))
+            {
+              g_auto(GStrv) hosts = g_strsplit_set (w->text + strlen ("PIP_TRUSTED_HOST="), " ", -1);
+
+              for (guint h = 0; hosts[h] != NULL; h++)
+                if (*hosts[h] != '\0')
+                  g_ptr_array_add (facts->pip_http_hosts, g_strconcat ("!", hosts[h], NULL));
+            }
+          else if (g_str_has_prefix (w->text, "PIP_INDEX_URL=http://") ||
+                   g_str_has_prefix (w->text, "PIP_EXTRA_INDEX_URL=http://"))
+            g_ptr_array_add (facts->pip_http_hosts, _dockyard_url_host (strchr (w->text, '=') + 1));
+        }
+
+      for (guint k = i; k < cmd->len; k++)
+        {
+          DockyardShellWord *w = g_ptr_array_index (cmd, k);
+          const char *t = w->text;
+          const char *value = k + 1 < cmd->len ? ((DockyardShellWord *) g_ptr_array_index (cmd, k + 1))->text : NULL;
+
+          if (g_str_equal (t, "--break-system-packages"))
+            facts->pip_break_system = TRUE;
+          else if ((g_str_equal (t, "--trusted-host")) && value != NULL)
+            g_ptr_array_add (trusted, (gpointer) value);
+          else if (g_str_has_prefix (t, "--trusted-host="))
+            g_ptr_array_add (trusted, (gpointer) (t + strlen ("--trusted-host=")));
+          else if ((g_str_equal (t, "-i") || g_str_equal (t, "--index-url") || g_str_equal (t, "--extra-index-url")) &&
+                   value != NULL && g_str_has_prefix (value, "http://"))
+            g_ptr_array_add (facts->pip_http_hosts, _dockyard_url_host (value));
+          else if ((g_str_has_prefix (t, "--index-url=http://") || g_str_has_prefix (t, "--extra-index-url=http://")))
+            g_ptr_array_add (facts->pip_http_hosts, _dockyard_url_host (strchr (t, '=') + 1));
+          else if (g_str_has_prefix (t, "-ihttp://"))
+            g_ptr_array_add (facts->pip_http_hosts, _dockyard_url_host (t + 2));
+        }
+      for (guint k = 0; k < trusted->len; k++)
+        g_ptr_array_add (facts->pip_http_hosts, g_strconcat ("!", (char *) g_ptr_array_index (trusted, k), NULL));
+    }
 
   for (guint k = i; k < cmd->len; k++)
     {
@@ -489,6 +572,16 @@ check_npm (DockyardLint             *lint,
 
       if (t[0] == '-')
         {
+          if (g_str_equal (t, "--cache") && i + 1 < cmd->len && script->exact)
+            {
+              DockyardShellWord *v = g_ptr_array_index (cmd, i + 1);
+              gsize range[2] = { _dockyard_lint_script_offset (script, w->start),
+                                 _dockyard_lint_script_offset (script, v->end) };
+
+              g_array_append_vals (facts->npm_cache_flags, range, 2);
+              g_free (facts->npm_cache_dir);
+              facts->npm_cache_dir = g_strdup (v->text);
+            }
           i = skip_option (cmd, i, with_value) - 1;
           continue;
         }
@@ -530,6 +623,88 @@ check_npm (DockyardLint             *lint,
 }
 
 void
+_dockyard_lint_user_free (DockyardLintUser *user)
+{
+  g_free (user->uid);
+  g_free (user->gid);
+  g_free (user->home);
+  g_free (user);
+}
+
+/* useradd -u 1000 -g 100 -m -d /home/me me; adduser --uid 1000 --home
+ * /home/me me; busybox adduser -u 1000 -h /home/me -D me.  Only what is
+ * written as a plain number counts as a uid or gid. */
+void
+_dockyard_lint_record_user (DockyardLint *lint,
+                            GPtrArray    *cmd,
+                            guint         first)
+{
+  static const char * const with_value[] = {
+    "-u", "--uid", "-g", "--gid", "-G", "--groups", "--ingroup", "-d", "--home-dir", "-h", "--home",
+    "-s", "--shell", "-c", "--comment", "--gecos", "-k", "--skel", "-K", "--key", "-e", "--expiredate",
+    "-f", "--inactive", "-p", "--password", "-b", "--base-dir", "-R", "--root", "-P", "--prefix",
+    "--firstuid", "--lastuid", "--add_extra_groups", "--conf", NULL,
+  };
+  const char *uid = NULL;
+  const char *gid = NULL;
+  const char *home = NULL;
+  const char *name = NULL;
+  DockyardLintUser *user;
+
+  for (guint i = first + 1; i < cmd->len; i++)
+    {
+      DockyardShellWord *w = g_ptr_array_index (cmd, i);
+      const char *value = NULL;
+      const char *opt = w->text;
+
+      if (w->has_var)
+        {
+          if (opt[0] != '-')
+            name = NULL;
+          continue;
+        }
+      if (opt[0] != '-')
+        {
+          /* adduser NAME GROUP adds a user to a group: not a new user */
+          if (name != NULL)
+            return;
+          name = opt;
+          continue;
+        }
+      if (g_strv_contains (with_value, opt) && i + 1 < cmd->len)
+        {
+          DockyardShellWord *v = g_ptr_array_index (cmd, i + 1);
+
+          value = v->has_var ? NULL : v->text;
+          i++;
+        }
+      else if (strchr (opt, '=') != NULL && g_str_has_prefix (opt, "--"))
+        value = strchr (opt, '=') + 1;
+      if (value == NULL)
+        continue;
+
+      if (g_str_equal (opt, "-u") || g_str_equal (opt, "--uid") || g_str_has_prefix (opt, "--uid="))
+        uid = value;
+      else if (g_str_equal (opt, "-g") || g_str_equal (opt, "--gid") || g_str_has_prefix (opt, "--gid="))
+        gid = value;
+      else if (g_str_equal (opt, "-d") || g_str_equal (opt, "--home-dir") || g_str_equal (opt, "--home") ||
+               g_str_has_prefix (opt, "--home-dir=") || g_str_has_prefix (opt, "--home="))
+        home = value;
+      else if (g_str_equal (opt, "-h"))
+        home = value;   /* busybox adduser */
+    }
+
+  if (name == NULL || uid == NULL || !_dockyard_is_all_digits (uid))
+    return;
+
+  user = g_new0 (DockyardLintUser, 1);
+  user->uid = g_strdup (uid);
+  user->gid = gid != NULL && _dockyard_is_all_digits (gid) ? g_strdup (gid) : NULL;
+  user->home = home != NULL && home[0] == '/' ? g_strdup (home) : g_strconcat ("/home/", name, NULL);
+  g_hash_table_replace (lint->users, g_strdup (name), user);
+}
+
+void
 _dockyard_lint_check_command (DockyardLint             *lint,
                               const DockyardLintScript *script,
                               GPtrArray                *cmd,
@@ -544,7 +719,9 @@ _dockyard_lint_check_command (DockyardLint             *lint,
 
   program = _dockyard_shell_base_name (((DockyardShellWord *) g_ptr_array_index (cmd, first))->text);
   installer = find_system_installer (program);
-  if (installer != NULL)
+  if (g_str_equal (program, "useradd") || g_str_equal (program, "adduser"))
+    _dockyard_lint_record_user (lint, cmd, first);
+  else if (installer != NULL)
     check_system_packages (lint, script, cmd, first, facts, installer);
   else if (is_pip_program (program) || is_python_program (program))
     check_pip (lint, script, cmd, first, facts, TRUE);

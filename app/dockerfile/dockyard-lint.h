@@ -24,6 +24,12 @@ G_BEGIN_DECLS
 #define DOCKYARD_RULE_PYTHON_FROM_APT      "python-from-apt"
 #define DOCKYARD_RULE_PARSE_ERROR          "parse-error"
 #define DOCKYARD_RULE_UNKNOWN_INSTRUCTION  "unknown-instruction"
+#define DOCKYARD_RULE_PIP_CACHE_DEFEATED   "pip-cache-defeated"
+#define DOCKYARD_RULE_NPM_CACHE_DEFEATED   "npm-cache-defeated"
+#define DOCKYARD_RULE_APT_CACHE_DEFEATED   "apt-cache-defeated"
+#define DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE "pip-cache-ineffective"
+#define DOCKYARD_RULE_CACHE_MOUNT_USER     "cache-mount-user"
+#define DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED "pip-externally-managed"
 
 /* The step that makes Debian and Ubuntu images keep downloaded packages,
  * without which an apt cache mount stays empty. */

@@ -166,6 +166,7 @@ test_apt (void)
 
   /* not firing */
   f = lint ("FROM debian:bookworm-20240311\n"
+            "RUN rm -f /etc/apt/apt.conf.d/docker-clean\n"
             "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
             "    --mount=type=cache,target=/var/lib/apt/,sharing=locked \\\n"
             "    apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10\n", NULL);
@@ -362,7 +363,8 @@ test_python_from_apt (void)
   assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 3, 24);
   assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 3, 67);
   assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 5, 13);
-  assert_len (f, 3);
+  assert_finding (f, DOCKYARD_RULE_APT_CACHE_DEFEATED, 2, 1);
+  assert_len (f, 4);
   g_clear_pointer (&f, g_ptr_array_unref);
 
   /* Build-only: a virtual group removed later, and headers for wheels. */
@@ -391,15 +393,203 @@ test_pip_cache_mount (void)
             "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n", NULL);
   assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 2, 1);
   assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 3, 1);
-  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 6, 1);
+  /* root's cache under another user: never used (issue 17) */
+  assert_finding (f, DOCKYARD_RULE_CACHE_MOUNT_USER, 6, 1);
   assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 11, 1);
   assert_len (f, 4);
 
   /* root gets a fix, another user's home cannot be fixed blindly */
   g_assert_true (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 2, 1)));
-  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 6, 1)));
-  g_assert_true (strstr (dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 6, 1)),
+  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_CACHE_MOUNT_USER, 6, 1)));
+  g_assert_true (strstr (dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_CACHE_MOUNT_USER, 6, 1)),
                          "/home/app/.cache/pip") != NULL);
+}
+
+static char *check_fix (const char *before,
+                        const char *rule,
+                        guint       expected_fixes);
+
+/* USER with ARG/ENV expanded, as BuildKit does; cache mounts for the
+ * user who runs the RUN (issue 17). */
+static void
+test_cache_mount_user (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *after = NULL;
+  const char *message;
+
+  /* Jupyter: USER ${NB_UID} is jovyan; no /root mount, --no-cache-dir kept
+   * out of the layer only when the mount works */
+  after = check_fix ("FROM quay.io/jupyter/scipy-notebook:2024-03-14\n"
+                     "USER ${NB_UID}\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask==3.0.2\n"
+                     "RUN pip install --no-cache-dir attrs==23.2.0\n",
+                     DOCKYARD_RULE_CACHE_MOUNT_USER, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM quay.io/jupyter/scipy-notebook:2024-03-14\n"
+                   "USER ${NB_UID}\n"
+                   "RUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install flask==3.0.2\n"
+                   "RUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install attrs==23.2.0\n");
+  g_clear_pointer (&after, g_free);
+
+  /* ARG default and a user the Dockerfile creates */
+  after = check_fix ("FROM python:3.11.2\n"
+                     "ARG APP_USER=app\n"
+                     "RUN useradd --uid 1001 --create-home $APP_USER || useradd -u 1001 -m app\n"
+                     "USER ${APP_USER}:${APP_USER}\n"
+                     "RUN --mount=type=cache,target=/home/app/.cache/pip,sharing=locked pip install flask==3.0.2\n",
+                     DOCKYARD_RULE_CACHE_MOUNT_USER, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM python:3.11.2\n"
+                   "ARG APP_USER=app\n"
+                   "RUN useradd --uid 1001 --create-home $APP_USER || useradd -u 1001 -m app\n"
+                   "USER ${APP_USER}:${APP_USER}\n"
+                   "RUN --mount=type=cache,target=/home/app/.cache/pip,uid=1001,sharing=locked pip install flask==3.0.2\n");
+  g_clear_pointer (&after, g_free);
+
+  /* A value that is not known here is said, and nothing is guessed */
+  f = lint ("FROM python:3.11.2\n"
+            "ARG NB_UID\n"
+            "USER ${NB_UID}\n"
+            "RUN pip install --no-cache-dir flask==3.0.2\n", NULL);
+  message = dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 4, 1));
+  g_assert_nonnull (strstr (message, "NB_UID has no value"));
+  g_assert_null (strstr (message, "${NB_UID}/"));
+  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 4, 1)));
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* ENV expands too; a numeric user nobody names has no known home */
+  f = lint ("FROM node:20.11.1\n"
+            "ENV RUNNER=node\n"
+            "USER $RUNNER\n"
+            "RUN npm ci\n"
+            "USER 4242\n"
+            "RUN npm ci\n", NULL);
+  g_assert_true (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_NPM_CACHE_MOUNT, 4, 1)));
+  g_assert_nonnull (strstr (dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_NPM_CACHE_MOUNT, 4, 1)),
+                            "/home/node/.npm"));
+  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_NPM_CACHE_MOUNT, 6, 1)));
+}
+
+static void
+test_cache_defeated (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *after = NULL;
+
+  after = check_fix ("FROM python:3.11.2\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask==3.0.2\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip PIP_NO_CACHE_DIR=1 pip install a==1.0\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\", \"install\", \"--no-cache-dir\", \"b==1.0\"]\n",
+                     DOCKYARD_RULE_PIP_CACHE_DEFEATED, 3);
+  g_assert_cmpstr (after, ==,
+                   "FROM python:3.11.2\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip pip install a==1.0\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\", \"install\", \"b==1.0\"]\n");
+  g_clear_pointer (&after, g_free);
+
+  /* ENV PIP_NO_CACHE_DIR: said, not removed (other steps may rely on it) */
+  f = lint ("FROM python:3.11.2\n"
+            "ENV PIP_NO_CACHE_DIR=1\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n"
+            "FROM python:3.11.2\n"
+            "ENV PIP_NO_CACHE_DIR=0\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_DEFEATED, 3, 1);
+  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_PIP_CACHE_DEFEATED, 3, 1)));
+  assert_len (f, 1);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* npm --cache past the mount */
+  after = check_fix ("FROM node:20.11.1\n"
+                     "RUN --mount=type=cache,target=/root/.npm npm ci --cache /tmp/npm\n"
+                     "RUN --mount=type=cache,target=/tmp/npm npm ci --cache /tmp/npm\n",
+                     DOCKYARD_RULE_NPM_CACHE_DEFEATED, 0);
+  g_clear_pointer (&after, g_free);
+  after = check_fix ("FROM node:20.11.1\n"
+                     "RUN --mount=type=cache,target=/root/.npm npm install --cache /tmp/npm x@1.0.0\n"
+                     "RUN --mount=type=cache,target=/tmp/npm npm install --cache /tmp/npm x@1.0.0\n",
+                     DOCKYARD_RULE_NPM_CACHE_DEFEATED, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM node:20.11.1\n"
+                   "RUN --mount=type=cache,target=/root/.npm npm install x@1.0.0\n"
+                   "RUN --mount=type=cache,target=/tmp/npm npm install --cache /tmp/npm x@1.0.0\n");
+  g_clear_pointer (&after, g_free);
+
+  /* apt: both mounts, but docker-clean still empties them */
+  after = check_fix ("FROM debian:bookworm-20240311\n"
+                     "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
+                     "    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n"
+                     "    apt-get update && apt-get install -y curl=7.88.1-10\n",
+                     DOCKYARD_RULE_APT_CACHE_DEFEATED, 1);
+  g_assert_nonnull (strstr (after, "\nRUN " DOCKYARD_APT_KEEP_CACHE_COMMAND "\nRUN --mount"));
+}
+
+static void
+test_pip_cache_ineffective (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *after = NULL;
+
+  f = lint ("FROM python:3.11.2\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install --index-url http://pypi.internal:8080/simple a==1.0\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -i http://pypi.internal:8080/simple --trusted-host pypi.internal b==1.0\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -i https://pypi.org/simple c==1.0\n"
+            "ENV PIP_INDEX_URL=http://mirror.lan/simple\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install d==1.0\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip PIP_TRUSTED_HOST=mirror.lan pip install e==1.0\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE, 2, 1);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE, 6, 1);
+  assert_len (f, 2);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  after = check_fix ("FROM python:3.11.2\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip pip install --index-url http://pypi.internal:8080/simple a==1.0\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\", \"install\", \"-i\", \"http://h/simple\", \"b==1.0\"]\n",
+                     DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE, 2);
+  g_assert_cmpstr (after, ==,
+                   "FROM python:3.11.2\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip pip install --trusted-host pypi.internal:8080 --index-url http://pypi.internal:8080/simple a==1.0\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\", \"install\", \"--trusted-host\", \"h\", \"-i\", \"http://h/simple\", \"b==1.0\"]\n");
+}
+
+/* pip against an externally managed Python (issue 18, item 5) */
+static void
+test_pip_externally_managed (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *after = NULL;
+
+  after = check_fix ("FROM debian:bookworm-20240311\n"
+                     "RUN apt-get install -y python3-pip=23.0.1+dfsg-1\n"
+                     "RUN pip install flask==3.0.2\n",
+                     DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED, 1);
+  g_assert_nonnull (strstr (after, "\nENV PIP_BREAK_SYSTEM_PACKAGES=1\nRUN "));
+  g_clear_pointer (&after, g_free);
+
+  f = lint ("FROM ubuntu:24.04\n"
+            "RUN apt-get install -y python3-pip=24.0+dfsg-1ubuntu1 && python3 -m pip install flask==3.0.2\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED, 2, 58);
+  g_assert_cmpint (dockyard_finding_get_severity (find_at (f, DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED, 2, 58)),
+                   ==, DOCKYARD_SEVERITY_ERROR);
+  g_assert_nonnull (strstr (dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED, 2, 58)),
+                            "venv"));
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* not firing: python images, old Debian, a venv, the variable, the option */
+  f = lint ("FROM python:3.11.2\n"
+            "RUN pip install flask==3.0.2\n"
+            "FROM debian:bullseye-20240311\n"
+            "RUN apt-get install -y python3-pip=20.3.4-4\n"
+            "RUN pip install flask==3.0.2\n"
+            "FROM debian:bookworm-20240311\n"
+            "RUN apt-get install -y python3-pip=23.0.1+dfsg-1 python3-venv=3.11.2-1+b1\n"
+            "RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install flask==3.0.2\n"
+            "RUN pip install --break-system-packages flask==3.0.2\n"
+            "ENV PIP_BREAK_SYSTEM_PACKAGES=1\n"
+            "RUN pip install flask==3.0.2\n", NULL);
+  assert_no_rule (f, DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED);
 }
 
 static void
@@ -696,6 +886,10 @@ main (int   argc,
   g_test_add_func ("/dockerfile/lint/pinning-options-and-wrappers", test_pinning_options_and_wrappers);
   g_test_add_func ("/dockerfile/lint/python-from-apt", test_python_from_apt);
   g_test_add_func ("/dockerfile/lint/pip-cache-mount", test_pip_cache_mount);
+  g_test_add_func ("/dockerfile/lint/cache-mount-user", test_cache_mount_user);
+  g_test_add_func ("/dockerfile/lint/cache-defeated", test_cache_defeated);
+  g_test_add_func ("/dockerfile/lint/pip-cache-ineffective", test_pip_cache_ineffective);
+  g_test_add_func ("/dockerfile/lint/pip-externally-managed", test_pip_externally_managed);
   g_test_add_func ("/dockerfile/lint/onbuild-heredoc-continuation", test_onbuild_heredoc_continuation);
   g_test_add_func ("/dockerfile/lint/parse-error", test_parse_error);
   g_test_add_func ("/dockerfile/lint/requirement-unpinned", test_requirement_unpinned);
