@@ -121,6 +121,8 @@ void             _dockyard_lint_check_command (DockyardLint             *lint,
 void             _dockyard_lint_record_user   (DockyardLint             *lint,
                                                GPtrArray                *cmd,
                                                guint                     first);
+/* BuildKit's named build checks (dockyard-lint-buildkit.c). */
+void             _dockyard_lint_buildkit_checks (DockyardLint           *lint);
 void             _dockyard_lint_check_script  (DockyardLint             *lint,
                                                const DockyardLintScript *script,
                                                const char               *text,

@@ -1391,6 +1391,7 @@ dockyard_lint_dockerfile (DockyardDockerfile *dockerfile,
                                       (GDestroyNotify) _dockyard_lint_user_free);
 
   check_base_images (&lint);
+  _dockyard_lint_buildkit_checks (&lint);
 
   for (guint i = 0; i < dockyard_dockerfile_get_n_instructions (dockerfile); i++)
     {

@@ -119,7 +119,9 @@ test_base_image (void)
             "FROM build\n"
             "FROM ubuntu:jammy-20240227\n"
             "FROM localhost:5000/team/app:1.2.3\n", NULL);
-  assert_len (f, 0);
+  /* BuildKit's StageNameCasing is all there is */
+  assert_finding (f, DOCKYARD_RULE_STAGE_NAME_CASING, 1, 1);
+  assert_len (f, 1);
   g_clear_pointer (&f, g_ptr_array_unref);
 
   /* a later stage name is not an earlier stage */
@@ -137,7 +139,9 @@ test_base_image (void)
   assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_FLOATING, 4, 6);
   assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_LATEST, 7, 6);
   assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, 9, 4);
-  assert_len (f, 3);
+  /* BuildKit: "python:" with the defaults */
+  assert_finding (f, DOCKYARD_RULE_INVALID_DEFAULT_ARG_IN_FROM, 6, 1);
+  assert_len (f, 4);
 }
 
 static void
@@ -405,9 +409,143 @@ test_pip_cache_mount (void)
                          "/home/app/.cache/pip") != NULL);
 }
 
+/* BuildKit's build checks, with BuildKit's names and wording; cases from
+ * frontend/dockerfile/docs/rules/ of moby/buildkit (issue 17). */
 static char *check_fix (const char *before,
                         const char *rule,
                         guint       expected_fixes);
+
+static void
+test_buildkit_checks (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *after = NULL;
+
+  f = lint ("ARG BASE=alpine:3.19.1\n"
+            "ARG EMPTY\n"
+            "FROM ${BASE} AS base\n"
+            "ENV PATH=$PAHT:/app/bin\n"
+            "ENV AWS_SECRET_ACCESS_KEY=x GPG_PUBLIC_KEY=y\n"
+            "WORKDIR app\n"
+            "WORKDIR /other\n"
+            "COPY $foo .\n"
+            "CMD my-program start\n"
+            "FROM ${BASES} AS build\n"
+            "FROM python:${EMPTY}\n"
+            "FROM scratch AS base\n"
+            "FROM alpine:3.19.1 AS context\n"
+            "ARG api_token\n"
+            "ARG foo\n"
+            "COPY $foo $TARGETARCH /x/\n"
+            "ENTRYPOINT [\"x\"]\n"
+            "FROM base AS child\n"
+            "WORKDIR app\n"
+            "SHELL [\"/bin/bash\", \"-c\"]\n"
+            "CMD my-program start\n", NULL);
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_UNDEFINED_VAR, 4, 1), ==,
+                   "Usage of undefined variable '$PAHT' (did you mean $PATH?)");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_SECRETS_USED_IN_ARG_OR_ENV, 5, 1), ==,
+                   "Do not use ARG or ENV instructions for sensitive data (ENV \"AWS_SECRET_ACCESS_KEY\")");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_WORKDIR_RELATIVE_PATH, 6, 1), ==,
+                   "Relative workdir \"app\" can have unexpected results if the base image changes");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_UNDEFINED_VAR, 8, 1), ==, "Usage of undefined variable '$foo'");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_JSON_ARGS_RECOMMENDED, 9, 1), ==,
+                   "JSON arguments recommended for CMD to prevent unintended behavior related to OS signals");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_UNDEFINED_ARG_IN_FROM, 10, 1), ==,
+                   "FROM argument 'BASES' is not declared (did you mean BASE?)");
+  assert_finding (f, DOCKYARD_RULE_INVALID_DEFAULT_ARG_IN_FROM, 10, 1);
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_INVALID_DEFAULT_ARG_IN_FROM, 11, 1), ==,
+                   "Default value for ARG python:${EMPTY} results in empty or invalid base image name");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_DUPLICATE_STAGE_NAME, 12, 1), ==,
+                   "Duplicate stage name \"base\", stage names should be unique");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_RESERVED_STAGE_NAME, 13, 1), ==,
+                   "Stage name should not use the same name as reserved stage \"context\"");
+  assert_finding (f, DOCKYARD_RULE_SECRETS_USED_IN_ARG_OR_ENV, 14, 1);
+  /* a declared ARG, the platform ARGs only once declared */
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_UNDEFINED_VAR, 16, 1), ==,
+                   "Usage of undefined variable '$TARGETARCH'");
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_UNDEFINED_VAR), ==, 3);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_SECRETS_USED_IN_ARG_OR_ENV), ==, 2);
+  /* a stage on an earlier one inherits its WORKDIR; SHELL makes the shell form a choice */
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_WORKDIR_RELATIVE_PATH), ==, 1);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_JSON_ARGS_RECOMMENDED), ==, 1);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* the style rules and their fixes */
+  after = check_fix ("FROM alpine:3.19.1 as build\n"
+                     "maintainer Jane <jane@example.com>\n"
+                     "ENV LEGACY value with spaces\n"
+                     "LABEL a b\n"
+                     "Run true\n"
+                     "RUN true\n", DOCKYARD_RULE_FROM_AS_CASING, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM alpine:3.19.1 AS build\n"
+                   "LABEL org.opencontainers.image.authors=\"Jane <jane@example.com>\"\n"
+                   "ENV LEGACY=\"value with spaces\"\n"
+                   "LABEL a=b\n"
+                   "RUN true\n"
+                   "RUN true\n");
+  g_clear_pointer (&after, g_free);
+  f = lint ("FROM alpine:3.19.1 as build\n"
+            "maintainer Jane\n"
+            "ENV LEGACY value with spaces\n"
+            "Run true\n", NULL);
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_FROM_AS_CASING, 1, 1), ==,
+                   "'as' and 'FROM' keywords' casing do not match");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_MAINTAINER_DEPRECATED, 2, 1), ==,
+                   "Maintainer instruction is deprecated in favor of using label");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING, 2, 1), ==,
+                   "Command 'maintainer' should match the case of the command majority (uppercase)");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_LEGACY_KEY_VALUE_FORMAT, 3, 1), ==,
+                   "\"ENV key=value\" should be used instead of legacy \"ENV key value\" format");
+  assert_finding (f, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING, 4, 1);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* lower-case majority: "from x as y" is right */
+  f = lint ("from alpine:3.19.1 as build\nrun true\nRUN true\n", NULL);
+  assert_no_rule (f, DOCKYARD_RULE_FROM_AS_CASING);
+  assert_finding (f, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING, 3, 1);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING), ==, 1);
+}
+
+static void write_file (const char *dir,
+                        const char *name,
+                        const char *contents);
+
+/* CopyIgnoredFile needs the context's .dockerignore */
+static void
+test_copy_ignored_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dockyard-lint-XXXXXX", NULL);
+  g_autoptr(GFile) context = g_file_new_for_path (dir);
+  g_autoptr(GPtrArray) f = NULL;
+
+  write_file (dir, ".dockerignore", "node_modules\n*.md\nsecret/\n");
+  f = lint ("FROM alpine:3.19.1\n"
+            "COPY node_modules/ /app/node_modules/\n"
+            "ADD README.md secret/key.pem src/ /app/\n"
+            "COPY --from=build /node_modules /x\n"
+            "COPY . /app\n", context);
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_COPY_IGNORED_FILE, 2, 1), ==,
+                   "Attempting to Copy file \"node_modules\" that is excluded by .dockerignore");
+  assert_finding (f, DOCKYARD_RULE_COPY_IGNORED_FILE, 3, 1);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_COPY_IGNORED_FILE), ==, 3);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* with an exception, BuildKit does not guess */
+  write_file (dir, ".dockerignore", "node_modules\n!node_modules/keep\n");
+  f = lint ("FROM alpine:3.19.1\nCOPY node_modules/ /app/node_modules/\n", context);
+  assert_no_rule (f, DOCKYARD_RULE_COPY_IGNORED_FILE);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* "*" leaves out the context's root */
+  write_file (dir, ".dockerignore", "*\n");
+  f = lint ("FROM alpine:3.19.1\nCOPY . /app\n", context);
+  assert_finding (f, DOCKYARD_RULE_COPY_IGNORED_FILE, 2, 1);
+
+  dockyard_test_remove_tree (dir);
+}
+
 
 /* USER with ARG/ENV expanded, as BuildKit does; cache mounts for the
  * user who runs the RUN (issue 17). */
@@ -797,7 +935,8 @@ test_fix_pip (void)
                    "WORKDIR /usr/src/app\n"
                    "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2 \\\n"
                    "    && pip install requests==2.31.0   # tail\n"
-                   "  onbuild run --mount=type=cache,target=/root/.cache/pip pip install attrs==23.2.0\n"
+                   /* BuildKit's ConsistentInstructionCasing, fixed too */
+                   "  ONBUILD run --mount=type=cache,target=/root/.cache/pip pip install attrs==23.2.0\n"
                    "CMD [\"bash\"]\n");
   g_clear_pointer (&after, g_free);
 
@@ -890,6 +1029,8 @@ main (int   argc,
   g_test_add_func ("/dockerfile/lint/cache-defeated", test_cache_defeated);
   g_test_add_func ("/dockerfile/lint/pip-cache-ineffective", test_pip_cache_ineffective);
   g_test_add_func ("/dockerfile/lint/pip-externally-managed", test_pip_externally_managed);
+  g_test_add_func ("/dockerfile/lint/buildkit-checks", test_buildkit_checks);
+  g_test_add_func ("/dockerfile/lint/copy-ignored-file", test_copy_ignored_file);
   g_test_add_func ("/dockerfile/lint/onbuild-heredoc-continuation", test_onbuild_heredoc_continuation);
   g_test_add_func ("/dockerfile/lint/parse-error", test_parse_error);
   g_test_add_func ("/dockerfile/lint/requirement-unpinned", test_requirement_unpinned);
