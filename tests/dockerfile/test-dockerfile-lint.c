@@ -508,6 +508,58 @@ test_buildkit_checks (void)
   g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING), ==, 1);
 }
 
+/* BuildKit's check directive and the comment above an instruction, for
+ * every rule (issue 17) */
+static void
+test_check_directives (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("# syntax=docker/dockerfile:1\n"
+            "# check=skip=JSONArgsRecommended,apt-unpinned;error=true\n"
+            "FROM debian:bookworm-20240311\n"
+            "# pinned by the base image's snapshot\n"
+            "# check=skip=apt-cache-mount\n"
+            "\n"
+            "RUN apt-get install -y curl\n"
+            "RUN apt-get install -y wget\n"
+            "# check=skip=all\n"
+            "RUN pip install flask\n"
+            "#\n"
+            "# check=skip=pip-unpinned\n"
+            "#\n"
+            "RUN pip install attrs\n"
+            "CMD run me\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_APT_CACHE_MOUNT, 8, 1);
+  g_assert_cmpint (dockyard_finding_get_severity (find_at (f, DOCKYARD_RULE_APT_CACHE_MOUNT, 8, 1)),
+                   ==, DOCKYARD_SEVERITY_ERROR);
+  /* an empty "#" starts the comment block over */
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 14, 17);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 14, 1);
+  assert_len (f, 3);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* error=false, skip=all; an option BuildKit refuses changes nothing */
+  f = lint ("# check=skip=all\nFROM python\n", NULL);
+  assert_len (f, 0);
+  g_clear_pointer (&f, g_ptr_array_unref);
+  f = lint ("# check=error=maybe;skip=all\nFROM python\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, 2, 6);
+  g_clear_pointer (&f, g_ptr_array_unref);
+  f = lint ("# check=error=false\nFROM python:3.11.2\nRUN pip install flask\n", NULL);
+  g_assert_cmpint (dockyard_finding_get_severity (find_at (f, DOCKYARD_RULE_PIP_UNPINNED, 3, 17)),
+                   ==, DOCKYARD_SEVERITY_WARNING);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* a comment in the heredoc above is the previous instruction's */
+  f = lint ("FROM python:3.11.2\n"
+            "COPY <<EOF /x\n"
+            "# check=skip=pip-unpinned\n"
+            "EOF\n"
+            "RUN pip install flask\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 5, 17);
+}
+
 static void write_file (const char *dir,
                         const char *name,
                         const char *contents);
@@ -1031,6 +1083,7 @@ main (int   argc,
   g_test_add_func ("/dockerfile/lint/pip-externally-managed", test_pip_externally_managed);
   g_test_add_func ("/dockerfile/lint/buildkit-checks", test_buildkit_checks);
   g_test_add_func ("/dockerfile/lint/copy-ignored-file", test_copy_ignored_file);
+  g_test_add_func ("/dockerfile/lint/check-directives", test_check_directives);
   g_test_add_func ("/dockerfile/lint/onbuild-heredoc-continuation", test_onbuild_heredoc_continuation);
   g_test_add_func ("/dockerfile/lint/parse-error", test_parse_error);
   g_test_add_func ("/dockerfile/lint/requirement-unpinned", test_requirement_unpinned);
