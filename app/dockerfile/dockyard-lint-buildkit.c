@@ -325,8 +325,7 @@ with_empty_values (GHashTable *vars)
 static void
 check_from (Checks              *c,
             DockyardInstruction *ins,
-            const DockyardStage *dstage,
-            guint                index)
+            const DockyardStage *dstage)
 {
   const char * const *args = dockyard_instruction_get_args (ins);
   guint n = dockyard_instruction_get_n_args (ins);
@@ -462,7 +461,6 @@ check_from (Checks              *c,
       }
     }
 
-  (void) index;
   g_array_append_val (c->stages, stage);
 }
 
@@ -794,7 +792,7 @@ _dockyard_lint_buildkit_checks (DockyardLint *lint)
       if (g_str_equal (keyword, "FROM"))
         {
           seen_from = TRUE;
-          check_from (&c, ins, dockyard_dockerfile_get_stage_for_instruction (df, i), i);
+          check_from (&c, ins, dockyard_dockerfile_get_stage_for_instruction (df, i));
         }
       if (!seen_from)
         continue;

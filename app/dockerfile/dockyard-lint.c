@@ -769,6 +769,43 @@ check_user_cache (DockyardLint        *lint,
       off_flags = NULL;
     }
 
+  /* PIP_CACHE_DIR or npm_config_cache beside a mount on the usual place:
+   * the fix moves the mount to where the variable points */
+  if (cache_option == NULL && cache_dir != NULL && home != NULL && target != NULL)
+    {
+      g_autofree char *usual = g_strconcat (home, cache->home_dir, NULL);
+
+      if (!g_str_equal (usual, target) && has_cache_mount (ins, usual) && !has_cache_mount (ins, target))
+        {
+          const DockyardMount *m = NULL;
+
+          for (guint i = 0; i < dockyard_instruction_get_n_mounts (ins) && m == NULL; i++)
+            {
+              const DockyardMount *candidate = dockyard_instruction_get_mount (ins, i);
+              g_autofree char *t = candidate->target != NULL ? normalize_path (candidate->target) : NULL;
+
+              if (g_strcmp0 (candidate->type, "cache") == 0 && g_strcmp0 (t, usual) == 0)
+                m = candidate;
+            }
+          /* Translators: the first %s is a variable, the second its value */
+          message = g_strdup_printf (_("%s=%s sends the cache past the cache mount on %s, which stays empty; mount %s instead"),
+                                     cache->env_name, cache_dir, usual, target);
+          finding = _dockyard_lint_add_finding (lint, cache->defeated_rule, DOCKYARD_SEVERITY_WARNING,
+                                                keyword_offset, message);
+          if (finding != NULL && m != NULL && (user_is_root (lint) || lint->user_uid != NULL))
+            {
+              g_autofree char *others = mount_other_options (lint, m);
+              g_autofree char *mount = user_mount (lint, target, others);
+              g_autofree char *flag = g_strdup_printf ("--mount=%s", mount);
+
+              edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+              g_ptr_array_add (edits, dockyard_text_edit_new (m->offset, m->length, flag));
+              dockyard_finding_set_fix (finding, edits);
+            }
+          return;
+        }
+    }
+
   /* Where is the cache mount, if there is one? */
   for (guint i = 0; i < dockyard_instruction_get_n_mounts (ins); i++)
     {

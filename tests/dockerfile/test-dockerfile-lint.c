@@ -399,7 +399,8 @@ test_pip_cache_mount (void)
   assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 3, 1);
   /* root's cache under another user: never used (issue 17) */
   assert_finding (f, DOCKYARD_RULE_CACHE_MOUNT_USER, 6, 1);
-  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 11, 1);
+  /* PIP_CACHE_DIR points past the mount */
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_DEFEATED, 11, 1);
   assert_len (f, 4);
 
   /* root gets a fix, another user's home cannot be fixed blindly */
@@ -705,6 +706,19 @@ test_cache_defeated (void)
                    "FROM node:20.11.1\n"
                    "RUN --mount=type=cache,target=/root/.npm npm install x@1.0.0\n"
                    "RUN --mount=type=cache,target=/tmp/npm npm install --cache /tmp/npm x@1.0.0\n");
+  g_clear_pointer (&after, g_free);
+
+  /* the cache variables point past the mount: the mount moves */
+  after = check_fix ("FROM node:20.11.1\n"
+                     "ENV npm_config_cache=/cache/npm PIP_CACHE_DIR=/cache/pip\n"
+                     "RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip pip install a==1.0\n",
+                     DOCKYARD_RULE_NPM_CACHE_DEFEATED, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM node:20.11.1\n"
+                   "ENV npm_config_cache=/cache/npm PIP_CACHE_DIR=/cache/pip\n"
+                   "RUN --mount=type=cache,target=/cache/npm,sharing=locked npm ci\n"
+                   "RUN --mount=type=cache,target=/cache/pip pip install a==1.0\n");
   g_clear_pointer (&after, g_free);
 
   /* apt: both mounts, but docker-clean still empties them */
