@@ -550,7 +550,9 @@ check_legacy_key_value (Checks              *c,
     g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
     gboolean quote = strpbrk (value, " \t") != NULL;
 
-    if (quote && strpbrk (value, "\"'\\`") != NULL)
+    /* only where the key=value form reads the same words back */
+    if (strpbrk (value, "\"'\\`") != NULL || *args[0] == '\0' ||
+        strspn (args[0], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen (args[0]))
       return;
     g_ptr_array_add (edits, dockyard_text_edit_new (key_source, value_source - key_source, quote ? "=\"" : "="));
     if (quote)
