@@ -690,7 +690,8 @@ user_mount (DockyardLint *lint,
   return g_string_free (mount, FALSE);
 }
 
-/* Keeps the options of a mount other than type, target, uid and gid. */
+/* Keeps the options of a mount other than type, target, uid and gid;
+ * %NULL when the flag is not plain enough to rewrite. */
 static char *
 mount_other_options (DockyardLint        *lint,
                      const DockyardMount *m)
@@ -701,8 +702,12 @@ mount_other_options (DockyardLint        *lint,
   g_auto(GStrv) fields = NULL;
   GString *out = g_string_new (NULL);
 
-  if (value == NULL)
-    return g_string_free (out, FALSE);
+  /* quoted or with variables: not rewritten */
+  if (value == NULL || strpbrk (flag, "\"'\\$\n") != NULL)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
   fields = g_strsplit (value + 1, ",", -1);
   for (guint i = 0; fields[i] != NULL; i++)
     {
@@ -798,6 +803,8 @@ check_user_cache (DockyardLint        *lint,
               g_autofree char *mount = user_mount (lint, target, others);
               g_autofree char *flag = g_strdup_printf ("--mount=%s", mount);
 
+              if (others == NULL)
+                return;
               edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
               g_ptr_array_add (edits, dockyard_text_edit_new (m->offset, m->length, flag));
               dockyard_finding_set_fix (finding, edits);
@@ -817,7 +824,8 @@ check_user_cache (DockyardLint        *lint,
       t = normalize_path (m->target);
       if (target != NULL && g_str_equal (t, target))
         found = m;
-      else if (target == NULL && g_str_has_suffix (t, cache->home_dir))
+      else if (target == NULL && g_str_has_suffix (t, cache->home_dir) &&
+               (user_is_root (lint) || !g_str_has_prefix (t, "/root/")))
         found = m;
       else if (g_str_has_suffix (t, cache->home_dir) || (cache_dir != NULL && g_str_equal (t, cache_dir)))
         misplaced = m;
@@ -869,6 +877,8 @@ check_user_cache (DockyardLint        *lint,
               g_autofree char *mount = user_mount (lint, found->target, others);
               g_autofree char *flag = g_strdup_printf ("--mount=%s", mount);
 
+              if (others == NULL)
+                return;
               edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
               g_ptr_array_add (edits, dockyard_text_edit_new (found->offset, found->length, flag));
               dockyard_finding_set_fix (finding, edits);
@@ -890,6 +900,8 @@ check_user_cache (DockyardLint        *lint,
           g_autofree char *mount = user_mount (lint, target, others);
           g_autofree char *flag = g_strdup_printf ("--mount=%s", mount);
 
+          if (others == NULL)
+            return;
           edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
           g_ptr_array_add (edits, dockyard_text_edit_new (misplaced->offset, misplaced->length, flag));
           /* the cache works now: --no-cache-dir would empty it */
