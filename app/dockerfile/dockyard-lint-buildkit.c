@@ -428,8 +428,8 @@ check_from (Checks              *c,
             }
         }
 
-      /* InvalidDefaultArgInFrom: with the defaults only, no image name */
-      if (names->len > 0)
+      /* InvalidDefaultArgInFrom: with the defaults only, no image name
+       * (BuildKit checks every FROM, with variables or not) */
         {
           g_autoptr(GHashTable) defaults = with_empty_values (c->global_args);
           g_autofree char *expanded = _dockyard_expand_word (args[0], escape, defaults);
@@ -878,9 +878,17 @@ _dockyard_lint_buildkit_checks (DockyardLint *lint)
         }
       else if (g_str_equal (keyword, "COPY") || g_str_equal (keyword, "ADD"))
         {
+          const char *chown = dockyard_instruction_get_flag_value (ins, "chown");
+          const char *chmod = dockyard_instruction_get_flag_value (ins, "chmod");
+
           check_copy_ignored (&c, ins, ignore, patterns);
           if (dockyard_instruction_get_n_heredocs (ins) == 0)
             check_words (&c, ins, args, n, 1);
+          /* BuildKit expands these two flags as well */
+          if (chown != NULL)
+            check_words (&c, ins, &chown, 1, 1);
+          if (chmod != NULL)
+            check_words (&c, ins, &chmod, 1, 1);
         }
       else if (g_str_equal (keyword, "EXPOSE") || g_str_equal (keyword, "STOPSIGNAL") ||
                g_str_equal (keyword, "USER") || g_str_equal (keyword, "VOLUME"))

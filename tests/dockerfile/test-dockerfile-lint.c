@@ -502,6 +502,16 @@ test_buildkit_checks (void)
   assert_finding (f, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING, 4, 1);
   g_clear_pointer (&f, g_ptr_array_unref);
 
+  /* every FROM is checked, and COPY's --chown and --chmod are expanded */
+  f = lint ("FROM Python:3.11.2\n"
+            "FROM python:3.11.2\n"
+            "COPY --chown=$app_user --chmod=${MODE} x /y\n", NULL);
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_INVALID_DEFAULT_ARG_IN_FROM, 1, 1), ==,
+                   "Default value for ARG Python:3.11.2 results in empty or invalid base image name");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_UNDEFINED_VAR, 3, 1), ==, "Usage of undefined variable '$app_user'");
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_UNDEFINED_VAR), ==, 1);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
   /* lower-case majority: "from x as y" is right */
   f = lint ("from alpine:3.19.1 as build\nrun true\nRUN true\n", NULL);
   assert_no_rule (f, DOCKYARD_RULE_FROM_AS_CASING);
