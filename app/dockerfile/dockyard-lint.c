@@ -272,6 +272,8 @@ add_base_image_facts (DockyardLint *lint,
       g_hash_table_replace (lint->vars, g_strdup ("NB_UID"), g_strdup ("1000"));
       g_hash_table_replace (lint->vars, g_strdup ("NB_GID"), g_strdup ("100"));
       g_hash_table_replace (lint->vars, g_strdup ("HOME"), g_strdup ("/home/jovyan"));
+      /* and they end with USER ${NB_UID}: a RUN runs as jovyan */
+      set_user (lint, "jovyan");
     }
   else if (g_str_equal (path, "node"))
     add_known_user (lint, "node", "1000", "1000");

@@ -633,6 +633,17 @@ test_cache_mount_user (void)
                    "RUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install attrs==23.2.0\n");
   g_clear_pointer (&after, g_free);
 
+  /* docker-stacks' own pytorch-notebook: no USER, the image runs as jovyan */
+  after = check_fix ("ARG BASE_IMAGE=quay.io/jupyter/scipy-notebook\n"
+                     "FROM $BASE_IMAGE\n"
+                     "RUN pip install --no-cache-dir --index-url 'https://download.pytorch.org/whl/cpu' torch==2.5.1\n",
+                     DOCKYARD_RULE_PIP_CACHE_MOUNT, 1);
+  g_assert_cmpstr (after, ==,
+                   "ARG BASE_IMAGE=quay.io/jupyter/scipy-notebook\n"
+                   "FROM $BASE_IMAGE\n"
+                   "RUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install --index-url 'https://download.pytorch.org/whl/cpu' torch==2.5.1\n");
+  g_clear_pointer (&after, g_free);
+
   /* ARG default and a user the Dockerfile creates */
   after = check_fix ("FROM python:3.11.2\n"
                      "ARG APP_USER=app\n"
