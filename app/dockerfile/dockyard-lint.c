@@ -203,12 +203,22 @@ set_user (DockyardLint *lint,
   if (known == NULL && _dockyard_is_all_digits (lint->user))
     {
       GHashTableIter iter;
-      gpointer value;
+      gpointer key, value;
+      const char *name = NULL;
 
       g_hash_table_iter_init (&iter, lint->users);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
+      while (g_hash_table_iter_next (&iter, &key, &value))
         if (g_str_equal (((DockyardLintUser *) value)->uid, lint->user))
-          known = value;
+          {
+            known = value;
+            name = key;
+          }
+      /* the messages name the user: jovyan, not 1000 */
+      if (name != NULL && !g_str_equal (lint->user, "0"))
+        {
+          g_free (lint->user);
+          lint->user = g_strdup (name);
+        }
     }
 
   if (known != NULL)
