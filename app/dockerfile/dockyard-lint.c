@@ -208,7 +208,8 @@ set_user (DockyardLint *lint,
 
       g_hash_table_iter_init (&iter, lint->users);
       while (g_hash_table_iter_next (&iter, &key, &value))
-        if (g_str_equal (((DockyardLintUser *) value)->uid, lint->user))
+        if (g_str_equal (((DockyardLintUser *) value)->uid, lint->user) &&
+            (name == NULL || strcmp (key, name) < 0))   /* the same answer every time */
           {
             known = value;
             name = key;
