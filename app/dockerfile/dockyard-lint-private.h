@@ -121,6 +121,21 @@ void             _dockyard_lint_check_command (DockyardLint             *lint,
 void             _dockyard_lint_record_user   (DockyardLint             *lint,
                                                GPtrArray                *cmd,
                                                guint                     first);
+/* The user a RUN runs as (dockyard-lint-users.c). */
+gboolean         _dockyard_lint_user_is_root  (DockyardLint             *lint);
+/* The user's home, or %NULL when it cannot be known here. */
+char            *_dockyard_lint_user_home     (DockyardLint             *lint);
+/* USER as written: expanded, looked up among the known users. */
+void             _dockyard_lint_set_user      (DockyardLint             *lint,
+                                               const char               *raw);
+/* What is known of @image's config: its user and the variables naming it. */
+void             _dockyard_lint_add_base_image_facts (DockyardLint      *lint,
+                                                      const char        *image);
+/* Debian 12+ and Ubuntu 23.04+: pip refuses the system's Python (PEP 668). */
+gboolean         _dockyard_lint_base_is_externally_managed (const char  *image);
+/* Drops what `# check=skip=` silences, raises the rest to errors under
+ * `# check=error=true` (dockyard-lint-directives.c). */
+void             _dockyard_lint_apply_check_directives (DockyardLint   *lint);
 /* BuildKit's named build checks (dockyard-lint-buildkit.c). */
 void             _dockyard_lint_buildkit_checks (DockyardLint           *lint);
 void             _dockyard_lint_check_script  (DockyardLint             *lint,

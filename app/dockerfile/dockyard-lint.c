@@ -119,180 +119,6 @@ strip_quotes (const char *value)
 }
 
 static gboolean
-user_is_root (DockyardLint *lint)
-{
-  return lint->user_unknown_var == NULL &&
-         (lint->user == NULL || g_str_equal (lint->user, "root") || g_str_equal (lint->user, "0"));
-}
-
-/* The user's home, or %NULL when it cannot be known here.  A name
- * nobody creates in this Dockerfile gets the usual /home/NAME (for the
- * message, not for a fix). */
-static char *
-user_home (DockyardLint *lint)
-{
-  if (user_is_root (lint))
-    return g_strdup ("/root");
-  if (lint->user_home != NULL)
-    return g_strdup (lint->user_home);
-  if (lint->user_unknown_var != NULL || _dockyard_is_all_digits (lint->user))
-    return NULL;
-  return g_strconcat ("/home/", lint->user, NULL);
-}
-
-/* The first variable of @word without a value in @vars. */
-static char *
-first_unknown_var (const char *word,
-                   GHashTable *vars)
-{
-  for (const char *p = strchr (word, '$'); p != NULL; p = strchr (p + 1, '$'))
-    {
-      const char *start = p + 1 + (p[1] == '{');
-      gsize n = 0;
-      g_autofree char *name = NULL;
-      const char *value = NULL;
-
-      while (g_ascii_isalnum (start[n]) || start[n] == '_')
-        n++;
-      if (n == 0)
-        continue;
-      name = g_strndup (start, n);
-      if (!g_hash_table_lookup_extended (vars, name, NULL, (gpointer *) &value) || value == NULL)
-        return g_steal_pointer (&name);
-    }
-
-  return NULL;
-}
-
-/* USER as BuildKit runs it: ARG and ENV expanded, then the name or uid
- * looked up among the users this Dockerfile creates or its base image is
- * known to have. */
-static void
-set_user (DockyardLint *lint,
-          const char   *raw)
-{
-  g_autofree char *expanded = _dockyard_expand_word (raw, dockyard_dockerfile_get_escape_char (lint->df),
-                                                     lint->vars);
-  const char *colon;
-  const DockyardLintUser *known = NULL;
-  g_autofree char *group = NULL;
-
-  g_clear_pointer (&lint->user, g_free);
-  g_clear_pointer (&lint->user_raw, g_free);
-  g_clear_pointer (&lint->user_unknown_var, g_free);
-  g_clear_pointer (&lint->user_uid, g_free);
-  g_clear_pointer (&lint->user_gid, g_free);
-  g_clear_pointer (&lint->user_home, g_free);
-
-  lint->user_raw = g_strdup (raw);
-  if (expanded == NULL)
-    {
-      lint->user_unknown_var = first_unknown_var (raw, lint->vars);
-      if (lint->user_unknown_var == NULL)
-        lint->user_unknown_var = g_strdup (raw);
-      lint->user = g_strndup (raw, strcspn (raw, ":"));
-      return;
-    }
-
-  colon = strchr (expanded, ':');
-  lint->user = g_strndup (expanded, colon != NULL ? (gsize) (colon - expanded) : strlen (expanded));
-  if (colon != NULL)
-    group = g_strdup (colon + 1);
-
-  known = g_hash_table_lookup (lint->users, lint->user);
-  if (known == NULL && _dockyard_is_all_digits (lint->user))
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-      const char *name = NULL;
-
-      g_hash_table_iter_init (&iter, lint->users);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        if (g_str_equal (((DockyardLintUser *) value)->uid, lint->user) &&
-            (name == NULL || strcmp (key, name) < 0))   /* the same answer every time */
-          {
-            known = value;
-            name = key;
-          }
-      /* the messages name the user: jovyan, not 1000 */
-      if (name != NULL && !g_str_equal (lint->user, "0"))
-        {
-          g_free (lint->user);
-          lint->user = g_strdup (name);
-        }
-    }
-
-  if (known != NULL)
-    {
-      lint->user_uid = g_strdup (known->uid);
-      lint->user_gid = g_strdup (known->gid);
-      lint->user_home = g_strdup (known->home);
-    }
-  else if (_dockyard_is_all_digits (lint->user))
-    lint->user_uid = g_strdup (lint->user);
-  if (group != NULL && _dockyard_is_all_digits (group))
-    {
-      g_free (lint->user_gid);
-      lint->user_gid = g_strdup (group);
-    }
-}
-
-/* "debian" for debian, docker.io/debian and docker.io/library/debian */
-static const char *
-image_path (const DockyardImageRef *ref)
-{
-  const char *path = dockyard_image_ref_get_path (ref);
-  const char *domain = dockyard_image_ref_get_domain (ref);
-
-  if ((domain == NULL || g_str_equal (domain, "docker.io")) && g_str_has_prefix (path, "library/"))
-    return path + strlen ("library/");
-  return path;
-}
-
-static void
-add_known_user (DockyardLint *lint,
-                const char   *name,
-                const char   *uid,
-                const char   *gid)
-{
-  DockyardLintUser *user = g_new0 (DockyardLintUser, 1);
-
-  user->uid = g_strdup (uid);
-  user->gid = g_strdup (gid);
-  user->home = g_strconcat ("/home/", name, NULL);
-  g_hash_table_replace (lint->users, g_strdup (name), user);
-}
-
-/* What BuildKit reads from the configs of some common images: the user
- * they run as and the variables naming it. */
-static void
-add_base_image_facts (DockyardLint *lint,
-                      const char   *image)
-{
-  g_autoptr(DockyardImageRef) ref = image != NULL ? dockyard_image_ref_parse (image, NULL) : NULL;
-  const char *path;
-
-  if (ref == NULL)
-    return;
-  path = image_path (ref);
-  if (g_str_has_prefix (path, "jupyter/"))
-    {
-      /* docker-stacks: ENV NB_USER=jovyan NB_UID=1000 NB_GID=100, HOME */
-      add_known_user (lint, "jovyan", "1000", "100");
-      g_hash_table_replace (lint->vars, g_strdup ("NB_USER"), g_strdup ("jovyan"));
-      g_hash_table_replace (lint->vars, g_strdup ("NB_UID"), g_strdup ("1000"));
-      g_hash_table_replace (lint->vars, g_strdup ("NB_GID"), g_strdup ("100"));
-      g_hash_table_replace (lint->vars, g_strdup ("HOME"), g_strdup ("/home/jovyan"));
-      /* and they end with USER ${NB_UID}: a RUN runs as jovyan */
-      set_user (lint, "jovyan");
-    }
-  else if (g_str_equal (path, "node"))
-    add_known_user (lint, "node", "1000", "1000");
-  else if (g_str_has_prefix (path, "devcontainers/"))
-    add_known_user (lint, "vscode", "1000", "1000");
-}
-
-static gboolean
 has_cache_mount (DockyardInstruction *ins,
                  const char          *target)
 {
@@ -692,7 +518,7 @@ user_mount (DockyardLint *lint,
   GString *mount = g_string_new ("type=cache,target=");
 
   g_string_append (mount, target);
-  if (!user_is_root (lint))
+  if (!_dockyard_lint_user_is_root (lint))
     {
       g_string_append_printf (mount, ",uid=%s", lint->user_uid);
       if (lint->user_gid != NULL)
@@ -747,7 +573,7 @@ check_user_cache (DockyardLint        *lint,
                   GArray              *off_env,
                   const char          *cache_option)
 {
-  g_autofree char *home = user_home (lint);
+  g_autofree char *home = _dockyard_lint_user_home (lint);
   const char *cache_dir = g_hash_table_lookup (lint->env, cache->env_name);
   g_autofree char *target = cache_option != NULL ? resolve_in_image (lint, cache_option)
                           : cache_dir != NULL ? resolve_in_image (lint, cache_dir)
@@ -810,7 +636,7 @@ check_user_cache (DockyardLint        *lint,
                                      cache->env_name, cache_dir, usual, target);
           finding = _dockyard_lint_add_finding (lint, cache->defeated_rule, DOCKYARD_SEVERITY_WARNING,
                                                 keyword_offset, message);
-          if (finding != NULL && m != NULL && (user_is_root (lint) || lint->user_uid != NULL))
+          if (finding != NULL && m != NULL && (_dockyard_lint_user_is_root (lint) || lint->user_uid != NULL))
             {
               g_autofree char *others = mount_other_options (lint, m);
               g_autofree char *mount = user_mount (lint, target, others);
@@ -838,14 +664,14 @@ check_user_cache (DockyardLint        *lint,
       if (target != NULL && g_str_equal (t, target))
         found = m;
       else if (target == NULL && g_str_has_suffix (t, cache->home_dir) &&
-               (user_is_root (lint) || !g_str_has_prefix (t, "/root/")))
+               (_dockyard_lint_user_is_root (lint) || !g_str_has_prefix (t, "/root/")))
         found = m;
       else if (g_str_has_suffix (t, cache->home_dir) || (cache_dir != NULL && g_str_equal (t, cache_dir)))
         misplaced = m;
     }
 
   /* A fix for another user needs its uid and its home. */
-  can_fix = target != NULL && (user_is_root (lint) || (lint->user_uid != NULL && (home != NULL || cache_dir != NULL)));
+  can_fix = target != NULL && (_dockyard_lint_user_is_root (lint) || (lint->user_uid != NULL && (home != NULL || cache_dir != NULL)));
 
   if (found != NULL)
     {
@@ -878,7 +704,7 @@ check_user_cache (DockyardLint        *lint,
         }
 
       /* cache-mount-user: right place, but root's */
-      if (!user_is_root (lint) && found->uid == NULL)
+      if (!_dockyard_lint_user_is_root (lint) && found->uid == NULL)
         {
           message = g_strdup_printf (_("the cache mount on %s belongs to root, so %s cannot write to it and the cache stays empty; add uid= (and gid=) for the user%s"),
                                      found->target, lint->user, note);
@@ -900,7 +726,7 @@ check_user_cache (DockyardLint        *lint,
       return;
     }
 
-  if (misplaced != NULL && !user_is_root (lint))
+  if (misplaced != NULL && !_dockyard_lint_user_is_root (lint))
     {
       /* cache-mount-user: a mount at /root/.cache/pip under USER jovyan */
       message = g_strdup_printf (_("the cache mount on %s is never used: the RUN runs as %s, whose cache is %s%s"),
@@ -1094,46 +920,6 @@ check_pip_http_index (DockyardLint     *lint,
           dockyard_finding_set_fix (finding, edits);
         }
     }
-}
-
-/* Debian 12 and Ubuntu 23.04 on mark their Python as externally managed
- * (PEP 668): the system's pip refuses to install into it. */
-static gboolean
-base_is_externally_managed (const char *image)
-{
-  g_autoptr(DockyardImageRef) ref = image != NULL ? dockyard_image_ref_parse (image, NULL) : NULL;
-  static const char * const old_debian[] = {
-    "buster", "bullseye", "stretch", "jessie", "10", "11", "9", "8", NULL,
-  };
-  static const char * const new_ubuntu[] = {
-    "lunar", "mantic", "noble", "oracular", "plucky", "questing", "devel", "rolling", "latest", NULL,
-  };
-  const char *path;
-  const char *tag;
-  g_autofree char *first = NULL;
-
-  if (ref == NULL)
-    return FALSE;
-  path = image_path (ref);
-  tag = dockyard_image_ref_get_tag (ref) != NULL ? dockyard_image_ref_get_tag (ref) : "latest";
-  first = g_strndup (tag, strcspn (tag, "-."));
-
-  if (g_str_equal (path, "debian") || g_str_equal (path, "buildpack-deps"))
-    {
-      /* buildpack-deps:bookworm-scm, debian:12.5-slim */
-      first[strcspn (first, "-")] = '\0';
-      return !g_strv_contains (old_debian, first) && !g_str_has_prefix (tag, "oldoldstable") &&
-             !g_str_has_prefix (tag, "oldstable");
-    }
-  if (g_str_equal (path, "ubuntu"))
-    {
-      if (g_ascii_isdigit (*tag))
-        return g_ascii_strtoull (tag, NULL, 10) >= 24 ||
-               (g_ascii_strtoull (tag, NULL, 10) == 23 && strchr (tag, '.') != NULL &&
-                g_ascii_strtoull (strchr (tag, '.') + 1, NULL, 10) >= 4);
-      return g_strv_contains (new_ubuntu, first);
-    }
-  return FALSE;
 }
 
 static void
@@ -1366,7 +1152,7 @@ track_instruction (DockyardLint        *lint,
       lint->workdir = resolved;
     }
   else if (g_str_equal (keyword, "USER") && n == 1)
-    set_user (lint, args[0]);
+    _dockyard_lint_set_user (lint, args[0]);
   else if (g_str_equal (keyword, "ENV"))
     {
       for (guint i = 0; i + 1 < n; i += 3)
@@ -1408,219 +1194,6 @@ track_instruction (DockyardLint        *lint,
         if (strstr (dockyard_instruction_get_heredoc (ins, h)->content, "docker-clean") != NULL)
           lint->apt_keep_cache = TRUE;
     }
-}
-
-/* ---------------------------------------------------------------------- */
-/* check=skip=…;error=… (BuildKit's check directive, for every rule)        */
-
-typedef struct
-{
-  gboolean  valid;
-  gboolean  skip_all;
-  gboolean  error;
-  gboolean  error_set;
-  GStrv     skip;
-} CheckOptions;
-
-static void
-check_options_clear (CheckOptions *options)
-{
-  g_clear_pointer (&options->skip, g_strfreev);
-}
-
-/* strconv.ParseBool */
-static gboolean
-parse_go_bool (const char *s,
-               gboolean   *value)
-{
-  static const char * const yes[] = { "1", "t", "T", "TRUE", "true", "True", NULL };
-  static const char * const no[] = { "0", "f", "F", "FALSE", "false", "False", NULL };
-
-  if (g_strv_contains (yes, s))
-    *value = TRUE;
-  else if (g_strv_contains (no, s))
-    *value = FALSE;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-/* "skip=Rule1,Rule2;error=true", as BuildKit's ParseLintOptions reads it;
- * something it refuses leaves @options invalid. */
-static void
-parse_check_options (const char   *value,
-                     CheckOptions *options)
-{
-  g_autofree char *trimmed = g_strstrip (g_strdup (value));
-  g_auto(GStrv) parts = NULL;
-
-  options->valid = TRUE;
-  if (*trimmed == '\0')
-    return;
-  parts = g_strsplit (trimmed, ";", 3);
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      char *eq = strchr (parts[i], '=');
-      g_autofree char *key = NULL;
-      g_autofree char *val = NULL;
-
-      if (eq == NULL)
-        {
-          options->valid = FALSE;
-          return;
-        }
-      key = g_strstrip (g_strndup (parts[i], eq - parts[i]));
-      val = g_strstrip (g_strdup (eq + 1));
-      if (g_str_equal (key, "skip"))
-        {
-          if (g_str_equal (val, "all"))
-            options->skip_all = TRUE;
-          else
-            {
-              g_strfreev (options->skip);
-              options->skip = g_strsplit (val, ",", -1);
-              for (guint k = 0; options->skip[k] != NULL; k++)
-                g_strstrip (options->skip[k]);
-            }
-        }
-      else if (g_str_equal (key, "error"))
-        {
-          if (!parse_go_bool (val, &options->error))
-            {
-              options->valid = FALSE;
-              return;
-            }
-          options->error_set = TRUE;
-        }
-      else if (!g_str_equal (key, "experimental"))
-        {
-          options->valid = FALSE;
-          return;
-        }
-    }
-}
-
-/* The comment lines right above the instruction starting at @offset, as
- * BuildKit collects them (blank lines between do not count, an empty "#"
- * starts over); the first that is a check directive. */
-static char *
-check_comment_above (DockyardLint *lint,
-                     gsize         offset,
-                     gsize         limit)
-{
-  gsize length = 0;
-  const char *text = dockyard_dockerfile_get_text (lint->df, &length);
-  gsize line_start = offset;
-  g_autofree char *found = NULL;
-
-  while (line_start > 0 && text[line_start - 1] != '\n')
-    line_start--;
-
-  while (line_start > limit)
-    {
-      gsize end = line_start - 1;        /* the '\n' of the line above */
-      gsize start = end;
-      const char *p;
-      g_autofree char *comment = NULL;
-
-      while (start > 0 && text[start - 1] != '\n')
-        start--;
-      if (start < limit)
-        break;                          /* the previous instruction (a heredoc) */
-      line_start = start;
-      p = text + start;
-      while (p < text + end && (*p == ' ' || *p == '\t' || *p == '\r'))
-        p++;
-      if (p == text + end)
-        continue;                       /* blank */
-      if (*p != '#')
-        break;
-      comment = g_strstrip (g_strndup (p + 1, text + end - p - 1));
-      if (*comment == '\0')
-        break;
-      /* name = value, the name "check"; the value up to a blank */
-      {
-        const char *q = comment;
-        gsize name_len = 0;
-
-        while (g_ascii_isalnum (q[name_len]))
-          name_len++;
-        if (name_len == 5 && g_ascii_strncasecmp (q, "check", 5) == 0)
-          {
-            q += name_len;
-            while (*q == ' ' || *q == '\t')
-              q++;
-            if (*q == '=')
-              {
-                q++;
-                while (*q == ' ' || *q == '\t')
-                  q++;
-                g_free (found);
-                found = g_strndup (q, strcspn (q, " \t"));
-              }
-          }
-      }
-    }
-
-  return g_steal_pointer (&found);
-}
-
-static gboolean
-options_skip (const CheckOptions *options,
-              const char         *rule)
-{
-  return options->valid && (options->skip_all || (options->skip != NULL && g_strv_contains ((const char * const *) options->skip, rule)));
-}
-
-/* Drops what `# check=skip=` silences and raises the rest to errors under
- * `# check=error=true`. */
-static void
-apply_check_directives (DockyardLint *lint)
-{
-  const char *directive = dockyard_dockerfile_get_directive (lint->df, "check");
-  CheckOptions global = { 0 };
-  guint n_instructions = dockyard_dockerfile_get_n_instructions (lint->df);
-
-  if (directive != NULL)
-    parse_check_options (directive, &global);
-
-  for (guint i = lint->findings->len; i > 0; i--)
-    {
-      DockyardFinding *finding = g_ptr_array_index (lint->findings, i - 1);
-      const char *rule = dockyard_finding_get_rule (finding);
-      CheckOptions local = { 0 };
-      gboolean skip = options_skip (&global, rule);
-
-      if (!skip && dockyard_finding_get_file (finding) == NULL && !g_str_equal (rule, DOCKYARD_RULE_PARSE_ERROR))
-        {
-          gsize offset = dockyard_finding_get_offset (finding);
-
-          for (guint k = 0; k < n_instructions; k++)
-            {
-              const DockyardSourceRange *range =
-                dockyard_instruction_get_range (dockyard_dockerfile_get_instruction (lint->df, k));
-
-              if (range->start.offset <= offset && offset < MAX (range->end.offset, range->start.offset + 1))
-                {
-                  gsize limit = k > 0 ? dockyard_instruction_get_range (dockyard_dockerfile_get_instruction (lint->df, k - 1))->end.offset : 0;
-                  g_autofree char *value = check_comment_above (lint, range->start.offset, limit);
-
-                  if (value != NULL)
-                    parse_check_options (value, &local);
-                  break;
-                }
-            }
-          skip = options_skip (&local, rule);
-        }
-      check_options_clear (&local);
-
-      if (skip)
-        g_ptr_array_remove_index (lint->findings, i - 1);
-      else if (global.valid && global.error)
-        dockyard_finding_set_severity (finding, DOCKYARD_SEVERITY_ERROR);
-    }
-
-  check_options_clear (&global);
 }
 
 static int
@@ -1684,8 +1257,8 @@ dockyard_lint_dockerfile (DockyardDockerfile *dockerfile,
           reset_stage (&lint);
           if (stage != NULL)
             {
-              add_base_image_facts (&lint, stage->expanded_base_image);
-              lint.externally_managed = base_is_externally_managed (stage->expanded_base_image);
+              _dockyard_lint_add_base_image_facts (&lint, stage->expanded_base_image);
+              lint.externally_managed = _dockyard_lint_base_is_externally_managed (stage->expanded_base_image);
             }
           continue;
         }
@@ -1701,7 +1274,7 @@ dockyard_lint_dockerfile (DockyardDockerfile *dockerfile,
       track_instruction (&lint, ins);
     }
 
-  apply_check_directives (&lint);
+  _dockyard_lint_apply_check_directives (&lint);
   g_ptr_array_sort (lint.findings, compare_findings);
   reset_stage (&lint);
   g_free (lint.workdir);
