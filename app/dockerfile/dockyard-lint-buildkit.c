@@ -550,7 +550,15 @@ check_legacy_key_value (Checks              *c,
     g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
     gboolean quote = strpbrk (value, " \t") != NULL;
 
-    /* only where the key=value form reads the same words back */
+    /* only where the key=value form reads the same words back: no other
+     * blank than space and tab (BuildKit splits on \r, \v, NBSP…) */
+    for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
+      {
+        gunichar ch = g_utf8_get_char (p);
+
+        if (_dockyard_is_go_space (ch) && ch != ' ' && ch != '\t')
+          return;
+      }
     if (strpbrk (value, "\"'\\`") != NULL || *args[0] == '\0' ||
         strspn (args[0], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen (args[0]))
       return;
