@@ -358,7 +358,8 @@ check_from (Checks              *c,
           finding = add (c, DOCKYARD_RULE_FROM_AS_CASING, ins, message);
           g_clear_pointer (&message, g_free);
           if (finding != NULL && dockyard_instruction_get_arg_offset (ins, 1, &offset) &&
-              dockyard_instruction_map_offset (ins, offset, &source))
+              dockyard_instruction_map_offset (ins, offset, &source) &&
+              g_ascii_strncasecmp (dockyard_dockerfile_get_text (c->lint->df, NULL) + source, "as", 2) == 0)
             {
               g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
 
@@ -539,6 +540,8 @@ check_legacy_key_value (Checks              *c,
       !dockyard_instruction_map_offset (ins, value_offset, &value_source))
     return;
   value = args[1];
+  if (strncmp (text + key_source, args[0], strlen (args[0])) != 0)
+    return;
   key_source += strlen (args[0]);
   if (key_source >= value_source || strspn (text + key_source, " \t") != value_source - key_source)
     return;

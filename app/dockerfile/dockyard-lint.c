@@ -909,7 +909,9 @@ check_pip_http_index (DockyardLint     *lint,
                                  host, host);
       finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE, DOCKYARD_SEVERITY_WARNING,
                                             keyword_offset, message);
-      if (finding != NULL && facts->pip_insert_ok && strspn (host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen (host))
+      if (finding != NULL && facts->pip_insert_ok && facts->pip_insert >= 7 &&
+          strncmp (dockyard_dockerfile_get_text (lint->df, NULL) + facts->pip_insert - 7, "install", 7) == 0 &&
+          strspn (host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen (host))
         {
           g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
           g_autofree char *option = facts->pip_insert_json
