@@ -35,7 +35,8 @@ dockyard_endpoint_socket_from_uri (const char  *uri,
  * dockyard_endpoint_candidates:
  * @override_uri: (nullable): the socket chosen in preferences, or %NULL/"" for automatic
  *
- * The sockets to try, in order.  An explicit choice (preferences, then
+ * The sockets to try, in order: rootless Docker's, rootful Docker's,
+ * rootless Podman's, rootful Podman's.  An explicit choice (preferences, then
  * `DOCKER_HOST`) is the only candidate: falling back to another engine
  * behind the user's back would show other images and containers.
  *
@@ -74,6 +75,8 @@ dockyard_endpoint_candidates (const char  *override_uri,
   g_strv_builder_add (builder, "/run/docker.sock");
   g_strv_builder_add (builder, "/var/run/docker.sock");
   g_strv_builder_add (builder, podman);
+  /* Rootful Podman's socket (podman.socket as a system unit). */
+  g_strv_builder_add (builder, "/run/podman/podman.sock");
 
   return g_strv_builder_end (builder);
 }
