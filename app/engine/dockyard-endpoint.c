@@ -36,12 +36,13 @@ dockyard_endpoint_socket_from_uri (const char  *uri,
  * dockyard_endpoint_candidates:
  * @override_uri: (nullable): the endpoint chosen in preferences, or %NULL/"" for automatic
  *
- * The engines to try, in order: socket paths, or one tcp:// or ssh://
- * address, or `context:NAME` for a Docker context.  After an explicit choice
- * (preferences, then `DOCKER_HOST`) comes the docker CLI's current context
- * (`DOCKER_CONTEXT`, then config.json's `currentContext`).  An explicit choice (preferences, then
- * `DOCKER_HOST`) is the only candidate: falling back to another engine
- * behind the user's back would show other images and containers.
+ * The engines to try, in order.  An explicit choice (preferences, then
+ * `DOCKER_HOST`) is the only candidate, a socket path or one tcp:// or
+ * ssh:// address: falling back to another engine behind the user's back
+ * would show other images and containers.  Without one, the docker CLI's
+ * current context (`DOCKER_CONTEXT`, then config.json's `currentContext`) is
+ * the only candidate, as `context:NAME`.  Otherwise the local sockets:
+ * rootless Docker's, rootful Docker's, rootless Podman's, rootful Podman's.
  *
  * Returns: (transfer full): a %NULL-terminated array of socket paths
  */
@@ -55,7 +56,6 @@ dockyard_endpoint_candidates (const char  *override_uri,
   const char *explicit_uri = NULL;
   g_autofree char *rootless = NULL;
   g_autofree char *podman = NULL;
-
   g_autofree char *context = NULL;
 
   if (override_uri != NULL && *override_uri != '\0')
@@ -97,6 +97,8 @@ dockyard_endpoint_candidates (const char  *override_uri,
   g_strv_builder_add (builder, "/run/docker.sock");
   g_strv_builder_add (builder, "/var/run/docker.sock");
   g_strv_builder_add (builder, podman);
+  /* Rootful Podman's socket (podman.socket as a system unit). */
+  g_strv_builder_add (builder, "/run/podman/podman.sock");
 
   return g_strv_builder_end (builder);
 }

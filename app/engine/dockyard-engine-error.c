@@ -188,6 +188,7 @@ _dockyard_engine_error_from_reply (guint   status,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *message = NULL;
+  g_autofree char *cause = NULL;
   DockyardEngineError code;
 
   if (body != NULL && g_bytes_get_size (body) > 0 &&
@@ -198,7 +199,13 @@ _dockyard_engine_error_from_reply (guint   status,
 
       /* Blank text parses, to no root. */
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        message = g_strdup (_dockyard_json_get_string (json_node_get_object (root), "message"));
+        {
+          JsonObject *object = json_node_get_object (root);
+
+          message = g_strdup (_dockyard_json_get_string (object, "message"));
+          /* Podman's errors also name their kind. */
+          cause = g_strdup (_dockyard_json_get_string (object, "cause"));
+        }
     }
 
   if (message == NULL && body != NULL && g_bytes_get_size (body) > 0)
@@ -226,6 +233,15 @@ _dockyard_engine_error_from_reply (guint   status,
       break;
     case SOUP_STATUS_CONFLICT:
       code = DOCKYARD_ENGINE_ERROR_CONFLICT;
+      break;
+    case SOUP_STATUS_INTERNAL_SERVER_ERROR:
+      /* Podman 4 answers a create with a name that is taken with 500, not
+       * Docker's 409: "… the container name "x" is already in use by ID.
+       * … that name is already in use", with that last part as its cause. */
+      if (g_strcmp0 (cause, "that name is already in use") == 0)
+        code = DOCKYARD_ENGINE_ERROR_CONFLICT;
+      else
+        code = DOCKYARD_ENGINE_ERROR_SERVER_ERROR;
       break;
     default:
       code = status >= 500 ? DOCKYARD_ENGINE_ERROR_SERVER_ERROR

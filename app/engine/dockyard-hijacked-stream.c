@@ -8,6 +8,10 @@
 #include "dockyard-hijacked-stream.h"
 
 #define READ_SIZE (64 * 1024)
+/* The output is read below the priority of redrawing (GDK's is
+ * G_PRIORITY_HIGH_IDLE + 20), as VTE reads its own pty: a flood of output
+ * then still leaves the window time to paint instead of parsing on and on. */
+#define READ_PRIORITY G_PRIORITY_DEFAULT_IDLE
 #define MAX_HEADER_LINES 100
 /* A header line is a few dozen bytes; one this long is not HTTP. */
 #define MAX_HEADER_LINE  (64 * 1024)
@@ -97,7 +101,7 @@ read_cb (GObject      *object,
 
   _dockyard_tty_stream_emit_output (DOCKYARD_TTY_STREAM (self), bytes);
 
-  g_input_stream_read_bytes_async (G_INPUT_STREAM (priv->input), READ_SIZE, G_PRIORITY_DEFAULT,
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (priv->input), READ_SIZE, READ_PRIORITY,
                                    priv->cancellable, read_cb, g_object_ref (self));
 }
 
@@ -369,7 +373,7 @@ header_line_cb (GObject      *object,
         }
 
       g_input_stream_read_bytes_async (G_INPUT_STREAM (priv->input), READ_SIZE,
-                                       G_PRIORITY_DEFAULT, priv->cancellable, read_cb,
+                                       READ_PRIORITY, priv->cancellable, read_cb,
                                        g_object_ref (self));
       g_task_return_boolean (task, TRUE);
       return;

@@ -55,17 +55,25 @@ set_state (DockyardEngineMonitor *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+static void sweep_orphans (DockyardEngineMonitor *self);
+
 static void
 events_connected_cb (DockyardEngineMonitor *self,
                      GParamSpec            *pspec,
                      DockyardEventStream   *events)
 {
+  gboolean connected = dockyard_event_stream_get_connected (events);
+
   if (self->engine == NULL)
     return;
 
-  set_state (self, dockyard_event_stream_get_connected (events)
-                   ? DOCKYARD_ENGINE_STATE_READY
-                   : DOCKYARD_ENGINE_STATE_UNREACHABLE);
+  /* Back after the engine was gone: what could not be removed meanwhile
+   * (a dev container stopped while a Podman service was down, still
+   * running under conmon) goes now. */
+  if (connected && self->state == DOCKYARD_ENGINE_STATE_UNREACHABLE)
+    sweep_orphans (self);
+
+  set_state (self, connected ? DOCKYARD_ENGINE_STATE_READY : DOCKYARD_ENGINE_STATE_UNREACHABLE);
 }
 
 static void
@@ -114,8 +122,8 @@ orphans_removed_cb (GObject      *object,
   dockyard_engine_monitor_release_cleanup (self);
 }
 
-/* Containers an earlier, killed Dockyard left behind (the one call of the
- * sweep). */
+/* Containers an earlier, killed Dockyard left behind, and those this one
+ * could not remove while the engine was gone. */
 static void
 sweep_orphans (DockyardEngineMonitor *self)
 {

@@ -226,6 +226,39 @@ test_ping_version (void)
   g_assert_no_error (error);
 }
 
+/* Without a choice, every engine's usual socket is tried, the user's own
+ * (rootless) engines before the system's. */
+static void
+test_candidates (void)
+{
+  g_autofree char *docker_host = g_strdup (g_getenv ("DOCKER_HOST"));
+  const char *runtime_dir = g_get_user_runtime_dir ();
+  g_autofree char *rootless_docker = g_build_filename (runtime_dir, "docker.sock", NULL);
+  g_autofree char *rootless_podman = g_build_filename (runtime_dir, "podman", "podman.sock", NULL);
+  g_auto(GStrv) automatic = NULL;
+  g_auto(GStrv) chosen = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_unsetenv ("DOCKER_HOST");
+  automatic = dockyard_endpoint_candidates (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (automatic), ==, 5);
+  g_assert_cmpstr (automatic[0], ==, rootless_docker);
+  g_assert_cmpstr (automatic[1], ==, "/run/docker.sock");
+  g_assert_cmpstr (automatic[2], ==, "/var/run/docker.sock");
+  g_assert_cmpstr (automatic[3], ==, rootless_podman);
+  g_assert_cmpstr (automatic[4], ==, "/run/podman/podman.sock");
+
+  /* A choice is the only one. */
+  chosen = dockyard_endpoint_candidates ("unix:///run/podman/podman.sock", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (chosen), ==, 1);
+  g_assert_cmpstr (chosen[0], ==, "/run/podman/podman.sock");
+
+  if (docker_host != NULL)
+    g_setenv ("DOCKER_HOST", docker_host, TRUE);
+}
+
 static void
 test_discover (void)
 {
@@ -510,6 +543,7 @@ main (int   argc,
   dockyard_test_init (&argc, &argv);
 
   g_test_add_func ("/engine/ping-version", test_ping_version);
+  g_test_add_func ("/engine/candidates", test_candidates);
   g_test_add_func ("/engine/discover", test_discover);
   g_test_add_func ("/engine/missing-socket", test_missing_socket);
   g_test_add_func ("/engine/permission-denied", test_permission_denied);
