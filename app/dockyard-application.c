@@ -208,6 +208,8 @@ dockyard_application_handle_local_options (GApplication *app,
   const char *base_image = NULL;
   const char *build_dir = NULL;
   const char *context_dir = NULL;
+  const char *format = NULL;
+  DockyardCheckFormat check_format = DOCKYARD_CHECK_FORMAT_TEXT;
   gboolean check = FALSE;
   gboolean fix = FALSE;
 
@@ -221,9 +223,23 @@ dockyard_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "fix", "b", &fix);
   g_variant_dict_lookup (options, "init", "^&ay", &init_dir);
   g_variant_dict_lookup (options, "base", "&s", &base_image);
+  g_variant_dict_lookup (options, "format", "&s", &format);
   g_variant_dict_lookup (options, "build", "^&ay", &build_dir);
   g_variant_dict_lookup (options, "context-list", "^&ay", &context_dir);
   g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &paths);
+
+  if (format != NULL)
+    {
+      if (g_str_equal (format, "json"))
+        check_format = DOCKYARD_CHECK_FORMAT_JSON;
+      else if (g_str_equal (format, "sarif"))
+        check_format = DOCKYARD_CHECK_FORMAT_SARIF;
+      else if (!g_str_equal (format, "text") && !g_str_equal (format, "gcc"))
+        {
+          g_printerr (_("--format is text, json or sarif\n"));
+          return 2;
+        }
+    }
 
   if (check)
     {
@@ -232,7 +248,7 @@ dockyard_application_handle_local_options (GApplication *app,
           g_printerr (_("--check needs a Dockerfile or a project folder\n"));
           return 2;
         }
-      return dockyard_cli_check ((const char * const *) paths, fix);
+      return dockyard_cli_check ((const char * const *) paths, fix, check_format);
     }
 
   if (build_dir != NULL)
@@ -251,9 +267,9 @@ dockyard_application_handle_local_options (GApplication *app,
       return dockyard_cli_init (init_dir, base_image);
     }
 
-  if (fix || base_image != NULL)
+  if (fix || format != NULL || base_image != NULL)
     {
-      g_printerr (_("--fix goes with --check, and --base with --init\n"));
+      g_printerr (_("--fix and --format go with --check, and --base with --init\n"));
       return 2;
     }
 
@@ -430,6 +446,8 @@ static const GOptionEntry option_entries[] = {
     N_("Check the Dockerfiles or project folders given and print their findings"), NULL },
   { "fix", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("With --check: apply the available fixes"), NULL },
+  { "format", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --check: print the findings as text (the default), json or sarif"), N_("FORMAT") },
   { "init", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write a Dockerfile, .dockerignore and requirements.txt into DIR"), N_("DIR") },
   { "build", 0, 0, G_OPTION_ARG_FILENAME, NULL,

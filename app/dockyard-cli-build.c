@@ -185,7 +185,7 @@ context_opened_cb (GObject      *object,
   /* Translators: image name, engine name and version, engine socket */
   g_print (_("Building %s with %s %s at %s\n"), dockyard_build_get_tag (cli->build),
            dockyard_engine_get_name (cli->engine), dockyard_engine_get_version (cli->engine),
-           dockyard_engine_get_socket_path (cli->engine));
+           dockyard_engine_get_address (cli->engine));
   if (sources != NULL)
     {
       g_autofree char *list = g_strjoinv (", ", sources);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "dockyard-container-spec.h"
+#include "dockyard-endpoint.h"
 #include "dockyard-test-utils.h"
 
 static char *test_home;
@@ -99,6 +100,29 @@ dockyard_test_engine_socket (void)
   return host + strlen ("unix://");
 }
 
+/* The address of the engine the tests talk to: the socket's path, or a
+ * tcp:// (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) or ssh:// address,
+ * or context:NAME for DOCKER_CONTEXT (tests/run DOCKYARD_TEST_VIA_CONTEXT); NULL
+ * without an engine. */
+const char *
+dockyard_test_engine_address (void)
+{
+  const char *host = g_getenv ("DOCKER_HOST");
+
+  static char *context_address;
+  const char *context = g_getenv ("DOCKER_CONTEXT");
+
+  if (host != NULL && (g_str_has_prefix (host, "tcp://") || g_str_has_prefix (host, "ssh://")))
+    return host;
+  if ((host == NULL || *host == '\0') && context != NULL && *context != '\0')
+    {
+      if (context_address == NULL)
+        context_address = g_strconcat (DOCKYARD_ENDPOINT_CONTEXT_PREFIX, context, NULL);
+      return context_address;
+    }
+  return dockyard_test_engine_socket ();
+}
+
 /* Runs tests/engine/dockyard-test-engine VERB (stop, start, kill, restart)
  * when the suite owns a private engine.  Returns FALSE when the engine belongs
  * to someone else and must not be touched. */
@@ -184,22 +208,30 @@ dockyard_test_artifact_path (const char *name)
 DockyardEngine *
 dockyard_test_connect_engine (void)
 {
-  const char *socket = dockyard_test_engine_socket ();
+  const char *address = dockyard_test_engine_address ();
 
-  if (socket == NULL)
+  if (address == NULL)
     return NULL;
 
-  return dockyard_test_connect_engine_at (socket);
+  return dockyard_test_connect_engine_at (address);
 }
 
-/* A connected client for the engine at @socket (which must answer). */
+/* A connected client for the engine at @address, a socket's path or a
+ * tcp:// address (which must answer). */
 DockyardEngine *
-dockyard_test_connect_engine_at (const char *socket)
+dockyard_test_connect_engine_at (const char *address)
 {
-  g_autoptr(DockyardEngine) engine = dockyard_engine_new (socket);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardEngine) engine = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
+  if (g_str_has_prefix (address, DOCKYARD_ENDPOINT_CONTEXT_PREFIX))
+    engine = dockyard_engine_new_for_context (address + strlen (DOCKYARD_ENDPOINT_CONTEXT_PREFIX),
+                                              &error);
+  else
+    engine = dockyard_engine_new_for_address (address, &error);
+
+  g_assert_no_error (error);
   dockyard_engine_connect_async (engine, NULL, dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
   g_assert_true (dockyard_engine_connect_finish (engine, result, &error));

@@ -25,6 +25,7 @@ void         dockyard_test_init             (int          *argc,
 void         dockyard_test_skip_unless_ci   (const char   *why);
 gboolean     dockyard_test_in_ci            (void);
 const char  *dockyard_test_engine_socket    (void);
+const char  *dockyard_test_engine_address   (void);
 gboolean     dockyard_test_engine_control   (const char   *verb);
 void         dockyard_test_store_result_cb  (GObject       *object,
                                              GAsyncResult  *result,

@@ -174,6 +174,26 @@ dockyard_finding_get_severity (DockyardFinding *self)
   return self->severity;
 }
 
+/**
+ * dockyard_finding_set_severity:
+ * @self: a finding
+ * @severity: the new severity
+ *
+ * Used where the Dockerfile raises its findings to errors
+ * (`# check=error=true`).
+ */
+void
+dockyard_finding_set_severity (DockyardFinding  *self,
+                               DockyardSeverity  severity)
+{
+  g_return_if_fail (DOCKYARD_IS_FINDING (self));
+
+  if (self->severity == severity)
+    return;
+  self->severity = severity;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEVERITY]);
+}
+
 const char *
 dockyard_finding_get_message (DockyardFinding *self)
 {

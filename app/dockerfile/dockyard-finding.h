@@ -26,6 +26,8 @@ DockyardFinding  *dockyard_finding_new          (const char       *rule,
                                                  gsize             offset);
 const char       *dockyard_finding_get_rule     (DockyardFinding  *self);
 DockyardSeverity  dockyard_finding_get_severity (DockyardFinding  *self);
+void              dockyard_finding_set_severity (DockyardFinding  *self,
+                                                 DockyardSeverity  severity);
 const char       *dockyard_finding_get_message  (DockyardFinding  *self);
 const char       *dockyard_finding_get_file     (DockyardFinding  *self);
 guint             dockyard_finding_get_line     (DockyardFinding  *self);

@@ -27,6 +27,21 @@ const char *_dockyard_shell_base_name     (const char *path);
 /* The index of the program in @cmd, after assignments and wrappers. */
 guint       _dockyard_shell_program_index (GPtrArray  *cmd);
 gboolean    _dockyard_is_all_digits       (const char *s);
+/* Why @constraint (a version or a version specifier as written, e.g.
+ * ">=2", "3.*", "^4.18.2", "1:2.1.*") is not one exact version: a
+ * sentence part for a finding's message, or %NULL when it names one. */
+char       *_dockyard_lint_unpinned_reason (const char *constraint);
+/* The host[:port] of an http:// URL. */
+char       *_dockyard_url_host            (const char *url);
+
+typedef struct
+{
+  char *uid;
+  char *gid;    /* or NULL */
+  char *home;
+} DockyardLintUser;
+
+void _dockyard_lint_user_free (DockyardLintUser *user);
 
 typedef struct
 {
@@ -36,11 +51,22 @@ typedef struct
   GPtrArray          *findings;
   GHashTable         *reported;
 
+  /* users seen anywhere: name -> DockyardLintUser (useradd, known images) */
+  GHashTable         *users;
+
   /* the current stage */
   char               *workdir;
-  char               *user;
+  char               *user;               /* USER, expanded, without :group */
+  char               *user_raw;           /* USER as written */
+  char               *user_unknown_var;   /* why USER could not be expanded */
+  char               *user_uid;           /* numeric, when known */
+  char               *user_gid;
+  char               *user_home;          /* when known */
+  GHashTable         *vars;               /* ARG and ENV for expansion: name -> value or NULL */
   GHashTable         *env;
   GPtrArray          *copies;
+  gboolean            externally_managed; /* the base's system Python refuses pip (PEP 668) */
+  gboolean            apt_pip;            /* this stage installed pip with apt */
   gboolean            apt_keep_cache;     /* docker-clean already handled */
   gsize               apt_keep_offset;    /* where the fix adds that step */
   char               *apt_keep_prefix;
@@ -60,10 +86,21 @@ typedef struct
 typedef struct
 {
   gboolean  apt_install;
+  gboolean  apt_pip;        /* apt installs python3-pip */
   gboolean  apk_add;
   gboolean  pip_install;
   gboolean  npm_install;
   GArray   *no_cache_dir;   /* gsize pairs: source start, end of "--no-cache-dir" */
+  GArray   *no_cache_env;   /* the same for PIP_NO_CACHE_DIR=... before pip */
+  gboolean  pip_break_system; /* --break-system-packages or its variable */
+  gboolean  pip_system;     /* the system's pip: pip, pip3, python3 -m pip */
+  gsize     pip_offset;     /* where the pip command starts */
+  GPtrArray *pip_http_hosts; /* hosts of plain-http indexes, not trusted */
+  gsize     pip_insert;     /* after "install", where an option can go */
+  gboolean  pip_insert_ok;
+  gboolean  pip_insert_json; /* exec form: options are array elements */
+  GArray   *npm_cache_flags; /* gsize pairs: "--cache DIR" */
+  char     *npm_cache_dir;  /* what --cache names */
 } DockyardRunFacts;
 
 gsize            _dockyard_lint_script_offset (const DockyardLintScript *script,
@@ -80,6 +117,27 @@ void             _dockyard_lint_check_command (DockyardLint             *lint,
                                                const DockyardLintScript *script,
                                                GPtrArray                *cmd,
                                                DockyardRunFacts         *facts);
+/* Records the user an adduser/useradd command creates. */
+void             _dockyard_lint_record_user   (DockyardLint             *lint,
+                                               GPtrArray                *cmd,
+                                               guint                     first);
+/* The user a RUN runs as (dockyard-lint-users.c). */
+gboolean         _dockyard_lint_user_is_root  (DockyardLint             *lint);
+/* The user's home, or %NULL when it cannot be known here. */
+char            *_dockyard_lint_user_home     (DockyardLint             *lint);
+/* USER as written: expanded, looked up among the known users. */
+void             _dockyard_lint_set_user      (DockyardLint             *lint,
+                                               const char               *raw);
+/* What is known of @image's config: its user and the variables naming it. */
+void             _dockyard_lint_add_base_image_facts (DockyardLint      *lint,
+                                                      const char        *image);
+/* Debian 12+ and Ubuntu 23.04+: pip refuses the system's Python (PEP 668). */
+gboolean         _dockyard_lint_base_is_externally_managed (const char  *image);
+/* Drops what `# check=skip=` silences, raises the rest to errors under
+ * `# check=error=true` (dockyard-lint-directives.c). */
+void             _dockyard_lint_apply_check_directives (DockyardLint   *lint);
+/* BuildKit's named build checks (dockyard-lint-buildkit.c). */
+void             _dockyard_lint_buildkit_checks (DockyardLint           *lint);
 void             _dockyard_lint_check_script  (DockyardLint             *lint,
                                                const DockyardLintScript *script,
                                                const char               *text,

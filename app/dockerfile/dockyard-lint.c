@@ -118,22 +118,6 @@ strip_quotes (const char *value)
   return g_strdup (value);
 }
 
-static char *
-user_home (DockyardLint *lint)
-{
-  if (lint->user == NULL || g_str_equal (lint->user, "root") || g_str_equal (lint->user, "0"))
-    return g_strdup ("/root");
-  if (_dockyard_is_all_digits (lint->user))
-    return NULL;
-  return g_strconcat ("/home/", lint->user, NULL);
-}
-
-static gboolean
-user_is_root (DockyardLint *lint)
-{
-  return lint->user == NULL || g_str_equal (lint->user, "root") || g_str_equal (lint->user, "0");
-}
-
 static gboolean
 has_cache_mount (DockyardInstruction *ins,
                  const char          *target)
@@ -149,21 +133,6 @@ has_cache_mount (DockyardInstruction *ins,
         continue;
       t = normalize_path (m->target);
       if (g_str_equal (t, wanted))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static gboolean
-has_cache_mount_suffix (DockyardInstruction *ins,
-                        const char          *suffix)
-{
-  for (guint i = 0; i < dockyard_instruction_get_n_mounts (ins); i++)
-    {
-      const DockyardMount *m = dockyard_instruction_get_mount (ins, i);
-
-      if (g_strcmp0 (m->type, "cache") == 0 && m->target != NULL && g_str_has_suffix (m->target, suffix))
         return TRUE;
     }
 
@@ -441,16 +410,19 @@ typedef struct
   const char *home_dir;  /* in the home */
   const char *rule;
   const char *message;   /* %s: the cache folder */
+  const char *defeated_rule;
 } UserCache;
 
 static const UserCache pip_cache = {
   "PIP_CACHE_DIR", "/.cache/pip", DOCKYARD_RULE_PIP_CACHE_MOUNT,
   N_("pip install without a cache mount on %s: every rebuild downloads all packages again"),
+  DOCKYARD_RULE_PIP_CACHE_DEFEATED,
 };
 
 static const UserCache npm_cache = {
   "npm_config_cache", "/.npm", DOCKYARD_RULE_NPM_CACHE_MOUNT,
   N_("npm install without a cache mount on %s: every rebuild downloads all packages again"),
+  DOCKYARD_RULE_NPM_CACHE_DEFEATED,
 };
 
 /* The format is one of the literals above. */
@@ -469,7 +441,6 @@ user_cache_message (const UserCache *cache,
 static void
 remove_flags (DockyardLint *lint,
               GArray       *flags,
-              const char   *flag,
               GPtrArray    *edits)
 {
   const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
@@ -479,7 +450,7 @@ remove_flags (DockyardLint *lint,
       gsize start = g_array_index (flags, gsize, i);
       gsize end = g_array_index (flags, gsize, i + 1);
 
-      if (end <= start || end - start != strlen (flag))
+      if (end <= start)
         continue;
       if (start > 0 && text[start - 1] == '"' && text[end] == '"')
         {
@@ -508,47 +479,299 @@ remove_flags (DockyardLint *lint,
         }
       else if (start > 0 && (text[start - 1] == ' ' || text[start - 1] == '\t'))
         start--;
+      else if (text[end] == ' ' || text[end] == '\t')
+        end++;
       g_ptr_array_add (edits, dockyard_text_edit_new (start, end - start, ""));
     }
 }
 
-/* Reports a RUN that installs with pip or npm without a cache mount on
- * the tool's cache.  @no_cache_flags: where the RUN turns the cache off. */
+/* A variable that turns pip's cache off: PIP_NO_CACHE_DIR=1 (pip reads
+ * any value but a false one as "off"). */
+static gboolean
+env_turns_off (const char *value)
+{
+  g_autofree char *lower = value != NULL ? g_ascii_strdown (value, -1) : NULL;
+
+  return lower != NULL && !g_str_equal (lower, "0") && !g_str_equal (lower, "false") &&
+         !g_str_equal (lower, "no") && !g_str_equal (lower, "off");
+}
+
+/* Why the user is not known, for the messages: "" when it is. */
+static char *
+user_unknown_note (DockyardLint *lint)
+{
+  if (lint->user_unknown_var == NULL)
+    return g_strdup ("");
+  /* Translators: the first %s is the USER value as written, the second a
+   * variable name; this follows a finding's message */
+  return g_strdup_printf (_(" (USER %s: %s has no value in this Dockerfile, so the user is not known here; it may come from the base image or a build argument)"),
+                          lint->user_raw, lint->user_unknown_var);
+}
+
+/* A cache mount for a user that is not root: in the user's cache folder,
+ * owned by the user (BuildKit makes cache mounts root-owned, 0755). */
+static char *
+user_mount (DockyardLint *lint,
+            const char   *target,
+            const char   *extra)
+{
+  GString *mount = g_string_new ("type=cache,target=");
+
+  g_string_append (mount, target);
+  if (!_dockyard_lint_user_is_root (lint))
+    {
+      g_string_append_printf (mount, ",uid=%s", lint->user_uid);
+      if (lint->user_gid != NULL)
+        g_string_append_printf (mount, ",gid=%s", lint->user_gid);
+    }
+  if (extra != NULL)
+    g_string_append (mount, extra);
+  return g_string_free (mount, FALSE);
+}
+
+/* Keeps the options of a mount other than type, target, uid and gid;
+ * %NULL when the flag is not plain enough to rewrite. */
+static char *
+mount_other_options (DockyardLint        *lint,
+                     const DockyardMount *m)
+{
+  const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
+  g_autofree char *flag = g_strndup (text + m->offset, m->length);
+  const char *value = strchr (flag, '=');
+  g_auto(GStrv) fields = NULL;
+  GString *out = g_string_new (NULL);
+
+  /* quoted or with variables: not rewritten */
+  if (value == NULL || strpbrk (flag, "\"'\\$\n") != NULL)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  fields = g_strsplit (value + 1, ",", -1);
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      g_autofree char *key = g_ascii_strdown (fields[i], strcspn (fields[i], "="));
+
+      if (g_str_equal (key, "type") || g_str_equal (key, "target") || g_str_equal (key, "dst") ||
+          g_str_equal (key, "destination") || g_str_equal (key, "uid") || g_str_equal (key, "gid") ||
+          *fields[i] == '\0')
+        continue;
+      g_string_append_printf (out, ",%s", fields[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Reports a RUN that installs with pip or npm without a working cache
+ * mount on the tool's cache.  @off_flags: where the RUN turns the cache
+ * off. */
 static void
 check_user_cache (DockyardLint        *lint,
                   DockyardInstruction *ins,
                   const UserCache     *cache,
                   gsize                keyword_offset,
-                  GArray              *no_cache_flags)
+                  GArray              *off_flags,
+                  GArray              *off_env,
+                  const char          *cache_option)
 {
-  g_autofree char *home = user_home (lint);
+  g_autofree char *home = _dockyard_lint_user_home (lint);
   const char *cache_dir = g_hash_table_lookup (lint->env, cache->env_name);
-  g_autofree char *target = cache_dir != NULL ? g_strdup (cache_dir)
+  g_autofree char *target = cache_option != NULL ? resolve_in_image (lint, cache_option)
+                          : cache_dir != NULL ? resolve_in_image (lint, cache_dir)
                           : home != NULL ? g_strconcat (home, cache->home_dir, NULL)
                           : NULL;
   g_autofree char *anywhere = g_strconcat ("$HOME", cache->home_dir, NULL);
   g_autofree char *message = NULL;
-  g_autofree char *mount = NULL;
+  g_autofree char *note = user_unknown_note (lint);
   g_autoptr(GPtrArray) edits = NULL;
+  const DockyardMount *misplaced = NULL;
+  const DockyardMount *found = NULL;
+  gboolean can_fix;
   DockyardFinding *finding;
 
-  if (target != NULL ? has_cache_mount (ins, target) : has_cache_mount_suffix (ins, cache->home_dir))
-    return;
+  /* npm install --cache DIR beside a mount on the usual place */
+  if (cache_option != NULL)
+    {
+      g_autofree char *usual = cache_dir != NULL ? g_strdup (cache_dir)
+                             : home != NULL ? g_strconcat (home, cache->home_dir, NULL) : NULL;
+      g_autofree char *wanted = normalize_path (cache_option);
 
-  message = user_cache_message (cache, target != NULL ? target : anywhere);
+      if (usual != NULL && !g_str_equal (usual, wanted) && has_cache_mount (ins, usual) &&
+          !has_cache_mount (ins, wanted))
+        {
+          message = g_strdup_printf (_("--cache %s sends npm's cache past the cache mount on %s, which stays empty; drop the option"),
+                                     cache_option, usual);
+          finding = _dockyard_lint_add_finding (lint, cache->defeated_rule, DOCKYARD_SEVERITY_WARNING,
+                                                keyword_offset, message);
+          if (finding != NULL && off_flags != NULL && off_flags->len > 0)
+            {
+              edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+              remove_flags (lint, off_flags, edits);
+              dockyard_finding_set_fix (finding, edits);
+            }
+          return;
+        }
+      off_flags = NULL;
+    }
+
+  /* PIP_CACHE_DIR or npm_config_cache beside a mount on the usual place:
+   * the fix moves the mount to where the variable points */
+  if (cache_option == NULL && cache_dir != NULL && home != NULL && target != NULL)
+    {
+      g_autofree char *usual = g_strconcat (home, cache->home_dir, NULL);
+
+      if (!g_str_equal (usual, target) && has_cache_mount (ins, usual) && !has_cache_mount (ins, target))
+        {
+          const DockyardMount *m = NULL;
+
+          for (guint i = 0; i < dockyard_instruction_get_n_mounts (ins) && m == NULL; i++)
+            {
+              const DockyardMount *candidate = dockyard_instruction_get_mount (ins, i);
+              g_autofree char *t = candidate->target != NULL ? normalize_path (candidate->target) : NULL;
+
+              if (g_strcmp0 (candidate->type, "cache") == 0 && g_strcmp0 (t, usual) == 0)
+                m = candidate;
+            }
+          /* Translators: the first %s is a variable, the second its value */
+          message = g_strdup_printf (_("%s=%s sends the cache past the cache mount on %s, which stays empty; mount %s instead"),
+                                     cache->env_name, cache_dir, usual, target);
+          finding = _dockyard_lint_add_finding (lint, cache->defeated_rule, DOCKYARD_SEVERITY_WARNING,
+                                                keyword_offset, message);
+          if (finding != NULL && m != NULL && (_dockyard_lint_user_is_root (lint) || lint->user_uid != NULL))
+            {
+              g_autofree char *others = mount_other_options (lint, m);
+              g_autofree char *mount = user_mount (lint, target, others);
+              g_autofree char *flag = g_strdup_printf ("--mount=%s", mount);
+
+              if (others == NULL)
+                return;
+              edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+              g_ptr_array_add (edits, dockyard_text_edit_new (m->offset, m->length, flag));
+              dockyard_finding_set_fix (finding, edits);
+            }
+          return;
+        }
+    }
+
+  /* Where is the cache mount, if there is one? */
+  for (guint i = 0; i < dockyard_instruction_get_n_mounts (ins); i++)
+    {
+      const DockyardMount *m = dockyard_instruction_get_mount (ins, i);
+      g_autofree char *t = NULL;
+
+      if (g_strcmp0 (m->type, "cache") != 0 || m->target == NULL)
+        continue;
+      t = normalize_path (m->target);
+      if (target != NULL && g_str_equal (t, target))
+        found = m;
+      else if (target == NULL && g_str_has_suffix (t, cache->home_dir) &&
+               (_dockyard_lint_user_is_root (lint) || !g_str_has_prefix (t, "/root/")))
+        found = m;
+      else if (g_str_has_suffix (t, cache->home_dir) || (cache_dir != NULL && g_str_equal (t, cache_dir)))
+        misplaced = m;
+    }
+
+  /* A fix for another user needs its uid and its home. */
+  can_fix = target != NULL && (_dockyard_lint_user_is_root (lint) || (lint->user_uid != NULL && (home != NULL || cache_dir != NULL)));
+
+  if (found != NULL)
+    {
+      gboolean defeated = FALSE;
+      g_autofree char *why = NULL;
+
+      /* pip-cache-defeated: the mount is there, but the cache is off */
+      if ((off_flags != NULL && off_flags->len > 0) || (off_env != NULL && off_env->len > 0))
+        defeated = TRUE;
+      if (cache == &pip_cache && env_turns_off (g_hash_table_lookup (lint->env, "PIP_NO_CACHE_DIR")))
+        {
+          defeated = TRUE;
+          why = g_strdup (_("ENV PIP_NO_CACHE_DIR turns pip's cache off in this stage; set it to 0 for this RUN (PIP_NO_CACHE_DIR=0 pip install …) or remove it"));
+        }
+      if (defeated)
+        {
+          if (why == NULL)
+            why = g_strdup_printf (_("%s turns the cache off, so the cache mount on %s stays empty; drop the option"),
+                                   cache == &pip_cache ? "--no-cache-dir" : "--cache", found->target);
+          finding = _dockyard_lint_add_finding (lint, cache->defeated_rule, DOCKYARD_SEVERITY_WARNING,
+                                                keyword_offset, why);
+          if (finding != NULL && ((off_flags != NULL && off_flags->len > 0) || (off_env != NULL && off_env->len > 0)))
+            {
+              edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+              remove_flags (lint, off_flags, edits);
+              remove_flags (lint, off_env, edits);
+              dockyard_finding_set_fix (finding, edits);
+            }
+          return;
+        }
+
+      /* cache-mount-user: right place, but root's */
+      if (!_dockyard_lint_user_is_root (lint) && found->uid == NULL)
+        {
+          message = g_strdup_printf (_("the cache mount on %s belongs to root, so %s cannot write to it and the cache stays empty; add uid= (and gid=) for the user%s"),
+                                     found->target, lint->user, note);
+          finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_CACHE_MOUNT_USER, DOCKYARD_SEVERITY_WARNING,
+                                                keyword_offset, message);
+          if (finding != NULL && lint->user_uid != NULL)
+            {
+              g_autofree char *others = mount_other_options (lint, found);
+              g_autofree char *mount = user_mount (lint, found->target, others);
+              g_autofree char *flag = g_strdup_printf ("--mount=%s", mount);
+
+              if (others == NULL)
+                return;
+              edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+              g_ptr_array_add (edits, dockyard_text_edit_new (found->offset, found->length, flag));
+              dockyard_finding_set_fix (finding, edits);
+            }
+        }
+      return;
+    }
+
+  if (misplaced != NULL && !_dockyard_lint_user_is_root (lint))
+    {
+      /* cache-mount-user: a mount at /root/.cache/pip under USER jovyan */
+      message = g_strdup_printf (_("the cache mount on %s is never used: the RUN runs as %s, whose cache is %s%s"),
+                                 misplaced->target, lint->user, target != NULL ? target : anywhere, note);
+      finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_CACHE_MOUNT_USER, DOCKYARD_SEVERITY_WARNING,
+                                            keyword_offset, message);
+      if (finding != NULL && can_fix)
+        {
+          g_autofree char *others = mount_other_options (lint, misplaced);
+          g_autofree char *mount = user_mount (lint, target, others);
+          g_autofree char *flag = g_strdup_printf ("--mount=%s", mount);
+
+          if (others == NULL)
+            return;
+          edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+          g_ptr_array_add (edits, dockyard_text_edit_new (misplaced->offset, misplaced->length, flag));
+          /* the cache works now: --no-cache-dir would empty it */
+          remove_flags (lint, off_flags, edits);
+          dockyard_finding_set_fix (finding, edits);
+        }
+      return;
+    }
+
+  {
+    g_autofree char *base = user_cache_message (cache, target != NULL ? target : anywhere);
+
+    message = g_strconcat (base, note, NULL);
+  }
   finding = _dockyard_lint_add_finding (lint, cache->rule, DOCKYARD_SEVERITY_WARNING,
                                         keyword_offset, message);
 
   /* A cache mount owned by root is useless to another user: only
    * fix what we can fix right. */
-  if (finding == NULL || (!user_is_root (lint) && cache_dir == NULL))
+  if (finding == NULL || !can_fix)
     return;
 
   edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
-  mount = g_strdup_printf ("type=cache,target=%s", target);
-  insert_mount_fix (edits, ins, mount);
+  {
+    g_autofree char *mount = user_mount (lint, target, NULL);
+
+    insert_mount_fix (edits, ins, mount);
+  }
   /* --no-cache-dir would keep the mount empty. */
-  remove_flags (lint, no_cache_flags, "--no-cache-dir", edits);
+  remove_flags (lint, off_flags, edits);
+  remove_flags (lint, off_env, edits);
   dockyard_finding_set_fix (finding, edits);
 }
 
@@ -605,7 +828,21 @@ check_apt_cache (DockyardLint        *lint,
   g_autoptr(GPtrArray) edits = NULL;
 
   if (has_cache && has_lib)
-    return;
+    {
+      /* Without the keep-cache step, Debian's docker-clean empties the
+       * mount after every install. */
+      if (lint->apt_keep_cache || strstr (dockyard_instruction_get_logical_line (ins), "docker-clean") != NULL)
+        return;
+      finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_APT_CACHE_DEFEATED, DOCKYARD_SEVERITY_WARNING, keyword_offset,
+                                            _("Debian and Ubuntu images delete downloaded packages after every install (/etc/apt/apt.conf.d/docker-clean), so the apt cache mount stays empty; remove docker-clean and keep downloaded packages in a step before"));
+      if (finding == NULL)
+        return;
+      edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+      add_apt_keep_cache_step (lint, ins, onbuild, keyword_offset, edits);
+      if (edits->len > 0)
+        dockyard_finding_set_fix (finding, edits);
+      return;
+    }
 
   finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_APT_CACHE_MOUNT, DOCKYARD_SEVERITY_WARNING, keyword_offset,
                                         _("apt-get install without cache mounts on /var/cache/apt and /var/lib/apt: every rebuild downloads all packages again"));
@@ -618,6 +855,112 @@ check_apt_cache (DockyardLint        *lint,
   if (!has_lib)
     insert_mount_fix (edits, ins, "type=cache,target=/var/lib/apt,sharing=locked");
   add_apt_keep_cache_step (lint, ins, onbuild, keyword_offset, edits);
+  dockyard_finding_set_fix (finding, edits);
+}
+
+/* pip caches nothing it downloads from a plain-http index, unless the
+ * host is trusted (measured: the cache mount then saves nothing). */
+static void
+check_pip_http_index (DockyardLint     *lint,
+                      DockyardRunFacts *facts,
+                      gsize             keyword_offset)
+{
+  const char *trusted_env = g_hash_table_lookup (lint->env, "PIP_TRUSTED_HOST");
+  const char *index_env = g_hash_table_lookup (lint->env, "PIP_INDEX_URL");
+  g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) trusted = g_ptr_array_new_with_free_func (g_free);
+
+  if (index_env != NULL && g_str_has_prefix (index_env, "http://"))
+    g_ptr_array_add (hosts, _dockyard_url_host (index_env));
+  if (trusted_env != NULL)
+    {
+      g_auto(GStrv) list = g_strsplit (trusted_env, " ", -1);
+
+      for (guint i = 0; list[i] != NULL; i++)
+        if (*list[i] != '\0')
+          g_ptr_array_add (trusted, g_strdup (list[i]));
+    }
+  for (guint i = 0; i < facts->pip_http_hosts->len; i++)
+    {
+      const char *h = g_ptr_array_index (facts->pip_http_hosts, i);
+
+      g_ptr_array_add (h[0] == '!' ? trusted : hosts, g_strdup (h[0] == '!' ? h + 1 : h));
+    }
+
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      const char *host = g_ptr_array_index (hosts, i);
+      g_autofree char *bare = g_strndup (host, strcspn (host, ":"));
+      gboolean ok = FALSE;
+      g_autofree char *message = NULL;
+      DockyardFinding *finding;
+
+      for (guint k = 0; k < trusted->len && !ok; k++)
+        {
+          const char *t = g_ptr_array_index (trusted, k);
+
+          /* pip: a trusted host without a port trusts every port */
+          ok = g_str_equal (t, host) || (strchr (t, ':') == NULL && g_str_equal (t, bare));
+        }
+      if (ok)
+        continue;
+
+      message = g_strdup_printf (_("pip caches nothing it downloads from the plain-http index on %s unless the host is trusted, so a cache mount saves nothing; add --trusted-host %s (or use https)"),
+                                 host, host);
+      finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE, DOCKYARD_SEVERITY_WARNING,
+                                            keyword_offset, message);
+      if (finding != NULL && facts->pip_insert_ok && facts->pip_insert >= 7 &&
+          strncmp (dockyard_dockerfile_get_text (lint->df, NULL) + facts->pip_insert - 7, "install", 7) == 0 &&
+          strspn (host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen (host))
+        {
+          g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+          g_autofree char *option = facts->pip_insert_json
+                                    ? g_strdup_printf ("\", \"--trusted-host\", \"%s", host)
+                                    : g_strdup_printf (" --trusted-host %s", host);
+
+          g_ptr_array_add (edits, dockyard_text_edit_new (facts->pip_insert, 0, option));
+          dockyard_finding_set_fix (finding, edits);
+        }
+    }
+}
+
+static void
+check_externally_managed (DockyardLint        *lint,
+                          DockyardInstruction *ins,
+                          DockyardRunFacts    *facts,
+                          gboolean             onbuild)
+{
+  DockyardFinding *finding;
+  const char *text = dockyard_dockerfile_get_text (lint->df, NULL);
+  gsize keyword_offset = dockyard_instruction_get_range (ins)->start.offset;
+  gsize line_start = keyword_offset;
+  g_autoptr(GPtrArray) edits = NULL;
+  g_autofree char *step = NULL;
+  const char *nl;
+
+  if (!lint->externally_managed || !(lint->apt_pip || facts->apt_pip) || !facts->pip_system ||
+      facts->pip_break_system || g_hash_table_contains (lint->env, "PIP_BREAK_SYSTEM_PACKAGES") ||
+      g_hash_table_contains (lint->env, "VIRTUAL_ENV"))
+    return;
+
+  finding = _dockyard_lint_add_finding (lint, DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED, DOCKYARD_SEVERITY_ERROR,
+                                        facts->pip_offset,
+                                        _("pip installs into the Python of a Debian or Ubuntu base, which is externally managed (PEP 668): the build fails with “externally-managed-environment”; install into a venv (RUN python3 -m venv /opt/venv, ENV PATH=/opt/venv/bin:$PATH) or let pip change the system's Python (ENV PIP_BREAK_SYSTEM_PACKAGES=1)"));
+  if (finding == NULL)
+    return;
+
+  /* The fix that changes the least: the variable, on a line of its own
+   * before the RUN. */
+  while (line_start > 0 && text[line_start - 1] != '\n')
+    line_start--;
+  if (strspn (text + line_start, " \t") != keyword_offset - line_start)
+    return;
+  nl = strchr (text + keyword_offset, '\n');
+  step = g_strdup_printf ("%.*s%sENV PIP_BREAK_SYSTEM_PACKAGES=1%s", (int) (keyword_offset - line_start),
+                          text + line_start, onbuild ? "ONBUILD " : "",
+                          nl != NULL && nl > text && nl[-1] == '\r' ? "\r\n" : "\n");
+  edits = g_ptr_array_new_with_free_func ((GDestroyNotify) dockyard_text_edit_free);
+  g_ptr_array_add (edits, dockyard_text_edit_new (line_start, 0, step));
   dockyard_finding_set_fix (finding, edits);
 }
 
@@ -634,19 +977,33 @@ check_run (DockyardLint        *lint,
     return;
 
   facts.no_cache_dir = g_array_new (FALSE, FALSE, sizeof (gsize));
+  facts.no_cache_env = g_array_new (FALSE, FALSE, sizeof (gsize));
+  facts.npm_cache_flags = g_array_new (FALSE, FALSE, sizeof (gsize));
+  facts.pip_http_hosts = g_ptr_array_new_with_free_func (g_free);
   if (dockyard_instruction_is_json (ins))
     read_exec_form (lint, ins, &script, &facts);
   else
     read_shell_form (lint, ins, &script, &facts);
 
   if (facts.pip_install)
-    check_user_cache (lint, ins, &pip_cache, keyword_offset, facts.no_cache_dir);
+    {
+      check_user_cache (lint, ins, &pip_cache, keyword_offset, facts.no_cache_dir, facts.no_cache_env, NULL);
+      check_pip_http_index (lint, &facts, keyword_offset);
+      check_externally_managed (lint, ins, &facts, onbuild);
+    }
   if (facts.apt_install)
     check_apt_cache (lint, ins, onbuild, keyword_offset);
   if (facts.npm_install)
-    check_user_cache (lint, ins, &npm_cache, keyword_offset, NULL);
+    check_user_cache (lint, ins, &npm_cache, keyword_offset, facts.npm_cache_flags, NULL,
+                      facts.npm_cache_dir);
+  if (facts.apt_pip)
+    lint->apt_pip = TRUE;
 
   g_array_unref (facts.no_cache_dir);
+  g_array_unref (facts.no_cache_env);
+  g_array_unref (facts.npm_cache_flags);
+  g_ptr_array_unref (facts.pip_http_hosts);
+  g_free (facts.npm_cache_dir);
 }
 
 /* BuildKit fails the build on an instruction it does not know. */
@@ -742,7 +1099,15 @@ reset_stage (DockyardLint *lint)
   g_free (lint->workdir);
   lint->workdir = g_strdup ("/");
   g_clear_pointer (&lint->user, g_free);
+  g_clear_pointer (&lint->user_raw, g_free);
+  g_clear_pointer (&lint->user_unknown_var, g_free);
+  g_clear_pointer (&lint->user_uid, g_free);
+  g_clear_pointer (&lint->user_gid, g_free);
+  g_clear_pointer (&lint->user_home, g_free);
   g_hash_table_remove_all (lint->env);
+  g_hash_table_remove_all (lint->vars);
+  lint->apt_pip = FALSE;
+  lint->externally_managed = FALSE;
   g_ptr_array_set_size (lint->copies, 0);
   lint->apt_keep_cache = FALSE;
   g_clear_pointer (&lint->apt_keep_prefix, g_free);
@@ -789,14 +1154,35 @@ track_instruction (DockyardLint        *lint,
       lint->workdir = resolved;
     }
   else if (g_str_equal (keyword, "USER") && n == 1)
-    {
-      g_free (lint->user);
-      lint->user = g_strndup (args[0], strcspn (args[0], ":"));
-    }
+    _dockyard_lint_set_user (lint, args[0]);
   else if (g_str_equal (keyword, "ENV"))
     {
       for (guint i = 0; i + 1 < n; i += 3)
-        g_hash_table_replace (lint->env, g_strdup (args[i]), strip_quotes (args[i + 1]));
+        {
+          char *value = _dockyard_expand_word (args[i + 1], dockyard_dockerfile_get_escape_char (lint->df),
+                                               lint->vars);
+
+          g_hash_table_replace (lint->env, g_strdup (args[i]),
+                                value != NULL ? g_strdup (value) : strip_quotes (args[i + 1]));
+          g_hash_table_replace (lint->vars, g_strdup (args[i]), value);
+        }
+    }
+  else if (g_str_equal (keyword, "ARG"))
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          const char *eq = strchr (args[i], '=');
+          g_autofree char *name = g_strndup (args[i], eq != NULL ? (gsize) (eq - args[i]) : strlen (args[i]));
+          char *value = NULL;
+
+          if (eq != NULL)
+            value = _dockyard_expand_word (eq + 1, dockyard_dockerfile_get_escape_char (lint->df), lint->vars);
+          else if (g_hash_table_lookup (lint->df->meta_args, name) != NULL)
+            value = g_strdup (g_hash_table_lookup (lint->df->meta_args, name));
+          else if (g_hash_table_contains (lint->vars, name))
+            continue;   /* an ENV of the same name keeps its value */
+          g_hash_table_replace (lint->vars, g_steal_pointer (&name), value);
+        }
     }
   else if (g_str_equal (keyword, "COPY") || g_str_equal (keyword, "ADD"))
     record_copy (lint, ins);
@@ -804,6 +1190,8 @@ track_instruction (DockyardLint        *lint,
     {
       if (strstr (dockyard_instruction_get_logical_line (ins), "docker-clean") != NULL)
         lint->apt_keep_cache = TRUE;
+      if (strstr (dockyard_instruction_get_logical_line (ins), "EXTERNALLY-MANAGED") != NULL)
+        lint->externally_managed = FALSE;
       for (guint h = 0; h < dockyard_instruction_get_n_heredocs (ins); h++)
         if (strstr (dockyard_instruction_get_heredoc (ins, h)->content, "docker-clean") != NULL)
           lint->apt_keep_cache = TRUE;
@@ -848,8 +1236,12 @@ dockyard_lint_dockerfile (DockyardDockerfile *dockerfile,
   lint.env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   lint.copies = g_ptr_array_new_with_free_func ((GDestroyNotify) copy_free);
   lint.workdir = g_strdup ("/");
+  lint.vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  lint.users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) _dockyard_lint_user_free);
 
   check_base_images (&lint);
+  _dockyard_lint_buildkit_checks (&lint);
 
   for (guint i = 0; i < dockyard_dockerfile_get_n_instructions (dockerfile); i++)
     {
@@ -862,7 +1254,14 @@ dockyard_lint_dockerfile (DockyardDockerfile *dockerfile,
 
       if (g_str_equal (keyword, "FROM"))
         {
+          const DockyardStage *stage = dockyard_dockerfile_get_stage_for_instruction (dockerfile, i);
+
           reset_stage (&lint);
+          if (stage != NULL)
+            {
+              _dockyard_lint_add_base_image_facts (&lint, stage->expanded_base_image);
+              lint.externally_managed = _dockyard_lint_base_is_externally_managed (stage->expanded_base_image);
+            }
           continue;
         }
       if (dockyard_dockerfile_get_stage_for_instruction (dockerfile, i) == NULL)
@@ -877,10 +1276,13 @@ dockyard_lint_dockerfile (DockyardDockerfile *dockerfile,
       track_instruction (&lint, ins);
     }
 
+  _dockyard_lint_apply_check_directives (&lint);
   g_ptr_array_sort (lint.findings, compare_findings);
+  reset_stage (&lint);
   g_free (lint.workdir);
-  g_free (lint.user);
   g_free (lint.apt_keep_prefix);
+  g_hash_table_unref (lint.vars);
+  g_hash_table_unref (lint.users);
   g_hash_table_unref (lint.reported);
   g_hash_table_unref (lint.env);
   g_ptr_array_unref (lint.copies);

@@ -24,6 +24,28 @@ G_BEGIN_DECLS
 #define DOCKYARD_RULE_PYTHON_FROM_APT      "python-from-apt"
 #define DOCKYARD_RULE_PARSE_ERROR          "parse-error"
 #define DOCKYARD_RULE_UNKNOWN_INSTRUCTION  "unknown-instruction"
+#define DOCKYARD_RULE_PIP_CACHE_DEFEATED   "pip-cache-defeated"
+#define DOCKYARD_RULE_NPM_CACHE_DEFEATED   "npm-cache-defeated"
+#define DOCKYARD_RULE_APT_CACHE_DEFEATED   "apt-cache-defeated"
+#define DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE "pip-cache-ineffective"
+#define DOCKYARD_RULE_CACHE_MOUNT_USER     "cache-mount-user"
+#define DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED "pip-externally-managed"
+
+/* BuildKit's build checks, under BuildKit's names. */
+#define DOCKYARD_RULE_UNDEFINED_ARG_IN_FROM        "UndefinedArgInFrom"
+#define DOCKYARD_RULE_INVALID_DEFAULT_ARG_IN_FROM  "InvalidDefaultArgInFrom"
+#define DOCKYARD_RULE_UNDEFINED_VAR                "UndefinedVar"
+#define DOCKYARD_RULE_JSON_ARGS_RECOMMENDED        "JSONArgsRecommended"
+#define DOCKYARD_RULE_SECRETS_USED_IN_ARG_OR_ENV   "SecretsUsedInArgOrEnv"
+#define DOCKYARD_RULE_COPY_IGNORED_FILE            "CopyIgnoredFile"
+#define DOCKYARD_RULE_WORKDIR_RELATIVE_PATH        "WorkdirRelativePath"
+#define DOCKYARD_RULE_DUPLICATE_STAGE_NAME         "DuplicateStageName"
+#define DOCKYARD_RULE_RESERVED_STAGE_NAME          "ReservedStageName"
+#define DOCKYARD_RULE_FROM_AS_CASING               "FromAsCasing"
+#define DOCKYARD_RULE_STAGE_NAME_CASING            "StageNameCasing"
+#define DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING "ConsistentInstructionCasing"
+#define DOCKYARD_RULE_MAINTAINER_DEPRECATED        "MaintainerDeprecated"
+#define DOCKYARD_RULE_LEGACY_KEY_VALUE_FORMAT      "LegacyKeyValueFormat"
 
 /* The step that makes Debian and Ubuntu images keep downloaded packages,
  * without which an apt cache mount stays empty. */

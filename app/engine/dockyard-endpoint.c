@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-docker-context.h"
 #include "dockyard-endpoint.h"
 #include "dockyard-engine.h"
 
@@ -26,18 +27,22 @@ dockyard_endpoint_socket_from_uri (const char  *uri,
     return g_strdup (uri);
 
   g_set_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT,
-               _("“%s” is not a Unix socket. Dockyard talks to engines through "
-                 "unix:// sockets only."), uri);
+               _("“%s” is not an engine address Dockyard understands. Use "
+                 "unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST."), uri);
   return NULL;
 }
 
 /**
  * dockyard_endpoint_candidates:
- * @override_uri: (nullable): the socket chosen in preferences, or %NULL/"" for automatic
+ * @override_uri: (nullable): the endpoint chosen in preferences, or %NULL/"" for automatic
  *
- * The sockets to try, in order.  An explicit choice (preferences, then
- * `DOCKER_HOST`) is the only candidate: falling back to another engine
- * behind the user's back would show other images and containers.
+ * The engines to try, in order.  An explicit choice (preferences, then
+ * `DOCKER_HOST`) is the only candidate, a socket path or one tcp:// or
+ * ssh:// address: falling back to another engine behind the user's back
+ * would show other images and containers.  Without one, the docker CLI's
+ * current context (`DOCKER_CONTEXT`, then config.json's `currentContext`) is
+ * the only candidate, as `context:NAME`.  Otherwise the local sockets:
+ * rootless Docker's, rootful Docker's, rootless Podman's, rootful Podman's.
  *
  * Returns: (transfer full): a %NULL-terminated array of socket paths
  */
@@ -51,16 +56,34 @@ dockyard_endpoint_candidates (const char  *override_uri,
   const char *explicit_uri = NULL;
   g_autofree char *rootless = NULL;
   g_autofree char *podman = NULL;
+  g_autofree char *context = NULL;
 
   if (override_uri != NULL && *override_uri != '\0')
     explicit_uri = override_uri;
   else if (docker_host != NULL && *docker_host != '\0')
     explicit_uri = docker_host;
+  else if ((context = dockyard_docker_context_current ()) != NULL)
+    {
+      /* The docker CLI's current context (DOCKER_CONTEXT, config.json). */
+      g_autofree char *candidate = g_strconcat (DOCKYARD_ENDPOINT_CONTEXT_PREFIX, context, NULL);
+
+      g_strv_builder_add (builder, candidate);
+      return g_strv_builder_end (builder);
+    }
 
   if (explicit_uri != NULL)
     {
-      g_autofree char *path = dockyard_endpoint_socket_from_uri (explicit_uri, error);
+      g_autofree char *path = NULL;
 
+      /* Engines on the network are checked when the engine is made. */
+      if (g_str_has_prefix (explicit_uri, "tcp://") || g_str_has_prefix (explicit_uri, "ssh://") ||
+          g_str_has_prefix (explicit_uri, DOCKYARD_ENDPOINT_CONTEXT_PREFIX))
+        {
+          g_strv_builder_add (builder, explicit_uri);
+          return g_strv_builder_end (builder);
+        }
+
+      path = dockyard_endpoint_socket_from_uri (explicit_uri, error);
       if (path == NULL)
         return NULL;
 
@@ -74,6 +97,8 @@ dockyard_endpoint_candidates (const char  *override_uri,
   g_strv_builder_add (builder, "/run/docker.sock");
   g_strv_builder_add (builder, "/var/run/docker.sock");
   g_strv_builder_add (builder, podman);
+  /* Rootful Podman's socket (podman.socket as a system unit). */
+  g_strv_builder_add (builder, "/run/podman/podman.sock");
 
   return g_strv_builder_end (builder);
 }
@@ -138,7 +163,7 @@ discover_connect_cb (GObject      *object,
       return;
     }
 
-  g_debug ("No engine at %s: %s", dockyard_engine_get_socket_path (engine), error->message);
+  g_debug ("No engine at %s: %s", dockyard_engine_get_address (engine), error->message);
 
   if (state->best_error == NULL || error_rank (error) > error_rank (state->best_error))
     {
@@ -153,7 +178,9 @@ static void
 discover_next (GTask *task)
 {
   DiscoverState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
   DockyardEngine *engine;
+  const char *candidate;
 
   if (state->candidates[state->next] == NULL)
     {
@@ -171,7 +198,18 @@ discover_next (GTask *task)
       return;
     }
 
-  engine = dockyard_engine_new (state->candidates[state->next++]);
+  candidate = state->candidates[state->next++];
+  if (g_str_has_prefix (candidate, DOCKYARD_ENDPOINT_CONTEXT_PREFIX))
+    engine = dockyard_engine_new_for_context (candidate + strlen (DOCKYARD_ENDPOINT_CONTEXT_PREFIX),
+                                              &error);
+  else
+    engine = dockyard_engine_new_for_address (candidate, &error);
+  if (engine == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
   dockyard_engine_connect_async (engine, g_task_get_cancellable (task),
                                  discover_connect_cb, task);
 }
@@ -180,7 +218,8 @@ discover_next (GTask *task)
  * dockyard_engine_discover_async:
  * @override_uri: (nullable): the endpoint chosen in preferences, or %NULL for automatic
  *
- * Finds the engine: the chosen endpoint or `DOCKER_HOST` when set, otherwise
+ * Finds the engine: the chosen endpoint (an address or `context:NAME`), or
+ * `DOCKER_HOST` when set, or the docker CLI's current context, otherwise
  * the first that answers of rootless Docker, rootful Docker and Podman.
  */
 void

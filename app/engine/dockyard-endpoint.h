@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* An endpoint that names a Docker context: "context:NAME". */
+#define DOCKYARD_ENDPOINT_CONTEXT_PREFIX "context:"
+
 char  *dockyard_endpoint_socket_from_uri (const char  *uri,
                                           GError     **error);
 GStrv  dockyard_endpoint_candidates      (const char  *override_uri,

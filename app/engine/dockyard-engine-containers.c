@@ -265,12 +265,10 @@ resize_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
 
   /* Harmless when the process has just exited: the engine refuses then. */
-  node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
-  if (node == NULL)
+  if (!dockyard_engine_resize_tty_finish (DOCKYARD_ENGINE (object), result, &error))
     g_debug ("Resize refused: %s", error->message);
 }
 
@@ -289,6 +287,29 @@ dockyard_engine_resize_tty (DockyardEngine *self,
                             guint           rows,
                             guint           columns)
 {
+  dockyard_engine_resize_tty_async (self, kind, id, rows, columns, NULL, resize_cb, NULL);
+}
+
+/**
+ * dockyard_engine_resize_tty_async:
+ * @kind: "containers" or "exec"
+ * @id: the container's or exec session's id
+ *
+ * Sizes the terminal of a running container or exec session, for a caller
+ * that must know the size is set, e.g. before handing out a new terminal
+ * (over a slow connection to a remote engine, the first command could
+ * otherwise run in a terminal of 0×0).
+ */
+void
+dockyard_engine_resize_tty_async (DockyardEngine      *self,
+                                  const char          *kind,
+                                  const char          *id,
+                                  guint                rows,
+                                  guint                columns,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
 
@@ -298,7 +319,17 @@ dockyard_engine_resize_tty (DockyardEngine *self,
 
   escaped = g_uri_escape_string (id, NULL, FALSE);
   path = g_strdup_printf ("/%s/%s/resize?h=%u&w=%u", kind, escaped, rows, columns);
-  dockyard_engine_request_async (self, "POST", path, NULL, NULL, resize_cb, NULL);
+  dockyard_engine_request_async (self, "POST", path, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+dockyard_engine_resize_tty_finish (DockyardEngine  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_autoptr(JsonNode) node = dockyard_engine_request_finish (self, result, error);
+
+  return node != NULL;
 }
 
 /* Waiting for the exit ---------------------------------------------------------------- */

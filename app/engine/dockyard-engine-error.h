@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * @DOCKYARD_ENGINE_ERROR_DISCONNECTED: the connection broke while talking to the engine
  * @DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT: an endpoint URI Dockyard cannot use
  * @DOCKYARD_ENGINE_ERROR_TIMED_OUT: the engine took the request but did not answer in time
+ * @DOCKYARD_ENGINE_ERROR_TLS: the TLS connection to an engine on the network failed: its
+ *   certificate is not trusted, or it refused Dockyard's
  *
  * The message of an error from the engine is the engine's own message.
  */
@@ -36,6 +38,7 @@ typedef enum
   DOCKYARD_ENGINE_ERROR_DISCONNECTED,
   DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT,
   DOCKYARD_ENGINE_ERROR_TIMED_OUT,
+  DOCKYARD_ENGINE_ERROR_TLS,
 } DockyardEngineError;
 
 GQuark   dockyard_engine_error_quark (void);

@@ -9,8 +9,16 @@
 G_BEGIN_DECLS
 
 SoupSession *_dockyard_engine_get_session           (DockyardEngine *self);
-GError      *_dockyard_engine_error_from_transport (GError       *error,
-                                                    const char   *socket_path);
+const struct _DockyardRemote *_dockyard_engine_get_transport (DockyardEngine *self);
+void         _dockyard_engine_open_connection_async (DockyardEngine      *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GSocketConnection *_dockyard_engine_open_connection_finish (DockyardEngine  *self,
+                                                            GAsyncResult    *result,
+                                                            GError         **error);
+GError      *_dockyard_engine_error_from_transport (GError         *error,
+                                                    DockyardEngine *engine);
 GError      *_dockyard_engine_error_from_reply     (guint         status,
                                                     GBytes       *body);
 gboolean     _dockyard_parse_http_status           (const char   *line,

@@ -3,7 +3,10 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-docker-context.h"
+#include "dockyard-endpoint.h"
 #include "dockyard-engine-private.h"
+#include "dockyard-remote-private.h"
 
 /* How long a ping may take before the engine counts as not answering. */
 #define PING_TIMEOUT_SECONDS 10
@@ -19,8 +22,10 @@ struct _DockyardEngine
 {
   GObject      parent_instance;
 
-  char        *socket_path;
+  char        *socket_path;  /* NULL unless a unix socket */
   SoupSession *session;
+  /* A tcp:// engine (transport.address NULL for a unix socket). */
+  DockyardRemote transport;
   guint        request_timeout;
 
   /* Filled in by dockyard_engine_connect_async(). */
@@ -31,6 +36,7 @@ struct _DockyardEngine
   guint        has_bridge : 1;
   guint        is_podman : 1;
   guint        rootless : 1;
+  guint        has_cdi : 1;
 };
 
 G_DEFINE_FINAL_TYPE (DockyardEngine, dockyard_engine, G_TYPE_OBJECT)
@@ -38,6 +44,7 @@ G_DEFINE_FINAL_TYPE (DockyardEngine, dockyard_engine, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_SOCKET_PATH,
+  PROP_TRANSPORT,
   PROP_API_VERSION,
   PROP_NAME,
   PROP_VERSION,
@@ -54,6 +61,7 @@ dockyard_engine_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_pointer (&self->socket_path, g_free);
+  _dockyard_remote_clear (&self->transport);
   g_clear_pointer (&self->api_version, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->version, g_free);
@@ -65,21 +73,35 @@ static void
 dockyard_engine_constructed (GObject *object)
 {
   DockyardEngine *self = (DockyardEngine *)object;
-  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketConnectable) address = NULL;
+  g_autoptr(GTlsInteraction) interaction = NULL;
 
   G_OBJECT_CLASS (dockyard_engine_parent_class)->constructed (object);
 
-  address = g_unix_socket_address_new (self->socket_path);
+  if (self->transport.connectable != NULL)
+    address = g_object_ref (self->transport.connectable);
+  else
+    address = G_SOCKET_CONNECTABLE (g_unix_socket_address_new (self->socket_path));
   /* Long streams (/events, /build, logs) each hold a connection; the default
-   * of two per host would make every other request wait behind them. */
+   * of two per host would make every other request wait behind them.  No
+   * proxy: the engine is reached directly, as the docker CLI does. */
   self->session = g_object_new (SOUP_TYPE_SESSION,
                                 "remote-connectable", address,
+                                "proxy-resolver", NULL,
                                 "max-conns", 64,
                                 "max-conns-per-host", 64,
                                 "timeout", 0,
                                 "idle-timeout", 30,
                                 "user-agent", "Dockyard/" PACKAGE_VERSION,
                                 NULL);
+  if (self->transport.tls_database != NULL)
+    {
+      interaction = _dockyard_client_cert_interaction_new (self->transport.tls_certificate);
+      g_object_set (self->session,
+                    "tls-database", self->transport.tls_database,
+                    "tls-interaction", interaction,
+                    NULL);
+    }
 }
 
 static void
@@ -125,6 +147,15 @@ dockyard_engine_set_property (GObject      *object,
     case PROP_SOCKET_PATH:
       self->socket_path = g_value_dup_string (value);
       break;
+    case PROP_TRANSPORT:
+      if (g_value_get_pointer (value) != NULL)
+        {
+          DockyardRemote *remote = g_value_get_pointer (value);
+
+          self->transport = *remote;
+          memset (remote, 0, sizeof *remote);
+        }
+      break;
     case PROP_REQUEST_TIMEOUT:
       dockyard_engine_set_request_timeout (self, g_value_get_uint (value));
       break;
@@ -146,6 +177,10 @@ dockyard_engine_class_init (DockyardEngineClass *klass)
   properties[PROP_SOCKET_PATH] =
     g_param_spec_string ("socket-path", NULL, NULL, NULL,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  /* Private: a DockyardRemote whose contents the engine takes over. */
+  properties[PROP_TRANSPORT] =
+    g_param_spec_pointer ("transport", NULL, NULL,
+                          (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   properties[PROP_API_VERSION] =
     g_param_spec_string ("api-version", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
@@ -192,11 +227,147 @@ dockyard_engine_new (const char *socket_path)
   return g_object_new (DOCKYARD_TYPE_ENGINE, "socket-path", socket_path, NULL);
 }
 
+/**
+ * dockyard_engine_new_for_address:
+ * @address: `unix:///PATH`, a plain absolute path, `tcp://HOST[:PORT]` or
+ *   `ssh://[USER@]HOST[:PORT]`
+ *
+ * Creates a client for the engine at @address.  For tcp://, TLS is used
+ * when `DOCKER_TLS_VERIFY` is set, with `ca.pem`, `cert.pem` and `key.pem`
+ * from `DOCKER_CERT_PATH` (or `~/.docker`), as the docker CLI reads them;
+ * plain TCP only to a loopback address.  For ssh://, each connection is
+ * `ssh HOST docker system dial-stdio`, as the docker CLI does it, with
+ * BatchMode (never a prompt).  Nothing is sent yet.
+ *
+ * Returns: (transfer full): a new #DockyardEngine, or %NULL with
+ *   %DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT
+ */
+DockyardEngine *
+dockyard_engine_new_for_address (const char  *address,
+                                 GError     **error)
+{
+  g_auto(DockyardRemote) remote = { 0 };
+  g_autofree char *socket_path = NULL;
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (g_str_has_prefix (address, "tcp://"))
+    {
+      if (!_dockyard_remote_parse_tcp (address, g_getenv ("DOCKER_TLS_VERIFY"),
+                                       g_getenv ("DOCKER_CERT_PATH"), &remote, error))
+        return NULL;
+
+      /* The construct property takes what @remote holds. */
+      return g_object_new (DOCKYARD_TYPE_ENGINE, "transport", &remote, NULL);
+    }
+
+  if (g_str_has_prefix (address, "ssh://"))
+    {
+      if (!_dockyard_remote_open_ssh (address, &remote, error))
+        return NULL;
+      return g_object_new (DOCKYARD_TYPE_ENGINE, "transport", &remote, NULL);
+    }
+
+  socket_path = dockyard_endpoint_socket_from_uri (address, error);
+  if (socket_path == NULL)
+    return NULL;
+  return dockyard_engine_new (socket_path);
+}
+
+/**
+ * dockyard_engine_new_for_context:
+ * @name: a Docker context's name
+ *
+ * Creates a client for the engine of the Docker context @name, with the
+ * context's TLS material (`contexts/tls/…/docker/`) for a tcp:// engine.
+ *
+ * Returns: (transfer full): a new #DockyardEngine, or %NULL with
+ *   %DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT
+ */
+DockyardEngine *
+dockyard_engine_new_for_context (const char  *name,
+                                 GError     **error)
+{
+  g_autoptr(DockyardDockerContext) context = NULL;
+  g_auto(DockyardRemote) remote = { 0 };
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  context = dockyard_docker_context_load (name, error);
+  if (context == NULL)
+    return NULL;
+
+  if (!g_str_has_prefix (context->host, "tcp://"))
+    return dockyard_engine_new_for_address (context->host, error);
+
+  if (context->skip_tls_verify)
+    {
+      /* Translators: %s is the name of a Docker context */
+      g_set_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT,
+                   _("The Docker context “%s” does not check the engine’s certificate "
+                     "(SkipTLSVerify). Dockyard talks only to engines whose certificate it can "
+                     "check: give the context the CA’s certificate."), name);
+      return NULL;
+    }
+
+  if (!_dockyard_remote_parse_tcp (context->host, context->tls_folder != NULL ? "1" : NULL,
+                                   context->tls_folder, &remote, error))
+    return NULL;
+  return g_object_new (DOCKYARD_TYPE_ENGINE, "transport", &remote, NULL);
+}
+
+/**
+ * dockyard_engine_get_socket_path:
+ *
+ * Returns: (nullable): the engine's unix socket, or %NULL for an engine
+ *   reached over the network
+ */
 const char *
 dockyard_engine_get_socket_path (DockyardEngine *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
   return self->socket_path;
+}
+
+/**
+ * dockyard_engine_get_address:
+ *
+ * Returns: the engine's address as shown to the user: the socket's path,
+ *   or e.g. `tcp://host:2376`
+ */
+const char *
+dockyard_engine_get_address (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+  return self->transport.address != NULL ? self->transport.address : self->socket_path;
+}
+
+/**
+ * dockyard_engine_get_is_on_this_computer:
+ *
+ * Whether the engine runs on this computer: a unix socket, or tcp:// and
+ * ssh:// to a loopback address.  Only such an engine can bind-mount the
+ * project folder.
+ *
+ * Returns: %TRUE for an engine on this computer
+ */
+gboolean
+dockyard_engine_get_is_on_this_computer (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), TRUE);
+  return self->transport.address == NULL || self->transport.loopback;
+}
+
+/**
+ * dockyard_engine_get_is_remote:
+ *
+ * Returns: %TRUE when the engine is reached over the network rather than
+ *   through a unix socket on this computer
+ */
+gboolean
+dockyard_engine_get_is_remote (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
+  return self->transport.address != NULL;
 }
 
 /**
@@ -263,6 +434,19 @@ dockyard_engine_get_is_podman (DockyardEngine *self)
 }
 
 /**
+ * dockyard_engine_get_has_cdi:
+ *
+ * Returns: whether the engine gives containers devices by their Container
+ *   Device Interface names (e.g. "nvidia.com/gpu=all")
+ */
+gboolean
+dockyard_engine_get_has_cdi (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), FALSE);
+  return self->has_cdi;
+}
+
+/**
  * dockyard_engine_get_rootless:
  *
  * Returns: whether the engine runs as an ordinary user (in a user
@@ -326,17 +510,108 @@ _dockyard_engine_get_session (DockyardEngine *self)
   return self->session;
 }
 
+const DockyardRemote *
+_dockyard_engine_get_transport (DockyardEngine *self)
+{
+  return &self->transport;
+}
+
+/* Connections of our own (exec's upgrade, the build's upload) -------------------- */
+
+static void
+connection_event_cb (GSocketClient      *client,
+                     GSocketClientEvent  event,
+                     GSocketConnectable *connectable,
+                     GIOStream          *connection,
+                     DockyardEngine     *self)
+{
+  if (event != G_SOCKET_CLIENT_TLS_HANDSHAKING)
+    return;
+
+  g_tls_connection_set_database (G_TLS_CONNECTION (connection), self->transport.tls_database);
+  if (self->transport.tls_certificate != NULL)
+    g_tls_connection_set_certificate (G_TLS_CONNECTION (connection),
+                                      self->transport.tls_certificate);
+}
+
+static void
+connection_connected_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GSocketConnection *connection;
+  GError *error = NULL;
+
+  connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
+  if (connection == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, connection, g_object_unref);
+}
+
+/*
+ * _dockyard_engine_open_connection_async:
+ *
+ * Opens a connection of its own to the engine, on which the caller speaks
+ * HTTP itself: the unix socket, or TCP with TLS (the handshake done) as
+ * the engine's address asks.
+ */
+void
+_dockyard_engine_open_connection_async (DockyardEngine      *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnectable) address = NULL;
+  GTask *task;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _dockyard_engine_open_connection_async);
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  if (self->transport.connectable != NULL)
+    address = g_object_ref (self->transport.connectable);
+  else
+    address = G_SOCKET_CONNECTABLE (g_unix_socket_address_new (self->socket_path));
+
+  if (self->transport.tls_database != NULL)
+    {
+      g_socket_client_set_tls (client, TRUE);
+      /* The client lives until the connection is made. */
+      g_signal_connect_object (client, "event", G_CALLBACK (connection_event_cb), self, 0);
+    }
+
+  g_socket_client_connect_async (client, address, cancellable, connection_connected_cb, task);
+}
+
+/*
+ * Returns: (transfer full): the connection; with TLS a #GTcpWrapperConnection
+ *   whose streams go through TLS, while its #GSocket is the plain one
+ */
+GSocketConnection *
+_dockyard_engine_open_connection_finish (DockyardEngine  *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static char *
 build_uri (DockyardEngine *self,
            const char     *path)
 {
+  const char *base = self->transport.tls_database != NULL ? "https://docker" : "http://docker";
+
   g_assert (path[0] == '/');
 
   /* /_ping is unversioned; so is everything before negotiation. */
   if (self->api_version == NULL || g_str_has_prefix (path, "/_ping"))
-    return g_strconcat ("http://docker", path, NULL);
+    return g_strconcat (base, path, NULL);
 
-  return g_strconcat ("http://docker/v", self->api_version, path, NULL);
+  return g_strconcat (base, "/v", self->api_version, path, NULL);
 }
 
 /**
@@ -400,11 +675,11 @@ exchange_return_transport_error (GTask  *task,
   Exchange *exchange = g_task_get_task_data (task);
 
   if (!_dockyard_deadline_expired (&exchange->deadline, error))
-    g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+    g_task_return_error (task, _dockyard_engine_error_from_transport (error, self));
   else if (exchange->kind == EXCHANGE_PING)
     g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NO_ENGINE,
                              _("The engine at %s did not answer within %d seconds."),
-                             self->socket_path, PING_TIMEOUT_SECONDS);
+                             dockyard_engine_get_address (self), PING_TIMEOUT_SECONDS);
   else
     g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TIMED_OUT,
                              g_dngettext (GETTEXT_PACKAGE,
@@ -704,7 +979,7 @@ open_stream_cb (GObject      *object,
   stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (stream == NULL)
     {
-      g_task_return_error (task, _dockyard_engine_error_from_transport (error, self->socket_path));
+      g_task_return_error (task, _dockyard_engine_error_from_transport (error, self));
       return;
     }
 
@@ -901,6 +1176,24 @@ info_says_rootless (JsonNode *node,
   return FALSE;
 }
 
+/* Docker 25 and later list their CDI spec folders when CDI is enabled.
+ * Podman's compatible API (4.3, measured) takes a CDI name in Devices for a
+ * path and ignores DeviceRequests: no CDI there. */
+static gboolean
+info_says_cdi (JsonNode *node,
+               gboolean  is_podman)
+{
+  JsonNode *dirs;
+
+  if (is_podman)
+    return FALSE;
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  dirs = json_object_get_member (json_node_get_object (node), "CDISpecDirs");
+  return dirs != NULL && JSON_NODE_HOLDS_ARRAY (dirs) &&
+         json_array_get_length (json_node_get_array (dirs)) > 0;
+}
+
 static void
 info_cb (GObject      *object,
          GAsyncResult *result,
@@ -922,6 +1215,7 @@ info_cb (GObject      *object,
   if (error != NULL)
     g_debug ("The engine did not say whether it is rootless: %s", error->message);
   self->rootless = info_says_rootless (node, self->is_podman);
+  self->has_cdi = info_says_cdi (node, self->is_podman);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1023,7 +1317,8 @@ version_cb (GObject      *object,
       g_clear_pointer (&self->api_version, g_free);
       g_task_return_new_error (task, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TOO_OLD,
                                _("The engine at %s speaks API %s; Dockyard needs %s or newer."),
-                               self->socket_path, engine_api, DOCKYARD_ENGINE_API_VERSION_MIN);
+                               dockyard_engine_get_address (self), engine_api,
+                               DOCKYARD_ENGINE_API_VERSION_MIN);
       return;
     }
 

@@ -22,7 +22,16 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DockyardEngine, dockyard_engine, DOCKYARD, ENGINE, GObject)
 
 DockyardEngine *dockyard_engine_new                (const char           *socket_path);
+DockyardEngine *dockyard_engine_new_for_address    (const char           *address,
+                                                    GError              **error);
+DockyardEngine *dockyard_engine_new_for_context    (const char           *name,
+                                                    GError              **error);
 const char     *dockyard_engine_get_socket_path    (DockyardEngine       *self);
+const char     *dockyard_engine_get_address        (DockyardEngine       *self);
+gboolean        dockyard_engine_get_is_remote      (DockyardEngine       *self);
+gboolean        dockyard_engine_get_is_on_this_computer (DockyardEngine  *self);
+GError         *dockyard_engine_error_not_on_this_computer (DockyardEngine *engine,
+                                                            const char     *what);
 const char     *dockyard_engine_get_api_version    (DockyardEngine       *self);
 const char     *dockyard_engine_get_name           (DockyardEngine       *self);
 const char     *dockyard_engine_get_version        (DockyardEngine       *self);
@@ -30,6 +39,7 @@ gboolean        dockyard_engine_get_has_buildkit   (DockyardEngine       *self);
 gboolean        dockyard_engine_get_has_bridge     (DockyardEngine       *self);
 gboolean        dockyard_engine_get_is_podman      (DockyardEngine       *self);
 gboolean        dockyard_engine_get_rootless       (DockyardEngine       *self);
+gboolean        dockyard_engine_get_has_cdi        (DockyardEngine       *self);
 char           *dockyard_engine_dup_description    (DockyardEngine       *self);
 guint           dockyard_engine_get_request_timeout (DockyardEngine      *self);
 void            dockyard_engine_set_request_timeout (DockyardEngine      *self,
@@ -117,6 +127,17 @@ void            dockyard_engine_resize_tty                 (DockyardEngine      
                                                             const char           *id,
                                                             guint                 rows,
                                                             guint                 columns);
+void            dockyard_engine_resize_tty_async           (DockyardEngine       *self,
+                                                            const char           *kind,
+                                                            const char           *id,
+                                                            guint                 rows,
+                                                            guint                 columns,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean        dockyard_engine_resize_tty_finish          (DockyardEngine       *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
 
 void            dockyard_engine_wait_container_async       (DockyardEngine       *self,
                                                             const char           *id,

@@ -8,6 +8,10 @@
 #include "dockyard-hijacked-stream.h"
 
 #define READ_SIZE (64 * 1024)
+/* The output is read below the priority of redrawing (GDK's is
+ * G_PRIORITY_HIGH_IDLE + 20), as VTE reads its own pty: a flood of output
+ * then still leaves the window time to paint instead of parsing on and on. */
+#define READ_PRIORITY G_PRIORITY_DEFAULT_IDLE
 #define MAX_HEADER_LINES 100
 /* A header line is a few dozen bytes; one this long is not HTTP. */
 #define MAX_HEADER_LINE  (64 * 1024)
@@ -97,7 +101,7 @@ read_cb (GObject      *object,
 
   _dockyard_tty_stream_emit_output (DOCKYARD_TTY_STREAM (self), bytes);
 
-  g_input_stream_read_bytes_async (G_INPUT_STREAM (priv->input), READ_SIZE, G_PRIORITY_DEFAULT,
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (priv->input), READ_SIZE, READ_PRIORITY,
                                    priv->cancellable, read_cb, g_object_ref (self));
 }
 
@@ -320,8 +324,7 @@ header_line_cb (GObject      *object,
       if (error == NULL)
         error = g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
                              _("The engine closed the connection before opening the terminal."));
-      fail_open (task, _dockyard_engine_error_from_transport (
-                         error, dockyard_engine_get_socket_path (priv->engine)));
+      fail_open (task, _dockyard_engine_error_from_transport (error, priv->engine));
       return;
     }
 
@@ -370,7 +373,7 @@ header_line_cb (GObject      *object,
         }
 
       g_input_stream_read_bytes_async (G_INPUT_STREAM (priv->input), READ_SIZE,
-                                       G_PRIORITY_DEFAULT, priv->cancellable, read_cb,
+                                       READ_PRIORITY, priv->cancellable, read_cb,
                                        g_object_ref (self));
       g_task_return_boolean (task, TRUE);
       return;
@@ -409,8 +412,7 @@ request_written_cb (GObject      *object,
 
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
     {
-      fail_open (task, _dockyard_engine_error_from_transport (
-                         error, dockyard_engine_get_socket_path (priv->engine)));
+      fail_open (task, _dockyard_engine_error_from_transport (error, priv->engine));
       return;
     }
 
@@ -435,11 +437,11 @@ socket_connected_cb (GObject      *object,
   GOutputStream *output;
   GCancellable *cancellable;
 
-  priv->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
+  priv->connection = _dockyard_engine_open_connection_finish (DOCKYARD_ENGINE (object), result,
+                                                              &error);
   if (priv->connection == NULL)
     {
-      g_task_return_error (task, _dockyard_engine_error_from_transport (
-                                   error, dockyard_engine_get_socket_path (priv->engine)));
+      g_task_return_error (task, _dockyard_engine_error_from_transport (error, priv->engine));
       return;
     }
 
@@ -473,8 +475,6 @@ _dockyard_hijacked_stream_open_async (DockyardHijackedStream *self,
 {
   DockyardHijackedStreamPrivate *priv;
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GSocketClient) client = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
   OpenState *state;
 
   g_return_if_fail (DOCKYARD_IS_HIJACKED_STREAM (self));
@@ -506,10 +506,8 @@ _dockyard_hijacked_stream_open_async (DockyardHijackedStream *self,
   state->content_length = -1;
   g_task_set_task_data (task, state, (GDestroyNotify) open_state_free);
 
-  client = g_socket_client_new ();
-  address = g_unix_socket_address_new (dockyard_engine_get_socket_path (engine));
-  g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address), cancellable,
-                                 socket_connected_cb, g_steal_pointer (&task));
+  _dockyard_engine_open_connection_async (engine, cancellable, socket_connected_cb,
+                                          g_steal_pointer (&task));
 }
 
 gboolean

@@ -209,6 +209,86 @@ dockyard_chunk_decoder_init (DockyardChunkDecoder *self)
 {
 }
 
+/* What came with the head, then the connection --------------------------------- */
+
+/* The answer's body starts with whatever was read along with the head.
+ * Reading it through the head's buffered stream would hold those bytes
+ * until more came (a buffered stream fills a short read up from its base),
+ * so a build's first progress lines would wait for the next ones, and for
+ * ever if the engine then stopped. */
+struct _DockyardPrefixedStream
+{
+  GInputStream  parent_instance;
+  GBytes       *prefix;
+  gsize         offset;
+  GInputStream *base;
+};
+
+G_DECLARE_FINAL_TYPE (DockyardPrefixedStream, dockyard_prefixed_stream, DOCKYARD, PREFIXED_STREAM,
+                      GInputStream)
+G_DEFINE_FINAL_TYPE (DockyardPrefixedStream, dockyard_prefixed_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+dockyard_prefixed_stream_read (GInputStream  *stream,
+                               void          *buffer,
+                               gsize          count,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  DockyardPrefixedStream *self = DOCKYARD_PREFIXED_STREAM (stream);
+
+  if (self->prefix != NULL)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (self->prefix, &size);
+      gsize n = MIN (count, size - self->offset);
+
+      memcpy (buffer, data + self->offset, n);
+      self->offset += n;
+      if (self->offset == size)
+        g_clear_pointer (&self->prefix, g_bytes_unref);
+      return n;
+    }
+
+  return g_input_stream_read (self->base, buffer, count, cancellable, error);
+}
+
+/* The connection is not closed here: it goes with the upload. */
+static gboolean
+dockyard_prefixed_stream_close (GInputStream  *stream,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  return TRUE;
+}
+
+static void
+dockyard_prefixed_stream_finalize (GObject *object)
+{
+  DockyardPrefixedStream *self = DOCKYARD_PREFIXED_STREAM (object);
+
+  g_clear_pointer (&self->prefix, g_bytes_unref);
+  g_clear_object (&self->base);
+
+  G_OBJECT_CLASS (dockyard_prefixed_stream_parent_class)->finalize (object);
+}
+
+static void
+dockyard_prefixed_stream_class_init (DockyardPrefixedStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GInputStreamClass *stream_class = G_INPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = dockyard_prefixed_stream_finalize;
+  stream_class->read_fn = dockyard_prefixed_stream_read;
+  stream_class->close_fn = dockyard_prefixed_stream_close;
+}
+
+static void
+dockyard_prefixed_stream_init (DockyardPrefixedStream *self)
+{
+}
+
 /* The upload ------------------------------------------------------------------ */
 
 typedef struct
@@ -295,6 +375,29 @@ send_all (Upload       *upload,
   return ok;
 }
 
+/* Over TLS the bytes must go through the TLS connection's stream, which
+ * may be written from this thread while the main thread reads. */
+static gboolean
+send_tls (Upload       *upload,
+          const guint8 *data,
+          gsize         length)
+{
+  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (upload->connection));
+
+  return g_output_stream_write_all (output, data, length, NULL, upload->cancellable, NULL);
+}
+
+static gboolean
+send_data (Upload       *upload,
+           int           fd,
+           const guint8 *data,
+           gsize         length)
+{
+  if (G_IS_TCP_WRAPPER_CONNECTION (upload->connection))
+    return send_tls (upload, data, length);
+  return send_all (upload, fd, data, length);
+}
+
 static void
 write_request (Upload *upload)
 {
@@ -303,7 +406,7 @@ write_request (Upload *upload)
   g_autofree guint8 *buffer = g_malloc (UPLOAD_CHUNK + 32);
   guint8 *data = buffer + 24;
 
-  if (!send_all (upload, fd, (const guint8 *) upload->head, strlen (upload->head)))
+  if (!send_data (upload, fd, (const guint8 *) upload->head, strlen (upload->head)))
     return;
 
   for (;;)
@@ -329,14 +432,14 @@ write_request (Upload *upload)
 
       if (n == 0)
         {
-          send_all (upload, fd, (const guint8 *) "0\r\n\r\n", 5);
+          send_data (upload, fd, (const guint8 *) "0\r\n\r\n", 5);
           return;
         }
 
       size_length = g_snprintf (size_line, sizeof size_line, "%" G_GSSIZE_MODIFIER "x\r\n", n);
       memcpy (data - size_length, size_line, size_length);
       memcpy (data + n, "\r\n", 2);
-      if (!send_all (upload, fd, data - size_length, size_length + n + 2))
+      if (!send_data (upload, fd, data - size_length, size_length + n + 2))
         return;
     }
 }
@@ -473,8 +576,7 @@ upload_fail (GTask  *task,
     }
   else if (error->domain == G_IO_ERROR && error->code != G_IO_ERROR_CANCELLED)
     {
-      GError *transport = _dockyard_engine_error_from_transport (
-                            error, dockyard_engine_get_socket_path (state->engine));
+      GError *transport = _dockyard_engine_error_from_transport (error, state->engine);
 
       g_error_free (error);
       error = transport;
@@ -486,14 +588,23 @@ upload_fail (GTask  *task,
 static GInputStream *
 answer_body (UploadState *state)
 {
+  g_autoptr(DockyardPrefixedStream) raw = g_object_new (dockyard_prefixed_stream_get_type (), NULL);
+  gsize available = 0;
+  const void *buffered;
+
+  buffered = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (state->input), &available);
+  if (available > 0)
+    raw->prefix = g_bytes_new (buffered, available);
+  raw->base = g_object_ref (g_io_stream_get_input_stream (G_IO_STREAM (state->upload->connection)));
+
   if (state->chunked)
     {
       g_autoptr(GConverter) decoder = g_object_new (dockyard_chunk_decoder_get_type (), NULL);
 
-      return g_converter_input_stream_new (G_INPUT_STREAM (state->input), decoder);
+      return g_converter_input_stream_new (G_INPUT_STREAM (raw), decoder);
     }
 
-  return g_object_ref (G_INPUT_STREAM (state->input));
+  return G_INPUT_STREAM (g_steal_pointer (&raw));
 }
 
 static void
@@ -608,12 +719,11 @@ connected_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
 
-  state->upload->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result,
-                                                              &error);
+  state->upload->connection = _dockyard_engine_open_connection_finish (DOCKYARD_ENGINE (object),
+                                                                       result, &error);
   if (state->upload->connection == NULL)
     {
-      g_task_return_error (task, _dockyard_engine_error_from_transport (
-                                   error, dockyard_engine_get_socket_path (state->engine)));
+      g_task_return_error (task, _dockyard_engine_error_from_transport (error, state->engine));
       return;
     }
 
@@ -659,8 +769,6 @@ dockyard_engine_upload_async (DockyardEngine      *engine,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = NULL;
   const char *version = dockyard_engine_get_api_version (engine);
   UploadState *state;
   GTask *task;
@@ -693,9 +801,7 @@ dockyard_engine_upload_async (DockyardEngine      *engine,
   g_task_set_source_tag (task, dockyard_engine_upload_async);
   g_task_set_task_data (task, state, (GDestroyNotify) upload_state_free);
 
-  address = g_unix_socket_address_new (dockyard_engine_get_socket_path (engine));
-  g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address), cancellable,
-                                 connected_cb, task);
+  _dockyard_engine_open_connection_async (engine, cancellable, connected_cb, task);
 }
 
 /**

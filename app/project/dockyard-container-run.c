@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "dockyard-container-run.h"
+#include "dockyard-orphan-sweep.h"
 
 /**
  * DockyardContainerRun:
@@ -400,7 +401,13 @@ task_removed_cb (GObject      *object,
   GError *error = NULL;
 
   if (!dockyard_engine_remove_container_finish (DOCKYARD_ENGINE (object), result, &error))
-    g_task_return_error (task, error);
+    {
+      /* Not removed (the engine is gone, or refused): the next sweep, once
+       * the engine answers again, removes it. */
+      if (!g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
+        dockyard_orphan_sweep_abandon (g_task_get_task_data (task));
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -413,7 +420,8 @@ task_removed_cb (GObject      *object,
  *
  * How a session stops, once nothing of it is being created any more: its
  * container goes, not cancellably; the first stop returns %TRUE once it is
- * gone (or the engine's error), any later ones at once.
+ * gone (or the engine's error, and then the next orphan sweep removes it),
+ * any later ones at once.
  */
 void
 dockyard_container_finish_stops (DockyardEngine  *engine,
@@ -441,5 +449,6 @@ dockyard_container_finish_stops (DockyardEngine  *engine,
       return;
     }
 
+  g_task_set_task_data (first, g_strdup (id), g_free);
   dockyard_engine_remove_container_async (engine, id, task_removed_cb, first);
 }

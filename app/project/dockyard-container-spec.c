@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "dockyard-container-spec.h"
+#include "dockyard-gpu.h"
 
 static void
 add_strv (JsonBuilder        *builder,
@@ -85,6 +86,8 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
   add_string (builder, DOCKYARD_LABEL_ROLE, spec->role);
   add_string (builder, DOCKYARD_LABEL_PROJECT, spec->project_path);
   add_string (builder, DOCKYARD_LABEL_OWNER, owner);
+  if (spec->devcontainer != NULL)
+    dockyard_devcontainer_add_labels (spec->devcontainer, builder);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "HostConfig");
@@ -101,10 +104,16 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
       json_builder_begin_object (builder);
       add_string (builder, "Type", "bind");
       add_string (builder, "Source", spec->project_path);
-      add_string (builder, "Target", spec->working_dir);
+      add_string (builder, "Target", spec->mount_target ? spec->mount_target : spec->working_dir);
       json_builder_end_object (builder);
     }
+  if (spec->devcontainer != NULL)
+    dockyard_devcontainer_add_mounts (spec->devcontainer, builder);
   json_builder_end_array (builder);
+  if (spec->devcontainer != NULL)
+    dockyard_devcontainer_add_host_config (spec->devcontainer, builder);
+  if (spec->gpu_device != NULL)
+    dockyard_gpu_add_host_config (spec->gpu_cdi, spec->gpu_device, builder);
 
   if (spec->no_network)
     add_string (builder, "NetworkMode", "none");

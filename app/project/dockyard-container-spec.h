@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "dockyard-devcontainer.h"
 #include "dockyard-engine.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,13 @@ G_BEGIN_DECLS
  * @auto_remove: whether the engine removes the container when it ends
  * @publish_port: a container port to publish on 127.0.0.1 (an engine-chosen
  *   host port), or 0
+ * @mount_target: (nullable): where the project folder is mounted, when not
+ *   at @working_dir
+ * @devcontainer: (nullable): a devcontainer.json whose mounts, labels and
+ *   run options the container gets
+ * @gpu_device: (nullable): a CDI device name for the container's GPUs
+ * @gpu_cdi: whether the engine takes @gpu_device by its CDI name (else
+ *   the classic request for every GPU)
  *
  * What Dockyard's containers have in common, turned into the body of
  * `POST /containers/create`.
@@ -53,6 +61,10 @@ typedef struct
   gboolean            no_project_mount;
   gboolean            auto_remove;
   guint               publish_port;
+  const char         *mount_target;
+  const DockyardDevcontainer *devcontainer;
+  const char         *gpu_device;
+  gboolean            gpu_cdi;
 } DockyardContainerSpec;
 
 JsonNode   *dockyard_container_spec_to_json     (const DockyardContainerSpec *spec);

@@ -7,8 +7,10 @@
 
 #include "dockyard-attach-stream.h"
 #include "dockyard-container-run.h"
+#include "dockyard-dev-lifecycle.h"
 #include "dockyard-dev-session.h"
 #include "dockyard-exec-stream.h"
+#include "dockyard-gpu.h"
 
 #define DEFAULT_SHELL "/bin/bash"
 
@@ -17,6 +19,16 @@
  * spliced into the text. */
 static const char * const launcher[] = {
   "/bin/sh", "-c",
+  "if command -v \"$DOCKYARD_SHELL\" >/dev/null 2>&1; then exec \"$DOCKYARD_SHELL\"; fi; "
+  "exec /bin/sh",
+  NULL
+};
+
+/* The same, once the lifecycle commands of a devcontainer.json have run
+ * (dockyard-dev-lifecycle.c): their output comes before the prompt. */
+static const char * const lifecycle_launcher[] = {
+  "/bin/sh", "-c",
+  "while [ ! -e \"$DOCKYARD_LIFECYCLE_MARK\" ]; do sleep 0.2 2>/dev/null || sleep 1; done; "
   "if command -v \"$DOCKYARD_SHELL\" >/dev/null 2>&1; then exec \"$DOCKYARD_SHELL\"; fi; "
   "exec /bin/sh",
   NULL
@@ -45,6 +57,13 @@ struct _DockyardDevSession
   char                    *container_name;
   char                    *working_dir;
   GStrv                    env;
+  /* The project's devcontainer.json (borrowed: the project holds it), and
+   * the same merged with the image's metadata once the image is known. */
+  const DockyardDevcontainer *devcontainer;
+  DockyardDevcontainer    *merged;
+  gboolean                 user_set;
+  char                    *mount_target;
+  gboolean                 user_from_devcontainer;
   GCancellable            *wait_cancellable;
   /* A create in flight: a stop waits for it, so that a container created
    * after the stop is removed before the stop ends. */
@@ -91,6 +110,8 @@ dockyard_dev_session_finalize (GObject *object)
   g_clear_pointer (&self->container_id, g_free);
   g_clear_pointer (&self->container_name, g_free);
   g_clear_pointer (&self->working_dir, g_free);
+  g_clear_pointer (&self->mount_target, g_free);
+  g_clear_pointer (&self->merged, dockyard_devcontainer_free);
   g_clear_pointer (&self->env, g_strfreev);
   g_clear_pointer (&self->pending_stops, g_ptr_array_unref);
 
@@ -166,6 +187,27 @@ dockyard_dev_session_new (DockyardProject *project,
   self->engine = g_object_ref (engine);
   self->image = dockyard_project_dup_image_name (project);
 
+  /* As the Dev Containers tools run it: its user, and its image when the
+   * project has no Dockerfile of its own. */
+  self->devcontainer = dockyard_project_get_devcontainer (project);
+  if (self->devcontainer != NULL)
+    {
+      const char *user = self->devcontainer->remote_user ? self->devcontainer->remote_user
+                                                         : self->devcontainer->container_user;
+
+      if (user != NULL)
+        {
+          g_free (self->user);
+          self->user = g_strdup (user);
+          self->user_from_devcontainer = TRUE;
+        }
+      if (self->devcontainer->image != NULL && !dockyard_project_get_has_dockerfile (project))
+        {
+          g_free (self->image);
+          self->image = g_strdup (self->devcontainer->image);
+        }
+    }
+
   return self;
 }
 
@@ -184,6 +226,8 @@ dockyard_dev_session_set_user (DockyardDevSession *self,
 
   g_free (self->user);
   self->user = g_strdup (user);
+  self->user_set = TRUE;
+  self->user_from_devcontainer = FALSE;
 }
 
 void
@@ -269,13 +313,93 @@ static void
 start_failed (GTask  *task,
               GError *error)
 {
-  set_state (g_task_get_source_object (task), DOCKYARD_DEV_SESSION_FAILED);
+  DockyardDevSession *self = g_task_get_source_object (task);
+
+  /* "No GPU support" in the engine's words is not clear enough. */
+  if (dockyard_project_get_gpu_device (self->project) != NULL)
+    {
+      GError *clearer = dockyard_gpu_explain_error (error);
+
+      if (clearer != NULL)
+        {
+          g_error_free (error);
+          error = clearer;
+        }
+    }
+
+  set_state (self, DOCKYARD_DEV_SESSION_FAILED);
   g_task_return_error (task, error);
 }
 
 static void exited_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data);
+
+typedef struct
+{
+  DockyardDevSession *self;
+  DockyardTtyStream  *terminal;
+} LifecycleStart;
+
+static void
+lifecycle_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(DockyardDevSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The terminal shows what failed, with its exit status. */
+  if (!dockyard_dev_lifecycle_run_finish (result, &error))
+    g_debug ("Lifecycle commands of the dev container: %s", error->message);
+}
+
+static gboolean
+start_lifecycle (gpointer data)
+{
+  LifecycleStart *start = data;
+  DockyardDevSession *self = start->self;
+
+  if (self->state == DOCKYARD_DEV_SESSION_RUNNING && self->container_id != NULL)
+    dockyard_dev_lifecycle_run_async (self->engine, self->container_id, self->merged,
+                                      dockyard_project_get_devcontainer_notes (self->project),
+                                      (const char * const *) self->env, self->working_dir,
+                                      dockyard_container_user_for_engine (self->engine,
+                                                                          self->user, NULL),
+                                      start->terminal, self->wait_cancellable,
+                                      lifecycle_done_cb, g_object_ref (self));
+
+  g_object_unref (start->self);
+  g_object_unref (start->terminal);
+  g_free (start);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+resized_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardDevSession *self = g_task_get_source_object (task);
+  StartState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* A refusal (the shell exited at once) is no reason to fail: the exit
+   * status tells what happened. */
+  if (!dockyard_engine_resize_tty_finish (DOCKYARD_ENGINE (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          start_failed (task, g_steal_pointer (&error));
+          return;
+        }
+      g_debug ("Resize refused: %s", error->message);
+    }
+
+  set_state (self, DOCKYARD_DEV_SESSION_RUNNING);
+  g_task_return_pointer (task, g_object_ref (state->stream), g_object_unref);
+}
 
 static void
 started_cb (GObject      *object,
@@ -293,13 +417,32 @@ started_cb (GObject      *object,
       return;
     }
 
-  /* Size the terminal now that it exists (the engine refuses it before). */
+  /* Size the terminal now that it exists (the engine refuses it before),
+   * and hand it out once sized: over a slow link to a remote engine the
+   * first command would otherwise see a terminal of 0×0. */
   if (state->rows > 0 && state->columns > 0)
-    dockyard_engine_resize_tty (self->engine, "containers", self->container_id,
-                                state->rows, state->columns);
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      dockyard_engine_resize_tty_async (self->engine, "containers", self->container_id,
+                                        state->rows, state->columns, cancellable, resized_cb,
+                                        g_steal_pointer (&task));
+      return;
+    }
 
   set_state (self, DOCKYARD_DEV_SESSION_RUNNING);
   g_task_return_pointer (task, g_object_ref (state->stream), g_object_unref);
+
+  /* After the caller got the terminal and listens to it: the lifecycle
+   * commands' output goes there. */
+  if (self->devcontainer != NULL)
+    {
+      LifecycleStart *start = g_new0 (LifecycleStart, 1);
+
+      start->self = g_object_ref (self);
+      start->terminal = g_object_ref (DOCKYARD_TTY_STREAM (state->stream));
+      g_idle_add_full (G_PRIORITY_LOW, start_lifecycle, start, NULL);
+    }
 }
 
 static void
@@ -361,7 +504,7 @@ build_container_config (DockyardDevSession *self)
   const char *user = dockyard_container_user_for_engine (self->engine, self->user, &userns_mode);
   DockyardContainerSpec spec = {
     .image = self->image,
-    .cmd = launcher,
+    .cmd = self->devcontainer != NULL ? lifecycle_launcher : launcher,
     .env = (const char * const *) self->env,
     .working_dir = self->working_dir,
     .user = user,
@@ -372,6 +515,10 @@ build_container_config (DockyardDevSession *self)
     /* No default network on this engine: share the host's, as builds do. */
     .host_network = !dockyard_engine_get_has_bridge (self->engine),
     .auto_remove = TRUE,
+    .mount_target = self->mount_target,
+    .devcontainer = self->merged,
+    .gpu_device = dockyard_project_get_gpu_device (self->project),
+    .gpu_cdi = dockyard_engine_get_has_cdi (self->engine),
   };
 
   return dockyard_container_spec_to_json (&spec);
@@ -453,6 +600,74 @@ create_container (GTask *task)
                                           NULL, created_cb, task);
 }
 
+static const char *
+image_label (JsonNode   *inspect,
+             const char *name)
+{
+  JsonObject *root = JSON_NODE_HOLDS_OBJECT (inspect) ? json_node_get_object (inspect) : NULL;
+  JsonNode *config = root ? json_object_get_member (root, "Config") : NULL;
+  JsonNode *labels;
+  JsonNode *label;
+
+  if (config == NULL || !JSON_NODE_HOLDS_OBJECT (config))
+    return NULL;
+  labels = json_object_get_member (json_node_get_object (config), "Labels");
+  if (labels == NULL || !JSON_NODE_HOLDS_OBJECT (labels))
+    return NULL;
+  label = json_object_get_member (json_node_get_object (labels), name);
+  if (label == NULL || !JSON_NODE_HOLDS_VALUE (label) ||
+      json_node_get_value_type (label) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (label);
+}
+
+/* containerEnv, runArgs' --env, then remoteEnv with ${containerEnv:NAME}
+ * taken from the image's environment and those. */
+static void
+add_devcontainer_env (DockyardDevSession *self,
+                      JsonNode           *inspect,
+                      GStrvBuilder       *env)
+{
+  const DockyardDevcontainer *config = self->merged;
+  g_autoptr(GStrvBuilder) known = g_strv_builder_new ();
+  g_auto(GStrv) container_env = NULL;
+  JsonObject *root = JSON_NODE_HOLDS_OBJECT (inspect) ? json_node_get_object (inspect) : NULL;
+  JsonObject *image_config = NULL;
+
+  if (root != NULL && json_object_has_member (root, "Config") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "Config")))
+    image_config = json_object_get_object_member (root, "Config");
+  if (image_config != NULL && json_object_has_member (image_config, "Env") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (image_config, "Env")))
+    {
+      JsonArray *array = json_object_get_array_member (image_config, "Env");
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *value = json_array_get_string_element (array, i);
+
+          if (value != NULL)
+            g_strv_builder_add (known, value);
+        }
+    }
+
+  g_strv_builder_addv (env, (const char **) config->container_env);
+  g_strv_builder_addv (env, (const char **) config->run_env);
+  g_strv_builder_addv (known, (const char **) config->container_env);
+  g_strv_builder_addv (known, (const char **) config->run_env);
+  container_env = g_strv_builder_end (known);
+
+  for (guint i = 0; config->remote_env[i] != NULL; i++)
+    {
+      g_autofree char *value =
+        dockyard_devcontainer_substitute_container_env (config->remote_env[i],
+                                                        (const char * const *) container_env);
+      g_strv_builder_add (env, value);
+    }
+
+  g_strv_builder_add (env, "DOCKYARD_LIFECYCLE_MARK=" DOCKYARD_LIFECYCLE_MARK);
+}
+
 static void
 image_inspected_cb (GObject      *object,
                     GAsyncResult *result,
@@ -477,7 +692,27 @@ image_inspected_cb (GObject      *object,
       return;
     }
 
-  self->working_dir = g_strdup (dockyard_image_inspect_working_dir (node));
+  if (self->devcontainer != NULL)
+    {
+      const char *user;
+
+      /* What the image's devcontainer.metadata label adds, as the Dev
+       * Containers tools merge it. */
+      g_clear_pointer (&self->merged, dockyard_devcontainer_free);
+      self->merged = dockyard_devcontainer_copy_with_metadata (self->devcontainer,
+                                                               image_label (node, "devcontainer.metadata"));
+      self->working_dir = g_strdup (self->merged->workspace_folder);
+      self->mount_target = g_strdup (self->merged->workspace_mount_target);
+      user = self->merged->remote_user ? self->merged->remote_user : self->merged->container_user;
+      if (user != NULL && (!self->user_set || self->user_from_devcontainer))
+        {
+          g_free (self->user);
+          self->user = g_strdup (user);
+          self->user_from_devcontainer = TRUE;
+        }
+    }
+  else
+    self->working_dir = g_strdup (dockyard_image_inspect_working_dir (node));
 
   shell_env = g_strdup_printf ("DOCKYARD_SHELL=%s", self->shell);
   g_strv_builder_add (env, "TERM=xterm-256color");
@@ -485,11 +720,21 @@ image_inspected_cb (GObject      *object,
   g_strv_builder_add (env, shell_env);
   /* Without a passwd entry for the host user, HOME would be "/": not writable
    * (keep-id's entry names the host's home, which the image lacks). */
-  if (!dockyard_container_user_is_root (self->user) &&
+  if (self->devcontainer != NULL)
+    add_devcontainer_env (self, node, env);
+  if (!self->user_from_devcontainer && !dockyard_container_user_is_root (self->user) &&
       (!dockyard_engine_get_rootless (self->engine) || dockyard_engine_get_is_podman (self->engine)))
     g_strv_builder_add (env, "HOME=/tmp");
   g_strfreev (self->env);
   self->env = g_strv_builder_end (env);
+
+  if (dockyard_project_get_gpu_device (self->project) != NULL &&
+      !dockyard_gpu_check_engine (self->engine, &error))
+    {
+      start_failed (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
 
   create_container (task);
 }
@@ -524,6 +769,16 @@ dockyard_dev_session_start_async (DockyardDevSession  *self,
   g_task_set_task_data (task, state, (GDestroyNotify) start_state_free);
 
   set_state (self, DOCKYARD_DEV_SESSION_STARTING);
+
+  /* The project folder is bind-mounted: an engine elsewhere would get an
+   * empty folder of its own, or refuse the path.  Say so before anything. */
+  if (!dockyard_engine_get_is_on_this_computer (self->engine))
+    {
+      /* Translators: the name of the dev container's button */
+      start_failed (task, dockyard_engine_error_not_on_this_computer (self->engine, _("Dev")));
+      g_object_unref (task);
+      return;
+    }
 
   dockyard_engine_inspect_image_async (self->engine, self->image, cancellable,
                                        image_inspected_cb, task);

@@ -55,17 +55,25 @@ set_state (DockyardEngineMonitor *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+static void sweep_orphans (DockyardEngineMonitor *self);
+
 static void
 events_connected_cb (DockyardEngineMonitor *self,
                      GParamSpec            *pspec,
                      DockyardEventStream   *events)
 {
+  gboolean connected = dockyard_event_stream_get_connected (events);
+
   if (self->engine == NULL)
     return;
 
-  set_state (self, dockyard_event_stream_get_connected (events)
-                   ? DOCKYARD_ENGINE_STATE_READY
-                   : DOCKYARD_ENGINE_STATE_UNREACHABLE);
+  /* Back after the engine was gone: what could not be removed meanwhile
+   * (a dev container stopped while a Podman service was down, still
+   * running under conmon) goes now. */
+  if (connected && self->state == DOCKYARD_ENGINE_STATE_UNREACHABLE)
+    sweep_orphans (self);
+
+  set_state (self, connected ? DOCKYARD_ENGINE_STATE_READY : DOCKYARD_ENGINE_STATE_UNREACHABLE);
 }
 
 static void
@@ -114,8 +122,8 @@ orphans_removed_cb (GObject      *object,
   dockyard_engine_monitor_release_cleanup (self);
 }
 
-/* Containers an earlier, killed Dockyard left behind (the one call of the
- * sweep). */
+/* Containers an earlier, killed Dockyard left behind, and those this one
+ * could not remove while the engine was gone. */
 static void
 sweep_orphans (DockyardEngineMonitor *self)
 {
@@ -146,7 +154,7 @@ discover_cb (GObject      *object,
 
   g_debug ("Connected to %s %s at %s (API %s)",
            dockyard_engine_get_name (engine), dockyard_engine_get_version (engine),
-           dockyard_engine_get_socket_path (engine), dockyard_engine_get_api_version (engine));
+           dockyard_engine_get_address (engine), dockyard_engine_get_api_version (engine));
 
   self->engine = g_steal_pointer (&engine);
   self->events = dockyard_event_stream_new (self->engine);
@@ -186,7 +194,14 @@ dockyard_engine_monitor_connect (DockyardEngineMonitor *self)
   set_state (self, DOCKYARD_ENGINE_STATE_CONNECTING);
 
   if (!g_settings_get_boolean (self->settings, "engine-automatic"))
-    socket = g_settings_get_string (self->settings, "engine-socket");
+    {
+      g_autofree char *context = g_settings_get_string (self->settings, "engine-context");
+
+      if (*context != '\0')
+        socket = g_strconcat (DOCKYARD_ENDPOINT_CONTEXT_PREFIX, context, NULL);
+      else
+        socket = g_settings_get_string (self->settings, "engine-socket");
+    }
 
   dockyard_engine_discover_async (socket, self->connect_cancellable, discover_cb,
                                   g_object_ref (self));
@@ -303,6 +318,8 @@ dockyard_engine_monitor_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::engine-automatic",
                            G_CALLBACK (engine_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::engine-socket",
+                           G_CALLBACK (engine_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::engine-context",
                            G_CALLBACK (engine_settings_changed_cb), self, G_CONNECT_SWAPPED);
 }
 

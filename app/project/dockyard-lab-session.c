@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "dockyard-gpu.h"
 #include "dockyard-container-run.h"
+#include "dockyard-exec-stream.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-launch-page.h"
 #include "dockyard-text.h"
@@ -31,6 +34,34 @@ static const char * const probe_command[] = {
   NULL
 };
 
+/* On the host's network, who listens on Jupyter's port: run in the lab
+ * container (its own PID namespace, the host's network namespace), it
+ * finds every listening socket on the port ($1) in /proc/net/tcp{,6} and
+ * looks for each among the open files of the container's processes.  A
+ * listener outside the container is another program's.  The verdict is
+ * printed, not given as the exit status: the engine may report an exec's
+ * status before it has one.  A fixed script; the port is an argument. */
+#define LISTENER_OWN     "dockyard-listener=own"
+#define LISTENER_NONE    "dockyard-listener=none"
+#define LISTENER_FOREIGN "dockyard-listener=foreign"
+#define MAX_LISTENER_OUTPUT 4096
+static const char listener_script[] =
+  "port=$(printf '%04X' \"$1\") || exit 2\n"
+  "found=none\n"
+  "for table in /proc/net/tcp /proc/net/tcp6; do\n"
+  "  [ -r \"$table\" ] || continue\n"
+  "  while read -r sl local remote state queues timer retransmits uid timeout inode rest; do\n"
+  "    [ \"$state\" = 0A ] || continue\n"
+  "    case $local in *:\"$port\") ;; *) continue ;; esac\n"
+  "    if ls -l /proc/[0-9]*/fd/ 2>/dev/null | grep -qF \"socket:[$inode]\"; then\n"
+  "      found=own\n"
+  "    else\n"
+  "      echo dockyard-listener=foreign; exit 0\n"
+  "    fi\n"
+  "  done < \"$table\"\n"
+  "done\n"
+  "echo dockyard-listener=$found\n";
+
 /**
  * DockyardLabSession:
  *
@@ -51,6 +82,10 @@ struct _DockyardLabSession
   char                    *user;
 
   char                    *working_dir;
+  /* The start request not answered yet, and the container already gone
+   * (a start the engine refused: its answer says why, the exit does not). */
+  gboolean                 start_pending;
+  gboolean                 exited_early;
   char                    *jupyter;
   char                    *token;
   char                    *url;
@@ -63,6 +98,9 @@ struct _DockyardLabSession
   DockyardLabNetwork       network;
   guint                    host_network : 1;
   guint                    missing_jupyter : 1;
+  /* On the host's network: Jupyter's own process listens on the port, so
+   * a request with the token may go there. */
+  guint                    listener_checked : 1;
   DockyardLabSessionState  state;
 
   SoupSession             *http;
@@ -447,6 +485,18 @@ fail (DockyardLabSession *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
 
+  /* "No GPU support" in the engine's words is not clear enough. */
+  if (dockyard_project_get_gpu_device (self->project) != NULL)
+    {
+      GError *clearer = dockyard_gpu_explain_error (error);
+
+      if (clearer != NULL)
+        {
+          g_error_free (error);
+          error = clearer;
+        }
+    }
+
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_free (self->error_message);
   self->error_message = g_strdup (error->message);
@@ -526,6 +576,131 @@ status_cb (GObject      *object,
   self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
 }
 
+typedef struct
+{
+  DockyardLabSession *self;
+  DockyardExecStream *stream;
+  GString            *output;
+} ListenerCheck;
+
+static void
+listener_check_free (ListenerCheck *check)
+{
+  g_clear_object (&check->self);
+  g_clear_object (&check->stream);
+  g_string_free (check->output, TRUE);
+  g_free (check);
+}
+
+static void
+listener_output_cb (DockyardTtyStream *stream,
+                    GBytes            *bytes,
+                    ListenerCheck     *check)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  if (check->output->len < MAX_LISTENER_OUTPUT)
+    g_string_append_len (check->output, data, MIN (size, MAX_LISTENER_OUTPUT - check->output->len));
+}
+
+static void
+listener_closed_cb (DockyardTtyStream *stream,
+                    const GError      *error,
+                    ListenerCheck     *check)
+{
+  DockyardLabSession *self = check->self;
+
+  g_signal_handlers_disconnect_by_data (stream, check);
+
+  if (is_starting (self))
+    {
+      g_debug ("Jupyter's port %u: %s", self->port, check->output->str);
+
+      if (strstr (check->output->str, LISTENER_FOREIGN) != NULL)
+        fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                                 _("Another program took port %u of this computer, which "
+                                   "Dockyard had picked for Jupyter, before Jupyter could. "
+                                   "Jupyter’s token was not sent to it. Start the lab again "
+                                   "to use another port."),
+                                 self->port));
+      else if (strstr (check->output->str, LISTENER_OWN) != NULL)
+        {
+          self->listener_checked = TRUE;
+          poll_status (self);
+        }
+      else if (strstr (check->output->str, LISTENER_NONE) != NULL)
+        /* Jupyter is not listening yet. */
+        self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
+      else
+        {
+          g_autofree char *shown = g_utf8_make_valid (check->output->str, check->output->len);
+
+          fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                   _("Dockyard could not check that Jupyter itself listens on "
+                                     "port %u (the check needs /bin/sh, ls and grep in the "
+                                     "image): %s"),
+                                   self->port, g_strstrip (shown)));
+        }
+    }
+
+  listener_check_free (check);
+}
+
+static void
+listener_exec_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  g_autoptr(DockyardExecStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  ListenerCheck *check;
+
+  stream = dockyard_exec_stream_new_finish (result, &error);
+  if (!is_starting (self))
+    {
+      if (stream != NULL)
+        dockyard_tty_stream_close (DOCKYARD_TTY_STREAM (stream));
+      return;
+    }
+
+  if (stream == NULL)
+    {
+      /* The container may have just stopped (Jupyter could not listen):
+       * its end says why.  Otherwise try again, until the deadline. */
+      g_debug ("Cannot check who listens on Jupyter's port: %s", error->message);
+      if (g_get_monotonic_time () > self->deadline)
+        fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                 _("Dockyard could not check that Jupyter itself listens on "
+                                   "port %u: %s"),
+                                 self->port, error->message));
+      else
+        self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
+      return;
+    }
+
+  check = g_new0 (ListenerCheck, 1);
+  check->self = g_object_ref (self);
+  check->stream = g_object_ref (stream);
+  check->output = g_string_new (NULL);
+  g_signal_connect (stream, "output", G_CALLBACK (listener_output_cb), check);
+  g_signal_connect (stream, "closed", G_CALLBACK (listener_closed_cb), check);
+}
+
+/* On the host's network the port was free when Dockyard picked it, but
+ * any local user could have bound it since, before Jupyter: the token
+ * goes to the port only once Jupyter's own process is seen listening. */
+static void
+check_listener (DockyardLabSession *self)
+{
+  g_autofree char *port = g_strdup_printf ("%u", self->port);
+  const char * const argv[] = { "/bin/sh", "-c", listener_script, "sh", port, NULL };
+
+  dockyard_exec_stream_new_async (self->engine, self->container_id, argv, NULL, NULL, NULL,
+                                  self->cancellable, listener_exec_cb, g_object_ref (self));
+}
+
 static void
 poll_status (DockyardLabSession *self)
 {
@@ -534,6 +709,21 @@ poll_status (DockyardLabSession *self)
 
   if (!is_starting (self))
     return;
+
+  if (self->host_network && !self->listener_checked)
+    {
+      if (g_get_monotonic_time () > self->deadline)
+        {
+          g_autofree char *tail = dockyard_lab_session_dup_log_tail (self, 10);
+
+          fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                   _("Jupyter did not answer within %d seconds. Its last words:\n%s"),
+                                   READY_TIMEOUT_S, tail));
+          return;
+        }
+      check_listener (self);
+      return;
+    }
 
   /* The token in the query: the same proof of access as the browser's. */
   uri = g_strdup_printf ("http://127.0.0.1:%u/api/status?token=%s", self->port, self->token);
@@ -621,6 +811,12 @@ exited_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       self->state == DOCKYARD_LAB_SESSION_STOPPED)
     return;
+
+  if (error == NULL && self->start_pending)
+    {
+      self->exited_early = TRUE;
+      return;
+    }
 
   tail = dockyard_lab_session_dup_log_tail (self, 10);
   if (error != NULL)
@@ -718,12 +914,22 @@ lab_started_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   dockyard_engine_start_container_finish (self->engine, result, &error);
+  self->start_pending = FALSE;
   if (!is_starting (self))
     return;
 
   if (error != NULL)
     {
       fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->exited_early)
+    {
+      g_autofree char *tail = dockyard_lab_session_dup_log_tail (self, 10);
+
+      fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Jupyter stopped. Its last words:\n%s"), tail));
       return;
     }
 
@@ -755,6 +961,8 @@ wait_opened_cb (GObject      *object,
 
   dockyard_engine_read_exit_status_async (self->engine, body, self->cancellable, exited_cb,
                                           g_object_ref (self));
+  self->start_pending = TRUE;
+  self->exited_early = FALSE;
   dockyard_engine_start_container_async (self->engine, self->container_id, self->cancellable,
                                          lab_started_cb, g_object_ref (self));
 }
@@ -886,6 +1094,13 @@ create_lab_container (DockyardLabSession *self)
   spec.host_network = self->host_network;
   spec.auto_remove = TRUE;
   spec.publish_port = self->host_network ? 0 : JUPYTER_PORT;
+  spec.gpu_device = dockyard_project_get_gpu_device (self->project);
+  spec.gpu_cdi = dockyard_engine_get_has_cdi (self->engine);
+  if (spec.gpu_device != NULL && !dockyard_gpu_check_engine (self->engine, &error))
+    {
+      fail (self, g_steal_pointer (&error));
+      return;
+    }
   config = dockyard_container_spec_to_json (&spec);
 
   /* Not cancellable: a create cancelled in flight can leave a container
@@ -1004,7 +1219,17 @@ dockyard_lab_session_start_async (DockyardLabSession  *self,
                              self->cancellable, G_CONNECT_SWAPPED);
 
   self->token = make_token ();
+  self->listener_checked = FALSE;
   set_state (self, DOCKYARD_LAB_SESSION_STARTING);
+
+  /* As for Dev: the project folder is bind-mounted, and Jupyter listens on
+   * the engine's loopback.  Before any container exists. */
+  if (!dockyard_engine_get_is_on_this_computer (self->engine))
+    {
+      /* Translators: the name of the lab's button */
+      fail (self, dockyard_engine_error_not_on_this_computer (self->engine, _("Lab")));
+      return;
+    }
 
   has_bridge = dockyard_engine_get_has_bridge (self->engine);
   if (self->network == DOCKYARD_LAB_NETWORK_PUBLISHED && !has_bridge)

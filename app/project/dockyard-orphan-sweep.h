@@ -11,5 +11,6 @@ void   dockyard_orphan_sweep_async  (DockyardEngine       *engine,
                                      gpointer              user_data);
 guint  dockyard_orphan_sweep_finish (GAsyncResult         *result,
                                      GError              **error);
+void   dockyard_orphan_sweep_abandon (const char          *id);
 
 G_END_DECLS

@@ -742,7 +742,9 @@ dockyard_pin_requirements_async (DockyardProject     *project,
   data = g_new0 (PinData, 1);
   data->project = g_object_ref (project);
   data->engine = g_object_ref (engine);
-  data->file = g_file_resolve_relative_path (dockyard_project_get_directory (project), file_name);
+  /* The Dockerfile names it relative to its build context. */
+  data->file = g_file_resolve_relative_path (dockyard_project_get_context_directory (project),
+                                             file_name);
   data->image = dockyard_project_dup_image_name (project);
 
   task = g_task_new (NULL, cancellable, callback, user_data);

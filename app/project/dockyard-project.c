@@ -9,6 +9,8 @@
 #include "dockyard-build-context.h"
 #include "dockyard-container-spec.h"
 #include "dockyard-context-stream.h"
+#include "dockyard-devcontainer.h"
+#include "dockyard-gpu.h"
 #include "dockyard-dockerfile.h"
 #include "dockyard-dockerfile-context.h"
 #include "dockyard-host-path.h"
@@ -32,6 +34,16 @@ struct _DockyardProject
   char    *host_path;
   char    *image_name;  /* chosen by the user; NULL for the default */
   guint    has_dockerfile : 1;
+
+  /* What the build uses: the project folder and its Dockerfile, or what
+   * its devcontainer.json names. */
+  GFile   *context_dir;
+  GFile   *dockerfile;
+  char    *dockerfile_name;  /* relative to context_dir */
+  DockyardDevcontainer *devcontainer;
+  GStrv    devcontainer_notes;
+  guint    uses_devcontainer_build : 1;
+  char    *gpu_device;  /* "Use GPUs": a CDI name, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (DockyardProject, dockyard_project, G_TYPE_OBJECT)
@@ -55,6 +67,12 @@ dockyard_project_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->host_path, g_free);
   g_clear_pointer (&self->image_name, g_free);
+  g_clear_object (&self->context_dir);
+  g_clear_object (&self->dockerfile);
+  g_clear_pointer (&self->dockerfile_name, g_free);
+  g_clear_pointer (&self->devcontainer, dockyard_devcontainer_free);
+  g_clear_pointer (&self->devcontainer_notes, g_strfreev);
+  g_clear_pointer (&self->gpu_device, g_free);
 
   G_OBJECT_CLASS (dockyard_project_parent_class)->finalize (object);
 }
@@ -109,34 +127,76 @@ dockyard_project_init (DockyardProject *self)
 {
 }
 
+/* The Dockerfile and context a devcontainer.json names, when both are in
+ * the project folder (the build context is sent from there); else the
+ * project's own, with a note saying why. */
 static void
-remove_stale_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
+use_devcontainer (DockyardProject *self,
+                  GStrvBuilder    *notes)
 {
-  DockyardProject *self = task_data;
-  g_autofree char *path = g_file_get_path (self->directory);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *project_path = g_file_get_path (self->directory);
+  g_autofree char *context = NULL;
+  g_autofree char *dockerfile = NULL;
+  DockyardDevcontainer *config = self->devcontainer;
 
-  /* Not being able to tidy up is no reason not to open the project. */
-  if (path != NULL && dockyard_project_remove_stale_temp_files (path, &error) < 0)
-    g_debug ("Cannot look for stale temporary files: %s", error->message);
+  for (guint i = 0; config->unsupported[i] != NULL; i++)
+    g_strv_builder_add (notes, config->unsupported[i]);
 
-  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
+  if (config->dockerfile == NULL || project_path == NULL)
+    return;
+
+  context = dockyard_devcontainer_dup_relative (project_path, config->context);
+  dockerfile = dockyard_devcontainer_dup_relative (config->context, config->dockerfile);
+  if (context == NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The build context “%s” is outside the project folder: "
+                           "the project’s own Dockerfile is used."), config->context);
+      g_strv_builder_add (notes, message);
+    }
+  else if (dockerfile == NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The Dockerfile “%s” is outside its build context: "
+                           "the project’s own Dockerfile is used."), config->dockerfile);
+      g_strv_builder_add (notes, message);
+    }
+  else
+    {
+      g_set_object (&self->context_dir, NULL);
+      self->context_dir = g_file_resolve_relative_path (self->directory, context);
+      g_set_object (&self->dockerfile, NULL);
+      self->dockerfile = g_file_resolve_relative_path (self->context_dir, dockerfile);
+      g_free (self->dockerfile_name);
+      self->dockerfile_name = g_steal_pointer (&dockerfile);
+      self->uses_devcontainer_build = TRUE;
+    }
 }
 
 static void
-query_dockerfile_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
-  g_autoptr(GTask) task = user_data;
-  DockyardProject *self = g_task_get_task_data (task);
+  DockyardProject *self = task_data;
+  g_autofree char *path = g_file_get_path (self->directory);
+  g_autoptr(GStrvBuilder) notes = g_strv_builder_new ();
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) error = NULL;
 
-  info = g_file_query_info_finish (G_FILE (object), result, &error);
+  /* A devcontainer.json that cannot be read is said, not fatal: the
+   * project still opens with its own Dockerfile. */
+  self->devcontainer = dockyard_devcontainer_load (self->directory, cancellable, &error);
+  if (self->devcontainer != NULL)
+    use_devcontainer (self, notes);
+  else if (error != NULL)
+    g_strv_builder_add (notes, error->message);
+  g_clear_error (&error);
+  self->devcontainer_notes = g_strv_builder_end (notes);
+
+  info = g_file_query_info (self->dockerfile, G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &error);
   if (info == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
       g_task_return_new_error (task, error->domain, error->code,
@@ -144,12 +204,16 @@ query_dockerfile_cb (GObject      *object,
                                self->name, error->message);
       return;
     }
-
   self->has_dockerfile = info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR;
+  g_clear_error (&error);
 
-  /* Temporary files of saves that a kill interrupted, in a thread: the
-   * folder may be large or on a slow disk. */
-  g_task_run_in_thread (task, remove_stale_thread);
+  /* Temporary files of saves that a kill interrupted: the folder may be
+   * large or on a slow disk, hence the thread.  Not being able to tidy up
+   * is no reason not to open the project. */
+  if (path != NULL && dockyard_project_remove_stale_temp_files (path, &error) < 0)
+    g_debug ("Cannot look for stale temporary files: %s", error->message);
+
+  g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -159,8 +223,6 @@ resolve_host_path_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   DockyardProject *self = g_task_get_task_data (task);
-  g_autoptr(GFile) dockerfile = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   self->host_path = dockyard_host_path_resolve_finish (result, &error);
@@ -170,10 +232,7 @@ resolve_host_path_cb (GObject      *object,
       return;
     }
 
-  dockerfile = g_file_get_child (self->directory, "Dockerfile");
-  g_file_query_info_async (dockerfile, G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, cancellable,
-                           query_dockerfile_cb, g_steal_pointer (&task));
+  g_task_run_in_thread (task, open_thread);
 }
 
 static void
@@ -230,6 +289,9 @@ dockyard_project_open_async (GFile               *directory,
   self = g_object_new (DOCKYARD_TYPE_PROJECT, NULL);
   self->directory = g_object_ref (directory);
   self->name = g_file_get_basename (directory);
+  self->context_dir = g_object_ref (directory);
+  self->dockerfile = g_file_get_child (directory, "Dockerfile");
+  self->dockerfile_name = g_strdup ("Dockerfile");
   if (self->name == NULL || g_strcmp0 (self->name, "/") == 0)
     {
       g_free (self->name);
@@ -303,6 +365,105 @@ dockyard_project_dup_path (DockyardProject *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
   return g_file_get_parse_name (self->directory);
+}
+
+/**
+ * dockyard_project_get_dockerfile:
+ *
+ * The Dockerfile the project builds: `Dockerfile` in its folder, or the one
+ * its devcontainer.json names.
+ *
+ * Returns: (transfer none): the Dockerfile
+ */
+GFile *
+dockyard_project_get_dockerfile (DockyardProject *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+  return self->dockerfile;
+}
+
+/**
+ * dockyard_project_get_context_directory:
+ *
+ * Returns: (transfer none): the folder sent as the build context: the
+ *   project folder, or the `build.context` of its devcontainer.json
+ */
+GFile *
+dockyard_project_get_context_directory (DockyardProject *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+  return self->context_dir;
+}
+
+/**
+ * dockyard_project_get_devcontainer:
+ *
+ * Returns: (transfer none) (nullable): the project's devcontainer.json as
+ *   read when the project was opened, or %NULL
+ */
+const DockyardDevcontainer *
+dockyard_project_get_devcontainer (DockyardProject *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+  return self->devcontainer;
+}
+
+/**
+ * dockyard_project_get_devcontainer_notes:
+ *
+ * What of the devcontainer.json Dockyard does not do, or why it could not
+ * be read, each a sentence for the user.
+ *
+ * Returns: (transfer none): the notes, maybe none
+ */
+const char * const *
+dockyard_project_get_devcontainer_notes (DockyardProject *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+  return self->devcontainer_notes ? (const char * const *) self->devcontainer_notes : none;
+}
+
+/**
+ * dockyard_project_set_gpu_device:
+ * @device: (nullable): a CDI device name (%DOCKYARD_GPU_DEFAULT_DEVICE for
+ *   "Use GPUs"), or %NULL
+ *
+ * Gives the dev and lab containers started from now on @device.
+ */
+void
+dockyard_project_set_gpu_device (DockyardProject *self,
+                                 const char      *device)
+{
+  char *copy;
+
+  g_return_if_fail (DOCKYARD_IS_PROJECT (self));
+
+  copy = g_strdup (device);
+  g_free (self->gpu_device);
+  self->gpu_device = copy;
+}
+
+/**
+ * dockyard_project_get_gpu_device:
+ *
+ * Returns: (nullable): the GPUs the dev and lab containers get: what
+ *   dockyard_project_set_gpu_device() set, else all GPUs when the
+ *   devcontainer.json asks for them (`hostRequirements.gpu: true`,
+ *   `--gpus`), else %NULL
+ */
+const char *
+dockyard_project_get_gpu_device (DockyardProject *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+
+  if (self->gpu_device != NULL)
+    return self->gpu_device;
+  if (self->devcontainer != NULL &&
+      (self->devcontainer->gpus != NULL || g_strcmp0 (self->devcontainer->gpu, "true") == 0))
+    return DOCKYARD_GPU_DEFAULT_DEVICE;
+  return NULL;
 }
 
 gboolean
@@ -448,7 +609,17 @@ dockyard_project_new_build (DockyardProject *self,
 
   image_name = dockyard_project_dup_image_name (self);
   build = dockyard_build_new (engine, image_name);
-  dockyard_build_set_dockerfile (build, "Dockerfile");
+  dockyard_build_set_dockerfile (build, self->dockerfile_name);
+  if (self->uses_devcontainer_build)
+    {
+      if (self->devcontainer->target != NULL)
+        dockyard_build_set_target (build, self->devcontainer->target);
+      for (guint i = 0; self->devcontainer->build_args[i] != NULL; i++)
+        {
+          g_auto(GStrv) pair = g_strsplit (self->devcontainer->build_args[i], "=", 2);
+          dockyard_build_set_build_arg (build, pair[0], pair[1] ? pair[1] : "");
+        }
+    }
 
   /* Without a bridge network a RUN step would have no network at all. */
   if (!dockyard_engine_get_has_bridge (engine))
@@ -511,7 +682,7 @@ open_context_return (GTask *task)
   GInputStream *stream;
   GError *error = NULL;
 
-  context = dockyard_build_context_new (self->directory, "Dockerfile");
+  context = dockyard_build_context_new (self->context_dir, self->dockerfile_name);
   dockyard_build_context_set_sources (context, (const char * const *) state->sources);
   tar = dockyard_build_context_open_tar_stream (context, g_task_get_cancellable (task), &error);
   if (tar == NULL)
@@ -612,7 +783,7 @@ dockerfile_loaded_cb (GObject      *object,
     }
 
   for (guint i = 0; state->sources != NULL && state->sources[i] != NULL; i++)
-    if (source_crosses_symlink (self->directory, state->sources[i]))
+    if (source_crosses_symlink (self->context_dir, state->sources[i]))
       g_clear_pointer (&state->sources, g_strfreev);
 
   if (state->sources == NULL || state->images == NULL)
@@ -644,7 +815,6 @@ dockyard_project_open_context_async (DockyardProject     *self,
                                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GFile) file = NULL;
   OpenContext *state;
 
   g_return_if_fail (DOCKYARD_IS_PROJECT (self));
@@ -657,9 +827,8 @@ dockyard_project_open_context_async (DockyardProject     *self,
   g_task_set_source_tag (task, dockyard_project_open_context_async);
   g_task_set_task_data (task, state, (GDestroyNotify) open_context_free);
 
-  file = g_file_get_child (self->directory, "Dockerfile");
-  dockyard_read_file_async (self->directory, file, DOCKYARD_MAX_TEXT_FILE_SIZE, cancellable,
-                            dockerfile_loaded_cb, g_steal_pointer (&task));
+  dockyard_read_file_async (self->directory, self->dockerfile, DOCKYARD_MAX_TEXT_FILE_SIZE,
+                            cancellable, dockerfile_loaded_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -731,7 +900,6 @@ dockyard_project_find_step_line_async (DockyardProject     *self,
                                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GFile) file = NULL;
 
   g_return_if_fail (DOCKYARD_IS_PROJECT (self));
   g_return_if_fail (DOCKYARD_IS_BUILD_STEP (step));
@@ -740,9 +908,8 @@ dockyard_project_find_step_line_async (DockyardProject     *self,
   g_task_set_source_tag (task, dockyard_project_find_step_line_async);
   g_task_set_task_data (task, g_object_ref (step), g_object_unref);
 
-  file = g_file_get_child (self->directory, "Dockerfile");
-  dockyard_read_file_async (self->directory, file, DOCKYARD_MAX_TEXT_FILE_SIZE, cancellable,
-                            load_dockerfile_cb, g_steal_pointer (&task));
+  dockyard_read_file_async (self->directory, self->dockerfile, DOCKYARD_MAX_TEXT_FILE_SIZE,
+                            cancellable, load_dockerfile_cb, g_steal_pointer (&task));
 }
 
 /**

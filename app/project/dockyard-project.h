@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "dockyard-build.h"
+#include "dockyard-devcontainer.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,13 @@ const char      *dockyard_project_get_name           (DockyardProject     *self)
 const char      *dockyard_project_get_host_path      (DockyardProject     *self);
 char            *dockyard_project_dup_path           (DockyardProject     *self);
 gboolean         dockyard_project_get_has_dockerfile (DockyardProject     *self);
+GFile           *dockyard_project_get_dockerfile     (DockyardProject     *self);
+GFile           *dockyard_project_get_context_directory (DockyardProject  *self);
+const DockyardDevcontainer *dockyard_project_get_devcontainer (DockyardProject *self);
+const char * const *dockyard_project_get_devcontainer_notes (DockyardProject *self);
+void             dockyard_project_set_gpu_device     (DockyardProject     *self,
+                                                      const char          *device);
+const char      *dockyard_project_get_gpu_device     (DockyardProject     *self);
 char            *dockyard_project_dup_image_name     (DockyardProject     *self);
 char            *dockyard_project_dup_default_image_name (DockyardProject *self);
 void             dockyard_project_set_image_name     (DockyardProject     *self,

@@ -177,7 +177,7 @@ _dockyard_dockerfile_page_start_lint (DockyardDockerfilePage *self)
   data = g_new0 (LintData, 1);
   data->text = dup_text (self->text, self->length);
   data->length = self->length;
-  data->context = self->project != NULL ? g_object_ref (dockyard_project_get_directory (self->project)) : NULL;
+  data->context = self->project != NULL ? g_object_ref (dockyard_project_get_context_directory (self->project)) : NULL;
   data->serial = ++self->lint_serial;
 
   self->linting = TRUE;

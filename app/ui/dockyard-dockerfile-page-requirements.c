@@ -162,7 +162,9 @@ requirements_timeout_cb (gpointer user_data)
   self->requirements_cancellable = g_cancellable_new ();
   data = g_new0 (RequirementsData, 1);
   data->root = g_object_ref (dockyard_project_get_directory (self->project));
-  data->file = g_file_resolve_relative_path (data->root, name);
+  /* Named relative to the build context, read only inside the project. */
+  data->file = g_file_resolve_relative_path (dockyard_project_get_context_directory (self->project),
+                                             name);
   data->name = g_strdup (name);
   data->serial = self->requirements_serial;
 

@@ -476,7 +476,13 @@ _dockyard_dockerfile_page_save_action (GtkWidget  *widget,
   data->root = g_object_ref (dockyard_project_get_directory (self->project));
   data->cancellable = g_object_ref (self->cancellable);
   data->file = _dockyard_dockerfile_page_dockerfile_file (self);
-  data->backup = g_file_get_child (dockyard_project_get_directory (self->project), "Dockerfile.orig");
+  {
+    g_autoptr(GFile) folder = g_file_get_parent (data->file);
+    g_autofree char *base = g_file_get_basename (data->file);
+    g_autofree char *backup = g_strconcat (base, ".orig", NULL);
+
+    data->backup = g_file_get_child (folder, backup);
+  }
   data->text = g_bytes_new (self->text, self->length);
 
   self->saving = TRUE;

@@ -455,7 +455,8 @@ is_hand_written (const char *text,
 GFile *
 _dockyard_dockerfile_page_dockerfile_file (DockyardDockerfilePage *self)
 {
-  return g_file_get_child (dockyard_project_get_directory (self->project), "Dockerfile");
+  /* The project's own, or the one its devcontainer.json names. */
+  return g_object_ref (dockyard_project_get_dockerfile (self->project));
 }
 
 static void

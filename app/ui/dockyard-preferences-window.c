@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-docker-context.h"
 #include "dockyard-preferences-window.h"
 
 struct _DockyardPreferencesWindow
@@ -11,6 +12,7 @@ struct _DockyardPreferencesWindow
 
   /* Template widgets */
   GtkSwitch            *automatic_switch;
+  AdwComboRow          *context_row;
   AdwEntryRow          *socket_row;
   GtkSwitch            *host_user_switch;
   AdwEntryRow          *shell_row;
@@ -18,6 +20,7 @@ struct _DockyardPreferencesWindow
 
   /* Owned */
   GSettings            *settings;
+  GPtrArray            *contexts;  /* DockyardDockerContext, in the order of context_row */
 };
 
 G_DEFINE_FINAL_TYPE (DockyardPreferencesWindow, dockyard_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -27,6 +30,69 @@ socket_apply_cb (DockyardPreferencesWindow *self)
 {
   g_settings_set_string (self->settings, "engine-socket",
                          gtk_editable_get_text (GTK_EDITABLE (self->socket_row)));
+}
+
+/* Row 0 of context_row is "None": the address below is used. */
+static void
+update_context_row (DockyardPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->context_row);
+  gboolean automatic = g_settings_get_boolean (self->settings, "engine-automatic");
+
+  if (selected > 0 && selected <= self->contexts->len)
+    {
+      DockyardDockerContext *context = g_ptr_array_index (self->contexts, selected - 1);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->context_row), context->host);
+    }
+  else if (self->contexts->len == 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->context_row),
+                                 _("The docker CLI has no contexts (docker context create)"));
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->context_row),
+                                 _("The engine address below"));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->context_row),
+                            !automatic && self->contexts->len > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->socket_row), !automatic && selected == 0);
+}
+
+static void
+context_selected_cb (DockyardPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->context_row);
+  const char *name = "";
+
+  if (selected > 0 && selected <= self->contexts->len)
+    name = ((DockyardDockerContext *) g_ptr_array_index (self->contexts, selected - 1))->name;
+  g_settings_set_string (self->settings, "engine-context", name);
+  update_context_row (self);
+}
+
+static void
+fill_context_row (DockyardPreferencesWindow *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *chosen = g_settings_get_string (self->settings, "engine-context");
+  guint selected = 0;
+
+  self->contexts = dockyard_docker_context_list ();
+  gtk_string_list_append (names, _("None"));
+  for (guint i = 0; i < self->contexts->len; i++)
+    {
+      DockyardDockerContext *context = g_ptr_array_index (self->contexts, i);
+
+      gtk_string_list_append (names, context->name);
+      if (g_strcmp0 (context->name, chosen) == 0)
+        selected = i + 1;
+    }
+  adw_combo_row_set_model (self->context_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->context_row, selected);
+  g_signal_connect_object (self->context_row, "notify::selected",
+                           G_CALLBACK (context_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::engine-automatic",
+                           G_CALLBACK (update_context_row), self, G_CONNECT_SWAPPED);
+  update_context_row (self);
 }
 
 static void
@@ -93,6 +159,7 @@ dockyard_preferences_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DOCKYARD_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->contexts, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dockyard_preferences_window_parent_class)->dispose (object);
 }
@@ -108,6 +175,7 @@ dockyard_preferences_window_class_init (DockyardPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/dockyard-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, automatic_switch);
+  gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, context_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, socket_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, host_user_switch);
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, shell_row);
@@ -142,11 +210,10 @@ dockyard_preferences_window_new (GSettings *settings)
 
   g_settings_bind (settings, "engine-automatic", self->automatic_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "engine-automatic", self->socket_row, "sensitive",
-                   G_SETTINGS_BIND_GET | G_SETTINGS_BIND_INVERT_BOOLEAN);
 
   socket = g_settings_get_string (settings, "engine-socket");
   gtk_editable_set_text (GTK_EDITABLE (self->socket_row), socket);
+  fill_context_row (self);
 
   g_settings_bind (settings, "dev-as-host-user", self->host_user_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);

@@ -3,8 +3,11 @@
  * container and the lab, and the one function that enables them. */
 #include "config.h"
 
+#include <unistd.h>
+
 #include <glib/gi18n.h>
 
+#include "dockyard-devcontainer-dialog.h"
 #include "dockyard-requirements-file.h"
 #include "dockyard-window-private.h"
 
@@ -44,6 +47,11 @@ _dockyard_window_actions_update (DockyardWindow *self)
                                  ready && dev_session != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-terminal", ready && dev_running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dev-as-root", self->project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.use-gpus", self->project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-devcontainer",
+                                 self->project != NULL &&
+                                 dockyard_project_get_has_dockerfile (self->project) &&
+                                 dockyard_project_get_devcontainer (self->project) == NULL);
 
   {
     DockyardLabSessionState lab = self->lab_session != NULL
@@ -458,6 +466,27 @@ dev_restart_action (GtkWidget  *widget,
 }
 
 static void
+add_devcontainer_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (widget);
+  DockyardEngine *engine = dockyard_engine_monitor_get_engine (self->monitor);
+  g_autofree char *user = NULL;
+
+  if (self->project == NULL)
+    return;
+
+  /* The user the dev container runs as (dockyard-dev-session.c). */
+  if (!_dockyard_window_get_dev_as_root (self) &&
+      g_settings_get_boolean (self->settings, "dev-as-host-user"))
+    user = g_strdup_printf ("%u:%u", (guint) getuid (), (guint) getgid ());
+  dockyard_devcontainer_dialog_present (GTK_WINDOW (self), self->project, user,
+                                        engine == NULL || !dockyard_engine_get_has_bridge (engine),
+                                        self->toast_overlay);
+}
+
+static void
 new_terminal_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -757,6 +786,9 @@ _dockyard_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.dev", NULL, dev_action);
   gtk_widget_class_install_action (widget_class, "win.dev-restart", NULL, dev_restart_action);
   gtk_widget_class_install_action (widget_class, "win.new-terminal", NULL, new_terminal_action);
+  gtk_widget_class_install_property_action (widget_class, "win.use-gpus", "use-gpus");
+  gtk_widget_class_install_action (widget_class, "win.add-devcontainer", NULL,
+                                   add_devcontainer_action);
   gtk_widget_class_install_property_action (widget_class, "win.dev-as-root", "dev-as-root");
   gtk_widget_class_install_action (widget_class, "win.lab", NULL, lab_action);
   gtk_widget_class_install_action (widget_class, "win.stop-lab", NULL, stop_lab_action);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-gpu.h"
 #include "dockyard-container.h"
 #include "dockyard-resources.h"
 #include "dockyard-window-private.h"
@@ -12,6 +13,7 @@ G_DEFINE_FINAL_TYPE (DockyardWindow, dockyard_window, ADW_TYPE_APPLICATION_WINDO
 enum {
   PROP_0,
   PROP_DEV_AS_ROOT,
+  PROP_USE_GPUS,
   PROP_MONITOR,
   PROP_SETTINGS,
   PROP_RECENT_PROJECTS,
@@ -19,6 +21,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void apply_use_gpus (DockyardWindow *self);
 
 static void
 update_counts (DockyardWindow *self)
@@ -120,7 +124,7 @@ update_engine (DockyardWindow *self)
       /* Translators: which engine and mode, then its socket, e.g.
        * "Podman 4.3.1, rootless · /run/user/1000/podman/podman.sock" */
       g_autofree char *status = g_strdup_printf (_("%s · %s"), description,
-                                                 dockyard_engine_get_socket_path (engine));
+                                                 dockyard_engine_get_address (engine));
 
       dockyard_project_picker_set_engine_status (self->project_picker, status);
       adw_action_row_set_subtitle (self->engine_row, status);
@@ -312,6 +316,7 @@ open_project_cb (GObject      *object,
     {
       self->reopening = FALSE;
       g_set_object (&self->project, project);
+      apply_use_gpus (self);
       show_project (self);
       return;
     }
@@ -326,6 +331,8 @@ open_project_cb (GObject      *object,
   adw_view_stack_set_visible_child_name (self->project_stack, "overview");
 
   g_set_object (&self->project, project);
+  apply_use_gpus (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USE_GPUS]);
   dockyard_dockerfile_page_set_project (self->dockerfile_page, project);
   /* A new project, or a folder without a Dockerfile yet: the form first. */
   if ((self->open_on_dockerfile || !dockyard_project_get_has_dockerfile (project)) &&
@@ -428,6 +435,55 @@ set_dev_as_root (DockyardWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEV_AS_ROOT]);
 }
 
+/* "Use GPUs", per project, as "Run as Root" (dockyard-gpu.c). */
+static gboolean
+get_use_gpus (DockyardWindow *self)
+{
+  g_auto(GStrv) projects = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->project == NULL)
+    return FALSE;
+
+  projects = g_settings_get_strv (self->settings, "gpu-projects");
+  path = g_file_get_path (dockyard_project_get_directory (self->project));
+  return path != NULL && g_strv_contains ((const char * const *) projects, path);
+}
+
+static void
+apply_use_gpus (DockyardWindow *self)
+{
+  if (self->project != NULL)
+    dockyard_project_set_gpu_device (self->project,
+                                     get_use_gpus (self) ? DOCKYARD_GPU_DEFAULT_DEVICE : NULL);
+}
+
+static void
+set_use_gpus (DockyardWindow *self,
+              gboolean        use_gpus)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) projects = NULL;
+  g_auto(GStrv) updated = NULL;
+  g_autofree char *path = NULL;
+
+  if (self->project == NULL || get_use_gpus (self) == use_gpus)
+    return;
+
+  path = g_file_get_path (dockyard_project_get_directory (self->project));
+  projects = g_settings_get_strv (self->settings, "gpu-projects");
+  for (guint i = 0; projects[i] != NULL; i++)
+    if (g_strcmp0 (projects[i], path) != 0)
+      g_strv_builder_add (builder, projects[i]);
+  if (use_gpus && path != NULL)
+    g_strv_builder_add (builder, path);
+  updated = g_strv_builder_end (builder);
+
+  g_settings_set_strv (self->settings, "gpu-projects", (const char * const *) updated);
+  apply_use_gpus (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USE_GPUS]);
+}
+
 /* Closing ------------------------------------------------------------------- */
 
 static void
@@ -490,6 +546,9 @@ dockyard_window_get_property (GObject    *object,
     case PROP_DEV_AS_ROOT:
       g_value_set_boolean (value, _dockyard_window_get_dev_as_root (self));
       break;
+    case PROP_USE_GPUS:
+      g_value_set_boolean (value, get_use_gpus (self));
+      break;
     case PROP_MONITOR:
       g_value_set_object (value, self->monitor);
       break;
@@ -516,6 +575,9 @@ dockyard_window_set_property (GObject      *object,
     {
     case PROP_DEV_AS_ROOT:
       set_dev_as_root (self, g_value_get_boolean (value));
+      break;
+    case PROP_USE_GPUS:
+      set_use_gpus (self, g_value_get_boolean (value));
       break;
     case PROP_MONITOR:
       self->monitor = g_value_dup_object (value);
@@ -642,6 +704,9 @@ dockyard_window_class_init (DockyardWindowClass *klass)
 
   properties[PROP_DEV_AS_ROOT] =
     g_param_spec_boolean ("dev-as-root", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_USE_GPUS] =
+    g_param_spec_boolean ("use-gpus", NULL, NULL, FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_MONITOR] =
     g_param_spec_object ("monitor", NULL, NULL, DOCKYARD_TYPE_ENGINE_MONITOR,

@@ -176,6 +176,24 @@ type (DockyardTtyStream *stream,
   dockyard_tty_stream_write (stream, text, strlen (text));
 }
 
+/* Waits for the terminal to have @size ("ROWS COLUMNS") after a resize.
+ * The resize is a request of its own: over ssh to a remote engine it can
+ * take longer than a second, so the shell asks again for up to 10 s. */
+static void
+wait_for_size (DockyardTtyStream *stream,
+               GString           *output,
+               const char        *size)
+{
+  g_autofree char *command = NULL;
+  g_autofree char *answer = g_strdup_printf ("size=%s", size);
+
+  command = g_strdup_printf ("for i in 1 2 3 4 5 6 7 8 9 10; do s=$(stty size); "
+                             "[ \"$s\" = '%s' ] && break; sleep 1; done; echo \"size=$s\"\r",
+                             size);
+  type (stream, command);
+  wait_for_output (output, answer);
+}
+
 static void
 test_shell_and_exit_status (Fixture       *fixture,
                             gconstpointer  data)
@@ -194,8 +212,7 @@ test_shell_and_exit_status (Fixture       *fixture,
   wait_for_output (fixture->output, "24 80");
 
   dockyard_tty_stream_resize (fixture->stream, 33, 111);
-  type (fixture->stream, "sleep 1; stty size\r");
-  wait_for_output (fixture->output, "33 111");
+  wait_for_size (fixture->stream, fixture->output, "33 111");
 
   type (fixture->stream, "pwd; id -u\r");
   wait_for_output (fixture->output, "/usr/src/app");
@@ -265,8 +282,7 @@ test_exec_shares_container (Fixture       *fixture,
   wait_for_output (second_output, "42");
 
   dockyard_tty_stream_resize (second, 20, 70);
-  type (second, "sleep 1; stty size\r");
-  wait_for_output (second_output, "20 70");
+  wait_for_size (second, second_output, "20 70");
 
   dockyard_tty_stream_close (second);
   g_signal_handlers_disconnect_by_data (second, second_output);

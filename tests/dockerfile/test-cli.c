@@ -61,7 +61,10 @@ child_main (void)
   if (g_str_equal (mode, "init"))
     status = dockyard_cli_init (args[0], args[1][0] != '\0' ? args[1] : NULL);
   else
-    status = dockyard_cli_check ((const char * const *) args, g_str_equal (mode, "fix"));
+    status = dockyard_cli_check ((const char * const *) args, g_str_equal (mode, "fix"),
+                                 g_str_equal (mode, "json") ? DOCKYARD_CHECK_FORMAT_JSON
+                                 : g_str_equal (mode, "sarif") ? DOCKYARD_CHECK_FORMAT_SARIF
+                                 : DOCKYARD_CHECK_FORMAT_TEXT);
   g_print ("exit=%d\n", status);
   fflush (stdout);
   /* _exit: what the child leaks at exit (its own test state) is not
@@ -103,7 +106,7 @@ test_check_warnings (void)
     "proj/Dockerfile:4:1: warning: pip install without a cache mount on /root/.cache/pip: every rebuild downloads all packages again [pip-cache-mount]\n"
     "proj/requirements.txt:1:1: warning: requirement “numpy” is not pinned to one version; use numpy==VERSION [requirement-unpinned]\n"
     "exit=0\n");
-  g_test_trap_assert_stderr ("");
+  g_test_trap_assert_stderr ("dockyard: 1 Dockerfile checked: 0 errors, 3 warnings\n");
 
   /* the Dockerfile itself as the path: the same findings */
   run_cli (dir, "check", "proj/Dockerfile");

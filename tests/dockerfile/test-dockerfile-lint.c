@@ -119,7 +119,9 @@ test_base_image (void)
             "FROM build\n"
             "FROM ubuntu:jammy-20240227\n"
             "FROM localhost:5000/team/app:1.2.3\n", NULL);
-  assert_len (f, 0);
+  /* BuildKit's StageNameCasing is all there is */
+  assert_finding (f, DOCKYARD_RULE_STAGE_NAME_CASING, 1, 1);
+  assert_len (f, 1);
   g_clear_pointer (&f, g_ptr_array_unref);
 
   /* a later stage name is not an earlier stage */
@@ -137,7 +139,9 @@ test_base_image (void)
   assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_FLOATING, 4, 6);
   assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_LATEST, 7, 6);
   assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, 9, 4);
-  assert_len (f, 3);
+  /* BuildKit: "python:" with the defaults */
+  assert_finding (f, DOCKYARD_RULE_INVALID_DEFAULT_ARG_IN_FROM, 6, 1);
+  assert_len (f, 4);
 }
 
 static void
@@ -166,6 +170,7 @@ test_apt (void)
 
   /* not firing */
   f = lint ("FROM debian:bookworm-20240311\n"
+            "RUN rm -f /etc/apt/apt.conf.d/docker-clean\n"
             "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
             "    --mount=type=cache,target=/var/lib/apt/,sharing=locked \\\n"
             "    apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10\n", NULL);
@@ -187,7 +192,65 @@ test_apk (void)
             "RUN apk add --no-cache --virtual .build-deps curl bash=5.2.21-r0 'musl>1.2' ./x.apk\n"
             "RUN apk update && apk upgrade\n", NULL);
   assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 46);
-  assert_len (f, 1);
+  /* a range is not a pin (issue 17) */
+  assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 66);
+  assert_len (f, 2);
+}
+
+static const char *
+message_at (GPtrArray  *findings,
+            const char *rule,
+            guint       line,
+            guint       column)
+{
+  DockyardFinding *f = find_at (findings, rule, line, column);
+
+  if (f == NULL)
+    {
+      dump_findings (findings);
+      g_error ("expected %s at %u:%u", rule, line, column);
+    }
+  return dockyard_finding_get_message (f);
+}
+
+/* One idea of "pinned" for every installer: exact versions only, the
+ * reason in the message (issue 17). */
+static void
+test_exact_versions_only (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("FROM alpine:3.19.1\n"
+            "RUN apk add 'flex>=2.6.1-r1' libffi~3.2.1 ok=1.0-r0 'a<2' b=~1.2 c@edge\n", NULL);
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_APK_UNPINNED, 2, 13), "“>=2.6.1-r1” is a range"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_APK_UNPINNED, 2, 30), "“~3.2.1” is a range"));
+  assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 53);
+  assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 59);
+  assert_finding (f, DOCKYARD_RULE_APK_UNPINNED, 2, 66);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_APK_UNPINNED), ==, 5);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  f = lint ("FROM debian:bookworm-20240311\n"
+            "RUN apt-get install -y ruby=1:2.1.* git=1:2.39.2-1~deb12u1 wget/bookworm-backports x=1.?\n",
+            NULL);
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_APT_UNPINNED, 2, 24), "“1:2.1.*” is a wildcard"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_APT_UNPINNED, 2, 60), "“bookworm-backports”"));
+  assert_finding (f, DOCKYARD_RULE_APT_UNPINNED, 2, 84);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_APT_UNPINNED), ==, 3);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  f = lint ("FROM node:20.11.1\n"
+            "RUN pip install 'a>=2' b==3.* c==1.0 'd~=1.4' && "
+            "npm install express@^4.18.2 x@4.18 y@latest z@1.2.3 w@1.x\n", NULL);
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_PIP_UNPINNED, 2, 17), "“>=2” is a range"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_PIP_UNPINNED, 2, 24), "“==3.*” is a wildcard"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_PIP_UNPINNED, 2, 38), "is a range"));
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_PIP_UNPINNED), ==, 3);
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_NPM_UNPINNED, 2, 62), "“^4.18.2” is a range"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_NPM_UNPINNED, 2, 78), "“4.18” is a range"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_NPM_UNPINNED, 2, 85), "“latest” is a name that moves"));
+  g_assert_nonnull (strstr (message_at (f, DOCKYARD_RULE_NPM_UNPINNED, 2, 102), "“1.x” is a wildcard"));
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_NPM_UNPINNED), ==, 4);
 }
 
 static void
@@ -304,7 +367,8 @@ test_python_from_apt (void)
   assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 3, 24);
   assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 3, 67);
   assert_finding (f, DOCKYARD_RULE_PYTHON_FROM_APT, 5, 13);
-  assert_len (f, 3);
+  assert_finding (f, DOCKYARD_RULE_APT_CACHE_DEFEATED, 2, 1);
+  assert_len (f, 4);
   g_clear_pointer (&f, g_ptr_array_unref);
 
   /* Build-only: a virtual group removed later, and headers for wheels. */
@@ -333,15 +397,424 @@ test_pip_cache_mount (void)
             "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n", NULL);
   assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 2, 1);
   assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 3, 1);
-  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 6, 1);
-  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 11, 1);
+  /* root's cache under another user: never used (issue 17) */
+  assert_finding (f, DOCKYARD_RULE_CACHE_MOUNT_USER, 6, 1);
+  /* PIP_CACHE_DIR points past the mount */
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_DEFEATED, 11, 1);
   assert_len (f, 4);
 
   /* root gets a fix, another user's home cannot be fixed blindly */
   g_assert_true (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 2, 1)));
-  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 6, 1)));
-  g_assert_true (strstr (dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 6, 1)),
+  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_CACHE_MOUNT_USER, 6, 1)));
+  g_assert_true (strstr (dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_CACHE_MOUNT_USER, 6, 1)),
                          "/home/app/.cache/pip") != NULL);
+}
+
+/* BuildKit's build checks, with BuildKit's names and wording; cases from
+ * frontend/dockerfile/docs/rules/ of moby/buildkit (issue 17). */
+static char *check_fix (const char *before,
+                        const char *rule,
+                        guint       expected_fixes);
+
+static void
+test_buildkit_checks (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *after = NULL;
+
+  f = lint ("ARG BASE=alpine:3.19.1\n"
+            "ARG EMPTY\n"
+            "FROM ${BASE} AS base\n"
+            "ENV PATH=$PAHT:/app/bin\n"
+            "ENV AWS_SECRET_ACCESS_KEY=x GPG_PUBLIC_KEY=y\n"
+            "WORKDIR app\n"
+            "WORKDIR /other\n"
+            "COPY $foo .\n"
+            "CMD my-program start\n"
+            "FROM ${BASES} AS build\n"
+            "FROM python:${EMPTY}\n"
+            "FROM scratch AS base\n"
+            "FROM alpine:3.19.1 AS context\n"
+            "ARG api_token\n"
+            "ARG foo\n"
+            "COPY $foo $TARGETARCH /x/\n"
+            "ENTRYPOINT [\"x\"]\n"
+            "FROM base AS child\n"
+            "WORKDIR app\n"
+            "SHELL [\"/bin/bash\", \"-c\"]\n"
+            "CMD my-program start\n", NULL);
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_UNDEFINED_VAR, 4, 1), ==,
+                   "Usage of undefined variable '$PAHT' (did you mean $PATH?)");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_SECRETS_USED_IN_ARG_OR_ENV, 5, 1), ==,
+                   "Do not use ARG or ENV instructions for sensitive data (ENV \"AWS_SECRET_ACCESS_KEY\")");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_WORKDIR_RELATIVE_PATH, 6, 1), ==,
+                   "Relative workdir \"app\" can have unexpected results if the base image changes");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_UNDEFINED_VAR, 8, 1), ==, "Usage of undefined variable '$foo'");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_JSON_ARGS_RECOMMENDED, 9, 1), ==,
+                   "JSON arguments recommended for CMD to prevent unintended behavior related to OS signals");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_UNDEFINED_ARG_IN_FROM, 10, 1), ==,
+                   "FROM argument 'BASES' is not declared (did you mean BASE?)");
+  assert_finding (f, DOCKYARD_RULE_INVALID_DEFAULT_ARG_IN_FROM, 10, 1);
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_INVALID_DEFAULT_ARG_IN_FROM, 11, 1), ==,
+                   "Default value for ARG python:${EMPTY} results in empty or invalid base image name");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_DUPLICATE_STAGE_NAME, 12, 1), ==,
+                   "Duplicate stage name \"base\", stage names should be unique");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_RESERVED_STAGE_NAME, 13, 1), ==,
+                   "Stage name should not use the same name as reserved stage \"context\"");
+  assert_finding (f, DOCKYARD_RULE_SECRETS_USED_IN_ARG_OR_ENV, 14, 1);
+  /* a declared ARG, the platform ARGs only once declared */
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_UNDEFINED_VAR, 16, 1), ==,
+                   "Usage of undefined variable '$TARGETARCH'");
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_UNDEFINED_VAR), ==, 3);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_SECRETS_USED_IN_ARG_OR_ENV), ==, 2);
+  /* a stage on an earlier one inherits its WORKDIR; SHELL makes the shell form a choice */
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_WORKDIR_RELATIVE_PATH), ==, 1);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_JSON_ARGS_RECOMMENDED), ==, 1);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* the style rules and their fixes */
+  after = check_fix ("FROM alpine:3.19.1 as build\n"
+                     "maintainer Jane <jane@example.com>\n"
+                     "ENV LEGACY value with spaces\n"
+                     "LABEL a b\n"
+                     "Run true\n"
+                     "RUN true\n", DOCKYARD_RULE_FROM_AS_CASING, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM alpine:3.19.1 AS build\n"
+                   "LABEL org.opencontainers.image.authors=\"Jane <jane@example.com>\"\n"
+                   "ENV LEGACY=\"value with spaces\"\n"
+                   "LABEL a=b\n"
+                   "RUN true\n"
+                   "RUN true\n");
+  g_clear_pointer (&after, g_free);
+  f = lint ("FROM alpine:3.19.1 as build\n"
+            "maintainer Jane\n"
+            "ENV LEGACY value with spaces\n"
+            "Run true\n", NULL);
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_FROM_AS_CASING, 1, 1), ==,
+                   "'as' and 'FROM' keywords' casing do not match");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_MAINTAINER_DEPRECATED, 2, 1), ==,
+                   "Maintainer instruction is deprecated in favor of using label");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING, 2, 1), ==,
+                   "Command 'maintainer' should match the case of the command majority (uppercase)");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_LEGACY_KEY_VALUE_FORMAT, 3, 1), ==,
+                   "\"ENV key=value\" should be used instead of legacy \"ENV key value\" format");
+  assert_finding (f, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING, 4, 1);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* every FROM is checked, and COPY's --chown and --chmod are expanded */
+  f = lint ("FROM Python:3.11.2\n"
+            "FROM python:3.11.2\n"
+            "COPY --chown=$app_user --chmod=${MODE} x /y\n", NULL);
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_INVALID_DEFAULT_ARG_IN_FROM, 1, 1), ==,
+                   "Default value for ARG Python:3.11.2 results in empty or invalid base image name");
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_UNDEFINED_VAR, 3, 1), ==, "Usage of undefined variable '$app_user'");
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_UNDEFINED_VAR), ==, 1);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* lower-case majority: "from x as y" is right */
+  f = lint ("from alpine:3.19.1 as build\nrun true\nRUN true\n", NULL);
+  assert_no_rule (f, DOCKYARD_RULE_FROM_AS_CASING);
+  assert_finding (f, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING, 3, 1);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING), ==, 1);
+}
+
+/* BuildKit's check directive and the comment above an instruction, for
+ * every rule (issue 17) */
+static void
+test_check_directives (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+
+  f = lint ("# syntax=docker/dockerfile:1\n"
+            "# check=skip=JSONArgsRecommended,apt-unpinned;error=true\n"
+            "FROM debian:bookworm-20240311\n"
+            "# pinned by the base image's snapshot\n"
+            "# check=skip=apt-cache-mount\n"
+            "\n"
+            "RUN apt-get install -y curl\n"
+            "RUN apt-get install -y wget\n"
+            "# check=skip=all\n"
+            "RUN pip install flask\n"
+            "#\n"
+            "# check=skip=pip-unpinned\n"
+            "#\n"
+            "RUN pip install attrs\n"
+            "CMD run me\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_APT_CACHE_MOUNT, 8, 1);
+  g_assert_cmpint (dockyard_finding_get_severity (find_at (f, DOCKYARD_RULE_APT_CACHE_MOUNT, 8, 1)),
+                   ==, DOCKYARD_SEVERITY_ERROR);
+  /* an empty "#" starts the comment block over */
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 14, 17);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 14, 1);
+  assert_len (f, 3);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* error=false, skip=all; an option BuildKit refuses changes nothing */
+  f = lint ("# check=skip=all\nFROM python\n", NULL);
+  assert_len (f, 0);
+  g_clear_pointer (&f, g_ptr_array_unref);
+  f = lint ("# check=error=maybe;skip=all\nFROM python\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_BASE_IMAGE_UNTAGGED, 2, 6);
+  g_clear_pointer (&f, g_ptr_array_unref);
+  f = lint ("# check=error=false\nFROM python:3.11.2\nRUN pip install flask\n", NULL);
+  g_assert_cmpint (dockyard_finding_get_severity (find_at (f, DOCKYARD_RULE_PIP_UNPINNED, 3, 17)),
+                   ==, DOCKYARD_SEVERITY_WARNING);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* a comment in the heredoc above is the previous instruction's */
+  f = lint ("FROM python:3.11.2\n"
+            "COPY <<EOF /x\n"
+            "# check=skip=pip-unpinned\n"
+            "EOF\n"
+            "RUN pip install flask\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_UNPINNED, 5, 17);
+}
+
+static void write_file (const char *dir,
+                        const char *name,
+                        const char *contents);
+
+/* CopyIgnoredFile needs the context's .dockerignore */
+static void
+test_copy_ignored_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dockyard-lint-XXXXXX", NULL);
+  g_autoptr(GFile) context = g_file_new_for_path (dir);
+  g_autoptr(GPtrArray) f = NULL;
+
+  write_file (dir, ".dockerignore", "node_modules\n*.md\nsecret/\n");
+  f = lint ("FROM alpine:3.19.1\n"
+            "COPY node_modules/ /app/node_modules/\n"
+            "ADD README.md secret/key.pem src/ /app/\n"
+            "COPY --from=build /node_modules /x\n"
+            "COPY . /app\n", context);
+  g_assert_cmpstr (message_at (f, DOCKYARD_RULE_COPY_IGNORED_FILE, 2, 1), ==,
+                   "Attempting to Copy file \"node_modules\" that is excluded by .dockerignore");
+  assert_finding (f, DOCKYARD_RULE_COPY_IGNORED_FILE, 3, 1);
+  g_assert_cmpuint (count_rule (f, DOCKYARD_RULE_COPY_IGNORED_FILE), ==, 3);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* with an exception, BuildKit does not guess */
+  write_file (dir, ".dockerignore", "node_modules\n!node_modules/keep\n");
+  f = lint ("FROM alpine:3.19.1\nCOPY node_modules/ /app/node_modules/\n", context);
+  assert_no_rule (f, DOCKYARD_RULE_COPY_IGNORED_FILE);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* "*" leaves out the context's root */
+  write_file (dir, ".dockerignore", "*\n");
+  f = lint ("FROM alpine:3.19.1\nCOPY . /app\n", context);
+  assert_finding (f, DOCKYARD_RULE_COPY_IGNORED_FILE, 2, 1);
+
+  dockyard_test_remove_tree (dir);
+}
+
+
+/* USER with ARG/ENV expanded, as BuildKit does; cache mounts for the
+ * user who runs the RUN (issue 17). */
+static void
+test_cache_mount_user (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *after = NULL;
+  const char *message;
+
+  /* Jupyter: USER ${NB_UID} is jovyan; no /root mount, --no-cache-dir kept
+   * out of the layer only when the mount works */
+  after = check_fix ("FROM quay.io/jupyter/scipy-notebook:2024-03-14\n"
+                     "USER ${NB_UID}\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask==3.0.2\n"
+                     "RUN pip install --no-cache-dir attrs==23.2.0\n",
+                     DOCKYARD_RULE_CACHE_MOUNT_USER, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM quay.io/jupyter/scipy-notebook:2024-03-14\n"
+                   "USER ${NB_UID}\n"
+                   "RUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install flask==3.0.2\n"
+                   "RUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install attrs==23.2.0\n");
+  g_clear_pointer (&after, g_free);
+
+  /* docker-stacks' own pytorch-notebook: no USER, the image runs as jovyan */
+  after = check_fix ("ARG BASE_IMAGE=quay.io/jupyter/scipy-notebook\n"
+                     "FROM $BASE_IMAGE\n"
+                     "RUN pip install --no-cache-dir --index-url 'https://download.pytorch.org/whl/cpu' torch==2.5.1\n",
+                     DOCKYARD_RULE_PIP_CACHE_MOUNT, 1);
+  g_assert_cmpstr (after, ==,
+                   "ARG BASE_IMAGE=quay.io/jupyter/scipy-notebook\n"
+                   "FROM $BASE_IMAGE\n"
+                   "RUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install --index-url 'https://download.pytorch.org/whl/cpu' torch==2.5.1\n");
+  g_clear_pointer (&after, g_free);
+
+  /* ARG default and a user the Dockerfile creates */
+  after = check_fix ("FROM python:3.11.2\n"
+                     "ARG APP_USER=app\n"
+                     "RUN useradd --uid 1001 --create-home $APP_USER || useradd -u 1001 -m app\n"
+                     "USER ${APP_USER}:${APP_USER}\n"
+                     "RUN --mount=type=cache,target=/home/app/.cache/pip,sharing=locked pip install flask==3.0.2\n",
+                     DOCKYARD_RULE_CACHE_MOUNT_USER, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM python:3.11.2\n"
+                   "ARG APP_USER=app\n"
+                   "RUN useradd --uid 1001 --create-home $APP_USER || useradd -u 1001 -m app\n"
+                   "USER ${APP_USER}:${APP_USER}\n"
+                   "RUN --mount=type=cache,target=/home/app/.cache/pip,uid=1001,sharing=locked pip install flask==3.0.2\n");
+  g_clear_pointer (&after, g_free);
+
+  /* A value that is not known here is said, and nothing is guessed */
+  f = lint ("FROM python:3.11.2\n"
+            "ARG NB_UID\n"
+            "USER ${NB_UID}\n"
+            "RUN pip install --no-cache-dir flask==3.0.2\n", NULL);
+  message = dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 4, 1));
+  g_assert_nonnull (strstr (message, "NB_UID has no value"));
+  g_assert_null (strstr (message, "${NB_UID}/"));
+  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_PIP_CACHE_MOUNT, 4, 1)));
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* ENV expands too; a numeric user nobody names has no known home */
+  f = lint ("FROM node:20.11.1\n"
+            "ENV RUNNER=node\n"
+            "USER $RUNNER\n"
+            "RUN npm ci\n"
+            "USER 4242\n"
+            "RUN npm ci\n", NULL);
+  g_assert_true (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_NPM_CACHE_MOUNT, 4, 1)));
+  g_assert_nonnull (strstr (dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_NPM_CACHE_MOUNT, 4, 1)),
+                            "/home/node/.npm"));
+  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_NPM_CACHE_MOUNT, 6, 1)));
+}
+
+static void
+test_cache_defeated (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *after = NULL;
+
+  after = check_fix ("FROM python:3.11.2\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask==3.0.2\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip PIP_NO_CACHE_DIR=1 pip install a==1.0\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\", \"install\", \"--no-cache-dir\", \"b==1.0\"]\n",
+                     DOCKYARD_RULE_PIP_CACHE_DEFEATED, 3);
+  g_assert_cmpstr (after, ==,
+                   "FROM python:3.11.2\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip pip install a==1.0\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\", \"install\", \"b==1.0\"]\n");
+  g_clear_pointer (&after, g_free);
+
+  /* ENV PIP_NO_CACHE_DIR: said, not removed (other steps may rely on it) */
+  f = lint ("FROM python:3.11.2\n"
+            "ENV PIP_NO_CACHE_DIR=1\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n"
+            "FROM python:3.11.2\n"
+            "ENV PIP_NO_CACHE_DIR=0\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_DEFEATED, 3, 1);
+  g_assert_false (dockyard_finding_has_fix (find_at (f, DOCKYARD_RULE_PIP_CACHE_DEFEATED, 3, 1)));
+  assert_len (f, 1);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* npm --cache past the mount */
+  after = check_fix ("FROM node:20.11.1\n"
+                     "RUN --mount=type=cache,target=/root/.npm npm ci --cache /tmp/npm\n"
+                     "RUN --mount=type=cache,target=/tmp/npm npm ci --cache /tmp/npm\n",
+                     DOCKYARD_RULE_NPM_CACHE_DEFEATED, 0);
+  g_clear_pointer (&after, g_free);
+  after = check_fix ("FROM node:20.11.1\n"
+                     "RUN --mount=type=cache,target=/root/.npm npm install --cache /tmp/npm x@1.0.0\n"
+                     "RUN --mount=type=cache,target=/tmp/npm npm install --cache /tmp/npm x@1.0.0\n",
+                     DOCKYARD_RULE_NPM_CACHE_DEFEATED, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM node:20.11.1\n"
+                   "RUN --mount=type=cache,target=/root/.npm npm install x@1.0.0\n"
+                   "RUN --mount=type=cache,target=/tmp/npm npm install --cache /tmp/npm x@1.0.0\n");
+  g_clear_pointer (&after, g_free);
+
+  /* the cache variables point past the mount: the mount moves */
+  after = check_fix ("FROM node:20.11.1\n"
+                     "ENV npm_config_cache=/cache/npm PIP_CACHE_DIR=/cache/pip\n"
+                     "RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip pip install a==1.0\n",
+                     DOCKYARD_RULE_NPM_CACHE_DEFEATED, 1);
+  g_assert_cmpstr (after, ==,
+                   "FROM node:20.11.1\n"
+                   "ENV npm_config_cache=/cache/npm PIP_CACHE_DIR=/cache/pip\n"
+                   "RUN --mount=type=cache,target=/cache/npm,sharing=locked npm ci\n"
+                   "RUN --mount=type=cache,target=/cache/pip pip install a==1.0\n");
+  g_clear_pointer (&after, g_free);
+
+  /* apt: both mounts, but docker-clean still empties them */
+  after = check_fix ("FROM debian:bookworm-20240311\n"
+                     "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
+                     "    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n"
+                     "    apt-get update && apt-get install -y curl=7.88.1-10\n",
+                     DOCKYARD_RULE_APT_CACHE_DEFEATED, 1);
+  g_assert_nonnull (strstr (after, "\nRUN " DOCKYARD_APT_KEEP_CACHE_COMMAND "\nRUN --mount"));
+}
+
+static void
+test_pip_cache_ineffective (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *after = NULL;
+
+  f = lint ("FROM python:3.11.2\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install --index-url http://pypi.internal:8080/simple a==1.0\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -i http://pypi.internal:8080/simple --trusted-host pypi.internal b==1.0\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -i https://pypi.org/simple c==1.0\n"
+            "ENV PIP_INDEX_URL=http://mirror.lan/simple\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install d==1.0\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip PIP_TRUSTED_HOST=mirror.lan pip install e==1.0\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE, 2, 1);
+  assert_finding (f, DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE, 6, 1);
+  assert_len (f, 2);
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  after = check_fix ("FROM python:3.11.2\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip pip install --index-url http://pypi.internal:8080/simple a==1.0\n"
+                     "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\", \"install\", \"-i\", \"http://h/simple\", \"b==1.0\"]\n",
+                     DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE, 2);
+  g_assert_cmpstr (after, ==,
+                   "FROM python:3.11.2\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip pip install --trusted-host pypi.internal:8080 --index-url http://pypi.internal:8080/simple a==1.0\n"
+                   "RUN --mount=type=cache,target=/root/.cache/pip [\"pip\", \"install\", \"--trusted-host\", \"h\", \"-i\", \"http://h/simple\", \"b==1.0\"]\n");
+}
+
+/* pip against an externally managed Python (issue 18, item 5) */
+static void
+test_pip_externally_managed (void)
+{
+  g_autoptr(GPtrArray) f = NULL;
+  g_autofree char *after = NULL;
+
+  after = check_fix ("FROM debian:bookworm-20240311\n"
+                     "RUN apt-get install -y python3-pip=23.0.1+dfsg-1\n"
+                     "RUN pip install flask==3.0.2\n",
+                     DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED, 1);
+  g_assert_nonnull (strstr (after, "\nENV PIP_BREAK_SYSTEM_PACKAGES=1\nRUN "));
+  g_clear_pointer (&after, g_free);
+
+  f = lint ("FROM ubuntu:24.04\n"
+            "RUN apt-get install -y python3-pip=24.0+dfsg-1ubuntu1 && python3 -m pip install flask==3.0.2\n", NULL);
+  assert_finding (f, DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED, 2, 58);
+  g_assert_cmpint (dockyard_finding_get_severity (find_at (f, DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED, 2, 58)),
+                   ==, DOCKYARD_SEVERITY_ERROR);
+  g_assert_nonnull (strstr (dockyard_finding_get_message (find_at (f, DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED, 2, 58)),
+                            "venv"));
+  g_clear_pointer (&f, g_ptr_array_unref);
+
+  /* not firing: python images, old Debian, a venv, the variable, the option */
+  f = lint ("FROM python:3.11.2\n"
+            "RUN pip install flask==3.0.2\n"
+            "FROM debian:bullseye-20240311\n"
+            "RUN apt-get install -y python3-pip=20.3.4-4\n"
+            "RUN pip install flask==3.0.2\n"
+            "FROM debian:bookworm-20240311\n"
+            "RUN apt-get install -y python3-pip=23.0.1+dfsg-1 python3-venv=3.11.2-1+b1\n"
+            "RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install flask==3.0.2\n"
+            "RUN pip install --break-system-packages flask==3.0.2\n"
+            "ENV PIP_BREAK_SYSTEM_PACKAGES=1\n"
+            "RUN pip install flask==3.0.2\n", NULL);
+  assert_no_rule (f, DOCKYARD_RULE_PIP_EXTERNALLY_MANAGED);
 }
 
 static void
@@ -549,7 +1022,8 @@ test_fix_pip (void)
                    "WORKDIR /usr/src/app\n"
                    "RUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.2 \\\n"
                    "    && pip install requests==2.31.0   # tail\n"
-                   "  onbuild run --mount=type=cache,target=/root/.cache/pip pip install attrs==23.2.0\n"
+                   /* BuildKit's ConsistentInstructionCasing, fixed too */
+                   "  ONBUILD run --mount=type=cache,target=/root/.cache/pip pip install attrs==23.2.0\n"
                    "CMD [\"bash\"]\n");
   g_clear_pointer (&after, g_free);
 
@@ -632,11 +1106,19 @@ main (int   argc,
   g_test_add_func ("/dockerfile/lint/apt", test_apt);
   g_test_add_func ("/dockerfile/lint/apk", test_apk);
   g_test_add_func ("/dockerfile/lint/pip", test_pip);
+  g_test_add_func ("/dockerfile/lint/exact-versions-only", test_exact_versions_only);
   g_test_add_func ("/dockerfile/lint/npm", test_npm);
   g_test_add_func ("/dockerfile/lint/unknown-instruction", test_unknown_instruction);
   g_test_add_func ("/dockerfile/lint/pinning-options-and-wrappers", test_pinning_options_and_wrappers);
   g_test_add_func ("/dockerfile/lint/python-from-apt", test_python_from_apt);
   g_test_add_func ("/dockerfile/lint/pip-cache-mount", test_pip_cache_mount);
+  g_test_add_func ("/dockerfile/lint/cache-mount-user", test_cache_mount_user);
+  g_test_add_func ("/dockerfile/lint/cache-defeated", test_cache_defeated);
+  g_test_add_func ("/dockerfile/lint/pip-cache-ineffective", test_pip_cache_ineffective);
+  g_test_add_func ("/dockerfile/lint/pip-externally-managed", test_pip_externally_managed);
+  g_test_add_func ("/dockerfile/lint/buildkit-checks", test_buildkit_checks);
+  g_test_add_func ("/dockerfile/lint/copy-ignored-file", test_copy_ignored_file);
+  g_test_add_func ("/dockerfile/lint/check-directives", test_check_directives);
   g_test_add_func ("/dockerfile/lint/onbuild-heredoc-continuation", test_onbuild_heredoc_continuation);
   g_test_add_func ("/dockerfile/lint/parse-error", test_parse_error);
   g_test_add_func ("/dockerfile/lint/requirement-unpinned", test_requirement_unpinned);

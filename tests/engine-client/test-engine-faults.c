@@ -49,6 +49,19 @@ handle_cb (SoupServer        *server,
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
                                         body, strlen (body));
     }
+  else if (g_str_has_suffix (path, "/name-taken"))
+    {
+      /* Podman 4.3's answer to a create whose name is taken (checked). */
+      const char *body = "{\"cause\":\"that name is already in use\",\"message\":\"container "
+                         "create: creating container storage: the container name \\\"p-dev\\\" "
+                         "is already in use by 4dbc66bf5519. You have to remove that container to "
+                         "be able to reuse that name: that name is already in use\","
+                         "\"response\":500}";
+
+      soup_server_message_set_status (message, 500, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                        body, strlen (body));
+    }
   else if (g_str_has_suffix (path, "/garbage"))
     {
       const char *body = "{\"Id\": \"abc\", ";
@@ -160,6 +173,23 @@ test_server_error (FakeEngine    *fake,
   g_assert_cmpstr (error->message, ==, "the fake engine broke");
 }
 
+/* A name conflict is one whichever way the engine says it: Docker's 409 or
+ * Podman's 500 with the cause "that name is already in use". */
+static void
+test_name_conflict (FakeEngine    *fake,
+                    gconstpointer  data)
+{
+  g_autoptr(DockyardEngine) engine = dockyard_engine_new (fake->socket);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_true (connect_fake (engine, &error));
+  node = get (engine, "/name-taken", &error);
+  g_assert_null (node);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "is already in use by 4dbc66bf5519"));
+}
+
 static void
 test_malformed_json (FakeEngine    *fake,
                      gconstpointer  data)
@@ -255,6 +285,8 @@ main (int   argc,
 
   g_test_add ("/engine-faults/server-error", FakeEngine, NULL,
               fake_engine_setup, test_server_error, fake_engine_teardown);
+  g_test_add ("/engine-faults/name-conflict", FakeEngine, NULL,
+              fake_engine_setup, test_name_conflict, fake_engine_teardown);
   g_test_add ("/engine-faults/malformed-json", FakeEngine, NULL,
               fake_engine_setup, test_malformed_json, fake_engine_teardown);
   g_test_add ("/engine-faults/too-old", FakeEngine, NULL,

@@ -226,6 +226,39 @@ test_ping_version (void)
   g_assert_no_error (error);
 }
 
+/* Without a choice, every engine's usual socket is tried, the user's own
+ * (rootless) engines before the system's. */
+static void
+test_candidates (void)
+{
+  g_autofree char *docker_host = g_strdup (g_getenv ("DOCKER_HOST"));
+  const char *runtime_dir = g_get_user_runtime_dir ();
+  g_autofree char *rootless_docker = g_build_filename (runtime_dir, "docker.sock", NULL);
+  g_autofree char *rootless_podman = g_build_filename (runtime_dir, "podman", "podman.sock", NULL);
+  g_auto(GStrv) automatic = NULL;
+  g_auto(GStrv) chosen = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_unsetenv ("DOCKER_HOST");
+  automatic = dockyard_endpoint_candidates (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (automatic), ==, 5);
+  g_assert_cmpstr (automatic[0], ==, rootless_docker);
+  g_assert_cmpstr (automatic[1], ==, "/run/docker.sock");
+  g_assert_cmpstr (automatic[2], ==, "/var/run/docker.sock");
+  g_assert_cmpstr (automatic[3], ==, rootless_podman);
+  g_assert_cmpstr (automatic[4], ==, "/run/podman/podman.sock");
+
+  /* A choice is the only one. */
+  chosen = dockyard_endpoint_candidates ("unix:///run/podman/podman.sock", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (chosen), ==, 1);
+  g_assert_cmpstr (chosen[0], ==, "/run/podman/podman.sock");
+
+  if (docker_host != NULL)
+    g_setenv ("DOCKER_HOST", docker_host, TRUE);
+}
+
 static void
 test_discover (void)
 {
@@ -288,7 +321,17 @@ test_missing_socket (void)
   g_clear_error (&error);
   g_clear_object (&result);
 
-  g_setenv ("DOCKER_HOST", "tcp://127.0.0.1:2375", TRUE);
+  /* An address Dockyard does not speak (Windows' named pipes), and plain
+   * TCP off loopback (test-remote has the rest of tcp:// and ssh://). */
+  g_setenv ("DOCKER_HOST", "npipe:////./pipe/docker_engine", TRUE);
+  dockyard_engine_discover_async (NULL, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_null (dockyard_engine_discover_finish (result, &error));
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_UNSUPPORTED_ENDPOINT);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  g_setenv ("DOCKER_HOST", "tcp://192.0.2.10:2375", TRUE);
   dockyard_engine_discover_async (NULL, NULL, dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
   g_assert_null (dockyard_engine_discover_finish (result, &error));
@@ -500,6 +543,7 @@ main (int   argc,
   dockyard_test_init (&argc, &argv);
 
   g_test_add_func ("/engine/ping-version", test_ping_version);
+  g_test_add_func ("/engine/candidates", test_candidates);
   g_test_add_func ("/engine/discover", test_discover);
   g_test_add_func ("/engine/missing-socket", test_missing_socket);
   g_test_add_func ("/engine/permission-denied", test_permission_denied);

@@ -17,6 +17,26 @@
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
+/* A build context for the rules that read it (CopyIgnoredFile, the
+ * requirements files), made once. */
+static GFile *
+fuzz_context (void)
+{
+  static GFile *context;
+
+  if (context == NULL)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("dockyard-fuzz-XXXXXX", NULL);
+      g_autofree char *ignore = g_build_filename (dir, ".dockerignore", NULL);
+      g_autofree char *reqs = g_build_filename (dir, "requirements.txt", NULL);
+
+      g_file_set_contents (ignore, "*.md\nnode_modules\nsecret/\n**/*.pyc\n", -1, NULL);
+      g_file_set_contents (reqs, "flask\nnumpy==1.26.4\n-r dev.txt\n", -1, NULL);
+      context = g_file_new_for_path (dir);
+    }
+  return context;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -71,8 +91,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         }
     }
 
-  findings = dockyard_lint_text ((const char *) data, size, NULL, NULL);
-  fixed_text = dockyard_lint_fix_text ((const char *) data, size, NULL, &fixed, &fixed_length);
+  findings = dockyard_lint_text ((const char *) data, size, fuzz_context (), NULL);
+  fixed_text = dockyard_lint_fix_text ((const char *) data, size, fuzz_context (), &fixed, &fixed_length);
+
+  /* Every finding in the text is at a place in it. */
+  for (guint i = 0; i < findings->len; i++)
+    {
+      DockyardFinding *finding = g_ptr_array_index (findings, i);
+
+      if (dockyard_finding_get_file (finding) == NULL && dockyard_finding_get_offset (finding) > size)
+        __builtin_trap ();
+    }
 
   /* Fixes must leave a file that still parses when the original did. */
   if (df != NULL && fixed->len > 0)

@@ -6,7 +6,9 @@
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
+#include "dockyard-container-spec.h"
 #include "dockyard-engine-monitor.h"
+#include "dockyard-orphan-sweep.h"
 #include "dockyard-test-utils.h"
 
 static GSettings *
@@ -149,6 +151,161 @@ test_engine (void)
   g_assert_finalize_object (monitor);
 }
 
+/* Runs tests/engine/dockyard-test-context CONFIG NAME HOST. */
+static void
+write_context (const char *config,
+               const char *name,
+               const char *host)
+{
+  g_autofree char *ctl = g_build_filename (g_getenv ("DOCKYARD_SOURCE_DIR"), "tests", "engine",
+                                           "dockyard-test-context", NULL);
+  const char *argv[] = { ctl, config, name, host, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* A Docker context chosen in preferences (engine-context) names the engine,
+ * here the suite's own socket; one that is not there says so by name. */
+static void
+test_context (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autofree char *config = g_dir_make_tmp ("dockyard-docker-config-XXXXXX", NULL);
+  g_autofree char *host = NULL;
+  DockyardEngineMonitor *monitor;
+  const char *socket = dockyard_test_engine_socket ();
+  const GError *error;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (socket);
+
+  host = g_strconcat ("unix://", socket, NULL);
+  write_context (config, "test-engine", host);
+  g_setenv ("DOCKER_CONFIG", config, TRUE);
+
+  g_settings_set_boolean (settings, "engine-automatic", FALSE);
+  g_settings_set_string (settings, "engine-socket", "/nonexistent/dockyard-monitor.sock");
+  g_settings_set_string (settings, "engine-context", "test-engine");
+  monitor = dockyard_engine_monitor_new (settings);
+  dockyard_engine_monitor_connect (monitor);
+  wait_for_state (monitor, DOCKYARD_ENGINE_STATE_READY);
+  g_assert_cmpstr (dockyard_engine_get_socket_path (dockyard_engine_monitor_get_engine (monitor)), ==,
+                   socket);
+  while (dockyard_engine_monitor_get_pending_cleanups (monitor) > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Changing the setting reconnects. */
+  g_settings_set_string (settings, "engine-context", "gone");
+  wait_for_state (monitor, DOCKYARD_ENGINE_STATE_FAILED);
+  error = dockyard_engine_monitor_get_error (monitor);
+  g_assert_nonnull (strstr (error->message, "“gone”"));
+
+  dockyard_engine_monitor_disconnect (monitor);
+  for (guint i = 0; i < 1000 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_finalize_object (monitor);
+  g_unsetenv ("DOCKER_CONFIG");
+  dockyard_test_remove_tree (config);
+}
+
+/* A container of this (live) Dockyard that a session could not remove while
+ * the engine was gone is removed when the engine is back: the sweep runs
+ * again when the event stream reconnects, and takes the abandoned one. */
+static void
+test_sweep_when_engine_back (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) config = NULL;
+  g_autoptr(DockyardEngine) engine = NULL;
+  g_autofree char *owner = dockyard_container_owner_label ();
+  g_autofree char *id = NULL;
+  g_autofree char *project = NULL;
+  DockyardEngineMonitor *monitor;
+  const char *socket = dockyard_test_engine_socket ();
+  const char *image = g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE");
+  gint64 deadline;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (socket);
+  if (g_strcmp0 (g_getenv ("DOCKYARD_TEST_ENGINE_CTL"), "") <= 0)
+    {
+      dockyard_test_skip_unless_ci ("the engine is not the suite's own: it may not be restarted");
+      return;
+    }
+
+  g_settings_set_boolean (settings, "engine-automatic", FALSE);
+  g_settings_set_string (settings, "engine-socket", socket);
+  monitor = dockyard_engine_monitor_new (settings);
+  dockyard_engine_monitor_connect (monitor);
+  wait_for_state (monitor, DOCKYARD_ENGINE_STATE_READY);
+
+  /* A container this process owns, as a dev session makes it. */
+  project = g_strdup_printf ("/nonexistent/dockyard-monitor-%d", (int) getpid ());
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "Image");
+  json_builder_add_string_value (builder, image);
+  json_builder_set_member_name (builder, "Cmd");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "/bin/sleep");
+  json_builder_add_string_value (builder, "600");
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "Labels");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, DOCKYARD_LABEL_ROLE);
+  json_builder_add_string_value (builder, "dev");
+  json_builder_set_member_name (builder, DOCKYARD_LABEL_PROJECT);
+  json_builder_add_string_value (builder, project);
+  json_builder_set_member_name (builder, DOCKYARD_LABEL_OWNER);
+  json_builder_add_string_value (builder, owner);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "HostConfig");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "NetworkMode");
+  json_builder_add_string_value (builder, "none");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  config = json_builder_get_root (builder);
+
+  engine = dockyard_engine_new (socket);
+  dockyard_engine_connect_async (engine, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_true (dockyard_engine_connect_finish (engine, result, &error));
+  g_clear_object (&result);
+  dockyard_engine_create_container_async (engine, NULL, config, NULL,
+                                          dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  id = dockyard_engine_create_container_finish (engine, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* The engine goes away and comes back; the session's Stop failed
+   * meanwhile, so the container was abandoned. */
+  g_assert_true (dockyard_test_engine_control ("kill"));
+  wait_for_state (monitor, DOCKYARD_ENGINE_STATE_UNREACHABLE);
+  dockyard_orphan_sweep_abandon (id);
+  g_assert_true (dockyard_test_engine_control ("start"));
+  wait_for_state (monitor, DOCKYARD_ENGINE_STATE_READY);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (dockyard_test_container_exists (engine, id))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (100 * 1000);
+    }
+
+  dockyard_engine_monitor_disconnect (monitor);
+  for (guint i = 0; i < 1000 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_finalize_object (monitor);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -158,6 +315,8 @@ main (int   argc,
   g_test_add_func ("/engine-monitor/no-engine", test_no_engine);
   g_test_add_func ("/engine-monitor/cleanups", test_cleanups);
   g_test_add_func ("/engine-monitor/engine", test_engine);
+  g_test_add_func ("/engine-monitor/docker-context", test_context);
+  g_test_add_func ("/engine-monitor/sweep-when-engine-back", test_sweep_when_engine_back);
 
   return g_test_run ();
 }

@@ -477,6 +477,48 @@ test_fix_and_confirm (void)
   remove_dir (dir);
 }
 
+/* Issue 17: the new findings show with their fixes.  A Jupyter image
+ * running as ${NB_UID}: the cache mount goes to jovyan's cache folder,
+ * owned by jovyan, never to /root. */
+static void
+test_new_findings (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *dir = make_project_dir ();
+  const char *jupyter =
+    "FROM quay.io/jupyter/scipy-notebook:2024-03-14\n"
+    "maintainer Jane <jane@example.com>\n"
+    "USER ${NB_UID}\n"
+    "RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask==3.0.2\n"
+    "RUN pip install --index-url http://pypi.internal/simple attrs==23.2.0\n"
+    "RUN pip install 'numpy>=1.26'\n"
+    "CMD start-notebook.sh\n";
+  guint index;
+
+  write_file (dir, "Dockerfile", jupyter);
+  show_page (&fixture, dir, NULL);
+
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_MAINTAINER_DEPRECATED), !=, G_MAXUINT);
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_CONSISTENT_INSTRUCTION_CASING), !=, G_MAXUINT);
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_PIP_CACHE_INEFFECTIVE), !=, G_MAXUINT);
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_JSON_ARGS_RECOMMENDED), !=, G_MAXUINT);
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_PIP_UNPINNED), !=, G_MAXUINT);
+  index = find_rule (fixture.page, DOCKYARD_RULE_CACHE_MOUNT_USER);
+  g_assert_cmpuint (index, !=, G_MAXUINT);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-new-findings.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.fix", "u", index);
+  wait_idle (fixture.page);
+  g_assert_nonnull (strstr (dockyard_dockerfile_page_get_text (fixture.page, NULL),
+                            "RUN --mount=type=cache,target=/home/jovyan/.cache/pip,uid=1000,gid=100 pip install flask==3.0.2\n"));
+  g_assert_null (strstr (dockyard_dockerfile_page_get_text (fixture.page, NULL), "/root/"));
+  g_assert_cmpuint (find_rule (fixture.page, DOCKYARD_RULE_CACHE_MOUNT_USER), ==, G_MAXUINT);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-new-findings-fixed.png");
+
+  close_page (&fixture);
+  remove_dir (dir);
+}
+
 /* Issue 16, item 5: the file is changed on disk while the confirmation is
  * open.  Confirming does not overwrite that newer text unasked: the save
  * starts over and asks about the changed file; confirmed again, the newer
@@ -1242,6 +1284,7 @@ main (int   argc,
 
   g_test_add_func ("/dockerfile-page/new-project", test_new_project);
   g_test_add_func ("/dockerfile-page/fix-and-confirm", test_fix_and_confirm);
+  g_test_add_func ("/dockerfile-page/new-findings", test_new_findings);
   g_test_add_func ("/dockerfile-page/round-trip", test_round_trip);
   g_test_add_func ("/dockerfile-page/changed-while-asked", test_changed_while_asked);
   g_test_add_func ("/dockerfile-page/backups-and-undo", test_backups_and_undo);

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
@@ -380,6 +383,16 @@ dev_running (E2e *e2e)
   return session != NULL && dockyard_dev_session_get_state (session) == DOCKYARD_DEV_SESSION_RUNNING;
 }
 
+/* A second terminal tab, an exec shell in the dev container, shows. */
+static gboolean
+exec_tab_shows (E2e *e2e)
+{
+  DockyardTerminal *second = dockyard_window_get_terminal (e2e->window, 1);
+
+  return second != NULL &&
+         gtk_widget_has_focus (GTK_WIDGET (dockyard_terminal_get_vte (second)));
+}
+
 static gboolean
 lab_started (E2e *e2e)
 {
@@ -564,6 +577,9 @@ static void
 dev (E2e *e2e)
 {
   DockyardTerminal *terminal;
+  DockyardTerminal *second;
+  g_autofree char *path = NULL;
+  GStatBuf st;
 
   activate_over_dbus (e2e, "dev", NULL);
   wait_until (e2e, dev_running, 60, "the dev container runs");
@@ -578,6 +594,24 @@ dev (E2e *e2e)
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (dockyard_terminal_get_vte (terminal))));
   g_assert_true (dockyard_ui_test_type_line ("echo $((6*7))"));
   dockyard_ui_test_wait_for_terminal_text (terminal, "\n42");
+
+  /* A file the dev shell writes into the project folder belongs to the
+   * user running Dockyard, on every engine (rootless ones included). */
+  g_assert_true (dockyard_ui_test_type_line ("echo made-in-dev > made-in-dev.txt && echo written"));
+  dockyard_ui_test_wait_for_terminal_text (terminal, "\nwritten");
+  path = g_build_filename (e2e->project, "made-in-dev.txt", NULL);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_uid, ==, getuid ());
+  g_assert_cmpuint (st.st_gid, ==, getgid ());
+
+  /* A further shell (an exec tab, by its shortcut) sees it. */
+  press ("ctrl+shift+t");
+  wait_until (e2e, exec_tab_shows, 60, "the exec tab shows with the keyboard");
+  second = dockyard_window_get_terminal (e2e->window, 1);
+  dockyard_ui_test_settle (300);
+  g_assert_true (dockyard_ui_test_type_line ("cat made-in-dev.txt"));
+  dockyard_ui_test_wait_for_terminal_text (second, "\nmade-in-dev");
+
   dockyard_ui_test_settle (300);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (e2e->window), "e2e-3-dev.png");
 }

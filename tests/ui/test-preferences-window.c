@@ -108,6 +108,77 @@ test_lab_network (void)
   g_assert_finalize_object (window);
 }
 
+/* Docker contexts: listed from the docker CLI's folder, chosen only when
+ * the engine is not found automatically, written to engine-context. */
+static void
+test_docker_context (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *config = g_dir_make_tmp ("dockyard-docker-config-XXXXXX", NULL);
+  g_autofree char *ctl = g_build_filename (g_getenv ("DOCKYARD_SOURCE_DIR"), "tests", "engine",
+                                           "dockyard-test-context", NULL);
+  g_autofree char *chosen = NULL;
+  const char *contexts[][2] = {
+    { "gpu-box", "ssh://me@gpu-box" },
+    { "build-box", "tcp://build-box.example:2376" },
+  };
+  DockyardPreferencesWindow *window;
+  AdwComboRow *row;
+  GtkWidget *address_row;
+  GListModel *model;
+
+  for (guint i = 0; i < G_N_ELEMENTS (contexts); i++)
+    {
+      const char *argv[] = { ctl, config, contexts[i][0], contexts[i][1], NULL };
+      int status;
+
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                                   NULL, &status, NULL));
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+    }
+  g_setenv ("DOCKER_CONFIG", config, TRUE);
+
+  g_settings_set_boolean (settings, "engine-automatic", TRUE);
+  window = dockyard_preferences_window_new (settings);
+  gtk_window_present (GTK_WINDOW (window));
+  settle (100);
+
+  row = ADW_COMBO_ROW (find_row (GTK_WIDGET (window), ADW_TYPE_COMBO_ROW, "Docker _Context"));
+  address_row = find_row (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "Engine Address");
+  g_assert_nonnull (row);
+  g_assert_nonnull (address_row);
+  model = adw_combo_row_get_model (row);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 1), ==, "build-box");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 2), ==, "gpu-box");
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+
+  g_settings_set_boolean (settings, "engine-automatic", FALSE);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_assert_true (gtk_widget_get_sensitive (address_row));
+
+  adw_combo_row_set_selected (row, 2);
+  chosen = g_settings_get_string (settings, "engine-context");
+  g_assert_cmpstr (chosen, ==, "gpu-box");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "ssh://me@gpu-box");
+  /* The address is not used while a context is. */
+  g_assert_false (gtk_widget_get_sensitive (address_row));
+  save_screenshot (GTK_WIDGET (window), "preferences-docker-context.png");
+
+  adw_combo_row_set_selected (row, 0);
+  g_free (chosen);
+  chosen = g_settings_get_string (settings, "engine-context");
+  g_assert_cmpstr (chosen, ==, "");
+
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  g_settings_reset (settings, "engine-automatic");
+  g_unsetenv ("DOCKER_CONFIG");
+  dockyard_test_remove_tree (config);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -118,6 +189,7 @@ main (int   argc,
   dockyard_register_resource ();
 
   g_test_add_func ("/preferences-window/lab-network", test_lab_network);
+  g_test_add_func ("/preferences-window/docker-context", test_docker_context);
 
   return g_test_run ();
 }
