@@ -286,6 +286,7 @@ dockyard_application_startup (GApplication *app)
   DockyardApplication *self = DOCKYARD_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *open_accels[] = { "<Control>o", NULL };
+  static const char *new_project_accels[] = { "<Control>n", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *build_accels[] = { "<Control>b", NULL };
@@ -306,6 +307,8 @@ dockyard_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-folder-key", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-project-key",
+                                         new_project_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close-key", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.build-key", build_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.dev", dev_accels);

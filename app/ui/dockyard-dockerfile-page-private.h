@@ -96,6 +96,9 @@ struct _DockyardDockerfilePage
   guint                    busy : 1;
   guint                    image_error : 1;
   guint                    editable : 1;
+  /* The user changed a field or pressed Save: errors show from then on
+   * (a new project does not open in red). */
+  guint                    touched : 1;
 };
 
 /* A copy of @length bytes, nul-terminated (the text may come from a GBytes,

@@ -169,8 +169,11 @@ _dockyard_dockerfile_page_update_actions (DockyardDockerfilePage *self)
   gboolean jupyter = self->form != NULL && dockyard_dockerfile_model_get_jupyterlab_version (self->form) != NULL;
   gboolean fresh = _dockyard_dockerfile_page_lint_is_fresh (self);
 
+  /* Untouched, Save is offered even with an error: pressing it shows what
+   * is missing. */
   gtk_widget_action_set_enabled (widget, "dockerfile.save",
-                                 ready && self->error == NULL && (self->dirty || !self->has_file));
+                                 ready && (self->error == NULL || !self->touched) &&
+                                 (self->dirty || !self->has_file));
   gtk_widget_action_set_enabled (widget, "dockerfile.reload", self->project != NULL && !self->saving);
   gtk_widget_action_set_enabled (widget, "dockerfile.fix", ready && fresh);
   gtk_widget_action_set_enabled (widget, "dockerfile.fix-all", ready && fresh && _dockyard_dockerfile_page_has_fixable_findings (self));
@@ -189,7 +192,10 @@ _dockyard_dockerfile_page_update_status (DockyardDockerfilePage *self)
   const char *status;
 
   /* An image error is shown at the field already. */
-  if (self->error != NULL && self->image_error)
+  if (self->error != NULL && !self->touched)
+    status = self->has_file ? _("Fill in the form, then save")
+                            : _("Not saved yet: saving creates the Dockerfile, a .dockerignore and requirements.txt");
+  else if (self->error != NULL && self->image_error)
     status = _("Give the base image an exact version to save");
   else if (self->error != NULL)
     status = self->error;
@@ -206,7 +212,7 @@ _dockyard_dockerfile_page_update_status (DockyardDockerfilePage *self)
 
   gtk_label_set_label (self->status_label, status);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), status);
-  if (self->error != NULL)
+  if (self->error != NULL && self->touched)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
       gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");

@@ -48,12 +48,30 @@ emit_changed (DockyardTerminalPage *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+static void terminal_restart_cb (DockyardTerminalPage *self,
+                                 DockyardTerminal     *terminal);
+
+static void
+terminal_close_cb (DockyardTerminalPage *self,
+                   DockyardTerminal     *terminal)
+{
+  AdwTabPage *page = adw_tab_view_get_page (self->tab_view, GTK_WIDGET (terminal));
+
+  if (page != NULL)
+    adw_tab_view_close_page (self->tab_view, page);
+}
+
 static DockyardTerminal *
 add_terminal_tab (DockyardTerminalPage *self,
                   const char           *title)
 {
   GtkWidget *terminal = dockyard_terminal_new ();
   AdwTabPage *page = adw_tab_view_append (self->tab_view, terminal);
+
+  g_signal_connect_object (terminal, "restart", G_CALLBACK (terminal_restart_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (terminal, "close", G_CALLBACK (terminal_close_cb), self,
+                           G_CONNECT_SWAPPED);
 
   adw_tab_page_set_title (page, title);
   adw_tab_page_set_icon (page, g_themed_icon_new ("utilities-terminal-symbolic"));
@@ -73,6 +91,21 @@ close_all_tabs (DockyardTerminalPage *self)
 
       adw_tab_view_close_page (self->tab_view, page);
     }
+}
+
+/* The empty page as it is before any start failed: the image may well be
+ * there now. */
+static void
+reset_status (DockyardTerminalPage *self)
+{
+  adw_status_page_set_title (self->status, _("No Terminal Open"));
+  adw_status_page_set_description (self->status,
+                                   _("Open a shell in a container of the project’s image, with the "
+                                     "project folder mounted at its working directory. Files you "
+                                     "create there belong to you."));
+  gtk_button_set_label (self->start_button, _("_Open Terminal"));
+  gtk_widget_set_visible (GTK_WIDGET (self->start_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->build_button), FALSE);
 }
 
 static void
@@ -120,6 +153,7 @@ dockyard_terminal_page_stop (DockyardTerminalPage *self)
     dockyard_dev_session_stop_async (session, NULL, NULL);
 
   g_object_unref (session);
+  reset_status (self);
   gtk_stack_set_visible_child_name (self->stack, "empty");
   emit_changed (self);
 }
@@ -208,7 +242,7 @@ dev_started_cb (GObject      *object,
       dockyard_terminal_page_stop (self);
       adw_status_page_set_title (self->status,
                                  not_built ? _("Image Not Built Yet")
-                                           : _("Cannot Start the Dev Container"));
+                                           : _("Cannot Open the Terminal"));
       adw_status_page_set_description (self->status, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->build_button), not_built);
       gtk_widget_set_visible (GTK_WIDGET (self->start_button), !not_built);
@@ -256,7 +290,11 @@ shell_exit_code_cb (GObject      *object,
   else
     message = g_strdup (_("The shell ended."));
 
-  dockyard_terminal_show_message (tab->terminal, message, FALSE);
+  /* Restart opens a new shell in this tab while the container runs. */
+  dockyard_terminal_show_message (tab->terminal, message,
+                                  tab->page->dev_session != NULL &&
+                                  dockyard_dev_session_get_state (tab->page->dev_session) ==
+                                  DOCKYARD_DEV_SESSION_RUNNING);
 }
 
 static void
@@ -278,6 +316,7 @@ shell_closed_cb (DockyardTerminal  *terminal,
     }
 
   tab = g_new0 (ShellTab, 1);
+  tab->page = g_object_ref (DOCKYARD_TERMINAL_PAGE (page));
   tab->terminal = g_object_ref (terminal);
   dockyard_dev_session_get_shell_exit_code_async (session, stream, NULL, shell_exit_code_cb, tab);
 }
@@ -310,6 +349,31 @@ shell_opened_cb (GObject      *object,
   g_signal_connect_object (stream, "closed", G_CALLBACK (shell_closed_cb), tab->terminal,
                            G_CONNECT_SWAPPED);
   gtk_widget_grab_focus (GTK_WIDGET (tab->terminal));
+}
+
+/* Restart beside an ended shell: the dev shell's restarts the container,
+ * a further shell's opens a new shell in the same tab. */
+static void
+terminal_restart_cb (DockyardTerminalPage *self,
+                     DockyardTerminal     *terminal)
+{
+  ShellTab *tab;
+
+  if (terminal == self->dev_terminal || self->dev_session == NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.dev-restart", NULL);
+      return;
+    }
+
+  if (dockyard_dev_session_get_state (self->dev_session) != DOCKYARD_DEV_SESSION_RUNNING)
+    return;
+
+  dockyard_terminal_set_stream (terminal, NULL);
+  tab = g_new0 (ShellTab, 1);
+  tab->page = g_object_ref (self);
+  tab->terminal = g_object_ref (terminal);
+  dockyard_dev_session_open_shell_async (self->dev_session, self->dev_cancellable,
+                                         shell_opened_cb, tab);
 }
 
 /**
@@ -347,7 +411,7 @@ dockyard_terminal_page_open_shell (DockyardTerminalPage *self)
  * @session: a new dev session, set up (shell, user)
  *
  * Stops the dev container on show, if any, and starts @session in a new
- * "Dev" tab.
+ * "Shell 1" tab.
  */
 void
 dockyard_terminal_page_start (DockyardTerminalPage *self,
@@ -363,7 +427,8 @@ dockyard_terminal_page_start (DockyardTerminalPage *self,
                            G_CONNECT_SWAPPED);
 
   self->n_shells = 1;
-  self->dev_terminal = add_terminal_tab (self, _("Dev"));
+  /* Translators: the title of the first shell's tab; closing it ends the container */
+  self->dev_terminal = add_terminal_tab (self, _("Shell 1"));
 
   g_clear_object (&self->dev_cancellable);
   self->dev_cancellable = g_cancellable_new ();

@@ -34,6 +34,7 @@ _dockyard_window_actions_update (DockyardWindow *self)
                                  ready && self->project != NULL && !building &&
                                  !self->terminal_focused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-folder-key", !self->terminal_focused);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-project-key", !self->terminal_focused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-key", !self->terminal_focused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quit-key", !self->terminal_focused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-build", building);
@@ -275,7 +276,7 @@ build_cb (GObject      *object,
       /* Translators: %s is the image name, e.g. "myproject:dev" */
       g_autofree char *text = g_strdup_printf (_("Built %s"), dockyard_build_get_tag (build));
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      _dockyard_window_show_built_toast (self, text);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_build_failure (self, build, error);
@@ -379,6 +380,8 @@ shortcut_action (GtkWidget  *widget,
     gtk_widget_activate_action (widget, "win.build", NULL);
   else if (g_str_equal (action_name, "win.open-folder-key"))
     gtk_widget_activate_action (widget, "win.open-folder", NULL);
+  else if (g_str_equal (action_name, "win.new-project-key"))
+    gtk_widget_activate_action (widget, "win.new-project", NULL);
   else if (g_str_equal (action_name, "win.close-key"))
     gtk_window_close (GTK_WINDOW (widget));
   else if (g_str_equal (action_name, "win.quit-key"))
@@ -733,6 +736,7 @@ _dockyard_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);
   gtk_widget_class_install_action (widget_class, "win.build-key", NULL, shortcut_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder-key", NULL, shortcut_action);
+  gtk_widget_class_install_action (widget_class, "win.new-project-key", NULL, shortcut_action);
   gtk_widget_class_install_action (widget_class, "win.close-key", NULL, shortcut_action);
   gtk_widget_class_install_action (widget_class, "win.quit-key", NULL, shortcut_action);
   gtk_widget_class_install_action (widget_class, "win.show-dockerfile-line", "u",

@@ -18,6 +18,7 @@ struct _DockyardWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
+  GtkLabel             *project_title_label;
   GtkButton            *build_button;
   GtkButton            *dev_button;
   GtkButton            *lab_button;
@@ -55,6 +56,9 @@ struct _DockyardWindow
   GSettings            *settings;
   DockyardRecentProjects *recent_projects;
 
+  /* Weak: the "Built" toast, dismissed when the terminal or lab shows */
+  AdwToast             *built_toast;
+
   /* Owned */
   DockyardProject      *project;
   GCancellable         *cancellable;
@@ -76,5 +80,7 @@ void     _dockyard_window_actions_update     (DockyardWindow *self);
 void     _dockyard_window_class_add_actions  (GtkWidgetClass *widget_class);
 gboolean _dockyard_window_get_dev_as_root    (DockyardWindow *self);
 void     _dockyard_window_stop_lab           (DockyardWindow *self);
+void     _dockyard_window_show_built_toast   (DockyardWindow *self,
+                                              const char     *text);
 
 G_END_DECLS

@@ -89,10 +89,13 @@ follow_lists (DockyardWindow     *self,
 static void
 update_switcher_bar (DockyardWindow *self)
 {
-  adw_view_switcher_bar_set_reveal (self->switcher_bar,
-                                    adw_view_switcher_title_get_title_visible (self->switcher_title) &&
-                                    g_strcmp0 (gtk_stack_get_visible_child_name (self->stack),
-                                               "project") == 0);
+  gboolean on_project = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "project") == 0;
+  gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
+
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, narrow && on_project);
+  /* Wide, the switcher hides the title: the project's name goes beside it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->project_title_label),
+                          !narrow && on_project && self->project != NULL);
 }
 
 static void
@@ -267,8 +270,12 @@ show_project (DockyardWindow *self)
   g_autofree char *stored_image = dup_stored_image_name (self);
   gboolean has_dockerfile = dockyard_project_get_has_dockerfile (self->project);
 
-  adw_view_switcher_title_set_subtitle (self->switcher_title,
-                                        dockyard_project_get_name (self->project));
+  /* HIG: the title names the document, here the project. */
+  adw_view_switcher_title_set_title (self->switcher_title, dockyard_project_get_name (self->project));
+  adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+  gtk_window_set_title (GTK_WINDOW (self), dockyard_project_get_name (self->project));
+  gtk_label_set_label (self->project_title_label, dockyard_project_get_name (self->project));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->project_title_label), path);
   dockyard_project_set_image_name (self->project, stored_image);
   show_image_name (self);
   adw_preferences_group_set_title (self->project_group, dockyard_project_get_name (self->project));
@@ -368,6 +375,70 @@ dockerfile_saved_cb (DockyardWindow *self)
       self->reopening = TRUE;
       dockyard_window_open_project (self, dockyard_project_get_directory (self->project));
     }
+}
+
+/* A "Built" toast is about the Build page: it does not cover the terminal
+ * or the lab. */
+static void
+project_page_changed_cb (DockyardWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->project_stack);
+
+  if (self->built_toast != NULL &&
+      (g_strcmp0 (page, "terminal") == 0 || g_strcmp0 (page, "lab") == 0))
+    adw_toast_dismiss (self->built_toast);
+}
+
+/**
+ * _dockyard_window_show_built_toast:
+ * @text: e.g. "Built myproject:dev"
+ */
+void
+_dockyard_window_show_built_toast (DockyardWindow *self,
+                                   const char     *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  if (self->built_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->built_toast), (gpointer *) &self->built_toast);
+  self->built_toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->built_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  project_page_changed_cb (self);
+}
+
+/* The header's buttons keep their width when their label says what runs
+ * ("Building…", "Starting…"): the buttons beside them do not move. */
+static void
+reserve_label_width (GtkButton  *button,
+                     const char *idle_label,
+                     const char *busy_label)
+{
+  AdwButtonContent *content = ADW_BUTTON_CONTENT (gtk_button_get_child (button));
+  g_autofree char *label = g_strdup (adw_button_content_get_label (content));
+  int idle = 0;
+  int busy = 0;
+
+  gtk_widget_set_size_request (GTK_WIDGET (button), -1, -1);
+  adw_button_content_set_label (content, idle_label);
+  gtk_widget_measure (GTK_WIDGET (button), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &idle, NULL, NULL);
+  adw_button_content_set_label (content, busy_label);
+  gtk_widget_measure (GTK_WIDGET (button), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &busy, NULL, NULL);
+  adw_button_content_set_label (content, label);
+  gtk_widget_set_size_request (GTK_WIDGET (button), MAX (idle, busy), -1);
+}
+
+static void
+header_button_mapped_cb (GtkButton *button,
+                         gpointer   user_data)
+{
+  DockyardWindow *self = user_data;
+
+  g_signal_handlers_disconnect_by_func (button, header_button_mapped_cb, user_data);
+  if (button == self->build_button)
+    reserve_label_width (button, _("_Build"), _("Building…"));
+  else
+    reserve_label_width (button, _("_Lab"), _("Starting…"));
 }
 
 static void
@@ -600,6 +671,9 @@ dockyard_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DOCKYARD_TYPE_WINDOW);
 
+  if (self->built_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->built_toast), (gpointer *) &self->built_toast);
+  self->built_toast = NULL;
   g_clear_object (&self->project);
   g_clear_object (&self->build);
   g_clear_object (&self->cancellable);
@@ -658,6 +732,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_title_label);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dev_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_button);
@@ -707,6 +782,10 @@ dockyard_window_init (DockyardWindow *self)
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_changed_cb), NULL);
+  g_signal_connect_object (self->project_stack, "notify::visible-child-name",
+                           G_CALLBACK (project_page_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self->build_button, "map", G_CALLBACK (header_button_mapped_cb), self);
+  g_signal_connect (self->lab_button, "map", G_CALLBACK (header_button_mapped_cb), self);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
