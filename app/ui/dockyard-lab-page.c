@@ -67,6 +67,7 @@ dockyard_lab_page_update (DockyardLabPage *self)
   DockyardLabSessionState state;
   const char *title = NULL;
   const char *description = NULL;
+  g_autofree char *headline = NULL;
   const char *icon = NULL;
 
   g_return_if_fail (DOCKYARD_IS_LAB_PAGE (self));
@@ -89,11 +90,23 @@ dockyard_lab_page_update (DockyardLabPage *self)
       title = dockyard_lab_session_get_missing_jupyter (lab) ? _("No Jupyter in the Image")
                                                              : _("The Lab Failed");
       description = dockyard_lab_session_get_error_message (lab);
+      /* Jupyter's last words are in its output below: not twice. */
+      if (description != NULL && strchr (description, '\n') != NULL &&
+          gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->log_view)) > 0)
+        description = headline = g_strndup (description, strchr (description, '\n') - description);
       icon = "failed";
       break;
     case DOCKYARD_LAB_SESSION_STOPPED:
-      title = _("The Lab Is Stopped");
-      description = _("Its container was removed. Notebooks you saved are in the project folder.");
+      if (dockyard_lab_session_get_quit_by_jupyter (lab))
+        {
+          title = _("Jupyter Was Quit");
+          description = _("It was shut down from its own page. Its container was removed. Notebooks you saved are in the project folder.");
+        }
+      else
+        {
+          title = _("The Lab Is Stopped");
+          description = _("Its container was removed. Notebooks you saved are in the project folder.");
+        }
       icon = "stopped";
       break;
     case DOCKYARD_LAB_SESSION_READY:
