@@ -19,4 +19,7 @@ void           dockyard_build_view_show_error (DockyardBuildView *self,
                                                const char        *message,
                                                guint              line);
 
+void           dockyard_build_view_add_toast  (DockyardBuildView *self,
+                                               AdwToast          *toast);
+
 G_END_DECLS

@@ -20,6 +20,8 @@ struct _DockyardDockerfilePage
   GtkWidget               *form_box;
   GtkLabel                *form_message;
   AdwEntryRow             *image_row;
+  GtkMenuButton           *image_menu_button;
+  GMenuModel              *common_images_menu;
   AdwEntryRow             *version_row;
   GtkImage                *version_icon;
   AdwActionRow            *candidates_row;
@@ -53,6 +55,7 @@ struct _DockyardDockerfilePage
   DockyardProject         *project;
   DockyardEngine          *engine;
   GListModel              *images;
+  GMenu                   *image_menu;     /* local images, then common ones */
   GCancellable            *cancellable;
   GCancellable            *lint_cancellable;
   GCancellable            *requirements_cancellable;

@@ -9,6 +9,7 @@
 #include "dockyard-deferred-show.h"
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-dockerfile-page-private.h"
+#include "dockyard-image.h"
 #include "dockyard-dockerfile-update.h"
 #include "dockyard-finding.h"
 #include "dockyard-form-text.h"
@@ -546,6 +547,22 @@ set_image_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->version_row));
 }
 
+/* An image of the engine: its name and its tag, as they are. */
+static void
+set_base_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  DockyardDockerfilePage *self = DOCKYARD_DOCKERFILE_PAGE (widget);
+  g_autofree char *image = NULL;
+  g_autofree char *version = NULL;
+
+  dockyard_form_split_base_image (g_variant_get_string (parameter, NULL), &image, &version);
+  set_row_text (self->image_row, image);
+  set_row_text (self->version_row, version != NULL ? version : "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->version_row));
+}
+
 static void
 pin_digest_action (GtkWidget  *widget,
                    const char *action_name,
@@ -572,9 +589,70 @@ set_version_action (GtkWidget  *widget,
 /* ---------------------------------------------------------------------- */
 /* GObject                                                                */
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The image menu: what the engine has (builds start without a download),
+ * then the common images.  The project's own images are not offered. */
+static void
+update_image_menu (DockyardDockerfilePage *self)
+{
+  g_autoptr(GMenu) local = g_menu_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *own = NULL;
+  char *colon;
+
+  if (self->project != NULL)
+    {
+      own = dockyard_project_dup_image_name (self->project);
+      if ((colon = strrchr (own, ':')) != NULL)
+        *colon = '\0';
+    }
+
+  for (guint i = 0; self->images != NULL && i < g_list_model_get_n_items (self->images); i++)
+    {
+      g_autoptr(DockyardImage) image = g_list_model_get_item (self->images, i);
+      const char * const *tags = dockyard_image_get_tags (image);
+
+      for (guint j = 0; tags != NULL && tags[j] != NULL; j++)
+        {
+          g_autofree char *repo = g_strdup (tags[j]);
+
+          if (g_str_has_prefix (tags[j], "<none>"))
+            continue;
+          if ((colon = strrchr (repo, ':')) != NULL && strchr (colon, '/') == NULL)
+            *colon = '\0';
+          if (own != NULL && g_str_equal (repo, own))
+            continue;
+          g_ptr_array_add (names, g_strdup (tags[j]));
+        }
+    }
+  g_ptr_array_sort (names, compare_strings);
+
+  /* A long list is no menu: the first 15 by name. */
+  for (guint i = 0; i < names->len && i < 15; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (g_ptr_array_index (names, i), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "dockerfile.set-base",
+                                               g_variant_new_string (g_ptr_array_index (names, i)));
+      g_menu_append_item (local, item);
+    }
+
+  g_menu_remove_all (self->image_menu);
+  if (names->len > 0)
+    g_menu_append_section (self->image_menu, _("On the Engine"), G_MENU_MODEL (local));
+  g_menu_append_section (self->image_menu, NULL, self->common_images_menu);
+}
+
 static void
 images_changed_cb (DockyardDockerfilePage *self)
 {
+  update_image_menu (self);
   if (self->form != NULL)
     _dockyard_dockerfile_page_update_image_hints (self);
 }
@@ -607,6 +685,7 @@ dockyard_dockerfile_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->images, self);
 
   g_clear_object (&self->images);
+  g_clear_object (&self->image_menu);
   g_clear_object (&self->engine);
   g_clear_object (&self->pin_cancellable);
   g_clear_object (&self->project);
@@ -733,6 +812,8 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, form_box);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, form_message);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, image_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, image_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, common_images_menu);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, version_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, version_icon);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, candidates_row);
@@ -772,6 +853,7 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "dockerfile.add-jupyterlab", NULL, add_jupyterlab_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.remove-jupyterlab", NULL, remove_jupyterlab_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-image", "s", set_image_action);
+  gtk_widget_class_install_action (widget_class, "dockerfile.set-base", "s", set_base_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-version", "s", set_version_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.pin-digest", NULL, pin_digest_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.pin-requirements", NULL,
@@ -789,6 +871,9 @@ dockyard_dockerfile_page_init (DockyardDockerfilePage *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->image_menu = g_menu_new ();
+  gtk_menu_button_set_menu_model (self->image_menu_button, G_MENU_MODEL (self->image_menu));
+  update_image_menu (self);
   /* Nothing to lay out while the window starts on another page. */
   dockyard_defer_show_until_mapped (GTK_WIDGET (self), GTK_WIDGET (self->toast_overlay));
 

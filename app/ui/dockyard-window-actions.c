@@ -78,8 +78,23 @@ open_chosen_folder (DockyardWindow *self,
                     GFile          *folder,
                     gboolean        new_project)
 {
-  self->open_on_dockerfile = new_project;
-  dockyard_window_open_project (self, folder);
+  DockyardWindow *window = self;
+
+  /* A window with a project keeps it, and its terminal and lab: another
+   * folder gets a window of its own. */
+  if (self->project != NULL &&
+      !g_file_equal (dockyard_project_get_directory (self->project), folder))
+    {
+      window = dockyard_window_new (gtk_window_get_application (GTK_WINDOW (self)), self->monitor,
+                                    self->settings, self->recent_projects);
+      gtk_window_set_default_size (GTK_WINDOW (window),
+                                   gtk_widget_get_width (GTK_WIDGET (self)),
+                                   gtk_widget_get_height (GTK_WIDGET (self)));
+      gtk_window_present (GTK_WINDOW (window));
+    }
+
+  window->open_on_dockerfile = new_project;
+  dockyard_window_open_project (window, folder);
 }
 
 #if GTK_CHECK_VERSION (4, 10, 0)

@@ -56,9 +56,6 @@ struct _DockyardWindow
   GSettings            *settings;
   DockyardRecentProjects *recent_projects;
 
-  /* Weak: the "Built" toast, dismissed when the terminal or lab shows */
-  AdwToast             *built_toast;
-
   /* Owned */
   DockyardProject      *project;
   GCancellable         *cancellable;
@@ -74,6 +71,10 @@ struct _DockyardWindow
   gboolean              terminal_focused;
   /* The user chose to close with unsaved Dockerfile changes. */
   gboolean              discard_changes;
+  /* The user agreed to stop what runs (or nothing ran): close. */
+  gboolean              stop_confirmed;
+  /* Closing waits for the look at what the shells run. */
+  gboolean              close_check_pending;
 };
 
 void     _dockyard_window_actions_update     (DockyardWindow *self);

@@ -93,9 +93,11 @@ update_switcher_bar (DockyardWindow *self)
   gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
 
   adw_view_switcher_bar_set_reveal (self->switcher_bar, narrow && on_project);
-  /* Wide, the switcher hides the title: the project's name goes beside it. */
+  /* The switcher takes the title's place: the project's name is beside it.
+   * Not made to follow the switcher's width (that would change the width
+   * the switcher decides on, back and forth). */
   gtk_widget_set_visible (GTK_WIDGET (self->project_title_label),
-                          !narrow && on_project && self->project != NULL);
+                          on_project && self->project != NULL);
 }
 
 static void
@@ -271,10 +273,16 @@ show_project (DockyardWindow *self)
   gboolean has_dockerfile = dockyard_project_get_has_dockerfile (self->project);
 
   /* HIG: the title names the document, here the project. */
-  adw_view_switcher_title_set_title (self->switcher_title, dockyard_project_get_name (self->project));
+  /* Named once in the header: by the label beside the switcher. */
+  adw_view_switcher_title_set_title (self->switcher_title, NULL);
   adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
   gtk_window_set_title (GTK_WINDOW (self), dockyard_project_get_name (self->project));
   gtk_label_set_label (self->project_title_label, dockyard_project_get_name (self->project));
+  /* Ellipsized, the label would get its minimum, "…": up to 16
+   * characters show (more would push the switcher off the header at
+   * common widths). */
+  gtk_label_set_width_chars (self->project_title_label,
+                             MIN (16, (int) g_utf8_strlen (dockyard_project_get_name (self->project), -1)));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->project_title_label), path);
   dockyard_project_set_image_name (self->project, stored_image);
   show_image_name (self);
@@ -377,34 +385,19 @@ dockerfile_saved_cb (DockyardWindow *self)
     }
 }
 
-/* A "Built" toast is about the Build page: it does not cover the terminal
- * or the lab. */
-static void
-project_page_changed_cb (DockyardWindow *self)
-{
-  const char *page = adw_view_stack_get_visible_child_name (self->project_stack);
-
-  if (self->built_toast != NULL &&
-      (g_strcmp0 (page, "terminal") == 0 || g_strcmp0 (page, "lab") == 0))
-    adw_toast_dismiss (self->built_toast);
-}
-
 /**
  * _dockyard_window_show_built_toast:
  * @text: e.g. "Built myproject:dev"
+ *
+ * On the Build page only: a "Built" toast does not cover the terminal or
+ * the lab (and is not dismissed by hand: libadwaita 1.2 crashes when a
+ * toast is dismissed while it appears).
  */
 void
 _dockyard_window_show_built_toast (DockyardWindow *self,
                                    const char     *text)
 {
-  AdwToast *toast = adw_toast_new (text);
-
-  if (self->built_toast != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->built_toast), (gpointer *) &self->built_toast);
-  self->built_toast = toast;
-  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->built_toast);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  project_page_changed_cb (self);
+  dockyard_build_view_add_toast (self->build_view, adw_toast_new (text));
 }
 
 /* The header's buttons keep their width when their label says what runs
@@ -426,6 +419,8 @@ reserve_label_width (GtkButton  *button,
   gtk_widget_measure (GTK_WIDGET (button), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &busy, NULL, NULL);
   adw_button_content_set_label (content, label);
   gtk_widget_set_size_request (GTK_WIDGET (button), MAX (idle, busy), -1);
+  /* Icon and label together in the middle of the wider button. */
+  gtk_widget_set_halign (GTK_WIDGET (content), GTK_ALIGN_CENTER);
 }
 
 static void
@@ -517,13 +512,117 @@ unsaved_response_cb (AdwMessageDialog *dialog,
 
 /* Unsaved Dockerfile changes are not lost without the user's say. */
 static gboolean
+lab_is_active (DockyardWindow *self)
+{
+  DockyardLabSessionState state;
+
+  if (self->lab_session == NULL)
+    return FALSE;
+  state = dockyard_lab_session_get_state (self->lab_session);
+  return state == DOCKYARD_LAB_SESSION_STARTING || state == DOCKYARD_LAB_SESSION_RUNNING;
+}
+
+static void
+stop_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  DockyardWindow   *self)
+{
+  if (g_strcmp0 (response, "close") == 0)
+    {
+      self->stop_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+/* What closing stops, named, when a shell runs a program or Jupyter runs:
+ * asked as GNOME Console and Ptyxis ask. */
+static void
+close_busy_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(DockyardWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *running = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  DockyardDevSession *dev = dockyard_terminal_page_get_dev_session (self->terminal_page);
+  gboolean lab = lab_is_active (self);
+  AdwMessageDialog *dialog;
+  guint n_shells = 0;
+
+  self->close_check_pending = FALSE;
+  running = dockyard_terminal_page_find_busy_finish (DOCKYARD_TERMINAL_PAGE (object), result,
+                                                     &n_shells, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_debug ("Cannot tell what runs in the shells: %s", error->message);
+
+  if (running == NULL && !lab)
+    {
+      self->stop_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  if (running != NULL)
+    /* Translators: %s names what still runs, e.g. "sleep (Shell 1)" */
+    g_string_append_printf (body, _("Still running: %s."), running);
+  if (dev != NULL && n_shells > 0)
+    {
+      if (body->len > 0)
+        g_string_append_c (body, ' ');
+      g_string_append_printf (body,
+                              /* Translators: %u counts the terminal's shells */
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "The terminal’s container is removed with its %u shell.",
+                                           "The terminal’s container is removed with its %u shells.",
+                                           n_shells),
+                              n_shells);
+    }
+  if (lab)
+    {
+      if (body->len > 0)
+        g_string_append_c (body, ' ');
+      g_string_append (body, _("Jupyter stops: notebooks not saved in Jupyter are lost."));
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Close Window?"),
+                                                       body->str));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "close", _("C_lose"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "close", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (stop_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
 dockyard_window_close_request (GtkWindow *window)
 {
   DockyardWindow *self = DOCKYARD_WINDOW (window);
   AdwMessageDialog *dialog;
 
   if (self->discard_changes || !dockyard_dockerfile_page_get_dirty (self->dockerfile_page))
-    return GTK_WINDOW_CLASS (dockyard_window_parent_class)->close_request (window);
+    {
+      DockyardDevSession *dev = dockyard_terminal_page_get_dev_session (self->terminal_page);
+      gboolean dev_running = dev != NULL &&
+                             dockyard_dev_session_get_state (dev) == DOCKYARD_DEV_SESSION_RUNNING;
+
+      if (self->stop_confirmed || (!dev_running && !lab_is_active (self)))
+        return GTK_WINDOW_CLASS (dockyard_window_parent_class)->close_request (window);
+
+      if (!self->close_check_pending)
+        {
+          self->close_check_pending = TRUE;
+          dockyard_terminal_page_find_busy_async (self->terminal_page, self->cancellable,
+                                                  close_busy_cb, g_object_ref (self));
+        }
+      return TRUE;
+    }
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Save Changes to the Dockerfile?"),
                                                        _("The form has changes that are not saved "
@@ -671,9 +770,6 @@ dockyard_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DOCKYARD_TYPE_WINDOW);
 
-  if (self->built_toast != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->built_toast), (gpointer *) &self->built_toast);
-  self->built_toast = NULL;
   g_clear_object (&self->project);
   g_clear_object (&self->build);
   g_clear_object (&self->cancellable);
@@ -782,8 +878,6 @@ dockyard_window_init (DockyardWindow *self)
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_changed_cb), NULL);
-  g_signal_connect_object (self->project_stack, "notify::visible-child-name",
-                           G_CALLBACK (project_page_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self->build_button, "map", G_CALLBACK (header_button_mapped_cb), self);
   g_signal_connect (self->lab_button, "map", G_CALLBACK (header_button_mapped_cb), self);
 
@@ -817,6 +911,22 @@ dockyard_window_new (GtkApplication         *application,
                        "settings", settings,
                        "recent-projects", recent_projects,
                        NULL);
+}
+
+/**
+ * dockyard_window_close_without_asking:
+ *
+ * Closes the window as its close button does, except that a running
+ * terminal or lab is stopped without the "Close Window?" question (the
+ * app quits).  Unsaved Dockerfile changes are still asked about.
+ */
+void
+dockyard_window_close_without_asking (DockyardWindow *self)
+{
+  g_return_if_fail (DOCKYARD_IS_WINDOW (self));
+
+  self->stop_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 /**
