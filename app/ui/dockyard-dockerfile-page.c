@@ -529,11 +529,44 @@ remove_jupyterlab_action (GtkWidget  *widget,
 }
 
 static void
+reload_response_cb (AdwMessageDialog       *dialog,
+                    const char             *response,
+                    DockyardDockerfilePage *self)
+{
+  if (g_strcmp0 (response, "reload") == 0)
+    load (self);
+}
+
+/* Unsaved changes are not thrown away without asking. */
+static void
 reload_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  load (DOCKYARD_DOCKERFILE_PAGE (widget));
+  DockyardDockerfilePage *self = DOCKYARD_DOCKERFILE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+
+  if (!self->dirty || !GTK_IS_WINDOW (root))
+    {
+      load (self);
+      return;
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root),
+                                                       _("Discard Your Changes?"),
+                                                       _("Reloading shows the Dockerfile as it is "
+                                                         "on disk. The changes you made in the form "
+                                                         "are lost.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "reload", _("_Reload"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "reload", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reload_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -8,6 +8,9 @@
 #include <vte/vte.h>
 
 #include "dockyard-application.h"
+#include "dockyard-build-step-row.h"
+#include "dockyard-build-view.h"
+#include "dockyard-dockerfile-page.h"
 #include "dockyard-test-utils.h"
 #include "dockyard-window.h"
 #include "ui-test-utils.h"
@@ -357,6 +360,147 @@ test_keyboard (void)
   dockyard_ui_test_project_free (f);
 }
 
+static GtkWidget *
+page_child (GtkWidget  *page,
+            GType       type,
+            const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (page, type, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+/* The Dockerfile page and the build log, as used all day: the preview
+ * marks lines it wraps, Reload From Disk asks before discarding, the image
+ * menu starts with the engine's images, and a step's output gets the
+ * whole page with search (items 13, 14, 17). */
+static void
+test_dockerfile_and_log (void)
+{
+  DockyardUiTestProject *f;
+  DockyardWindow *window;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *found = NULL;
+  GtkWidget *page;
+  GtkTextView *preview;
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+  GdkRectangle first, wrapped;
+  AdwMessageDialog *dialog;
+  GMenuModel *menu;
+  g_autofree char *first_label = NULL;
+  gboolean has_test_image = FALSE;
+  GtkWidget *build_view;
+  GtkWidget *run_row = NULL;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
+
+  dockerfile = g_strdup_printf ("FROM %s\n"
+                                "RUN echo a long line that the preview has to wrap at this width %s && "
+                                "for i in $(seq 1 300); do echo \"log line $i\"; done # %" G_GINT64_FORMAT "\n",
+                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"),
+                                "0123456789 0123456789 0123456789 0123456789 0123456789 0123456789 "
+                                "0123456789 0123456789 0123456789 0123456789 0123456789 0123456789",
+                                /* Not from the cache: a cached step has no output. */
+                                g_get_real_time ());
+  f = dockyard_ui_test_project_new ("Daily Log", dockerfile);
+  dockyard_ui_test_project_open (f, 1280, 800);
+  window = f->window;
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (window_child (window, "project_stack")),
+                                         "dockerfile");
+  page = window_child (window, "dockerfile_page");
+  dockyard_ui_test_settle (1500);
+
+  /* The RUN line wraps: its second display line starts further right. */
+  preview = GTK_TEXT_VIEW (page_child (page, DOCKYARD_TYPE_DOCKERFILE_PAGE, "preview_view"));
+  buffer = gtk_text_view_get_buffer (preview);
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 1);
+  gtk_text_view_get_iter_location (preview, &iter, &first);
+  g_assert_true (gtk_text_view_forward_display_line (preview, &iter));
+  g_assert_cmpint (gtk_text_iter_get_line (&iter), ==, 1);
+  gtk_text_view_get_iter_location (preview, &iter, &wrapped);
+  g_assert_cmpint (wrapped.x, >=, first.x + 16);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "daily-preview-wrap.png");
+
+  /* The image menu: the engine's images first (the test image among
+   * them), then the common ones. */
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (page_child (page, DOCKYARD_TYPE_DOCKERFILE_PAGE,
+                                                                      "image_menu_button")));
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_LABEL, "s", &first_label));
+  g_assert_cmpstr (first_label, ==, "On the Engine");
+  {
+    g_autoptr(GMenuModel) local = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+
+    for (int i = 0; i < g_menu_model_get_n_items (local); i++)
+      {
+        g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (local, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                            G_VARIANT_TYPE_STRING);
+
+        if (g_strcmp0 (g_variant_get_string (target, NULL), g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE")) == 0)
+          has_test_image = TRUE;
+      }
+  }
+  g_assert_true (has_test_image);
+  /* Picked, it fills the image and its exact version. */
+  g_assert_true (gtk_widget_activate_action (page, "dockerfile.set-base", "s",
+                                             g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE")));
+  dockyard_ui_test_settle (500);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (page_child (page, DOCKYARD_TYPE_DOCKERFILE_PAGE,
+                                                                    "version_row"))), ==, "1.35.0");
+
+  /* Unsaved changes: Reload From Disk asks first. */
+  gtk_editable_set_text (GTK_EDITABLE (page_child (page, DOCKYARD_TYPE_DOCKERFILE_PAGE, "version_row")),
+                         "1.36.1");
+  dockyard_ui_test_settle (800);
+  g_assert_true (dockyard_dockerfile_page_get_dirty (DOCKYARD_DOCKERFILE_PAGE (page)));
+  g_assert_true (gtk_widget_activate_action (page, "dockerfile.reload", NULL));
+  dialog = wait_for_dialog (GTK_WINDOW (window), "Discard Your Changes?");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (dialog), "daily-reload-asks.png");
+  adw_message_dialog_response (dialog, "cancel");
+  dockyard_ui_test_settle (500);
+  g_assert_true (dockyard_dockerfile_page_get_dirty (DOCKYARD_DOCKERFILE_PAGE (page)));
+  g_assert_true (gtk_widget_activate_action (page, "dockerfile.reload", NULL));
+  dialog = wait_for_dialog (GTK_WINDOW (window), "Discard Your Changes?");
+  adw_message_dialog_response (dialog, "reload");
+  dockyard_ui_test_settle (1000);
+  g_assert_false (dockyard_dockerfile_page_get_dirty (DOCKYARD_DOCKERFILE_PAGE (page)));
+
+  /* The step's whole output on its own page, with search. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "build", NULL);
+  dockyard_ui_test_wait_for_build_end (window);
+  g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
+                   DOCKYARD_BUILD_SUCCEEDED);
+  build_view = window_child (window, "build_view");
+  {
+    GtkWidget *list = page_child (build_view, DOCKYARD_TYPE_BUILD_VIEW, "steps_list");
+
+    for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (DOCKYARD_IS_BUILD_STEP_ROW (row) &&
+          strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "RUN") != NULL)
+        run_row = row;
+  }
+  g_assert_nonnull (run_row);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (run_row), TRUE);
+  dockyard_ui_test_settle (500);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "daily-build-step.png");
+  g_signal_emit_by_name (run_row, "show-full-log");
+  dockyard_ui_test_settle (300);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (page_child (build_view, DOCKYARD_TYPE_BUILD_VIEW,
+                                                                            "stack"))), ==, "log");
+  g_assert_cmpint (gtk_widget_get_height (page_child (build_view, DOCKYARD_TYPE_BUILD_VIEW, "log_full_view")),
+                   >=, 500);
+  gtk_editable_set_text (GTK_EDITABLE (page_child (build_view, DOCKYARD_TYPE_BUILD_VIEW, "log_search")),
+                         "LOG LINE 250");
+  found = dockyard_ui_test_wait_for_label_text (build_view, "1 match");
+  dockyard_ui_test_settle (300);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "daily-build-log-search.png");
+
+  dockyard_ui_test_project_free (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -367,6 +511,7 @@ main (int   argc,
 
   g_test_add_func ("/daily/terminal-day", test_terminal_day);
   g_test_add_func ("/daily/keyboard", test_keyboard);
+  g_test_add_func ("/daily/dockerfile-and-log", test_dockerfile_and_log);
 
   return g_test_run ();
 }
