@@ -32,6 +32,8 @@ struct _DockyardWindow
   GtkStack             *stack;
   GtkRevealer          *engine_lost_revealer;
   GtkSpinner           *engine_lost_spinner;
+  GtkLabel             *engine_lost_label;
+  GtkButton            *engine_retry_button;
   GtkSpinner           *connecting_spinner;
   AdwStatusPage        *no_engine_page;
   GtkLabel             *no_engine_help;

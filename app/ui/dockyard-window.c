@@ -110,8 +110,33 @@ update_engine (DockyardWindow *self)
   g_autofree char *help = dockyard_engine_monitor_dup_help (self->monitor, &help_title);
   const char *page;
 
+  /* No engine, a project open: the Dockerfile needs none.  The project
+   * stays; only what needs the engine (Build, Terminal, Lab, Pin) is off,
+   * and the bar says why. */
+  if (state == DOCKYARD_ENGINE_STATE_FAILED && self->project != NULL)
+    {
+      g_autofree char *bar = NULL;
+
+      /* Translators: %s says why there is no engine, e.g. "No Container Engine Found" */
+      bar = g_strdup_printf (_("%s. Build, Terminal, Lab and Pin Requirements need the engine; "
+                               "the Dockerfile can be edited and saved."),
+                             help_title != NULL ? help_title : _("No container engine"));
+      gtk_label_set_label (self->engine_lost_label, bar);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->engine_lost_label), help);
+    }
+  else
+    {
+      gtk_label_set_label (self->engine_lost_label,
+                           _("The container engine stopped answering. Reconnecting…"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->engine_lost_label), NULL);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->engine_retry_button),
+                          state == DOCKYARD_ENGINE_STATE_FAILED);
+  gtk_widget_set_visible (GTK_WIDGET (self->engine_lost_spinner),
+                          state == DOCKYARD_ENGINE_STATE_UNREACHABLE);
   gtk_revealer_set_reveal_child (self->engine_lost_revealer,
-                                 state == DOCKYARD_ENGINE_STATE_UNREACHABLE);
+                                 state == DOCKYARD_ENGINE_STATE_UNREACHABLE ||
+                                 (state == DOCKYARD_ENGINE_STATE_FAILED && self->project != NULL));
   gtk_spinner_set_spinning (self->engine_lost_spinner,
                             state == DOCKYARD_ENGINE_STATE_UNREACHABLE);
   gtk_spinner_set_spinning (self->connecting_spinner,
@@ -141,7 +166,7 @@ update_engine (DockyardWindow *self)
 
   if (state == DOCKYARD_ENGINE_STATE_CONNECTING)
     page = "connecting";
-  else if (state == DOCKYARD_ENGINE_STATE_FAILED)
+  else if (state == DOCKYARD_ENGINE_STATE_FAILED && self->project == NULL)
     page = "no-engine";
   else if (self->project != NULL)
     page = "project";
@@ -841,6 +866,8 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_revealer);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_spinner);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_label);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_retry_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, no_engine_page);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, no_engine_help);

@@ -501,6 +501,72 @@ test_dockerfile_and_log (void)
   dockyard_ui_test_project_free (f);
 }
 
+/* Without an engine the project opens: the Dockerfile page works (it is
+ * edited and saved), Build, Terminal, Lab and Pin are off, and a bar says
+ * why, with Retry (item 15). */
+static void
+test_no_engine (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("DOCKER_HOST"));
+  g_autofree char *bar = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  DockyardUiTestProject *f;
+  DockyardWindow *window;
+  GtkWidget *page;
+  gint64 deadline;
+
+  g_setenv ("DOCKER_HOST", "unix:///nonexistent/dockyard-daily.sock", TRUE);
+  f = dockyard_ui_test_project_new ("Daily Offline", "FROM python:3.11.9\n");
+  dockyard_ui_test_project_open (f, 1280, 800);
+  window = f->window;
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (window_child (window, "project_stack")),
+                                         "dockerfile");
+  bar = dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window), "need the engine");
+  g_assert_nonnull (strstr (bar, "No Container Engine Found"));
+  g_assert_true (gtk_widget_get_visible (window_child (window, "engine_retry_button")));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.build", NULL);
+  g_assert_null (dockyard_window_get_build (window));
+  g_assert_false (gtk_widget_get_sensitive (window_child (window, "build_button")));
+  g_assert_false (gtk_widget_get_sensitive (window_child (window, "dev_button")));
+  g_assert_false (gtk_widget_get_sensitive (window_child (window, "lab_button")));
+
+  /* The Dockerfile is edited and saved. */
+  page = window_child (window, "dockerfile_page");
+  dockyard_ui_test_settle (800);
+  gtk_editable_set_text (GTK_EDITABLE (page_child (page, DOCKYARD_TYPE_DOCKERFILE_PAGE, "workdir_row")),
+                         "/srv/offline");
+  dockyard_ui_test_settle (800);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "daily-no-engine.png");
+  g_assert_true (gtk_widget_activate_action (page, "dockerfile.save", NULL));
+  path = g_build_filename (f->project, "Dockerfile", NULL);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_clear_pointer (&text, g_free);
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      if (strstr (text, "WORKDIR /srv/offline") != NULL)
+        break;
+      /* A hand-written Dockerfile: the save asks first. */
+      if (has_dialog (GTK_WINDOW (window)))
+        {
+          g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+          for (GList *l = toplevels; l != NULL; l = l->next)
+            if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_window_get_transient_for (l->data) == GTK_WINDOW (window))
+              adw_message_dialog_response (l->data, "save");
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      dockyard_ui_test_settle (100);
+    }
+
+  dockyard_ui_test_project_free (f);
+  if (saved != NULL)
+    g_setenv ("DOCKER_HOST", saved, TRUE);
+  else
+    g_unsetenv ("DOCKER_HOST");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +578,7 @@ main (int   argc,
   g_test_add_func ("/daily/terminal-day", test_terminal_day);
   g_test_add_func ("/daily/keyboard", test_keyboard);
   g_test_add_func ("/daily/dockerfile-and-log", test_dockerfile_and_log);
+  g_test_add_func ("/daily/no-engine", test_no_engine);
 
   return g_test_run ();
 }
