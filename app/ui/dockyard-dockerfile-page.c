@@ -1119,3 +1119,32 @@ dockyard_dockerfile_page_show_line (DockyardDockerfilePage *self,
   else
     self->pending_line = line;
 }
+
+/**
+ * dockyard_dockerfile_page_get_jupyterlab_route:
+ *
+ * How JupyterLab can come into the image (issue 18: "Add JupyterLab" only
+ * where it works).
+ *
+ * Returns: %DOCKYARD_JUPYTERLAB_ROUTE_REQUIREMENTS when the Dockerfile
+ *   installs a requirements file (a line there, then a build, is enough);
+ *   %DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE when it does not but the form
+ *   can add a pip step for it (shown in the preview before it is saved);
+ *   %DOCKYARD_JUPYTERLAB_ROUTE_NONE otherwise
+ */
+DockyardJupyterlabRoute
+dockyard_dockerfile_page_get_jupyterlab_route (DockyardDockerfilePage *self)
+{
+  const char *requirements;
+
+  g_return_val_if_fail (DOCKYARD_IS_DOCKERFILE_PAGE (self), DOCKYARD_JUPYTERLAB_ROUTE_NONE);
+
+  if (self->form == NULL)
+    return DOCKYARD_JUPYTERLAB_ROUTE_NONE;
+  requirements = dockyard_dockerfile_model_get_requirements_file (self->form);
+  if (requirements != NULL && *requirements != '\0' && self->has_file)
+    return DOCKYARD_JUPYTERLAB_ROUTE_REQUIREMENTS;
+  if (self->editable && dockyard_dockerfile_model_get_jupyterlab_version (self->form) == NULL)
+    return DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE;
+  return DOCKYARD_JUPYTERLAB_ROUTE_NONE;
+}

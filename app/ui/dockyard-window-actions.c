@@ -516,6 +516,39 @@ engine_has_bridge (DockyardWindow *self)
   return engine != NULL && dockyard_engine_get_has_bridge (engine);
 }
 
+/* "Add JupyterLab" on the lab page: only what will work (issue 18). */
+static void
+update_add_jupyter (DockyardWindow *self)
+{
+  switch (dockyard_dockerfile_page_get_jupyterlab_route (self->dockerfile_page))
+    {
+    case DOCKYARD_JUPYTERLAB_ROUTE_REQUIREMENTS:
+      dockyard_lab_page_set_add_jupyter (self->lab_page, _("_Add JupyterLab"),
+                                         _("Add JupyterLab adds a pinned line to the requirements "
+                                           "file the Dockerfile installs, then builds."));
+      break;
+    case DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE:
+      dockyard_lab_page_set_add_jupyter (self->lab_page, _("_Add JupyterLab to the Dockerfile…"),
+                                         _("The Dockerfile installs no requirements file, so a line "
+                                           "there would change nothing. Add JupyterLab to the "
+                                           "Dockerfile instead: the change shows in its preview "
+                                           "before you save and build."));
+      break;
+    case DOCKYARD_JUPYTERLAB_ROUTE_NONE:
+    default:
+      /* Translators: %s is a pinned requirement, e.g. "jupyterlab==4.2.5" */
+      {
+        g_autofree char *hint = g_strdup_printf (_("The Dockerfile installs no requirements file and "
+                                                   "the form cannot change it: add a step such as "
+                                                   "“RUN pip install %s” to it, then build."),
+                                                 DOCKYARD_PINNED_JUPYTERLAB);
+
+        dockyard_lab_page_set_add_jupyter (self->lab_page, NULL, hint);
+      }
+      break;
+    }
+}
+
 /* The header's Lab button shows what the lab does; the page shows the rest. */
 static void
 update_lab (DockyardWindow *self)
@@ -533,6 +566,7 @@ update_lab (DockyardWindow *self)
                                 (state == DOCKYARD_LAB_SESSION_READY ||
                                  state == DOCKYARD_LAB_SESSION_STARTING)
                                 ? _("Starting…") : _("_Lab"));
+  update_add_jupyter (self);
   dockyard_lab_page_update (self->lab_page);
   _dockyard_window_actions_update (self);
 }
@@ -709,6 +743,24 @@ add_jupyterlab_action (GtkWidget  *widget,
 
   if (self->project == NULL)
     return;
+
+  /* No requirements file installed: the Dockerfile gets the pip step, in
+   * the form and its preview, saved when the user says so. */
+  if (dockyard_dockerfile_page_get_jupyterlab_route (self->dockerfile_page) !=
+      DOCKYARD_JUPYTERLAB_ROUTE_REQUIREMENTS)
+    {
+      adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
+      if (dockyard_dockerfile_page_get_jupyterlab_route (self->dockerfile_page) ==
+          DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE)
+        {
+          gtk_widget_activate_action (GTK_WIDGET (self->dockerfile_page),
+                                      "dockerfile.add-jupyterlab", NULL);
+          adw_toast_overlay_add_toast (self->toast_overlay,
+                                       adw_toast_new (_("JupyterLab is in the form: check the "
+                                                        "preview, save, then build")));
+        }
+      return;
+    }
 
   dockyard_requirements_file_add_async (dockyard_project_get_directory (self->project),
                                         DOCKYARD_PINNED_JUPYTERLAB, self->cancellable,

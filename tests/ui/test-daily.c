@@ -11,6 +11,7 @@
 #include "dockyard-build-step-row.h"
 #include "dockyard-build-view.h"
 #include "dockyard-dockerfile-page.h"
+#include "dockyard-lab-page.h"
 #include "dockyard-test-utils.h"
 #include "dockyard-window.h"
 #include "ui-test-utils.h"
@@ -560,11 +561,72 @@ test_no_engine (void)
       dockyard_ui_test_settle (100);
     }
 
+  /* The window reads the saved project again (it holds itself meanwhile). */
+  dockyard_ui_test_settle (1500);
   dockyard_ui_test_project_free (f);
   if (saved != NULL)
     g_setenv ("DOCKER_HOST", saved, TRUE);
   else
     g_unsetenv ("DOCKER_HOST");
+}
+
+/* "Add JupyterLab" only where it works: an image without pip whose
+ * Dockerfile installs no requirements file is offered the Dockerfile
+ * change, shown in the preview and not saved; no requirements.txt is
+ * written (item 4). */
+static void
+test_add_jupyterlab (void)
+{
+  DockyardUiTestProject *f;
+  DockyardWindow *window;
+  g_autofree char *dockerfile = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *requirements = NULL;
+  g_autofree char *preview = NULL;
+  GtkWidget *page;
+  GtkWidget *button;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
+
+  dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\n", g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  f = dockyard_ui_test_project_new ("Daily Lab", dockerfile);
+  dockyard_ui_test_project_open (f, 1280, 800);
+  window = f->window;
+  page = window_child (window, "dockerfile_page");
+  dockyard_ui_test_settle (800);
+  g_assert_cmpint (dockyard_dockerfile_page_get_jupyterlab_route (DOCKYARD_DOCKERFILE_PAGE (page)), ==,
+                   DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE);
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "build", NULL);
+  dockyard_ui_test_wait_for_build_end (window);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "lab", NULL);
+  found = dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window), "No Jupyter in the Image");
+  g_clear_pointer (&found, g_free);
+  found = dockyard_ui_test_wait_for_label_text (GTK_WIDGET (window), "installs no requirements file");
+  dockyard_ui_test_settle (400);
+  button = page_child (window_child (window, "lab_page"), DOCKYARD_TYPE_LAB_PAGE, "add_jupyter_button");
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Add JupyterLab to the Dockerfile…");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "daily-lab-add-jupyter.png");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-jupyterlab", NULL));
+  dockyard_ui_test_settle (1000);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (window_child (window, "project_stack"))),
+                   ==, "dockerfile");
+  g_assert_true (dockyard_dockerfile_page_get_dirty (DOCKYARD_DOCKERFILE_PAGE (page)));
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (page_child (page, DOCKYARD_TYPE_DOCKERFILE_PAGE, "preview_view")));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  preview = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_nonnull (strstr (preview, "jupyterlab=="));
+  requirements = g_build_filename (f->project, "requirements.txt", NULL);
+  g_assert_false (g_file_test (requirements, G_FILE_TEST_EXISTS));
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "daily-lab-jupyter-in-form.png");
+
+  dockyard_ui_test_project_close (f);
+  dockyard_ui_test_remove_image ("daily-lab:dev");
+  dockyard_ui_test_project_free (f);
 }
 
 int
@@ -579,6 +641,7 @@ main (int   argc,
   g_test_add_func ("/daily/keyboard", test_keyboard);
   g_test_add_func ("/daily/dockerfile-and-log", test_dockerfile_and_log);
   g_test_add_func ("/daily/no-engine", test_no_engine);
+  g_test_add_func ("/daily/add-jupyterlab", test_add_jupyterlab);
 
   return g_test_run ();
 }
