@@ -106,10 +106,18 @@ close_tab (DockyardWindow *window,
   adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, index));
 }
 
+/* Once the shell's stream is there (keys typed before go nowhere). */
 static void
 type_into (DockyardTerminal *terminal,
            const char       *text)
 {
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (dockyard_terminal_get_stream (terminal) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      dockyard_ui_test_iterate ();
+    }
   vte_terminal_feed_child (dockyard_terminal_get_vte (terminal), text, -1);
 }
 
@@ -205,8 +213,6 @@ test_terminal_day (void)
                                                                                     "restart_button"))));
   /* Restart: a new shell in the same tab. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "term.restart", NULL));
-  dockyard_ui_test_settle (800);
-  g_assert_nonnull (dockyard_terminal_get_stream (second));
   type_into (second, "echo again-$((5*5))\r");
   dockyard_ui_test_wait_for_terminal_text (second, "again-25");
   type_into (second, "exit 5\r");
@@ -238,7 +244,7 @@ test_terminal_day (void)
 
   /* sleep 300 in the first shell: closing its tab asks, naming it. */
   type_into (first, "sleep 300\r");
-  dockyard_ui_test_settle (800);
+  dockyard_ui_test_settle (2000);
   close_tab (window, 0);
   dialog = wait_for_dialog (GTK_WINDOW (window), "Close Terminal?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "sleep (Shell 1)"));
