@@ -108,6 +108,19 @@ close_tab (DockyardWindow *window,
 
 /* Once the shell's stream is there (keys typed before go nowhere). */
 static void
+wait_for_dirty (GtkWidget *page,
+                gboolean   dirty)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (dockyard_dockerfile_page_get_dirty (DOCKYARD_DOCKERFILE_PAGE (page)) != dirty)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      dockyard_ui_test_iterate ();
+    }
+}
+
+static void
 type_into (DockyardTerminal *terminal,
            const char       *text)
 {
@@ -460,8 +473,7 @@ test_dockerfile_and_log (void)
   /* Unsaved changes: Reload From Disk asks first. */
   gtk_editable_set_text (GTK_EDITABLE (page_child (page, DOCKYARD_TYPE_DOCKERFILE_PAGE, "version_row")),
                          "1.36.1");
-  dockyard_ui_test_settle (800);
-  g_assert_true (dockyard_dockerfile_page_get_dirty (DOCKYARD_DOCKERFILE_PAGE (page)));
+  wait_for_dirty (page, TRUE);
   g_assert_true (gtk_widget_activate_action (page, "dockerfile.reload", NULL));
   dialog = wait_for_dialog (GTK_WINDOW (window), "Discard Your Changes?");
   dockyard_ui_test_save_screenshot (GTK_WIDGET (dialog), "daily-reload-asks.png");
@@ -471,8 +483,7 @@ test_dockerfile_and_log (void)
   g_assert_true (gtk_widget_activate_action (page, "dockerfile.reload", NULL));
   dialog = wait_for_dialog (GTK_WINDOW (window), "Discard Your Changes?");
   adw_message_dialog_response (dialog, "reload");
-  dockyard_ui_test_settle (1000);
-  g_assert_false (dockyard_dockerfile_page_get_dirty (DOCKYARD_DOCKERFILE_PAGE (page)));
+  wait_for_dirty (page, FALSE);
 
   /* The step's whole output on its own page, with search. */
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "build", NULL);
@@ -543,7 +554,7 @@ test_no_engine (void)
   dockyard_ui_test_settle (800);
   gtk_editable_set_text (GTK_EDITABLE (page_child (page, DOCKYARD_TYPE_DOCKERFILE_PAGE, "workdir_row")),
                          "/srv/offline");
-  dockyard_ui_test_settle (800);
+  wait_for_dirty (page, TRUE);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "daily-no-engine.png");
   g_assert_true (gtk_widget_activate_action (page, "dockerfile.save", NULL));
   path = g_build_filename (f->project, "Dockerfile", NULL);
