@@ -52,6 +52,22 @@ get_or_create_window (DockyardApplication *self)
   return DOCKYARD_WINDOW (window);
 }
 
+/* A folder opens in the active window while it shows no project (or this
+ * one); a window with another project keeps it, with what runs there: the
+ * folder gets a new window. */
+static DockyardWindow *
+window_for_project (DockyardApplication *self,
+                    GFile               *directory)
+{
+  DockyardWindow *window = get_or_create_window (self);
+  DockyardProject *open = dockyard_window_get_project (window);
+
+  if (open != NULL && !g_file_equal (dockyard_project_get_directory (open), directory))
+    window = new_window (self);
+
+  return window;
+}
+
 static void
 open_project_action (GSimpleAction *action,
                      GVariant      *parameter,
@@ -63,7 +79,7 @@ open_project_action (GSimpleAction *action,
   DockyardWindow *window;
 
   directory = g_file_new_for_commandline_arg (path);
-  window = get_or_create_window (self);
+  window = window_for_project (self, directory);
   dockyard_window_open_project (window, directory);
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -168,7 +184,11 @@ quit_action (GSimpleAction *action,
       GtkWindow *window = l->data;
 
       l = l->next;
-      gtk_window_close (window);
+      /* Quit (Ctrl+Q, SIGTERM) stops what runs without asking each window. */
+      if (DOCKYARD_IS_WINDOW (window))
+        dockyard_window_close_without_asking (DOCKYARD_WINDOW (window));
+      else
+        gtk_window_close (window);
     }
 
   g_application_quit (app);
@@ -302,6 +322,7 @@ dockyard_application_startup (GApplication *app)
   DockyardApplication *self = DOCKYARD_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *open_accels[] = { "<Control>o", NULL };
+  static const char *new_project_accels[] = { "<Control>n", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *build_accels[] = { "<Control>b", NULL };
@@ -322,6 +343,8 @@ dockyard_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-folder-key", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-project-key",
+                                         new_project_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close-key", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.build-key", build_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.dev", dev_accels);
@@ -404,7 +427,7 @@ dockyard_application_open (GApplication  *app,
 
   for (int i = 0; i < n_files; i++)
     {
-      DockyardWindow *window = i == 0 ? get_or_create_window (self) : new_window (self);
+      DockyardWindow *window = i == 0 ? window_for_project (self, files[i]) : new_window (self);
 
       dockyard_window_open_project (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));

@@ -17,8 +17,15 @@
 /* Runs the configured shell, or /bin/sh when the image lacks it.  A fixed
  * script: the shell's name reaches it as an environment variable, never
  * spliced into the text. */
+/* With DOCKYARD_WAIT_PASSWD, it first waits (up to 3 s) for the passwd
+ * entry that Dockyard adds for the user right after the start, so that the
+ * shell knows its user's name (no "I have no name!") and home. */
 static const char * const launcher[] = {
   "/bin/sh", "-c",
+  "if [ -n \"$DOCKYARD_WAIT_PASSWD\" ]; then i=0; "
+  "while [ \"$i\" -lt 30 ] && ! id -un >/dev/null 2>&1; do sleep 0.1; i=$((i+1)); done; fi; "
+  "unset DOCKYARD_WAIT_PASSWD; "
+  "if [ ! -d \"$HOME\" ] || [ ! -w \"$HOME\" ]; then export HOME=/tmp; fi; "
   "if command -v \"$DOCKYARD_SHELL\" >/dev/null 2>&1; then exec \"$DOCKYARD_SHELL\"; fi; "
   "exec /bin/sh",
   NULL
@@ -29,8 +36,46 @@ static const char * const launcher[] = {
 static const char * const lifecycle_launcher[] = {
   "/bin/sh", "-c",
   "while [ ! -e \"$DOCKYARD_LIFECYCLE_MARK\" ]; do sleep 0.2 2>/dev/null || sleep 1; done; "
+  "if [ -n \"$DOCKYARD_WAIT_PASSWD\" ]; then i=0; "
+  "while [ \"$i\" -lt 30 ] && ! id -un >/dev/null 2>&1; do sleep 0.1; i=$((i+1)); done; fi; "
+  "unset DOCKYARD_WAIT_PASSWD; "
+  "if [ ! -d \"$HOME\" ] || [ ! -w \"$HOME\" ]; then export HOME=/tmp; fi; "
   "if command -v \"$DOCKYARD_SHELL\" >/dev/null 2>&1; then exec \"$DOCKYARD_SHELL\"; fi; "
   "exec /bin/sh",
+  NULL
+};
+
+/* Run as root in the container: a passwd (and group) entry for the user
+ * the shells run as, and its home.  Values come as environment variables,
+ * never spliced into the text; the name is checked before (no ':' or line
+ * ends can reach the file). */
+static const char * const add_user_script[] = {
+  "/bin/sh", "-c",
+  "grep -q \"^[^:]*:[^:]*:$DOCKYARD_UID:\" /etc/passwd 2>/dev/null && exit 0; "
+  "mkdir -p \"$DOCKYARD_HOME\" && chown \"$DOCKYARD_UID:$DOCKYARD_GID\" \"$DOCKYARD_HOME\"; "
+  "grep -q \"^[^:]*:[^:]*:$DOCKYARD_GID:\" /etc/group 2>/dev/null || "
+  "echo \"$DOCKYARD_USER:x:$DOCKYARD_GID:\" >> /etc/group; "
+  "echo \"$DOCKYARD_USER:x:$DOCKYARD_UID:$DOCKYARD_GID::$DOCKYARD_HOME:/bin/sh\" >> /etc/passwd",
+  NULL
+};
+
+/* Which shells run a program in their foreground: for each shell (a
+ * session leader whose environment has DOCKYARD_SHELL_ID), the terminal's
+ * foreground process group differs from the shell's own while a program
+ * runs (as GNOME Console and Ptyxis see it on a local pty).  Prints
+ * "busy ID PROGRAM" lines.  Only /proc, sh, tr, sed and cat: busybox has
+ * them. */
+static const char * const busy_script[] = {
+  "/bin/sh", "-c",
+  "for d in /proc/[0-9]*; do "
+  "id=$(tr '\\0' '\\n' < \"$d/environ\" 2>/dev/null | sed -n 's/^DOCKYARD_SHELL_ID=//p'); "
+  "[ -n \"$id\" ] || continue; "
+  "stat=$(cat \"$d/stat\" 2>/dev/null) || continue; "
+  "set -- ${stat##*) }; "
+  "[ \"${d#/proc/}\" = \"$4\" ] || continue; "
+  "[ \"$6\" -gt 0 ] 2>/dev/null && [ \"$6\" != \"$3\" ] || continue; "
+  "echo \"busy $id $(cat /proc/$6/comm 2>/dev/null)\"; "
+  "done",
   NULL
 };
 
@@ -71,6 +116,10 @@ struct _DockyardDevSession
   GPtrArray               *pending_stops;
   int                      exit_code;
   DockyardDevSessionState  state;
+  /* DOCKYARD_SHELL_ID of the last shell: 1 is the container's own. */
+  guint                    last_shell_id;
+  /* The shells run as a uid the image may not know: add it at start. */
+  gboolean                 add_user;
 };
 
 G_DEFINE_FINAL_TYPE (DockyardDevSession, dockyard_dev_session, G_TYPE_OBJECT)
@@ -375,14 +424,14 @@ start_lifecycle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void start_running (GTask *task);
+
 static void
 resized_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  DockyardDevSession *self = g_task_get_source_object (task);
-  StartState *state = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   /* A refusal (the shell exited at once) is no reason to fail: the exit
@@ -397,8 +446,204 @@ resized_cb (GObject      *object,
       g_debug ("Resize refused: %s", error->message);
     }
 
+  start_running (g_steal_pointer (&task));
+}
+
+/* "uid:gid" as numbers. */
+static gboolean
+parse_ids (const char *user,
+           guint      *uid,
+           guint      *gid)
+{
+  guint64 u, g;
+  char *end;
+
+  u = g_ascii_strtoull (user, &end, 10);
+  if (end == user || *end != ':')
+    return FALSE;
+  user = end + 1;
+  g = g_ascii_strtoull (user, &end, 10);
+  if (end == user || *end != '\0' || u > G_MAXUINT32 || g > G_MAXUINT32)
+    return FALSE;
+  if (uid != NULL)
+    *uid = u;
+  if (gid != NULL)
+    *gid = g;
+  return TRUE;
+}
+
+/* The name for @user's passwd entry in the container: the host user's
+ * when @user is that user and the name is a plain one (letters, digits,
+ * '.', '_', '-'); "user" otherwise. */
+static char *
+dup_user_name (const char *user)
+{
+  const char *name = g_get_user_name ();
+  guint uid = 0;
+
+  if (!parse_ids (user, &uid, NULL) || uid != (guint) getuid () ||
+      name == NULL || *name == '\0' || *name == '-' || strlen (name) > 32)
+    return g_strdup ("user");
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
+      return g_strdup ("user");
+  return g_strdup (name);
+}
+
+/* A short exec without input, its output collected until it ends. */
+typedef struct
+{
+  DockyardTtyStream *stream;
+  GString           *output;
+} ExecRun;
+
+static void
+exec_run_free (ExecRun *run)
+{
+  if (run->stream != NULL)
+    g_signal_handlers_disconnect_by_data (run->stream, run);
+  g_clear_object (&run->stream);
+  g_string_free (run->output, TRUE);
+  g_free (run);
+}
+
+static void
+exec_run_output_cb (DockyardTtyStream *stream,
+                    GBytes            *bytes,
+                    GTask             *task)
+{
+  ExecRun *run = g_task_get_task_data (task);
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  /* A few lines are expected: a runaway output is cut. */
+  if (run->output->len < 65536)
+    g_string_append_len (run->output, data, MIN (length, 65536 - run->output->len));
+}
+
+static void
+exec_run_closed_cb (DockyardTtyStream *stream,
+                    const GError      *error,
+                    GTask             *task)
+{
+  ExecRun *run = g_task_get_task_data (task);
+
+  g_signal_handlers_disconnect_by_data (stream, task);
+  if (error != NULL)
+    g_task_return_error (task, g_error_copy (error));
+  else
+    g_task_return_pointer (task, g_strdup (run->output->str), g_free);
+  g_object_unref (task);
+}
+
+static void
+exec_run_opened_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  ExecRun *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  run->stream = DOCKYARD_TTY_STREAM (dockyard_exec_stream_new_finish (result, &error));
+  if (run->stream == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  g_signal_connect (run->stream, "output", G_CALLBACK (exec_run_output_cb), task);
+  g_signal_connect (run->stream, "closed", G_CALLBACK (exec_run_closed_cb), task);
+}
+
+static void
+exec_run_async (DockyardDevSession  *self,
+                const char * const  *argv,
+                const char * const  *env,
+                const char          *user,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ExecRun *run = g_new0 (ExecRun, 1);
+
+  g_task_set_source_tag (task, exec_run_async);
+  run->output = g_string_new (NULL);
+  g_task_set_task_data (task, run, (GDestroyNotify) exec_run_free);
+  dockyard_exec_stream_new_async (self->engine, self->container_id, argv, env, "/", user,
+                                  cancellable, exec_run_opened_cb, task);
+}
+
+static char *
+exec_run_finish (DockyardDevSession  *self,
+                 GAsyncResult        *result,
+                 GError             **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+user_added_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = exec_run_finish (DOCKYARD_DEV_SESSION (object), result, &error);
+
+  /* The shell waits a moment for it, then goes on without (HOME=/tmp). */
+  if (output == NULL)
+    g_debug ("Cannot add the user to the dev container: %s", error->message);
+}
+
+static void
+add_user (DockyardDevSession *self)
+{
+  const char *user = dockyard_container_user_for_engine (self->engine, self->user, NULL);
+  g_autofree char *name = dup_user_name (user);
+  g_autofree char *user_env = g_strdup_printf ("DOCKYARD_USER=%s", name);
+  g_autofree char *home_env = g_strdup_printf ("DOCKYARD_HOME=/home/%s", name);
+  g_autofree char *uid_env = NULL;
+  g_autofree char *gid_env = NULL;
+  guint uid = 0, gid = 0;
+
+  if (!parse_ids (user, &uid, &gid))
+    return;
+  uid_env = g_strdup_printf ("DOCKYARD_UID=%u", uid);
+  gid_env = g_strdup_printf ("DOCKYARD_GID=%u", gid);
+
+  exec_run_async (self, add_user_script,
+                  (const char * const []) { user_env, home_env, uid_env, gid_env, NULL },
+                  "0", self->wait_cancellable, user_added_cb, NULL);
+}
+
+/* The container runs and its terminal is sized: the user's passwd entry,
+ * the terminal handed out, then the lifecycle commands. */
+static void
+start_running (GTask *task)
+{
+  DockyardDevSession *self = g_task_get_source_object (task);
+  StartState *state = g_task_get_task_data (task);
+
+  if (self->add_user)
+    add_user (self);
+
+  g_object_set_data (G_OBJECT (state->stream), "dockyard-shell-id", GUINT_TO_POINTER (1));
   set_state (self, DOCKYARD_DEV_SESSION_RUNNING);
   g_task_return_pointer (task, g_object_ref (state->stream), g_object_unref);
+
+  /* After the caller got the terminal and listens to it: the lifecycle
+   * commands' output goes there. */
+  if (self->devcontainer != NULL)
+    {
+      LifecycleStart *start = g_new0 (LifecycleStart, 1);
+
+      start->self = g_object_ref (self);
+      start->terminal = g_object_ref (DOCKYARD_TTY_STREAM (state->stream));
+      g_idle_add_full (G_PRIORITY_LOW, start_lifecycle, start, NULL);
+    }
+  g_object_unref (task);
 }
 
 static void
@@ -430,19 +675,7 @@ started_cb (GObject      *object,
       return;
     }
 
-  set_state (self, DOCKYARD_DEV_SESSION_RUNNING);
-  g_task_return_pointer (task, g_object_ref (state->stream), g_object_unref);
-
-  /* After the caller got the terminal and listens to it: the lifecycle
-   * commands' output goes there. */
-  if (self->devcontainer != NULL)
-    {
-      LifecycleStart *start = g_new0 (LifecycleStart, 1);
-
-      start->self = g_object_ref (self);
-      start->terminal = g_object_ref (DOCKYARD_TTY_STREAM (state->stream));
-      g_idle_add_full (G_PRIORITY_LOW, start_lifecycle, start, NULL);
-    }
+  start_running (g_steal_pointer (&task));
 }
 
 static void
@@ -718,13 +951,36 @@ image_inspected_cb (GObject      *object,
   g_strv_builder_add (env, "TERM=xterm-256color");
   g_strv_builder_add (env, "COLORTERM=truecolor");
   g_strv_builder_add (env, shell_env);
-  /* Without a passwd entry for the host user, HOME would be "/": not writable
-   * (keep-id's entry names the host's home, which the image lacks). */
+  g_strv_builder_add (env, "DOCKYARD_SHELL_ID=1");
+  self->last_shell_id = 1;
   if (self->devcontainer != NULL)
     add_devcontainer_env (self, node, env);
-  if (!self->user_from_devcontainer && !dockyard_container_user_is_root (self->user) &&
-      (!dockyard_engine_get_rootless (self->engine) || dockyard_engine_get_is_podman (self->engine)))
-    g_strv_builder_add (env, "HOME=/tmp");
+  /* A uid of the host given as it is (rootful engines): the image has no
+   * passwd entry for it; one is added once the container runs, with a home
+   * of its own.  Rootless Podman's keep-id has an entry whose home is the
+   * host's, which the image lacks: /tmp then, as for any unusable home.  A
+   * devcontainer.json's user is the image's own. */
+  self->add_user = FALSE;
+  if (!self->user_from_devcontainer)
+    {
+      const char *userns_mode = NULL;
+      const char *user = dockyard_container_user_for_engine (self->engine, self->user, &userns_mode);
+      g_autofree char *name = dup_user_name (user);
+
+      self->add_user = user != NULL && !dockyard_container_user_is_root (user) &&
+                       userns_mode == NULL && parse_ids (user, NULL, NULL);
+      if (self->add_user)
+        {
+          g_autofree char *home = g_strdup_printf ("HOME=/home/%s", name);
+
+          g_strv_builder_add (env, home);
+          g_strv_builder_add (env, "DOCKYARD_WAIT_PASSWD=1");
+        }
+      else if (!dockyard_container_user_is_root (self->user) &&
+               (!dockyard_engine_get_rootless (self->engine) ||
+                dockyard_engine_get_is_podman (self->engine)))
+        g_strv_builder_add (env, "HOME=/tmp");
+    }
   g_strfreev (self->env);
   self->env = g_strv_builder_end (env);
 
@@ -841,7 +1097,10 @@ exec_cb (GObject      *object,
   if (stream == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, stream, g_object_unref);
+    {
+      g_object_set_data (G_OBJECT (stream), "dockyard-shell-id", g_task_get_task_data (task));
+      g_task_return_pointer (task, stream, g_object_unref);
+    }
 }
 
 /**
@@ -870,11 +1129,25 @@ dockyard_dev_session_open_shell_async (DockyardDevSession  *self,
       return;
     }
 
-  dockyard_exec_stream_new_async (self->engine, self->container_id, launcher,
-                                  (const char * const *) self->env, self->working_dir,
-                                  dockyard_container_user_for_engine (self->engine, self->user,
-                                                                      NULL),
-                                  cancellable, exec_cb, g_steal_pointer (&task));
+  {
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) env = NULL;
+    g_autofree char *id_env = NULL;
+    guint id = ++self->last_shell_id;
+
+    /* Tells this shell's processes from the others' (busy_script). */
+    id_env = g_strdup_printf ("DOCKYARD_SHELL_ID=%u", id);
+    g_strv_builder_addv (builder, (const char **) self->env);
+    g_strv_builder_add (builder, id_env);
+    env = g_strv_builder_end (builder);
+    g_task_set_task_data (task, GUINT_TO_POINTER (id), NULL);
+
+    dockyard_exec_stream_new_async (self->engine, self->container_id, launcher,
+                                    (const char * const *) env, self->working_dir,
+                                    dockyard_container_user_for_engine (self->engine, self->user,
+                                                                        NULL),
+                                    cancellable, exec_cb, g_steal_pointer (&task));
+  }
 }
 
 /**
@@ -949,6 +1222,109 @@ dockyard_dev_session_get_shell_exit_code_finish (DockyardDevSession  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), -1);
 
   return g_task_propagate_int (G_TASK (result), error);
+}
+
+/**
+ * dockyard_dev_session_get_shell_id:
+ * @shell: a stream the session gave: its own shell's or a further one's
+ *
+ * Returns: the shell's number in dockyard_dev_session_find_busy_shells_finish()'s
+ *   answer (1 for the container's own shell), 0 for a stream of another
+ */
+guint
+dockyard_dev_session_get_shell_id (DockyardDevSession *self,
+                                   DockyardTtyStream  *shell)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), 0);
+  g_return_val_if_fail (DOCKYARD_IS_TTY_STREAM (shell), 0);
+
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (shell), "dockyard-shell-id"));
+}
+
+static void
+busy_found_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = exec_run_finish (DOCKYARD_DEV_SESSION (object), result, &error);
+  g_autoptr(GHashTable) busy = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_auto(GStrv) lines = NULL;
+
+  if (output == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  lines = g_strsplit (output, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = NULL;
+      guint64 id;
+
+      g_strstrip (lines[i]);
+      if (!g_str_has_prefix (lines[i], "busy "))
+        continue;
+      words = g_strsplit (lines[i] + strlen ("busy "), " ", 2);
+      if (words[0] == NULL || !g_ascii_string_to_unsigned (words[0], 10, 1, G_MAXUINT, &id, NULL))
+        continue;
+      g_hash_table_replace (busy, GUINT_TO_POINTER ((guint) id),
+                            g_strdup (words[1] != NULL && *words[1] != '\0' ? words[1] : "?"));
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&busy), (GDestroyNotify) g_hash_table_unref);
+}
+
+/**
+ * dockyard_dev_session_find_busy_shells_async:
+ *
+ * Finds the shells that run a program (not just wait at their prompt),
+ * from the container's /proc.
+ */
+void
+dockyard_dev_session_find_busy_shells_async (DockyardDevSession  *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (DOCKYARD_IS_DEV_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_dev_session_find_busy_shells_async);
+
+  if (self->state != DOCKYARD_DEV_SESSION_RUNNING)
+    {
+      g_task_return_pointer (task, g_hash_table_new_full (NULL, NULL, NULL, g_free),
+                             (GDestroyNotify) g_hash_table_unref);
+      g_object_unref (task);
+      return;
+    }
+
+  /* As the shells' user: their /proc/PID/environ is readable to it. */
+  exec_run_async (self, busy_script, NULL,
+                  dockyard_container_user_for_engine (self->engine, self->user, NULL),
+                  cancellable, busy_found_cb, task);
+}
+
+/**
+ * dockyard_dev_session_find_busy_shells_finish:
+ *
+ * Returns: (transfer full): shell id (see dockyard_dev_session_get_shell_id())
+ *   to the name of the program it runs, for each busy shell
+ */
+GHashTable *
+dockyard_dev_session_find_busy_shells_finish (DockyardDevSession  *self,
+                                              GAsyncResult        *result,
+                                              GError             **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Stopping ----------------------------------------------------------------------- */

@@ -58,6 +58,15 @@ void                     dockyard_dev_session_get_shell_exit_code_async  (Dockya
 int                      dockyard_dev_session_get_shell_exit_code_finish (DockyardDevSession  *self,
                                                                           GAsyncResult        *result,
                                                                           GError             **error);
+guint                    dockyard_dev_session_get_shell_id      (DockyardDevSession  *self,
+                                                                 DockyardTtyStream   *shell);
+void                     dockyard_dev_session_find_busy_shells_async  (DockyardDevSession  *self,
+                                                                       GCancellable        *cancellable,
+                                                                       GAsyncReadyCallback  callback,
+                                                                       gpointer             user_data);
+GHashTable              *dockyard_dev_session_find_busy_shells_finish (DockyardDevSession  *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
 void                     dockyard_dev_session_stop_async        (DockyardDevSession  *self,
                                                                  GAsyncReadyCallback  callback,
                                                                  gpointer             user_data);

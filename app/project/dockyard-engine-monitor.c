@@ -277,6 +277,21 @@ dockyard_engine_monitor_dup_help (DockyardEngineMonitor  *self,
       return g_strdup (error->message);
     }
 
+  /* Something listens there but hangs up (or answers nonsense): not a
+   * missing engine, and the raw error alone says little. */
+  if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED) ||
+      g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE))
+    {
+      if (title != NULL)
+        *title = g_strdup (_("The Engine Does Not Answer"));
+      /* Translators: %s is the technical error, e.g. "The connection to the engine at /run/docker.sock broke: …" */
+      return g_strdup_printf (_("The socket takes connections but closes them without a Docker or "
+                                "Podman answer: it may belong to another program, or the engine is "
+                                "starting or stopping. Retry once it runs, or choose the engine’s "
+                                "socket in Preferences.\n\nDetails: %s"),
+                              error->message);
+    }
+
   if (g_getenv ("DOCKER_HOST") != NULL && automatic)
     {
       if (title != NULL)

@@ -112,6 +112,12 @@ struct _DockyardLabSession
    * them, so that one created after the stop is removed before it ends. */
   guint                    n_creating;
   GPtrArray               *pending_stops;
+  /* The lab container's create request, kept to ask again under the next
+   * name when NAME-lab is taken (another window of the project). */
+  JsonNode                *create_config;
+  guint                    name_attempt;
+  /* Jupyter ended by itself with status 0 (its own Quit, /api/shutdown). */
+  guint                    quit_by_jupyter : 1;
   gint64                   deadline;
   guint                    poll_id;
 };
@@ -200,6 +206,7 @@ dockyard_lab_session_finalize (GObject *object)
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->container_id, g_free);
   g_clear_pointer (&self->error_message, g_free);
+  g_clear_pointer (&self->create_config, json_node_unref);
   g_string_free (self->log, TRUE);
   g_byte_array_unref (self->log_frame_header);
 
@@ -568,7 +575,7 @@ status_cb (GObject      *object,
       g_autofree char *tail = dockyard_lab_session_dup_log_tail (self, 10);
 
       fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                               _("Jupyter did not answer within %d seconds. Its last words:\n%s"),
+                               _("Jupyter did not answer within %d seconds.\nIts last words:\n%s"),
                                READY_TIMEOUT_S, tail));
       return;
     }
@@ -806,8 +813,9 @@ exited_cb (GObject      *object,
   g_autoptr(DockyardLabSession) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *tail = NULL;
+  int status;
 
-  dockyard_engine_wait_container_finish (self->engine, result, &error);
+  status = dockyard_engine_wait_container_finish (self->engine, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       self->state == DOCKYARD_LAB_SESSION_STOPPED)
     return;
@@ -818,13 +826,27 @@ exited_cb (GObject      *object,
       return;
     }
 
+  /* Jupyter's own Quit (or /api/shutdown) ends it with status 0: a stop,
+   * not a failure.  The container goes by itself (auto-remove). */
+  if (error == NULL && status == 0 && self->state == DOCKYARD_LAB_SESSION_RUNNING)
+    {
+      g_clear_handle_id (&self->poll_id, g_source_remove);
+      g_clear_pointer (&self->error_message, g_free);
+      self->quit_by_jupyter = TRUE;
+      set_state (self, DOCKYARD_LAB_SESSION_STOPPED);
+      return;
+    }
+
   tail = dockyard_lab_session_dup_log_tail (self, 10);
   if (error != NULL)
     fail (self, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
                              _("The connection to the engine was lost while Jupyter ran.")));
   else
+    /* The first line is a whole sentence: the page shows only it when
+     * Jupyter's output is on show beside it. */
     fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                             _("Jupyter stopped. Its last words:\n%s"), tail));
+                             _("Jupyter stopped with status %d.\nIts last words:\n%s"),
+                             status, tail));
 }
 
 static gboolean
@@ -969,6 +991,8 @@ wait_opened_cb (GObject      *object,
 
 static void finish_pending_stops (DockyardLabSession *self);
 
+static void create_named_lab_container (DockyardLabSession *self);
+
 static void
 lab_created_cb (GObject      *object,
                 GAsyncResult *result,
@@ -983,6 +1007,16 @@ lab_created_cb (GObject      *object,
     {
       /* Stopped while the engine created it: the stop removes it now. */
       finish_pending_stops (self);
+      return;
+    }
+
+  /* The name is taken (another window of the project): the next one. */
+  if (self->container_id == NULL &&
+      g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT) &&
+      self->name_attempt < 9)
+    {
+      self->name_attempt++;
+      create_named_lab_container (self);
       return;
     }
 
@@ -1103,11 +1137,44 @@ create_lab_container (DockyardLabSession *self)
     }
   config = dockyard_container_spec_to_json (&spec);
 
+  g_clear_pointer (&self->create_config, json_node_unref);
+  self->create_config = g_steal_pointer (&config);
+  self->name_attempt = 0;
+  create_named_lab_container (self);
+}
+
+/* NAME-lab, as the dev container is NAME-dev; NAME-lab-2 … when taken. */
+static void
+create_named_lab_container (DockyardLabSession *self)
+{
+  g_autofree char *base = dockyard_project_dup_image_name (self->project);
+  g_autofree char *name = NULL;
+  char *colon = strrchr (base, ':');
+
+  if (colon != NULL)
+    *colon = '\0';
+  if (self->name_attempt == 0)
+    name = g_strdup_printf ("%s-lab", base);
+  else
+    name = g_strdup_printf ("%s-lab-%u", base, self->name_attempt + 1);
+
   /* Not cancellable: a create cancelled in flight can leave a container
    * whose id never comes back.  A stop waits for it instead. */
   self->n_creating++;
-  dockyard_engine_create_container_async (self->engine, NULL, config, NULL,
+  dockyard_engine_create_container_async (self->engine, name, self->create_config, NULL,
                                           lab_created_cb, g_object_ref (self));
+}
+
+/**
+ * dockyard_lab_session_get_quit_by_jupyter:
+ *
+ * Returns: whether Jupyter ended by itself, cleanly (its Quit button)
+ */
+gboolean
+dockyard_lab_session_get_quit_by_jupyter (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), FALSE);
+  return self->quit_by_jupyter;
 }
 
 /* Finding Jupyter ---------------------------------------------------------------------- */

@@ -55,6 +55,7 @@ guint                    dockyard_lab_session_get_port            (DockyardLabSe
 gboolean                 dockyard_lab_session_get_host_network    (DockyardLabSession  *self);
 gboolean                 dockyard_lab_session_get_missing_jupyter (DockyardLabSession  *self);
 const char              *dockyard_lab_session_get_container_id    (DockyardLabSession  *self);
+gboolean                 dockyard_lab_session_get_quit_by_jupyter (DockyardLabSession  *self);
 const char              *dockyard_lab_session_get_log             (DockyardLabSession  *self);
 char                    *dockyard_lab_session_dup_log_tail        (DockyardLabSession  *self,
                                                                    guint                n_lines);

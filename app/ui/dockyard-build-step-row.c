@@ -27,6 +27,19 @@ struct _DockyardBuildStepRow
 
 G_DEFINE_FINAL_TYPE (DockyardBuildStepRow, dockyard_build_step_row, ADW_TYPE_EXPANDER_ROW)
 
+enum {
+  SHOW_FULL_LOG,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+full_log_clicked_cb (DockyardBuildStepRow *self)
+{
+  g_signal_emit (self, signals[SHOW_FULL_LOG], 0);
+}
+
 static char *
 format_duration (gint64 usec)
 {
@@ -180,6 +193,16 @@ dockyard_build_step_row_class_init (DockyardBuildStepRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildStepRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildStepRow, cached_badge);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildStepRow, log_view);
+  gtk_widget_class_bind_template_callback (widget_class, full_log_clicked_cb);
+
+  /**
+   * DockyardBuildStepRow::show-full-log:
+   *
+   * The user asked for the step's output on the whole page.
+   */
+  signals[SHOW_FULL_LOG] = g_signal_new ("show-full-log", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
 }
 
 static void
@@ -230,4 +253,17 @@ dockyard_build_step_row_stop (DockyardBuildStepRow *self)
 
   self->stopped = TRUE;
   update (self);
+}
+
+/**
+ * dockyard_build_step_row_get_log_buffer:
+ *
+ * Returns: (transfer none): the step's output as the row shows it (it
+ *   keeps growing while the step runs)
+ */
+GtkTextBuffer *
+dockyard_build_step_row_get_log_buffer (DockyardBuildStepRow *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_BUILD_STEP_ROW (self), NULL);
+  return gtk_text_view_get_buffer (self->log_view);
 }

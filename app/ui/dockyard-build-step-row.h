@@ -14,5 +14,6 @@ G_DECLARE_FINAL_TYPE (DockyardBuildStepRow, dockyard_build_step_row, DOCKYARD, B
 GtkWidget         *dockyard_build_step_row_new      (DockyardBuildStep    *step);
 DockyardBuildStep *dockyard_build_step_row_get_step (DockyardBuildStepRow *self);
 void               dockyard_build_step_row_stop     (DockyardBuildStepRow *self);
+GtkTextBuffer     *dockyard_build_step_row_get_log_buffer (DockyardBuildStepRow *self);
 
 G_END_DECLS

@@ -18,6 +18,7 @@ struct _DockyardBuildView
   AdwBin          parent_instance;
 
   /* Template widgets */
+  AdwToastOverlay *toast_overlay;
   GtkStack       *stack;
   AdwStatusPage  *empty_page;
   GtkLabel       *status_label;
@@ -30,6 +31,10 @@ struct _DockyardBuildView
   GtkLabel       *error_message;
   GtkButton      *show_line_button;
   GtkListBox     *steps_list;
+  GtkLabel       *log_title;
+  GtkLabel       *log_matches;
+  GtkSearchEntry *log_search;
+  GtkTextView    *log_full_view;
 
   /* Owned */
   DockyardBuild  *build;
@@ -38,11 +43,132 @@ struct _DockyardBuildView
 
 G_DEFINE_FINAL_TYPE (DockyardBuildView, dockyard_build_view, ADW_TYPE_BIN)
 
+/* The whole page for one step's output, with search (issue 18: the inline
+ * pane is a few lines tall on a laptop). */
+static void
+show_full_log_cb (DockyardBuildStepRow *row,
+                  DockyardBuildView    *self)
+{
+  GtkTextBuffer *buffer = dockyard_build_step_row_get_log_buffer (row);
+
+  if (gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "search-match") == NULL)
+    gtk_text_buffer_create_tag (buffer, "search-match", "background", "#f8e45c",
+                                "foreground", "#000000", NULL);
+  gtk_text_view_set_buffer (self->log_full_view, buffer);
+  gtk_label_set_label (self->log_title, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  gtk_stack_set_visible_child_name (self->stack, "log");
+  gtk_widget_grab_focus (GTK_WIDGET (self->log_search));
+  g_signal_emit_by_name (self->log_search, "search-changed");
+}
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
-  return dockyard_build_step_row_new (DOCKYARD_BUILD_STEP (item));
+  GtkWidget *row = dockyard_build_step_row_new (DOCKYARD_BUILD_STEP (item));
+
+  g_signal_connect_object (row, "show-full-log", G_CALLBACK (show_full_log_cb), user_data, 0);
+  return row;
+}
+
+static void
+log_back_cb (DockyardBuildView *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "log") == 0)
+    gtk_stack_set_visible_child_name (self->stack, "build");
+}
+
+/* Marks every match of the search text; selects the first. */
+static void
+log_search_changed_cb (DockyardBuildView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_full_view);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->log_search));
+  GtkTextIter start, end, match_start, match_end, first_start, first_end;
+  guint n = 0;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag_by_name (buffer, "search-match", &start, &end);
+  gtk_label_set_label (self->log_matches, "");
+  if (*text == '\0')
+    return;
+
+  while (gtk_text_iter_forward_search (&start, text, GTK_TEXT_SEARCH_CASE_INSENSITIVE,
+                                       &match_start, &match_end, NULL))
+    {
+      if (n == 0)
+        {
+          first_start = match_start;
+          first_end = match_end;
+        }
+      gtk_text_buffer_apply_tag_by_name (buffer, "search-match", &match_start, &match_end);
+      start = match_end;
+      n++;
+    }
+
+  if (n > 0)
+    {
+      g_autofree char *count = NULL;
+
+      gtk_text_buffer_select_range (buffer, &first_start, &first_end);
+      gtk_text_view_scroll_to_iter (self->log_full_view, &first_start, 0.1, FALSE, 0, 0);
+      /* Translators: how many times the searched text is in the step's output */
+      count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u match", "%u matches", n), n);
+      gtk_label_set_label (self->log_matches, count);
+    }
+  else
+    gtk_label_set_label (self->log_matches, _("Not found"));
+}
+
+static void
+log_search_move (DockyardBuildView *self,
+                 gboolean           forward)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_full_view);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->log_search));
+  GtkTextIter from, sel_start, sel_end, match_start, match_end;
+  gboolean found;
+
+  if (*text == '\0')
+    return;
+
+  gtk_text_buffer_get_selection_bounds (buffer, &sel_start, &sel_end);
+  from = forward ? sel_end : sel_start;
+  found = forward
+          ? gtk_text_iter_forward_search (&from, text, GTK_TEXT_SEARCH_CASE_INSENSITIVE,
+                                          &match_start, &match_end, NULL)
+          : gtk_text_iter_backward_search (&from, text, GTK_TEXT_SEARCH_CASE_INSENSITIVE,
+                                           &match_start, &match_end, NULL);
+  /* Past the last one: round again from the other end. */
+  if (!found)
+    {
+      if (forward)
+        gtk_text_buffer_get_start_iter (buffer, &from);
+      else
+        gtk_text_buffer_get_end_iter (buffer, &from);
+      found = forward
+              ? gtk_text_iter_forward_search (&from, text, GTK_TEXT_SEARCH_CASE_INSENSITIVE,
+                                              &match_start, &match_end, NULL)
+              : gtk_text_iter_backward_search (&from, text, GTK_TEXT_SEARCH_CASE_INSENSITIVE,
+                                               &match_start, &match_end, NULL);
+    }
+  if (!found)
+    return;
+
+  gtk_text_buffer_select_range (buffer, &match_start, &match_end);
+  gtk_text_view_scroll_to_iter (self->log_full_view, &match_start, 0.1, FALSE, 0, 0);
+}
+
+static void
+log_search_next_cb (DockyardBuildView *self)
+{
+  log_search_move (self, TRUE);
+}
+
+static void
+log_search_previous_cb (DockyardBuildView *self)
+{
+  log_search_move (self, FALSE);
 }
 
 static void
@@ -153,6 +279,7 @@ dockyard_build_view_class_init (DockyardBuildViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/dockyard-build-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, status_label);
@@ -165,6 +292,14 @@ dockyard_build_view_class_init (DockyardBuildViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, error_message);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, show_line_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, steps_list);
+  gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, log_title);
+  gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, log_matches);
+  gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, log_search);
+  gtk_widget_class_bind_template_child (widget_class, DockyardBuildView, log_full_view);
+  gtk_widget_class_bind_template_callback (widget_class, log_back_cb);
+  gtk_widget_class_bind_template_callback (widget_class, log_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, log_search_next_cb);
+  gtk_widget_class_bind_template_callback (widget_class, log_search_previous_cb);
 }
 
 static void
@@ -204,7 +339,9 @@ dockyard_build_view_set_build (DockyardBuildView *self,
   g_set_object (&self->build, build);
 
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
-  gtk_list_box_bind_model (self->steps_list, G_LIST_MODEL (build), create_row, NULL, NULL);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "log") == 0)
+    gtk_stack_set_visible_child_name (self->stack, "build");
+  gtk_list_box_bind_model (self->steps_list, G_LIST_MODEL (build), create_row, self, NULL);
 
   if (build == NULL)
     {
@@ -285,4 +422,21 @@ dockyard_build_view_set_last_build (DockyardBuildView *self,
     adw_status_page_set_description (self->empty_page, escaped);
   }
   adw_status_page_set_icon_name (self->empty_page, "document-open-recent-symbolic");
+}
+
+/**
+ * dockyard_build_view_add_toast:
+ * @toast: (transfer full): e.g. "Built myproject:dev"
+ *
+ * Shows @toast over the build page only: it does not cover the terminal
+ * or the lab when the user goes there.
+ */
+void
+dockyard_build_view_add_toast (DockyardBuildView *self,
+                               AdwToast          *toast)
+{
+  g_return_if_fail (DOCKYARD_IS_BUILD_VIEW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

@@ -22,4 +22,7 @@ void           dockyard_build_view_set_last_build (DockyardBuildView *self,
                                                    const char        *title,
                                                    const char        *description);
 
+void           dockyard_build_view_add_toast  (DockyardBuildView *self,
+                                               AdwToast          *toast);
+
 G_END_DECLS

@@ -198,9 +198,9 @@ update_validation (DockyardDockerfilePage *self)
     self->error = g_strdup (self->command_error);
 
   self->image_error = !image_ok && self->error != NULL;
-  gtk_widget_set_visible (GTK_WIDGET (self->version_error), self->image_error);
+  gtk_widget_set_visible (GTK_WIDGET (self->version_error), self->image_error && self->touched);
   gtk_label_set_label (self->version_error, self->image_error ? self->error : "");
-  if (self->image_error)
+  if (self->image_error && self->touched)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->version_row), "error");
       gtk_image_set_from_icon_name (self->version_icon, "dialog-warning-symbolic");
@@ -219,7 +219,7 @@ update_validation (DockyardDockerfilePage *self)
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Exact version"), -1);
     }
 
-  if (self->command_error != NULL)
+  if (self->command_error != NULL && self->touched)
     gtk_widget_add_css_class (GTK_WIDGET (self->command_row), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->command_row), "error");
@@ -266,6 +266,7 @@ _dockyard_dockerfile_page_load_form (DockyardDockerfilePage *self)
   self->updating = FALSE;
 
   g_clear_pointer (&self->command_error, g_free);
+  self->touched = FALSE;
 }
 
 /* Reads the fields into the form model. */
@@ -285,6 +286,7 @@ _dockyard_dockerfile_page_form_changed_cb (DockyardDockerfilePage *self)
   if (self->updating || self->form == NULL)
     return;
 
+  self->touched = TRUE;
   image = row_text (self->image_row);
   version = row_text (self->version_row);
   base_image = dockyard_form_join_base_image (image, version);

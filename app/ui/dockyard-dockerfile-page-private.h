@@ -20,6 +20,8 @@ struct _DockyardDockerfilePage
   GtkWidget               *form_box;
   GtkLabel                *form_message;
   AdwEntryRow             *image_row;
+  GtkMenuButton           *image_menu_button;
+  GMenuModel              *common_images_menu;
   AdwEntryRow             *version_row;
   GtkImage                *version_icon;
   AdwActionRow            *candidates_row;
@@ -55,6 +57,7 @@ struct _DockyardDockerfilePage
   DockyardProject         *project;
   DockyardEngine          *engine;
   GListModel              *images;
+  GMenu                   *image_menu;     /* local images, then common ones */
   GCancellable            *cancellable;
   GCancellable            *lint_cancellable;
   GCancellable            *requirements_cancellable;
@@ -112,6 +115,9 @@ struct _DockyardDockerfilePage
   guint                    busy : 1;
   guint                    image_error : 1;
   guint                    editable : 1;
+  /* The user changed a field or pressed Save: errors show from then on
+   * (a new project does not open in red). */
+  guint                    touched : 1;
 };
 
 /* A copy of @length bytes, nul-terminated (the text may come from a GBytes,

@@ -466,6 +466,13 @@ _dockyard_dockerfile_page_save_action (GtkWidget  *widget,
   /* A change still waiting for the preview is part of what is saved. */
   if (self->preview_source != 0)
     _dockyard_dockerfile_page_update_preview (self);
+  /* Save on an untouched form with an error: the fields show it now. */
+  if (self->error != NULL && !self->touched)
+    {
+      self->touched = TRUE;
+      _dockyard_dockerfile_page_form_updated (self);
+      return;
+    }
   if (self->project == NULL || self->saving || self->loading || self->error != NULL || self->text == NULL)
     return;
   if (!self->dirty && self->has_file)

@@ -10,6 +10,7 @@
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-dockerfile-page-private.h"
 #include "dockyard-line-diff.h"
+#include "dockyard-image.h"
 #include "dockyard-dockerfile-update.h"
 #include "dockyard-finding.h"
 #include "dockyard-form-text.h"
@@ -209,8 +210,11 @@ _dockyard_dockerfile_page_update_actions (DockyardDockerfilePage *self)
   gboolean jupyter = self->form != NULL && dockyard_dockerfile_model_get_jupyterlab_version (self->form) != NULL;
   gboolean fresh = _dockyard_dockerfile_page_lint_is_fresh (self);
 
+  /* Untouched, Save is offered even with an error: pressing it shows what
+   * is missing. */
   gtk_widget_action_set_enabled (widget, "dockerfile.save",
-                                 ready && self->error == NULL && (self->dirty || !self->has_file));
+                                 ready && (self->error == NULL || !self->touched) &&
+                                 (self->dirty || !self->has_file));
   gtk_widget_action_set_enabled (widget, "dockerfile.reload", self->project != NULL && !self->saving);
   gtk_widget_action_set_enabled (widget, "dockerfile.keep-mine", self->project != NULL);
   gtk_widget_action_set_enabled (widget, "dockerfile.reload-changed", self->project != NULL && !self->saving);
@@ -234,7 +238,10 @@ _dockyard_dockerfile_page_update_status (DockyardDockerfilePage *self)
   const char *status;
 
   /* An image error is shown at the field already. */
-  if (self->error != NULL && self->image_error)
+  if (self->error != NULL && !self->touched)
+    status = self->has_file ? _("Fill in the form, then save")
+                            : _("Not saved yet: saving creates the Dockerfile, a .dockerignore and requirements.txt");
+  else if (self->error != NULL && self->image_error)
     status = _("Give the base image an exact version to save");
   else if (self->error != NULL)
     status = self->error;
@@ -253,7 +260,7 @@ _dockyard_dockerfile_page_update_status (DockyardDockerfilePage *self)
 
   gtk_label_set_label (self->status_label, status);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), status);
-  if (self->error != NULL)
+  if (self->error != NULL && self->touched)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
       gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
@@ -583,11 +590,44 @@ _dockyard_dockerfile_page_reload (DockyardDockerfilePage *self)
 }
 
 static void
+reload_response_cb (AdwMessageDialog       *dialog,
+                    const char             *response,
+                    DockyardDockerfilePage *self)
+{
+  if (g_strcmp0 (response, "reload") == 0)
+    load (self);
+}
+
+/* Unsaved changes are not thrown away without asking. */
+static void
 reload_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  load (DOCKYARD_DOCKERFILE_PAGE (widget));
+  DockyardDockerfilePage *self = DOCKYARD_DOCKERFILE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+
+  if (!self->dirty || !GTK_IS_WINDOW (root))
+    {
+      load (self);
+      return;
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root),
+                                                       _("Discard Your Changes?"),
+                                                       _("Reloading shows the Dockerfile as it is "
+                                                         "on disk. The changes you made in the form "
+                                                         "are lost.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "reload", _("_Reload"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "reload", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reload_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -598,6 +638,22 @@ set_image_action (GtkWidget  *widget,
   DockyardDockerfilePage *self = DOCKYARD_DOCKERFILE_PAGE (widget);
 
   set_row_text (self->image_row, g_variant_get_string (parameter, NULL));
+  gtk_widget_grab_focus (GTK_WIDGET (self->version_row));
+}
+
+/* An image of the engine: its name and its tag, as they are. */
+static void
+set_base_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  DockyardDockerfilePage *self = DOCKYARD_DOCKERFILE_PAGE (widget);
+  g_autofree char *image = NULL;
+  g_autofree char *version = NULL;
+
+  dockyard_form_split_base_image (g_variant_get_string (parameter, NULL), &image, &version);
+  set_row_text (self->image_row, image);
+  set_row_text (self->version_row, version != NULL ? version : "");
   gtk_widget_grab_focus (GTK_WIDGET (self->version_row));
 }
 
@@ -627,9 +683,70 @@ set_version_action (GtkWidget  *widget,
 /* ---------------------------------------------------------------------- */
 /* GObject                                                                */
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The image menu: what the engine has (builds start without a download),
+ * then the common images.  The project's own images are not offered. */
+static void
+update_image_menu (DockyardDockerfilePage *self)
+{
+  g_autoptr(GMenu) local = g_menu_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *own = NULL;
+  char *colon;
+
+  if (self->project != NULL)
+    {
+      own = dockyard_project_dup_image_name (self->project);
+      if ((colon = strrchr (own, ':')) != NULL)
+        *colon = '\0';
+    }
+
+  for (guint i = 0; self->images != NULL && i < g_list_model_get_n_items (self->images); i++)
+    {
+      g_autoptr(DockyardImage) image = g_list_model_get_item (self->images, i);
+      const char * const *tags = dockyard_image_get_tags (image);
+
+      for (guint j = 0; tags != NULL && tags[j] != NULL; j++)
+        {
+          g_autofree char *repo = g_strdup (tags[j]);
+
+          if (g_str_has_prefix (tags[j], "<none>"))
+            continue;
+          if ((colon = strrchr (repo, ':')) != NULL && strchr (colon, '/') == NULL)
+            *colon = '\0';
+          if (own != NULL && g_str_equal (repo, own))
+            continue;
+          g_ptr_array_add (names, g_strdup (tags[j]));
+        }
+    }
+  g_ptr_array_sort (names, compare_strings);
+
+  /* A long list is no menu: the first 15 by name. */
+  for (guint i = 0; i < names->len && i < 15; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (g_ptr_array_index (names, i), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "dockerfile.set-base",
+                                               g_variant_new_string (g_ptr_array_index (names, i)));
+      g_menu_append_item (local, item);
+    }
+
+  g_menu_remove_all (self->image_menu);
+  if (names->len > 0)
+    g_menu_append_section (self->image_menu, _("On the Engine"), G_MENU_MODEL (local));
+  g_menu_append_section (self->image_menu, NULL, self->common_images_menu);
+}
+
 static void
 images_changed_cb (DockyardDockerfilePage *self)
 {
+  update_image_menu (self);
   if (self->form != NULL)
     _dockyard_dockerfile_page_update_image_hints (self);
 }
@@ -667,6 +784,7 @@ dockyard_dockerfile_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->images, self);
 
   g_clear_object (&self->images);
+  g_clear_object (&self->image_menu);
   g_clear_object (&self->engine);
   g_clear_object (&self->pin_cancellable);
   g_clear_object (&self->project);
@@ -793,6 +911,8 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, form_box);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, form_message);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, image_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, image_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, common_images_menu);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, version_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, version_icon);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, candidates_row);
@@ -840,6 +960,7 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
   gtk_widget_class_install_action (widget_class, "dockerfile.add-jupyterlab", NULL, add_jupyterlab_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.remove-jupyterlab", NULL, remove_jupyterlab_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-image", "s", set_image_action);
+  gtk_widget_class_install_action (widget_class, "dockerfile.set-base", "s", set_base_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.set-version", "s", set_version_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.pin-digest", NULL, pin_digest_action);
   gtk_widget_class_install_action (widget_class, "dockerfile.pin-requirements", NULL,
@@ -857,6 +978,9 @@ dockyard_dockerfile_page_init (DockyardDockerfilePage *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->image_menu = g_menu_new ();
+  gtk_menu_button_set_menu_model (self->image_menu_button, G_MENU_MODEL (self->image_menu));
+  update_image_menu (self);
   /* Nothing to lay out while the window starts on another page. */
   dockyard_defer_show_until_mapped (GTK_WIDGET (self), GTK_WIDGET (self->toast_overlay));
 
@@ -1071,4 +1195,33 @@ dockyard_dockerfile_page_show_line (DockyardDockerfilePage *self,
     }
   else
     self->pending_line = line;
+}
+
+/**
+ * dockyard_dockerfile_page_get_jupyterlab_route:
+ *
+ * How JupyterLab can come into the image (issue 18: "Add JupyterLab" only
+ * where it works).
+ *
+ * Returns: %DOCKYARD_JUPYTERLAB_ROUTE_REQUIREMENTS when the Dockerfile
+ *   installs a requirements file (a line there, then a build, is enough);
+ *   %DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE when it does not but the form
+ *   can add a pip step for it (shown in the preview before it is saved);
+ *   %DOCKYARD_JUPYTERLAB_ROUTE_NONE otherwise
+ */
+DockyardJupyterlabRoute
+dockyard_dockerfile_page_get_jupyterlab_route (DockyardDockerfilePage *self)
+{
+  const char *requirements;
+
+  g_return_val_if_fail (DOCKYARD_IS_DOCKERFILE_PAGE (self), DOCKYARD_JUPYTERLAB_ROUTE_NONE);
+
+  if (self->form == NULL)
+    return DOCKYARD_JUPYTERLAB_ROUTE_NONE;
+  requirements = dockyard_dockerfile_model_get_requirements_file (self->form);
+  if (requirements != NULL && *requirements != '\0' && self->has_file)
+    return DOCKYARD_JUPYTERLAB_ROUTE_REQUIREMENTS;
+  if (self->editable && dockyard_dockerfile_model_get_jupyterlab_version (self->form) == NULL)
+    return DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE;
+  return DOCKYARD_JUPYTERLAB_ROUTE_NONE;
 }

@@ -8,6 +8,19 @@
 
 G_BEGIN_DECLS
 
+/**
+ * DockyardJupyterlabRoute:
+ * @DOCKYARD_JUPYTERLAB_ROUTE_NONE: neither way works: the user edits the Dockerfile
+ * @DOCKYARD_JUPYTERLAB_ROUTE_REQUIREMENTS: a line in the installed requirements file
+ * @DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE: a pip step the form adds to the Dockerfile
+ */
+typedef enum
+{
+  DOCKYARD_JUPYTERLAB_ROUTE_NONE,
+  DOCKYARD_JUPYTERLAB_ROUTE_REQUIREMENTS,
+  DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE,
+} DockyardJupyterlabRoute;
+
 #define DOCKYARD_TYPE_DOCKERFILE_PAGE (dockyard_dockerfile_page_get_type ())
 
 G_DECLARE_FINAL_TYPE (DockyardDockerfilePage, dockyard_dockerfile_page, DOCKYARD, DOCKERFILE_PAGE, AdwBin)
@@ -28,5 +41,7 @@ const char      *dockyard_dockerfile_page_get_error      (DockyardDockerfilePage
 GListModel      *dockyard_dockerfile_page_get_findings   (DockyardDockerfilePage *self);
 void             dockyard_dockerfile_page_show_line      (DockyardDockerfilePage *self,
                                                           guint                   line);
+
+DockyardJupyterlabRoute dockyard_dockerfile_page_get_jupyterlab_route (DockyardDockerfilePage *self);
 
 G_END_DECLS

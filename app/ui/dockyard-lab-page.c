@@ -22,6 +22,9 @@ struct _DockyardLabPage
   GtkLabel            *description;
   GtkButton           *open_button;
   GtkButton           *add_jupyter_button;
+  /* Owned: what "Add JupyterLab" does here (NULL: not offered), and why */
+  char                *add_jupyter_label;
+  char                *add_jupyter_hint;
   GtkButton           *retry_button;
   GtkButton           *stop_button;
   AdwPreferencesGroup *details;
@@ -67,6 +70,7 @@ dockyard_lab_page_update (DockyardLabPage *self)
   DockyardLabSessionState state;
   const char *title = NULL;
   const char *description = NULL;
+  g_autofree char *headline = NULL;
   const char *icon = NULL;
 
   g_return_if_fail (DOCKYARD_IS_LAB_PAGE (self));
@@ -89,11 +93,23 @@ dockyard_lab_page_update (DockyardLabPage *self)
       title = dockyard_lab_session_get_missing_jupyter (lab) ? _("No Jupyter in the Image")
                                                              : _("The Lab Failed");
       description = dockyard_lab_session_get_error_message (lab);
+      /* Jupyter's last words are in its output below: not twice. */
+      if (description != NULL && strchr (description, '\n') != NULL &&
+          gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->log_view)) > 0)
+        description = headline = g_strndup (description, strchr (description, '\n') - description);
       icon = "failed";
       break;
     case DOCKYARD_LAB_SESSION_STOPPED:
-      title = _("The Lab Is Stopped");
-      description = _("Its container was removed. Notebooks you saved are in the project folder.");
+      if (dockyard_lab_session_get_quit_by_jupyter (lab))
+        {
+          title = _("Jupyter Was Quit");
+          description = _("It was shut down from its own page. Its container was removed. Notebooks you saved are in the project folder.");
+        }
+      else
+        {
+          title = _("The Lab Is Stopped");
+          description = _("Its container was removed. Notebooks you saved are in the project folder.");
+        }
       icon = "stopped";
       break;
     case DOCKYARD_LAB_SESSION_READY:
@@ -120,7 +136,19 @@ dockyard_lab_page_update (DockyardLabPage *self)
                           state == DOCKYARD_LAB_SESSION_STOPPED);
   gtk_widget_set_visible (GTK_WIDGET (self->add_jupyter_button),
                           state == DOCKYARD_LAB_SESSION_FAILED &&
-                          dockyard_lab_session_get_missing_jupyter (lab));
+                          dockyard_lab_session_get_missing_jupyter (lab) &&
+                          self->add_jupyter_label != NULL);
+  if (self->add_jupyter_label != NULL)
+    gtk_button_set_label (self->add_jupyter_button, self->add_jupyter_label);
+  if (state == DOCKYARD_LAB_SESSION_FAILED && dockyard_lab_session_get_missing_jupyter (lab) &&
+      self->add_jupyter_hint != NULL)
+    {
+      /* The hint replaces the session's generic advice, which may not fit. */
+      g_autofree char *text = g_strdup_printf ("%s\n\n%s", _("The project’s image has no Jupyter."),
+                                               self->add_jupyter_hint);
+
+      gtk_label_set_label (self->description, text);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->details), state == DOCKYARD_LAB_SESSION_RUNNING);
 
   if (state == DOCKYARD_LAB_SESSION_RUNNING)
@@ -203,6 +231,8 @@ dockyard_lab_page_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->add_jupyter_label, g_free);
+  g_clear_pointer (&self->add_jupyter_hint, g_free);
 
   /* No gtk_widget_dispose_template(): the template's root is AdwBin's child,
    * which AdwBin unparents itself. */
@@ -241,4 +271,25 @@ dockyard_lab_page_init (DockyardLabPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Nothing of the page is styled or measured before it is first shown. */
   dockyard_defer_show_until_mapped (GTK_WIDGET (self), GTK_WIDGET (self->stack));
+}
+
+/**
+ * dockyard_lab_page_set_add_jupyter:
+ * @label: (nullable): the button's label, %NULL when nothing offered would work
+ * @hint: (nullable): what the user can do, shown under the error
+ *
+ * Offered when the image has no Jupyter: only what will work.
+ */
+void
+dockyard_lab_page_set_add_jupyter (DockyardLabPage *self,
+                                   const char      *label,
+                                   const char      *hint)
+{
+  g_return_if_fail (DOCKYARD_IS_LAB_PAGE (self));
+
+  g_free (self->add_jupyter_label);
+  self->add_jupyter_label = g_strdup (label);
+  g_free (self->add_jupyter_hint);
+  self->add_jupyter_hint = g_strdup (hint);
+  dockyard_lab_page_update (self);
 }

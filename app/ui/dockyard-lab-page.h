@@ -17,4 +17,8 @@ void                dockyard_lab_page_set_session (DockyardLabPage    *self,
                                                    gboolean            engine_has_bridge);
 void                dockyard_lab_page_update      (DockyardLabPage    *self);
 
+void                dockyard_lab_page_set_add_jupyter (DockyardLabPage    *self,
+                                                       const char         *label,
+                                                       const char         *hint);
+
 G_END_DECLS

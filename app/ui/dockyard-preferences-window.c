@@ -17,6 +17,7 @@ struct _DockyardPreferencesWindow
   GtkSwitch            *host_user_switch;
   AdwEntryRow          *shell_row;
   AdwComboRow          *lab_network_row;
+  AdwPreferencesGroup  *lab_group;
 
   /* Owned */
   GSettings            *settings;
@@ -148,8 +149,10 @@ update_lab_network_subtitle (DockyardPreferencesWindow *self)
   };
   guint selected = adw_combo_row_get_selected (self->lab_network_row);
 
+  /* Under the group, not as the row's subtitle: beside a long subtitle,
+   * the combo's value is cut to "Auto…". */
   if (selected < G_N_ELEMENTS (subtitles))
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->lab_network_row), _(subtitles[selected]));
+    adw_preferences_group_set_description (self->lab_group, _(subtitles[selected]));
 }
 
 static void
@@ -180,6 +183,7 @@ dockyard_preferences_window_class_init (DockyardPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, host_user_switch);
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, shell_row);
   gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, lab_network_row);
+  gtk_widget_class_bind_template_child (widget_class, DockyardPreferencesWindow, lab_group);
   gtk_widget_class_bind_template_callback (widget_class, socket_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, shell_apply_cb);
 }

@@ -30,6 +30,8 @@ struct _DockyardTerminalPage
   DockyardDevSession    *dev_session;
   DockyardTerminal      *dev_terminal;
   GCancellable          *dev_cancellable;
+  /* Tabs whose close waits for the busy check or the user's answer */
+  GPtrArray             *pending_closes;
   guint                  n_shells;
 };
 
@@ -48,12 +50,30 @@ emit_changed (DockyardTerminalPage *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+static void terminal_restart_cb (DockyardTerminalPage *self,
+                                 DockyardTerminal     *terminal);
+
+static void
+terminal_close_cb (DockyardTerminalPage *self,
+                   DockyardTerminal     *terminal)
+{
+  AdwTabPage *page = adw_tab_view_get_page (self->tab_view, GTK_WIDGET (terminal));
+
+  if (page != NULL)
+    adw_tab_view_close_page (self->tab_view, page);
+}
+
 static DockyardTerminal *
 add_terminal_tab (DockyardTerminalPage *self,
                   const char           *title)
 {
   GtkWidget *terminal = dockyard_terminal_new ();
   AdwTabPage *page = adw_tab_view_append (self->tab_view, terminal);
+
+  g_signal_connect_object (terminal, "restart", G_CALLBACK (terminal_restart_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (terminal, "close", G_CALLBACK (terminal_close_cb), self,
+                           G_CONNECT_SWAPPED);
 
   adw_tab_page_set_title (page, title);
   adw_tab_page_set_icon (page, g_themed_icon_new ("utilities-terminal-symbolic"));
@@ -63,9 +83,20 @@ add_terminal_tab (DockyardTerminalPage *self,
   return DOCKYARD_TERMINAL (terminal);
 }
 
+static void finish_close (DockyardTerminalPage *self,
+                          AdwTabPage           *page);
+
 static void
 close_all_tabs (DockyardTerminalPage *self)
 {
+  /* Closes that wait for an answer are answered first: all go. */
+  while (self->pending_closes->len > 0)
+    {
+      g_autoptr(AdwTabPage) page = g_ptr_array_steal_index (self->pending_closes, 0);
+
+      finish_close (self, page);
+    }
+
   /* Each close runs close_page_cb, which ends that tab's stream. */
   while (adw_tab_view_get_n_pages (self->tab_view) > 0)
     {
@@ -73,6 +104,21 @@ close_all_tabs (DockyardTerminalPage *self)
 
       adw_tab_view_close_page (self->tab_view, page);
     }
+}
+
+/* The empty page as it is before any start failed: the image may well be
+ * there now. */
+static void
+reset_status (DockyardTerminalPage *self)
+{
+  adw_status_page_set_title (self->status, _("No Terminal Open"));
+  adw_status_page_set_description (self->status,
+                                   _("Open a shell in a container of the project’s image, with the "
+                                     "project folder mounted at its working directory. Files you "
+                                     "create there belong to you."));
+  gtk_button_set_label (self->start_button, _("_Open Terminal"));
+  gtk_widget_set_visible (GTK_WIDGET (self->start_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->build_button), FALSE);
 }
 
 static void
@@ -120,14 +166,24 @@ dockyard_terminal_page_stop (DockyardTerminalPage *self)
     dockyard_dev_session_stop_async (session, NULL, NULL);
 
   g_object_unref (session);
+  reset_status (self);
   gtk_stack_set_visible_child_name (self->stack, "empty");
   emit_changed (self);
 }
 
+/* The tab's shell runs (a further shell that ended keeps its stream, to
+ * show how it ended). */
 static gboolean
-close_page_cb (DockyardTerminalPage *self,
-               AdwTabPage           *page,
-               AdwTabView           *view)
+shell_is_open (DockyardTerminal *terminal)
+{
+  return dockyard_terminal_get_stream (terminal) != NULL &&
+         g_object_get_data (G_OBJECT (terminal), "dockyard-shell-ended") == NULL;
+}
+
+/* Ends the tab's shell and lets the tab go. */
+static void
+finish_close (DockyardTerminalPage *self,
+              AdwTabPage           *page)
 {
   DockyardTerminal *terminal = DOCKYARD_TERMINAL (adw_tab_page_get_child (page));
   DockyardTtyStream *stream = dockyard_terminal_get_stream (terminal);
@@ -136,13 +192,248 @@ close_page_cb (DockyardTerminalPage *self,
   if (stream != NULL)
     dockyard_tty_stream_close (stream);
   dockyard_terminal_set_stream (terminal, NULL);
-  adw_tab_view_close_page_finish (view, page, TRUE);
+  adw_tab_view_close_page_finish (self->tab_view, page, TRUE);
 
   /* Closing the dev shell's tab ends the dev container and its shells. */
   if (was_main)
     dockyard_terminal_page_stop (self);
+}
 
+/* "sleep (Shell 1), python3 (Shell 2)" for the busy shells among the tabs
+ * (@only: that tab's alone), or NULL when none is busy. */
+static char *
+describe_busy (DockyardTerminalPage *self,
+               GHashTable           *busy,
+               AdwTabPage           *only)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+      DockyardTerminal *terminal = DOCKYARD_TERMINAL (adw_tab_page_get_child (page));
+      DockyardTtyStream *stream = dockyard_terminal_get_stream (terminal);
+      const char *program;
+
+      if (!shell_is_open (terminal) || (only != NULL && page != only) || self->dev_session == NULL)
+        continue;
+      program = g_hash_table_lookup (busy, GUINT_TO_POINTER (dockyard_dev_session_get_shell_id (self->dev_session,
+                                                                                                stream)));
+      if (program == NULL)
+        continue;
+      if (text->len > 0)
+        g_string_append (text, _(", "));
+      /* Translators: a program still running and its tab, e.g. "sleep (Shell 2)" */
+      g_string_append_printf (text, _("%s (%s)"), program, adw_tab_page_get_title (page));
+    }
+
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/* The shells with a tab (running or not yet ended). */
+static guint
+count_shells (DockyardTerminalPage *self)
+{
+  guint n = 0;
+
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+    if (shell_is_open (DOCKYARD_TERMINAL (adw_tab_page_get_child (adw_tab_view_get_nth_page (self->tab_view, i)))))
+      n++;
+  return n;
+}
+
+typedef struct
+{
+  DockyardTerminalPage *self;
+  AdwTabPage           *page;
+} CloseCheck;
+
+static void
+close_check_free (CloseCheck *check)
+{
+  g_clear_object (&check->self);
+  g_clear_object (&check->page);
+  g_free (check);
+}
+
+static void
+close_answered_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   CloseCheck       *check)
+{
+  DockyardTerminalPage *self = check->self;
+
+  /* Answered meanwhile (the container stopped, the page went). */
+  if (self->pending_closes == NULL || !g_ptr_array_remove (self->pending_closes, check->page))
+    return;
+
+  if (g_strcmp0 (response, "close") == 0)
+    finish_close (self, check->page);
+  else
+    adw_tab_view_close_page_finish (self->tab_view, check->page, FALSE);
+}
+
+static void
+busy_checked_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CloseCheck *check = user_data;
+  DockyardTerminalPage *self = check->self;
+  g_autoptr(GHashTable) busy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *running = NULL;
+  g_autofree char *body = NULL;
+  gboolean main_tab;
+  AdwMessageDialog *dialog;
+  GtkRoot *root;
+
+  busy = dockyard_dev_session_find_busy_shells_finish (DOCKYARD_DEV_SESSION (object), result, &error);
+  if (self->pending_closes == NULL || !g_ptr_array_find (self->pending_closes, check->page, NULL))
+    {
+      close_check_free (check);
+      return;
+    }
+
+  main_tab = adw_tab_page_get_child (check->page) == GTK_WIDGET (self->dev_terminal);
+  if (busy != NULL)
+    running = describe_busy (self, busy, main_tab ? NULL : check->page);
+  else
+    g_debug ("Cannot tell what runs in the shells: %s", error->message);
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (running == NULL || !GTK_IS_WINDOW (root))
+    {
+      g_ptr_array_remove (self->pending_closes, check->page);
+      finish_close (self, check->page);
+      close_check_free (check);
+      return;
+    }
+
+  /* As GNOME Console and Ptyxis ask. */
+  if (main_tab)
+    {
+      guint others = count_shells (self) - 1;
+
+      if (others > 0)
+        /* Translators: %s names what still runs, e.g. "sleep (Shell 1)"; %u counts the other shells */
+        body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Still running: %s. Closing the first shell removes the container: this shell and %u other shell end.",
+                                             "Still running: %s. Closing the first shell removes the container: this shell and %u other shells end.",
+                                             others),
+                                running, others);
+      else
+        /* Translators: %s names what still runs, e.g. "sleep (Shell 1)" */
+        body = g_strdup_printf (_("Still running: %s. Closing the first shell removes the container."),
+                                running);
+    }
+  else
+    /* Translators: %s names what still runs, e.g. "sleep (Shell 2)" */
+    body = g_strdup_printf (_("Still running: %s. Closing the tab ends it."), running);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root), _("Close Terminal?"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "close", _("C_lose"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "close", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (close_answered_cb), check,
+                         (GClosureNotify) close_check_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A tab whose shell may run a program: asked first (busy_checked_cb). */
+static gboolean
+close_page_cb (DockyardTerminalPage *self,
+               AdwTabPage           *page,
+               AdwTabView           *view)
+{
+  DockyardTerminal *terminal = DOCKYARD_TERMINAL (adw_tab_page_get_child (page));
+  CloseCheck *check;
+
+  if (g_ptr_array_find (self->pending_closes, page, NULL))
+    return GDK_EVENT_STOP;
+
+  if (self->dev_session == NULL || !shell_is_open (terminal) ||
+      dockyard_dev_session_get_state (self->dev_session) != DOCKYARD_DEV_SESSION_RUNNING)
+    {
+      finish_close (self, page);
+      return GDK_EVENT_STOP;
+    }
+
+  g_ptr_array_add (self->pending_closes, g_object_ref (page));
+  check = g_new0 (CloseCheck, 1);
+  check->self = g_object_ref (self);
+  check->page = g_object_ref (page);
+  dockyard_dev_session_find_busy_shells_async (self->dev_session, self->dev_cancellable,
+                                               busy_checked_cb, check);
   return GDK_EVENT_STOP;
+}
+
+static void
+page_busy_found_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardTerminalPage *self = g_task_get_source_object (task);
+  g_autoptr(GHashTable) busy = NULL;
+  GError *error = NULL;
+
+  busy = dockyard_dev_session_find_busy_shells_finish (DOCKYARD_DEV_SESSION (object), result, &error);
+  if (busy == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, describe_busy (self, busy, NULL), g_free);
+}
+
+/**
+ * dockyard_terminal_page_find_busy_async:
+ *
+ * Finds what the shells run besides waiting at their prompt, for the
+ * window's "Close Window?" question.
+ */
+void
+dockyard_terminal_page_find_busy_async (DockyardTerminalPage *self,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dockyard_terminal_page_find_busy_async);
+  if (self->dev_session == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  dockyard_dev_session_find_busy_shells_async (self->dev_session, cancellable,
+                                               page_busy_found_cb, g_steal_pointer (&task));
+}
+
+/**
+ * dockyard_terminal_page_find_busy_finish:
+ * @n_shells: (out): the open shells
+ *
+ * Returns: (transfer full) (nullable): what still runs, e.g.
+ *   "sleep (Shell 1)", or %NULL when nothing does
+ */
+char *
+dockyard_terminal_page_find_busy_finish (DockyardTerminalPage  *self,
+                                         GAsyncResult          *result,
+                                         guint                 *n_shells,
+                                         GError               **error)
+{
+  g_return_val_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  *n_shells = count_shells (self);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -208,7 +499,7 @@ dev_started_cb (GObject      *object,
       dockyard_terminal_page_stop (self);
       adw_status_page_set_title (self->status,
                                  not_built ? _("Image Not Built Yet")
-                                           : _("Cannot Start the Dev Container"));
+                                           : _("Cannot Open the Terminal"));
       adw_status_page_set_description (self->status, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->build_button), not_built);
       gtk_widget_set_visible (GTK_WIDGET (self->start_button), !not_built);
@@ -256,7 +547,11 @@ shell_exit_code_cb (GObject      *object,
   else
     message = g_strdup (_("The shell ended."));
 
-  dockyard_terminal_show_message (tab->terminal, message, FALSE);
+  /* Restart opens a new shell in this tab while the container runs. */
+  dockyard_terminal_show_message (tab->terminal, message,
+                                  tab->page->dev_session != NULL &&
+                                  dockyard_dev_session_get_state (tab->page->dev_session) ==
+                                  DOCKYARD_DEV_SESSION_RUNNING);
 }
 
 static void
@@ -271,6 +566,7 @@ shell_closed_cb (DockyardTerminal  *terminal,
   if (dockyard_terminal_get_stream (terminal) != stream)
     return;
 
+  g_object_set_data (G_OBJECT (terminal), "dockyard-shell-ended", GINT_TO_POINTER (TRUE));
   if (session == NULL)
     {
       dockyard_terminal_show_message (terminal, _("The shell ended."), FALSE);
@@ -278,6 +574,7 @@ shell_closed_cb (DockyardTerminal  *terminal,
     }
 
   tab = g_new0 (ShellTab, 1);
+  tab->page = g_object_ref (DOCKYARD_TERMINAL_PAGE (page));
   tab->terminal = g_object_ref (terminal);
   dockyard_dev_session_get_shell_exit_code_async (session, stream, NULL, shell_exit_code_cb, tab);
 }
@@ -307,9 +604,35 @@ shell_opened_cb (GObject      *object,
     }
 
   dockyard_terminal_set_stream (tab->terminal, stream);
+  g_object_set_data (G_OBJECT (tab->terminal), "dockyard-shell-ended", NULL);
   g_signal_connect_object (stream, "closed", G_CALLBACK (shell_closed_cb), tab->terminal,
                            G_CONNECT_SWAPPED);
   gtk_widget_grab_focus (GTK_WIDGET (tab->terminal));
+}
+
+/* Restart beside an ended shell: the dev shell's restarts the container,
+ * a further shell's opens a new shell in the same tab. */
+static void
+terminal_restart_cb (DockyardTerminalPage *self,
+                     DockyardTerminal     *terminal)
+{
+  ShellTab *tab;
+
+  if (terminal == self->dev_terminal || self->dev_session == NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.dev-restart", NULL);
+      return;
+    }
+
+  if (dockyard_dev_session_get_state (self->dev_session) != DOCKYARD_DEV_SESSION_RUNNING)
+    return;
+
+  dockyard_terminal_set_stream (terminal, NULL);
+  tab = g_new0 (ShellTab, 1);
+  tab->page = g_object_ref (self);
+  tab->terminal = g_object_ref (terminal);
+  dockyard_dev_session_open_shell_async (self->dev_session, self->dev_cancellable,
+                                         shell_opened_cb, tab);
 }
 
 /**
@@ -347,7 +670,7 @@ dockyard_terminal_page_open_shell (DockyardTerminalPage *self)
  * @session: a new dev session, set up (shell, user)
  *
  * Stops the dev container on show, if any, and starts @session in a new
- * "Dev" tab.
+ * "Shell 1" tab.
  */
 void
 dockyard_terminal_page_start (DockyardTerminalPage *self,
@@ -363,7 +686,8 @@ dockyard_terminal_page_start (DockyardTerminalPage *self,
                            G_CONNECT_SWAPPED);
 
   self->n_shells = 1;
-  self->dev_terminal = add_terminal_tab (self, _("Dev"));
+  /* Translators: the title of the first shell's tab; closing it ends the container */
+  self->dev_terminal = add_terminal_tab (self, _("Shell 1"));
 
   g_clear_object (&self->dev_cancellable);
   self->dev_cancellable = g_cancellable_new ();
@@ -465,6 +789,7 @@ dockyard_terminal_page_dispose (GObject *object)
   g_cancellable_cancel (self->dev_cancellable);
   g_clear_object (&self->dev_cancellable);
   g_clear_object (&self->monitor);
+  g_clear_pointer (&self->pending_closes, g_ptr_array_unref);
 
   /* No gtk_widget_dispose_template(): the template's root is AdwBin's child,
    * which AdwBin unparents itself. */
@@ -503,6 +828,7 @@ static void
 dockyard_terminal_page_init (DockyardTerminalPage *self)
 {
   g_type_ensure (DOCKYARD_TYPE_TERMINAL);
+  self->pending_closes = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Nothing of the page is styled or measured before it is first shown. */
   dockyard_defer_show_until_mapped (GTK_WIDGET (self), GTK_WIDGET (self->stack));

@@ -24,5 +24,13 @@ void                dockyard_terminal_page_start           (DockyardTerminalPage
 void                dockyard_terminal_page_stop            (DockyardTerminalPage  *self);
 gboolean            dockyard_terminal_page_show_dev        (DockyardTerminalPage  *self);
 gboolean            dockyard_terminal_page_open_shell      (DockyardTerminalPage  *self);
+void                dockyard_terminal_page_find_busy_async  (DockyardTerminalPage  *self,
+                                                             GCancellable          *cancellable,
+                                                             GAsyncReadyCallback    callback,
+                                                             gpointer               user_data);
+char               *dockyard_terminal_page_find_busy_finish (DockyardTerminalPage  *self,
+                                                             GAsyncResult          *result,
+                                                             guint                 *n_shells,
+                                                             GError               **error);
 
 G_END_DECLS

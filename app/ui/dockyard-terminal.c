@@ -47,6 +47,14 @@ struct _DockyardTerminal
 
 G_DEFINE_FINAL_TYPE (DockyardTerminal, dockyard_terminal, GTK_TYPE_WIDGET)
 
+enum {
+  RESTART,
+  CLOSE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* A palette that reads well on both styles (Tango-like, as GNOME terminals). */
 static const GdkRGBA palette[16] = {
   { 0.180, 0.204, 0.212, 1 }, { 0.800, 0.000, 0.000, 1 }, { 0.306, 0.604, 0.024, 1 },
@@ -282,6 +290,16 @@ dockyard_terminal_dispose (GObject *object)
   G_OBJECT_CLASS (dockyard_terminal_parent_class)->dispose (object);
 }
 
+/* term.restart and term.close: the buttons beside an ended shell's message.
+ * What they do depends on the tab (the page decides). */
+static void
+message_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[g_str_equal (action_name, "term.restart") ? RESTART : CLOSE], 0);
+}
+
 static gboolean
 dockyard_terminal_grab_focus (GtkWidget *widget)
 {
@@ -299,6 +317,21 @@ dockyard_terminal_class_init (DockyardTerminalClass *klass)
   widget_class->size_allocate = dockyard_terminal_size_allocate;
   widget_class->grab_focus = dockyard_terminal_grab_focus;
 
+  /**
+   * DockyardTerminal::restart:
+   *
+   * The user asked for a new shell in place of the one that ended.
+   */
+  signals[RESTART] = g_signal_new ("restart", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * DockyardTerminal::close:
+   *
+   * The user asked to close the ended shell's tab.
+   */
+  signals[CLOSE] = g_signal_new ("close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   g_type_ensure (VTE_TYPE_TERMINAL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/dockyard-terminal.ui");
@@ -309,6 +342,8 @@ dockyard_terminal_class_init (DockyardTerminalClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminal, vte);
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminal, context_menu);
 
+  gtk_widget_class_install_action (widget_class, "term.restart", NULL, message_action);
+  gtk_widget_class_install_action (widget_class, "term.close", NULL, message_action);
   gtk_widget_class_install_action (widget_class, "term.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "term.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "term.select-all", NULL, select_all_action);

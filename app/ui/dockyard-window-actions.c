@@ -39,6 +39,7 @@ _dockyard_window_actions_update (DockyardWindow *self)
                                  ready && self->project != NULL && !building &&
                                  !self->terminal_focused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-folder-key", !self->terminal_focused);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-project-key", !self->terminal_focused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-key", !self->terminal_focused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quit-key", !self->terminal_focused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-build", building);
@@ -87,8 +88,23 @@ open_chosen_folder (DockyardWindow *self,
                     GFile          *folder,
                     gboolean        new_project)
 {
-  self->open_on_dockerfile = new_project;
-  dockyard_window_open_project (self, folder);
+  DockyardWindow *window = self;
+
+  /* A window with a project keeps it, and its terminal and lab: another
+   * folder gets a window of its own. */
+  if (self->project != NULL &&
+      !g_file_equal (dockyard_project_get_directory (self->project), folder))
+    {
+      window = dockyard_window_new (gtk_window_get_application (GTK_WINDOW (self)), self->monitor,
+                                    self->settings, self->recent_projects);
+      gtk_window_set_default_size (GTK_WINDOW (window),
+                                   gtk_widget_get_width (GTK_WIDGET (self)),
+                                   gtk_widget_get_height (GTK_WIDGET (self)));
+      gtk_window_present (GTK_WINDOW (window));
+    }
+
+  window->open_on_dockerfile = new_project;
+  dockyard_window_open_project (window, folder);
 }
 
 #if GTK_CHECK_VERSION (4, 10, 0)
@@ -288,7 +304,7 @@ build_cb (GObject      *object,
       /* Translators: %s is the image name, e.g. "myproject:dev" */
       g_autofree char *text = g_strdup_printf (_("Built %s"), dockyard_build_get_tag (build));
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      _dockyard_window_show_built_toast (self, text);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_build_failure (self, build, error);
@@ -403,6 +419,8 @@ shortcut_action (GtkWidget  *widget,
     gtk_widget_activate_action (widget, "win.build", NULL);
   else if (g_str_equal (action_name, "win.open-folder-key"))
     gtk_widget_activate_action (widget, "win.open-folder", NULL);
+  else if (g_str_equal (action_name, "win.new-project-key"))
+    gtk_widget_activate_action (widget, "win.new-project", NULL);
   else if (g_str_equal (action_name, "win.close-key"))
     gtk_window_close (GTK_WINDOW (widget));
   else if (g_str_equal (action_name, "win.quit-key"))
@@ -543,6 +561,39 @@ engine_has_bridge (DockyardWindow *self)
   return engine != NULL && dockyard_engine_get_has_bridge (engine);
 }
 
+/* "Add JupyterLab" on the lab page: only what will work (issue 18). */
+static void
+update_add_jupyter (DockyardWindow *self)
+{
+  switch (dockyard_dockerfile_page_get_jupyterlab_route (self->dockerfile_page))
+    {
+    case DOCKYARD_JUPYTERLAB_ROUTE_REQUIREMENTS:
+      dockyard_lab_page_set_add_jupyter (self->lab_page, _("_Add JupyterLab"),
+                                         _("Add JupyterLab adds a pinned line to the requirements "
+                                           "file the Dockerfile installs, then builds."));
+      break;
+    case DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE:
+      dockyard_lab_page_set_add_jupyter (self->lab_page, _("_Add JupyterLab to the Dockerfile…"),
+                                         _("The Dockerfile installs no requirements file, so a line "
+                                           "there would change nothing. Add JupyterLab to the "
+                                           "Dockerfile instead: the change shows in its preview "
+                                           "before you save and build."));
+      break;
+    case DOCKYARD_JUPYTERLAB_ROUTE_NONE:
+    default:
+      /* Translators: %s is a pinned requirement, e.g. "jupyterlab==4.2.5" */
+      {
+        g_autofree char *hint = g_strdup_printf (_("The Dockerfile installs no requirements file and "
+                                                   "the form cannot change it: add a step such as "
+                                                   "“RUN pip install %s” to it, then build."),
+                                                 DOCKYARD_PINNED_JUPYTERLAB);
+
+        dockyard_lab_page_set_add_jupyter (self->lab_page, NULL, hint);
+      }
+      break;
+    }
+}
+
 /* The header's Lab button shows what the lab does; the page shows the rest. */
 static void
 update_lab (DockyardWindow *self)
@@ -560,6 +611,7 @@ update_lab (DockyardWindow *self)
                                 (state == DOCKYARD_LAB_SESSION_READY ||
                                  state == DOCKYARD_LAB_SESSION_STARTING)
                                 ? _("Starting…") : _("_Lab"));
+  update_add_jupyter (self);
   dockyard_lab_page_update (self->lab_page);
   _dockyard_window_actions_update (self);
 }
@@ -737,6 +789,24 @@ add_jupyterlab_action (GtkWidget  *widget,
   if (self->project == NULL)
     return;
 
+  /* No requirements file installed: the Dockerfile gets the pip step, in
+   * the form and its preview, saved when the user says so. */
+  if (dockyard_dockerfile_page_get_jupyterlab_route (self->dockerfile_page) !=
+      DOCKYARD_JUPYTERLAB_ROUTE_REQUIREMENTS)
+    {
+      adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
+      if (dockyard_dockerfile_page_get_jupyterlab_route (self->dockerfile_page) ==
+          DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE)
+        {
+          gtk_widget_activate_action (GTK_WIDGET (self->dockerfile_page),
+                                      "dockerfile.add-jupyterlab", NULL);
+          adw_toast_overlay_add_toast (self->toast_overlay,
+                                       adw_toast_new (_("JupyterLab is in the form: check the "
+                                                        "preview, save, then build")));
+        }
+      return;
+    }
+
   dockyard_requirements_file_add_async (dockyard_project_get_directory (self->project),
                                         DOCKYARD_PINNED_JUPYTERLAB, self->cancellable,
                                         requirements_written_cb, g_object_ref (self));
@@ -779,6 +849,7 @@ _dockyard_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.cancel-build", NULL, cancel_build_action);
   gtk_widget_class_install_action (widget_class, "win.build-key", NULL, shortcut_action);
   gtk_widget_class_install_action (widget_class, "win.open-folder-key", NULL, shortcut_action);
+  gtk_widget_class_install_action (widget_class, "win.new-project-key", NULL, shortcut_action);
   gtk_widget_class_install_action (widget_class, "win.close-key", NULL, shortcut_action);
   gtk_widget_class_install_action (widget_class, "win.quit-key", NULL, shortcut_action);
   gtk_widget_class_install_action (widget_class, "win.show-dockerfile-line", "u",

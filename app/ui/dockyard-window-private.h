@@ -19,6 +19,7 @@ struct _DockyardWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
+  GtkLabel             *project_title_label;
   GtkButton            *build_button;
   GtkButton            *dev_button;
   GtkButton            *lab_button;
@@ -32,6 +33,8 @@ struct _DockyardWindow
   GtkStack             *stack;
   GtkRevealer          *engine_lost_revealer;
   GtkSpinner           *engine_lost_spinner;
+  GtkLabel             *engine_lost_label;
+  GtkButton            *engine_retry_button;
   GtkSpinner           *connecting_spinner;
   AdwStatusPage        *no_engine_page;
   GtkLabel             *no_engine_help;
@@ -79,6 +82,10 @@ struct _DockyardWindow
   gint64                build_started;
   /* "Build Image" on the Terminal page: open the shell once built. */
   gboolean              dev_after_build;
+  /* The user agreed to stop what runs (or nothing ran): close. */
+  gboolean              stop_confirmed;
+  /* Closing waits for the look at what the shells run. */
+  gboolean              close_check_pending;
 };
 
 void     _dockyard_window_actions_update     (DockyardWindow *self);
@@ -90,5 +97,7 @@ void     _dockyard_window_record_build       (DockyardWindow *self,
 void     _dockyard_window_class_add_actions  (GtkWidgetClass *widget_class);
 gboolean _dockyard_window_get_dev_as_root    (DockyardWindow *self);
 void     _dockyard_window_stop_lab           (DockyardWindow *self);
+void     _dockyard_window_show_built_toast   (DockyardWindow *self,
+                                              const char     *text);
 
 G_END_DECLS

@@ -95,10 +95,15 @@ follow_lists (DockyardWindow     *self,
 static void
 update_switcher_bar (DockyardWindow *self)
 {
-  adw_view_switcher_bar_set_reveal (self->switcher_bar,
-                                    adw_view_switcher_title_get_title_visible (self->switcher_title) &&
-                                    g_strcmp0 (gtk_stack_get_visible_child_name (self->stack),
-                                               "project") == 0);
+  gboolean on_project = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "project") == 0;
+  gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
+
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, narrow && on_project);
+  /* The switcher takes the title's place: the project's name is beside it.
+   * Not made to follow the switcher's width (that would change the width
+   * the switcher decides on, back and forth). */
+  gtk_widget_set_visible (GTK_WIDGET (self->project_title_label),
+                          on_project && self->project != NULL);
 }
 
 static void
@@ -111,8 +116,33 @@ update_engine (DockyardWindow *self)
   g_autofree char *help = dockyard_engine_monitor_dup_help (self->monitor, &help_title);
   const char *page;
 
+  /* No engine, a project open: the Dockerfile needs none.  The project
+   * stays; only what needs the engine (Build, Terminal, Lab, Pin) is off,
+   * and the bar says why. */
+  if (state == DOCKYARD_ENGINE_STATE_FAILED && self->project != NULL)
+    {
+      g_autofree char *bar = NULL;
+
+      /* Translators: %s says why there is no engine, e.g. "No Container Engine Found" */
+      bar = g_strdup_printf (_("%s. Build, Terminal, Lab and Pin Requirements need the engine; "
+                               "the Dockerfile can be edited and saved."),
+                             help_title != NULL ? help_title : _("No container engine"));
+      gtk_label_set_label (self->engine_lost_label, bar);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->engine_lost_label), help);
+    }
+  else
+    {
+      gtk_label_set_label (self->engine_lost_label,
+                           _("The container engine stopped answering. Reconnecting…"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->engine_lost_label), NULL);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->engine_retry_button),
+                          state == DOCKYARD_ENGINE_STATE_FAILED);
+  gtk_widget_set_visible (GTK_WIDGET (self->engine_lost_spinner),
+                          state == DOCKYARD_ENGINE_STATE_UNREACHABLE);
   gtk_revealer_set_reveal_child (self->engine_lost_revealer,
-                                 state == DOCKYARD_ENGINE_STATE_UNREACHABLE);
+                                 state == DOCKYARD_ENGINE_STATE_UNREACHABLE ||
+                                 (state == DOCKYARD_ENGINE_STATE_FAILED && self->project != NULL));
   gtk_spinner_set_spinning (self->engine_lost_spinner,
                             state == DOCKYARD_ENGINE_STATE_UNREACHABLE);
   gtk_spinner_set_spinning (self->connecting_spinner,
@@ -142,7 +172,7 @@ update_engine (DockyardWindow *self)
 
   if (state == DOCKYARD_ENGINE_STATE_CONNECTING)
     page = "connecting";
-  else if (state == DOCKYARD_ENGINE_STATE_FAILED)
+  else if (state == DOCKYARD_ENGINE_STATE_FAILED && self->project == NULL)
     page = "no-engine";
   else if (self->project != NULL)
     page = "project";
@@ -273,8 +303,18 @@ show_project (DockyardWindow *self)
   g_autofree char *stored_image = dup_stored_image_name (self);
   gboolean has_dockerfile = dockyard_project_get_has_dockerfile (self->project);
 
-  adw_view_switcher_title_set_subtitle (self->switcher_title,
-                                        dockyard_project_get_name (self->project));
+  /* HIG: the title names the document, here the project. */
+  /* Named once in the header: by the label beside the switcher. */
+  adw_view_switcher_title_set_title (self->switcher_title, NULL);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+  gtk_window_set_title (GTK_WINDOW (self), dockyard_project_get_name (self->project));
+  gtk_label_set_label (self->project_title_label, dockyard_project_get_name (self->project));
+  /* Ellipsized, the label would get its minimum, "…": up to 16
+   * characters show (more would push the switcher off the header at
+   * common widths). */
+  gtk_label_set_width_chars (self->project_title_label,
+                             MIN (16, (int) g_utf8_strlen (dockyard_project_get_name (self->project), -1)));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->project_title_label), path);
   dockyard_project_set_image_name (self->project, stored_image);
   show_image_name (self);
   adw_preferences_group_set_title (self->project_group, dockyard_project_get_name (self->project));
@@ -378,6 +418,57 @@ dockerfile_saved_cb (DockyardWindow *self)
       self->reopening = TRUE;
       dockyard_window_open_project (self, dockyard_project_get_directory (self->project));
     }
+}
+
+/**
+ * _dockyard_window_show_built_toast:
+ * @text: e.g. "Built myproject:dev"
+ *
+ * On the Build page only: a "Built" toast does not cover the terminal or
+ * the lab (and is not dismissed by hand: libadwaita 1.2 crashes when a
+ * toast is dismissed while it appears).
+ */
+void
+_dockyard_window_show_built_toast (DockyardWindow *self,
+                                   const char     *text)
+{
+  dockyard_build_view_add_toast (self->build_view, adw_toast_new (text));
+}
+
+/* The header's buttons keep their width when their label says what runs
+ * ("Building…", "Starting…"): the buttons beside them do not move. */
+static void
+reserve_label_width (GtkButton  *button,
+                     const char *idle_label,
+                     const char *busy_label)
+{
+  AdwButtonContent *content = ADW_BUTTON_CONTENT (gtk_button_get_child (button));
+  g_autofree char *label = g_strdup (adw_button_content_get_label (content));
+  int idle = 0;
+  int busy = 0;
+
+  gtk_widget_set_size_request (GTK_WIDGET (button), -1, -1);
+  adw_button_content_set_label (content, idle_label);
+  gtk_widget_measure (GTK_WIDGET (button), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &idle, NULL, NULL);
+  adw_button_content_set_label (content, busy_label);
+  gtk_widget_measure (GTK_WIDGET (button), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &busy, NULL, NULL);
+  adw_button_content_set_label (content, label);
+  gtk_widget_set_size_request (GTK_WIDGET (button), MAX (idle, busy), -1);
+  /* Icon and label together in the middle of the wider button. */
+  gtk_widget_set_halign (GTK_WIDGET (content), GTK_ALIGN_CENTER);
+}
+
+static void
+header_button_mapped_cb (GtkButton *button,
+                         gpointer   user_data)
+{
+  DockyardWindow *self = user_data;
+
+  g_signal_handlers_disconnect_by_func (button, header_button_mapped_cb, user_data);
+  if (button == self->build_button)
+    reserve_label_width (button, _("_Build"), _("Building…"));
+  else
+    reserve_label_width (button, _("_Lab"), _("Starting…"));
 }
 
 static void
@@ -505,13 +596,117 @@ unsaved_response_cb (AdwMessageDialog *dialog,
 
 /* Unsaved Dockerfile changes are not lost without the user's say. */
 static gboolean
+lab_is_active (DockyardWindow *self)
+{
+  DockyardLabSessionState state;
+
+  if (self->lab_session == NULL)
+    return FALSE;
+  state = dockyard_lab_session_get_state (self->lab_session);
+  return state == DOCKYARD_LAB_SESSION_STARTING || state == DOCKYARD_LAB_SESSION_RUNNING;
+}
+
+static void
+stop_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  DockyardWindow   *self)
+{
+  if (g_strcmp0 (response, "close") == 0)
+    {
+      self->stop_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+/* What closing stops, named, when a shell runs a program or Jupyter runs:
+ * asked as GNOME Console and Ptyxis ask. */
+static void
+close_busy_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(DockyardWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *running = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  DockyardDevSession *dev = dockyard_terminal_page_get_dev_session (self->terminal_page);
+  gboolean lab = lab_is_active (self);
+  AdwMessageDialog *dialog;
+  guint n_shells = 0;
+
+  self->close_check_pending = FALSE;
+  running = dockyard_terminal_page_find_busy_finish (DOCKYARD_TERMINAL_PAGE (object), result,
+                                                     &n_shells, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_debug ("Cannot tell what runs in the shells: %s", error->message);
+
+  if (running == NULL && !lab)
+    {
+      self->stop_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  if (running != NULL)
+    /* Translators: %s names what still runs, e.g. "sleep (Shell 1)" */
+    g_string_append_printf (body, _("Still running: %s."), running);
+  if (dev != NULL && n_shells > 0)
+    {
+      if (body->len > 0)
+        g_string_append_c (body, ' ');
+      g_string_append_printf (body,
+                              /* Translators: %u counts the terminal's shells */
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "The terminal’s container is removed with its %u shell.",
+                                           "The terminal’s container is removed with its %u shells.",
+                                           n_shells),
+                              n_shells);
+    }
+  if (lab)
+    {
+      if (body->len > 0)
+        g_string_append_c (body, ' ');
+      g_string_append (body, _("Jupyter stops: notebooks not saved in Jupyter are lost."));
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Close Window?"),
+                                                       body->str));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "close", _("C_lose"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "close", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (stop_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
 dockyard_window_close_request (GtkWindow *window)
 {
   DockyardWindow *self = DOCKYARD_WINDOW (window);
   AdwMessageDialog *dialog;
 
   if (self->discard_changes || !dockyard_dockerfile_page_get_dirty (self->dockerfile_page))
-    return GTK_WINDOW_CLASS (dockyard_window_parent_class)->close_request (window);
+    {
+      DockyardDevSession *dev = dockyard_terminal_page_get_dev_session (self->terminal_page);
+      gboolean dev_running = dev != NULL &&
+                             dockyard_dev_session_get_state (dev) == DOCKYARD_DEV_SESSION_RUNNING;
+
+      if (self->stop_confirmed || (!dev_running && !lab_is_active (self)))
+        return GTK_WINDOW_CLASS (dockyard_window_parent_class)->close_request (window);
+
+      if (!self->close_check_pending)
+        {
+          self->close_check_pending = TRUE;
+          dockyard_terminal_page_find_busy_async (self->terminal_page, self->cancellable,
+                                                  close_busy_cb, g_object_ref (self));
+        }
+      return TRUE;
+    }
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Save Changes to the Dockerfile?"),
                                                        _("The form has changes that are not saved "
@@ -730,6 +925,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_title_label);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dev_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_button);
@@ -742,6 +938,8 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_revealer);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_spinner);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_lost_label);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, engine_retry_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, no_engine_page);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, no_engine_help);
@@ -781,6 +979,8 @@ dockyard_window_init (DockyardWindow *self)
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_changed_cb), NULL);
+  g_signal_connect (self->build_button, "map", G_CALLBACK (header_button_mapped_cb), self);
+  g_signal_connect (self->lab_button, "map", G_CALLBACK (header_button_mapped_cb), self);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -812,6 +1012,22 @@ dockyard_window_new (GtkApplication         *application,
                        "settings", settings,
                        "recent-projects", recent_projects,
                        NULL);
+}
+
+/**
+ * dockyard_window_close_without_asking:
+ *
+ * Closes the window as its close button does, except that a running
+ * terminal or lab is stopped without the "Close Window?" question (the
+ * app quits).  Unsaved Dockerfile changes are still asked about.
+ */
+void
+dockyard_window_close_without_asking (DockyardWindow *self)
+{
+  g_return_if_fail (DOCKYARD_IS_WINDOW (self));
+
+  self->stop_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 /**

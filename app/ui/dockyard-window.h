@@ -30,4 +30,6 @@ DockyardTerminal   *dockyard_window_get_terminal    (DockyardWindow *self,
                                                      guint           index);
 const char      *dockyard_window_get_page     (DockyardWindow      *self);
 
+void                dockyard_window_close_without_asking (DockyardWindow *self);
+
 G_END_DECLS

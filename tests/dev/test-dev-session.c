@@ -276,13 +276,87 @@ test_exec_shares_container (Fixture       *fixture,
 
   /* A file made outside the shared folder, in the container only. */
   type (fixture->stream, "echo secret > /tmp/from-first && echo saved\r");
-  wait_for_output (fixture->output, "saved");
+  /* "\nsaved": the output, not the echo of the typed line (the shell may
+   * still be waiting for its passwd entry). */
+  wait_for_output (fixture->output, "\nsaved");
   type (second, "cat /tmp/from-first; echo $((7*6))\r");
   wait_for_output (second_output, "secret");
   wait_for_output (second_output, "42");
 
   dockyard_tty_stream_resize (second, 20, 70);
   wait_for_size (second, second_output, "20 70");
+
+  dockyard_tty_stream_close (second);
+  g_signal_handlers_disconnect_by_data (second, second_output);
+}
+
+/* What runs in the shells is found from the container's /proc: a shell at
+ * its prompt is idle, one running `sleep 300` is busy with "sleep"; and the
+ * shell's user has a name and a home in the container (issue 18, items 7
+ * and 17: no "I have no name!"). */
+static void
+test_busy_shells_and_user (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardTtyStream) second = NULL;
+  g_autoptr(GString) second_output = g_string_new (NULL);
+  g_autoptr(GHashTable) busy = NULL;
+  const char *userns_mode;
+  const char *user;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
+  start (fixture);
+  g_assert_cmpuint (dockyard_dev_session_get_shell_id (fixture->session, fixture->stream), ==, 1);
+
+  dockyard_dev_session_open_shell_async (fixture->session, NULL,
+                                         dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  second = dockyard_dev_session_open_shell_finish (fixture->session, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  dockyard_test_collect_tty (second, second_output, NULL);
+  g_assert_cmpuint (dockyard_dev_session_get_shell_id (fixture->session, second), ==, 2);
+  type (second, "echo ready-$((2*3))\r");
+  wait_for_output (second_output, "ready-6");
+
+  /* Both at their prompt: nothing busy. */
+  type (fixture->stream, "echo idle-$((3*3))\r");
+  wait_for_output (fixture->output, "idle-9");
+  dockyard_dev_session_find_busy_shells_async (fixture->session, NULL,
+                                               dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  busy = dockyard_dev_session_find_busy_shells_finish (fixture->session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (busy), ==, 0);
+  g_clear_pointer (&busy, g_hash_table_unref);
+  g_clear_object (&result);
+
+  /* The first shell runs sleep: it alone is busy, with sleep named. */
+  type (fixture->stream, "sleep 300\r");
+  g_usleep (500 * 1000);
+  dockyard_dev_session_find_busy_shells_async (fixture->session, NULL,
+                                               dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  busy = dockyard_dev_session_find_busy_shells_finish (fixture->session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (busy), ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (busy, GUINT_TO_POINTER (1)), ==, "sleep");
+  g_clear_object (&result);
+
+  /* The user has a name and a writable home (where the image lacks one). */
+  user = dockyard_container_user_for_engine (fixture->engine, desktop_user (), &userns_mode);
+  type (second, "whoami && echo home-$HOME && touch ~/.probe && echo home-writable\r");
+  wait_for_output (second_output, "home-writable");
+  g_assert_null (strstr (second_output->str, "unknown uid"));
+  if (user != NULL && userns_mode == NULL && strcmp (user, "0:0") != 0)
+    {
+      g_autofree char *name_line = g_strdup_printf ("\n%s\r", getuid () == 0 ? "user" : g_get_user_name ());
+
+      wait_for_output (second_output, name_line);
+      wait_for_output (second_output, "home-/home/");
+    }
 
   dockyard_tty_stream_close (second);
   g_signal_handlers_disconnect_by_data (second, second_output);
@@ -449,6 +523,8 @@ main (int   argc,
               fixture_setup, test_files_belong_to_user, fixture_teardown);
   g_test_add ("/dev-session/exec-shares-container", Fixture, NULL,
               fixture_setup, test_exec_shares_container, fixture_teardown);
+  g_test_add ("/dev-session/busy-shells-and-user", Fixture, NULL,
+              fixture_setup, test_busy_shells_and_user, fixture_teardown);
   g_test_add ("/dev-session/missing-image", Fixture, NULL,
               fixture_setup, test_missing_image, fixture_teardown);
   g_test_add ("/dev-session/cancel-leaves-nothing", Fixture, NULL,

@@ -217,6 +217,80 @@ test_jupyter_ready (Fixture       *fixture,
   }
 }
 
+static char *
+container_name (Fixture    *fixture,
+                const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("/containers/%s/json", id);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  dockyard_engine_request_async (fixture->engine, "GET", path, NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (fixture->engine, result, NULL);
+  g_assert_nonnull (node);
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "Name"));
+}
+
+/* Jupyter's own Quit (POST /api/shutdown): a clean stop, not a failure;
+ * the container was NAME-lab, as the dev container is NAME-dev, and is gone
+ * (issue 18, items 6 and 17). */
+static void
+test_jupyter_quit (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *image = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *auth = NULL;
+  const char *url;
+  gint64 deadline;
+  guint tick;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
+
+  start_and_wait (fixture, &error);
+  g_assert_no_error (error);
+  id = g_strdup (dockyard_lab_session_get_container_id (fixture->lab));
+
+  image = dockyard_project_dup_image_name (fixture->project);
+  *strrchr (image, ':') = '\0';
+  expected = g_strdup_printf ("/%s-lab", image);
+  name = container_name (fixture, id);
+  g_assert_cmpstr (name, ==, expected);
+
+  url = dockyard_lab_session_get_url (fixture->lab);
+  uri = g_strdup_printf ("http://127.0.0.1:%u/api/shutdown", dockyard_lab_session_get_port (fixture->lab));
+  auth = g_strdup_printf ("token %s", strstr (url, "token=") + strlen ("token="));
+  message = soup_message_new ("POST", uri);
+  soup_message_headers_append (soup_message_get_request_headers (message), "Authorization", auth);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL,
+                                    dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  body = soup_session_send_and_read_finish (session, result, NULL);
+  g_test_message ("POST /api/shutdown: %u", soup_message_get_status (message));
+
+  tick = g_timeout_add (50, tick_cb, NULL);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (dockyard_lab_session_get_state (fixture->lab) == DOCKYARD_LAB_SESSION_RUNNING)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+  g_assert_cmpint (dockyard_lab_session_get_state (fixture->lab), ==, DOCKYARD_LAB_SESSION_STOPPED);
+  g_assert_true (dockyard_lab_session_get_quit_by_jupyter (fixture->lab));
+  g_assert_null (dockyard_lab_session_get_error_message (fixture->lab));
+}
+
 static void
 test_missing_jupyter (Fixture       *fixture,
                       gconstpointer  data)
@@ -712,6 +786,8 @@ main (int   argc,
 
   g_test_add ("/lab-session/jupyter-ready", Fixture, NULL,
               fixture_setup, test_jupyter_ready, fixture_teardown);
+  g_test_add ("/lab-session/jupyter-quit", Fixture, NULL,
+              fixture_setup, test_jupyter_quit, fixture_teardown);
   g_test_add ("/lab-session/missing-jupyter", Fixture, "localhost/dockyard-test/busybox:1.35.0",
               fixture_setup, test_missing_jupyter, fixture_teardown);
   g_test_add ("/lab-session/stop-at-any-moment", Fixture, NULL,

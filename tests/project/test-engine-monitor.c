@@ -5,6 +5,8 @@
 
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib/gstdio.h>
 
 #include "dockyard-container-spec.h"
 #include "dockyard-engine-monitor.h"
@@ -85,6 +87,60 @@ test_no_engine (void)
 
   dockyard_engine_monitor_disconnect (monitor);
   g_assert_finalize_object (monitor);
+}
+
+static gboolean
+hang_up_cb (GSocketService    *service,
+            GSocketConnection *connection,
+            GObject           *source,
+            gpointer           user_data)
+{
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+/* A socket that takes connections and closes them at once (another
+ * program's, an engine going down): its own title and an explanation,
+ * not "No Container Engine Found" over a raw error (issue 18, item 17). */
+static void
+test_hangs_up (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("dockyard-hangup-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "engine.sock", NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *help = NULL;
+  DockyardEngineMonitor *monitor;
+
+  g_assert_no_error (error);
+  address = g_unix_socket_address_new (path);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (hang_up_cb), NULL);
+  g_socket_service_start (service);
+
+  g_settings_set_boolean (settings, "engine-automatic", FALSE);
+  g_settings_set_string (settings, "engine-socket", path);
+  monitor = dockyard_engine_monitor_new (settings);
+  dockyard_engine_monitor_connect (monitor);
+  wait_for_state (monitor, DOCKYARD_ENGINE_STATE_FAILED);
+
+  help = dockyard_engine_monitor_dup_help (monitor, &title);
+  g_test_message ("%s: %s", title, help);
+  g_assert_cmpstr (title, ==, "The Engine Does Not Answer");
+  g_assert_nonnull (strstr (help, "closes them"));
+  g_assert_nonnull (strstr (help, path));
+
+  dockyard_engine_monitor_disconnect (monitor);
+  g_assert_finalize_object (monitor);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -313,6 +369,7 @@ main (int   argc,
   dockyard_test_init (&argc, &argv);
 
   g_test_add_func ("/engine-monitor/no-engine", test_no_engine);
+  g_test_add_func ("/engine-monitor/hangs-up", test_hangs_up);
   g_test_add_func ("/engine-monitor/cleanups", test_cleanups);
   g_test_add_func ("/engine-monitor/engine", test_engine);
   g_test_add_func ("/engine-monitor/docker-context", test_context);

@@ -254,6 +254,19 @@ test_new_project (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture.page, "requirements_row"))), ==,
                    "requirements.txt");
   g_assert_nonnull (dockyard_dockerfile_page_get_error (fixture.page));
+
+  /* Nothing typed yet: no red field, no error in the status; Save is there
+   * and, pressed, shows what is missing instead of writing (issue 18). */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (child (fixture.page, "version_error"))));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (child (fixture.page, "version_row")), "error"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (child (fixture.page, "status_label")), "error"));
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (fixture.window), "dockerfile-page-untouched.png");
+  g_assert_true (save_enabled (fixture.page));
+  gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
+  wait_idle (fixture.page);
+  g_assert_false (file_exists (dir, "Dockerfile"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (fixture.page, "version_error"))));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (child (fixture.page, "version_row")), "error"));
   g_assert_false (save_enabled (fixture.page));
 
   /* python:3.8 floats: refused, with the reason, and 3.8.x from local images. */
