@@ -15,6 +15,9 @@ struct _DockyardDockerfilePage
   /* Template widgets */
   AdwToastOverlay         *toast_overlay;
   GtkStack                *stack;
+  GtkPaned                *paned;
+  GtkWidget               *form_scroller;
+  GtkWidget               *preview_box;
   GtkSpinner              *loading_spinner;
   AdwStatusPage           *error_page;
   GtkWidget               *form_box;
@@ -83,6 +86,7 @@ struct _DockyardDockerfilePage
   guint                    requirements_serial;
   guint                    n_threads;   /* lint and requirements tasks not finished */
   guint                    pending_line; /* to show once the file is loaded; 0 for none */
+  int                      wide_position; /* the paned's while the narrow layout is on */
   guint                    n_unpinned;
 
   guint                    has_file : 1;
@@ -96,6 +100,7 @@ struct _DockyardDockerfilePage
   guint                    busy : 1;
   guint                    image_error : 1;
   guint                    editable : 1;
+  guint                    narrow : 1;
 };
 
 /* A copy of @length bytes, nul-terminated (the text may come from a GBytes,

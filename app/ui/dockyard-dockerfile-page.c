@@ -722,6 +722,9 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
                                                RESOURCE_PREFIX "/ui/dockyard-dockerfile-page.ui");
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, paned);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, form_scroller);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, preview_box);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, error_page);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, form_box);
@@ -994,4 +997,44 @@ dockyard_dockerfile_page_show_line (DockyardDockerfilePage *self,
     }
   else
     self->pending_line = line;
+}
+
+/**
+ * dockyard_dockerfile_page_set_narrow:
+ * @narrow: whether the page is narrow (a phone-sized window)
+ *
+ * The wide page shows the form beside the preview and findings; the narrow
+ * one stacks them, the form on top, so that it fits 360 px.  The split
+ * stays where the user drags it within each layout.
+ */
+void
+dockyard_dockerfile_page_set_narrow (DockyardDockerfilePage *self,
+                                     gboolean                narrow)
+{
+  int height;
+
+  g_return_if_fail (DOCKYARD_IS_DOCKERFILE_PAGE (self));
+
+  narrow = !!narrow;
+  if (self->narrow == (guint) narrow)
+    return;
+  self->narrow = narrow;
+
+  if (narrow)
+    {
+      self->wide_position = gtk_paned_get_position (self->paned);
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), GTK_ORIENTATION_VERTICAL);
+      gtk_widget_set_size_request (self->form_scroller, -1, 120);
+      gtk_widget_set_size_request (self->preview_box, -1, -1);
+      /* Most of the height for the form; the page may not be allocated yet. */
+      height = gtk_widget_get_height (GTK_WIDGET (self->paned));
+      gtk_paned_set_position (self->paned, height > 0 ? height * 3 / 5 : 360);
+    }
+  else
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), GTK_ORIENTATION_HORIZONTAL);
+      gtk_widget_set_size_request (self->form_scroller, 360, -1);
+      gtk_widget_set_size_request (self->preview_box, 320, -1);
+      gtk_paned_set_position (self->paned, self->wide_position);
+    }
 }

@@ -70,6 +70,8 @@ struct _DockyardWindow
   gboolean              terminal_focused;
   /* The user chose to close with unsaved Dockerfile changes. */
   gboolean              discard_changes;
+  /* The narrow layout is on (libadwaita >= 1.4, dockyard-adaptive.c). */
+  gboolean              narrow;
 };
 
 void     _dockyard_window_actions_update     (DockyardWindow *self);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-adaptive.h"
 #include "dockyard-container.h"
 #include "dockyard-resources.h"
 #include "dockyard-window-private.h"
@@ -84,15 +85,35 @@ follow_lists (DockyardWindow     *self,
   update_counts (self);
 }
 
-/* The bottom switcher stands in for the title's when the window is narrow,
- * and only while a project is open. */
+/* The bottom switcher stands in for the title's when the window is narrow
+ * (the narrow layout, or a title that has no room for its switcher), and
+ * only while a project is open. */
 static void
 update_switcher_bar (DockyardWindow *self)
 {
+  gboolean project = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "project") == 0;
+
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
+                                                     project && !self->narrow);
   adw_view_switcher_bar_set_reveal (self->switcher_bar,
-                                    adw_view_switcher_title_get_title_visible (self->switcher_title) &&
-                                    g_strcmp0 (gtk_stack_get_visible_child_name (self->stack),
-                                               "project") == 0);
+                                    project &&
+                                    (self->narrow ||
+                                     adw_view_switcher_title_get_title_visible (self->switcher_title)));
+}
+
+/* The breakpoint of dockyard-adaptive.c: below it the header's buttons show
+ * icons only, the view switcher moves to the bottom and the Dockerfile page
+ * stacks its form over the preview. */
+static void
+narrow_changed_cb (gpointer user_data,
+                   gboolean narrow)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (user_data);
+
+  self->narrow = narrow;
+  dockyard_dockerfile_page_set_narrow (self->dockerfile_page, narrow);
+  update_switcher_bar (self);
+  _dockyard_window_actions_update (self);
 }
 
 static void
@@ -144,8 +165,6 @@ update_engine (DockyardWindow *self)
     page = "welcome";
 
   gtk_stack_set_visible_child_name (self->stack, page);
-  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
-                                                     g_str_equal (page, "project"));
   update_switcher_bar (self);
   _dockyard_window_actions_update (self);
 }
@@ -706,6 +725,8 @@ dockyard_window_init (DockyardWindow *self)
 
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
+  dockyard_adaptive_add_narrow_breakpoint (ADW_APPLICATION_WINDOW (self),
+                                           G_CALLBACK (narrow_changed_cb), self);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_changed_cb), NULL);
 
   if (DEVELOPMENT_BUILD)
