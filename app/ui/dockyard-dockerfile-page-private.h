@@ -101,6 +101,7 @@ struct _DockyardDockerfilePage
   guint                    image_error : 1;
   guint                    editable : 1;
   guint                    narrow : 1;
+  guint                    narrow_split_placed : 1;
 };
 
 /* A copy of @length bytes, nul-terminated (the text may come from a GBytes,

@@ -780,12 +780,16 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
                                        "dockerfile.save", NULL);
 }
 
+static void place_narrow_split (DockyardDockerfilePage *self);
+
 static void
 dockyard_dockerfile_page_init (DockyardDockerfilePage *self)
 {
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->paned, "notify::max-position",
+                            G_CALLBACK (place_narrow_split), self);
   /* Nothing to lay out while the window starts on another page. */
   dockyard_defer_show_until_mapped (GTK_WIDGET (self), GTK_WIDGET (self->toast_overlay));
 
@@ -999,6 +1003,26 @@ dockyard_dockerfile_page_show_line (DockyardDockerfilePage *self,
     self->pending_line = line;
 }
 
+/* Narrow, the form gets all the height but what the preview (a few lines)
+ * and the findings need, once the page has its height (the paned's
+ * max-position then changes) and until the user drags the split. */
+static void
+place_narrow_split (DockyardDockerfilePage *self)
+{
+  int max_position;
+
+  if (!self->narrow || self->narrow_split_placed)
+    return;
+
+  g_object_get (self->paned, "max-position", &max_position, NULL);
+  if (max_position <= 0 || gtk_widget_get_height (GTK_WIDGET (self->paned)) <= 0)
+    return;
+
+  self->narrow_split_placed = TRUE;
+  /* The preview and findings at what they need at least. */
+  gtk_paned_set_position (self->paned, max_position);
+}
+
 /**
  * dockyard_dockerfile_page_set_narrow:
  * @narrow: whether the page is narrow (a phone-sized window)
@@ -1011,7 +1035,7 @@ void
 dockyard_dockerfile_page_set_narrow (DockyardDockerfilePage *self,
                                      gboolean                narrow)
 {
-  int height;
+  GtkWidget *preview_scroller;
 
   g_return_if_fail (DOCKYARD_IS_DOCKERFILE_PAGE (self));
 
@@ -1020,21 +1044,26 @@ dockyard_dockerfile_page_set_narrow (DockyardDockerfilePage *self,
     return;
   self->narrow = narrow;
 
+  /* The preview's scroller is the text view's parent. */
+  preview_scroller = gtk_widget_get_parent (GTK_WIDGET (self->preview_view));
   if (narrow)
     {
+      /* The form gets all the height but what the preview (a few lines)
+       * and the findings need, until the user drags the split. */
       self->wide_position = gtk_paned_get_position (self->paned);
       gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), GTK_ORIENTATION_VERTICAL);
-      gtk_widget_set_size_request (self->form_scroller, -1, 120);
+      gtk_widget_set_size_request (self->form_scroller, -1, 160);
       gtk_widget_set_size_request (self->preview_box, -1, -1);
-      /* Most of the height for the form; the page may not be allocated yet. */
-      height = gtk_widget_get_height (GTK_WIDGET (self->paned));
-      gtk_paned_set_position (self->paned, height > 0 ? height * 3 / 5 : 360);
+      gtk_widget_set_size_request (preview_scroller, -1, 96);
+      self->narrow_split_placed = FALSE;
+      place_narrow_split (self);
     }
   else
     {
       gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), GTK_ORIENTATION_HORIZONTAL);
       gtk_widget_set_size_request (self->form_scroller, 360, -1);
       gtk_widget_set_size_request (self->preview_box, 320, -1);
+      gtk_widget_set_size_request (preview_scroller, -1, -1);
       gtk_paned_set_position (self->paned, self->wide_position);
     }
 }

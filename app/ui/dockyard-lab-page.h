@@ -16,5 +16,7 @@ void                dockyard_lab_page_set_session (DockyardLabPage    *self,
                                                    DockyardLabSession *session,
                                                    gboolean            engine_has_bridge);
 void                dockyard_lab_page_update      (DockyardLabPage    *self);
+void                dockyard_lab_page_set_narrow  (DockyardLabPage    *self,
+                                                   gboolean            narrow);
 
 G_END_DECLS

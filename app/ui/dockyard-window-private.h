@@ -18,6 +18,7 @@ struct _DockyardWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
+  GtkButton            *open_button;
   GtkButton            *build_button;
   GtkButton            *dev_button;
   GtkButton            *lab_button;
@@ -70,7 +71,9 @@ struct _DockyardWindow
   gboolean              terminal_focused;
   /* The user chose to close with unsaved Dockerfile changes. */
   gboolean              discard_changes;
-  /* The narrow layout is on (libadwaita >= 1.4, dockyard-adaptive.c). */
+  /* The window has the narrow-layout breakpoint (libadwaita >= 1.4,
+   * dockyard-adaptive.c), and the narrow layout is on. */
+  gboolean              has_breakpoint;
   gboolean              narrow;
 };
 

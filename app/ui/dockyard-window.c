@@ -85,20 +85,21 @@ follow_lists (DockyardWindow     *self,
   update_counts (self);
 }
 
-/* The bottom switcher stands in for the title's when the window is narrow
- * (the narrow layout, or a title that has no room for its switcher), and
- * only while a project is open. */
+/* The bottom switcher stands in for the title's when the window is narrow,
+ * and only while a project is open.  Narrow is the narrow layout where
+ * there are breakpoints; with libadwaita 1.2, a title that has no room for
+ * its switcher. */
 static void
 update_switcher_bar (DockyardWindow *self)
 {
   gboolean project = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "project") == 0;
+  gboolean narrow = self->has_breakpoint
+                    ? self->narrow
+                    : adw_view_switcher_title_get_title_visible (self->switcher_title);
 
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
                                                      project && !self->narrow);
-  adw_view_switcher_bar_set_reveal (self->switcher_bar,
-                                    project &&
-                                    (self->narrow ||
-                                     adw_view_switcher_title_get_title_visible (self->switcher_title)));
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, project && narrow);
 }
 
 /* The breakpoint of dockyard-adaptive.c: below it the header's buttons show
@@ -111,7 +112,12 @@ narrow_changed_cb (gpointer user_data,
   DockyardWindow *self = DOCKYARD_WINDOW (user_data);
 
   self->narrow = narrow;
+  /* Room for the header's buttons and the window's controls at 360 px: the
+   * project's name is on the Overview page, Open Folder in the main menu. */
+  gtk_widget_set_visible (GTK_WIDGET (self->switcher_title), !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->open_button), !narrow);
   dockyard_dockerfile_page_set_narrow (self->dockerfile_page, narrow);
+  dockyard_lab_page_set_narrow (self->lab_page, narrow);
   update_switcher_bar (self);
   _dockyard_window_actions_update (self);
 }
@@ -297,7 +303,7 @@ show_project (DockyardWindow *self)
                                ? _("The folder has a Dockerfile")
                                : _("No Dockerfile yet"));
   gtk_image_set_from_icon_name (self->project_dockerfile_icon,
-                                has_dockerfile ? "emblem-ok-symbolic" : "dialog-information-symbolic");
+                                has_dockerfile ? "object-select-symbolic" : "dialog-information-symbolic");
 
   update_engine (self);
 }
@@ -677,6 +683,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dev_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_button);
@@ -725,8 +732,9 @@ dockyard_window_init (DockyardWindow *self)
 
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
-  dockyard_adaptive_add_narrow_breakpoint (ADW_APPLICATION_WINDOW (self),
-                                           G_CALLBACK (narrow_changed_cb), self);
+  self->has_breakpoint =
+    dockyard_adaptive_add_narrow_breakpoint (ADW_APPLICATION_WINDOW (self),
+                                             G_CALLBACK (narrow_changed_cb), self);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_changed_cb), NULL);
 
   if (DEVELOPMENT_BUILD)

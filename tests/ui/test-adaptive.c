@@ -36,11 +36,14 @@ template_child (DockyardWindow *window,
 /* Nothing of @widget's content is cut: what it needs at least fits what it
  * has, across and, at that width, down. */
 static void
-assert_fits (GtkWidget  *widget,
+assert_fits (GtkWidget  *window,
+             GtkWidget  *widget,
              const char *page)
 {
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  /* The window's content is allocated at least its minimum, even when the
+   * window is narrower (libadwaita >= 1.4 then warns and clips it). */
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
   int min_width, min_height;
 
   gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
@@ -57,6 +60,32 @@ button_label (DockyardWindow *window,
   GtkWidget *button = template_child (window, name);
 
   return adw_button_content_get_label (ADW_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (button))));
+}
+
+/* The narrow layout: the view switcher at the bottom, icon-only header
+ * buttons, no title (the Overview page names the project), the Dockerfile
+ * form over its preview. */
+static void
+assert_layout (DockyardWindow *window,
+               gboolean        narrow)
+{
+  AdwViewSwitcherBar *switcher_bar = ADW_VIEW_SWITCHER_BAR (template_child (window, "switcher_bar"));
+  GtkWidget *paned = dockyard_ui_test_find_widget (template_child (window, "dockerfile_page"),
+                                                   GTK_TYPE_PANED);
+
+  g_test_message ("window %d px wide, narrow layout %s", gtk_widget_get_width (GTK_WIDGET (window)),
+                  narrow ? "expected" : "not expected");
+  g_assert_nonnull (paned);
+  /* (libadwaita 1.2 reveals it when the title has no room for its switcher.) */
+  if (has_breakpoints ())
+    g_assert_cmpint (adw_view_switcher_bar_get_reveal (switcher_bar), ==, narrow);
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (paned)), ==,
+                   narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  g_assert_cmpint (gtk_widget_get_visible (template_child (window, "open_button")), ==, !narrow);
+  g_assert_cmpint (gtk_widget_get_visible (template_child (window, "switcher_title")), ==, !narrow);
+  g_assert_cmpstr (button_label (window, "build_button"), ==, narrow ? "" : "_Build");
+  g_assert_cmpstr (button_label (window, "dev_button"), ==, narrow ? "" : "_Dev");
+  g_assert_cmpstr (button_label (window, "lab_button"), ==, narrow ? "" : "_Lab");
 }
 
 static void
@@ -76,7 +105,7 @@ show_pages (DockyardWindow *window,
 
       adw_view_stack_set_visible_child_name (project_stack, pages[i]);
       dockyard_ui_test_settle (300);
-      assert_fits (content, pages[i]);
+      assert_fits (GTK_WIDGET (window), content, pages[i]);
       dockyard_ui_test_save_screenshot (GTK_WIDGET (window), name);
     }
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
@@ -89,9 +118,6 @@ test_width (gconstpointer data)
   g_autofree char *dockerfile = NULL;
   DockyardUiTestProject *f;
   DockyardWindow *window;
-  AdwViewSwitcherBar *switcher_bar;
-  GtkPaned *paned;
-  gboolean narrow;
   int window_min;
 
   DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
@@ -110,7 +136,8 @@ test_width (gconstpointer data)
   dockyard_ui_test_wait_for_build_end (window);
   g_assert_cmpint (dockyard_build_get_state (dockyard_window_get_build (window)), ==,
                    DOCKYARD_BUILD_SUCCEEDED);
-  dockyard_ui_test_settle (300);
+  /* The build's toast goes after 5 s: the screenshots are of the pages. */
+  dockyard_ui_test_settle (5500);
 
   /* With breakpoints the window may be as narrow as a phone, and is what
    * was asked; without, it is at least as wide as its one layout needs (a
@@ -134,24 +161,22 @@ test_width (gconstpointer data)
       g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, width - 20);
     }
 
-  /* The narrow layout: the view switcher at the bottom, icon-only header
-   * buttons, the Dockerfile form over its preview. */
-  narrow = has_breakpoints () && width < 720;
-  switcher_bar = ADW_VIEW_SWITCHER_BAR (template_child (window, "switcher_bar"));
-  paned = GTK_PANED (dockyard_ui_test_find_widget (template_child (window, "dockerfile_page"),
-                                                   GTK_TYPE_PANED));
-  g_assert_nonnull (paned);
-  /* (libadwaita 1.2 reveals it when the title has no room for its switcher.) */
-  if (has_breakpoints ())
-    g_assert_cmpint (adw_view_switcher_bar_get_reveal (switcher_bar), ==, narrow);
-  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (paned)), ==,
-                   narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
-  g_assert_cmpstr (button_label (window, "build_button"), ==, narrow ? "" : "_Build");
-  g_assert_cmpstr (button_label (window, "dev_button"), ==, narrow ? "" : "_Dev");
-  g_assert_cmpstr (button_label (window, "lab_button"), ==, narrow ? "" : "_Lab");
-
+  assert_layout (window, has_breakpoints () && width < 720);
   show_pages (window, width, FALSE);
   show_pages (window, width, TRUE);
+
+  /* Resized by the user: the layout follows, both ways. */
+  if (has_breakpoints ())
+    {
+      int other = width < 720 ? 1024 : 360;
+
+      gtk_window_set_default_size (GTK_WINDOW (window), other, HEIGHT);
+      dockyard_ui_test_settle (600);
+      assert_layout (window, other < 720);
+      gtk_window_set_default_size (GTK_WINDOW (window), width, HEIGHT);
+      dockyard_ui_test_settle (600);
+      assert_layout (window, width < 720);
+    }
 
   dockyard_ui_test_remove_image ("adaptive-layout:dev");
   dockyard_ui_test_project_free (f);
