@@ -86,3 +86,133 @@ dockyard_adaptive_add_narrow_breakpoint (AdwApplicationWindow *window,
   return FALSE;
 #endif
 }
+
+/* Alerts ------------------------------------------------------------------- */
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+# define ALERT(widget) ADW_ALERT_DIALOG (widget)
+# define ALERT_CALL(name) adw_alert_dialog_##name
+#else
+# define ALERT(widget) ADW_MESSAGE_DIALOG (widget)
+# define ALERT_CALL(name) adw_message_dialog_##name
+#endif
+
+/**
+ * dockyard_alert_get_type_shown:
+ *
+ * Returns: the type of what dockyard_alert_new() makes here
+ */
+GType
+dockyard_alert_get_type_shown (void)
+{
+#if ADW_CHECK_VERSION (1, 5, 0)
+  return ADW_TYPE_ALERT_DIALOG;
+#else
+  return ADW_TYPE_MESSAGE_DIALOG;
+#endif
+}
+
+/**
+ * dockyard_alert_new:
+ * @heading: the question
+ * @body: what it is about
+ *
+ * Returns: (transfer floating): a new alert, for dockyard_alert_present()
+ */
+GtkWidget *
+dockyard_alert_new (const char *heading,
+                    const char *body)
+{
+  g_return_val_if_fail (heading != NULL, NULL);
+
+  return g_object_new (dockyard_alert_get_type_shown (),
+                       "heading", heading,
+                       "body", body,
+                       NULL);
+}
+
+/**
+ * dockyard_alert_add_response:
+ * @appearance: how its button looks
+ *
+ * Adds a button to @alert; "response" is emitted with @id when it is
+ * clicked.
+ */
+void
+dockyard_alert_add_response (GtkWidget             *alert,
+                             const char            *id,
+                             const char            *label,
+                             AdwResponseAppearance  appearance)
+{
+  g_return_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (alert, dockyard_alert_get_type_shown ()));
+
+  ALERT_CALL (add_response) (ALERT (alert), id, label);
+  ALERT_CALL (set_response_appearance) (ALERT (alert), id, appearance);
+}
+
+void
+dockyard_alert_set_default_response (GtkWidget  *alert,
+                                     const char *id)
+{
+  g_return_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (alert, dockyard_alert_get_type_shown ()));
+
+  ALERT_CALL (set_default_response) (ALERT (alert), id);
+}
+
+/* @id: what Escape (or closing the alert) answers */
+void
+dockyard_alert_set_close_response (GtkWidget  *alert,
+                                   const char *id)
+{
+  g_return_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (alert, dockyard_alert_get_type_shown ()));
+
+  ALERT_CALL (set_close_response) (ALERT (alert), id);
+}
+
+/**
+ * dockyard_alert_present:
+ * @alert: (transfer floating): the alert
+ * @parent: a widget of the window it is about
+ *
+ * Shows @alert over @parent's window, modal; it goes once answered.
+ */
+void
+dockyard_alert_present (GtkWidget *alert,
+                        GtkWidget *parent)
+{
+  g_return_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (alert, dockyard_alert_get_type_shown ()));
+  g_return_if_fail (GTK_IS_WIDGET (parent));
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_present (ADW_DIALOG (alert), parent);
+#else
+  gtk_window_set_transient_for (GTK_WINDOW (alert), GTK_WINDOW (gtk_widget_get_root (parent)));
+  gtk_window_set_modal (GTK_WINDOW (alert), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (alert), TRUE);
+  gtk_window_present (GTK_WINDOW (alert));
+#endif
+}
+
+const char *
+dockyard_alert_get_heading (GtkWidget *alert)
+{
+  g_return_val_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (alert, dockyard_alert_get_type_shown ()), NULL);
+
+  return ALERT_CALL (get_heading) (ALERT (alert));
+}
+
+/* Answers @alert as a click on @id's button does (for tests). */
+void
+dockyard_alert_response (GtkWidget  *alert,
+                         const char *id)
+{
+  g_return_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (alert, dockyard_alert_get_type_shown ()));
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  /* Closing answers the close response, once, as a click answers its own. */
+  adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (alert), id);
+  adw_dialog_force_close (ADW_DIALOG (alert));
+#else
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (alert), id);
+#endif
+}

@@ -453,9 +453,9 @@ set_dev_as_root (DockyardWindow *self,
 /* Closing ------------------------------------------------------------------- */
 
 static void
-unsaved_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     DockyardWindow   *self)
+unsaved_response_cb (GtkWidget      *alert,
+                     const char     *response,
+                     DockyardWindow *self)
 {
   if (g_strcmp0 (response, "discard") == 0)
     {
@@ -474,25 +474,21 @@ static gboolean
 dockyard_window_close_request (GtkWindow *window)
 {
   DockyardWindow *self = DOCKYARD_WINDOW (window);
-  AdwMessageDialog *dialog;
+  GtkWidget *alert;
 
   if (self->discard_changes || !dockyard_dockerfile_page_get_dirty (self->dockerfile_page))
     return GTK_WINDOW_CLASS (dockyard_window_parent_class)->close_request (window);
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Save Changes to the Dockerfile?"),
-                                                       _("The form has changes that are not saved "
-                                                         "yet. If you close the window, they are lost.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "discard", _("_Discard"),
-                                    "save", _("_Save"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "save");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (unsaved_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  alert = dockyard_alert_new (_("Save Changes to the Dockerfile?"),
+                              _("The form has changes that are not saved "
+                                "yet. If you close the window, they are lost."));
+  dockyard_alert_add_response (alert, "cancel", _("_Cancel"), ADW_RESPONSE_DEFAULT);
+  dockyard_alert_add_response (alert, "discard", _("_Discard"), ADW_RESPONSE_DESTRUCTIVE);
+  dockyard_alert_add_response (alert, "save", _("_Save"), ADW_RESPONSE_SUGGESTED);
+  dockyard_alert_set_default_response (alert, "save");
+  dockyard_alert_set_close_response (alert, "cancel");
+  g_signal_connect_object (alert, "response", G_CALLBACK (unsaved_response_cb), self, 0);
+  dockyard_alert_present (alert, GTK_WIDGET (window));
 
   return TRUE;
 }

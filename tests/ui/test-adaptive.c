@@ -8,7 +8,9 @@
 
 #include <adwaita.h>
 
+#include "dockyard-adaptive.h"
 #include "dockyard-build.h"
+#include "dockyard-dockerfile-page.h"
 #include "dockyard-test-utils.h"
 #include "dockyard-window.h"
 #include "ui-test-utils.h"
@@ -182,6 +184,80 @@ test_width (gconstpointer data)
   dockyard_ui_test_project_free (f);
 }
 
+/* The alert of the current stack (AdwAlertDialog on the window from
+ * libadwaita 1.5, AdwMessageDialog before), once it is on show. */
+static GtkWidget *
+wait_for_alert (DockyardWindow *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  GType type = dockyard_alert_get_type_shown ();
+
+  if (g_type_is_a (type, GTK_TYPE_WINDOW))
+    return GTK_WIDGET (dockyard_ui_test_wait_for_toplevel (type, NULL, 30));
+
+  for (;;)
+    {
+      GtkWidget *alert = dockyard_ui_test_find_widget (GTK_WIDGET (window), type);
+
+      if (alert != NULL && gtk_widget_get_mapped (alert))
+        return alert;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      dockyard_ui_test_iterate ();
+    }
+}
+
+/* Closing a window with unsaved Dockerfile changes asks first; Cancel keeps
+ * the window and the changes, Save saves them. */
+static void
+test_close_unsaved (void)
+{
+  DockyardUiTestProject *f;
+  DockyardWindow *window;
+  DockyardDockerfilePage *page;
+  GtkWidget *alert;
+  g_autofree char *path = NULL;
+  g_autofree char *saved = NULL;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
+
+  f = dockyard_ui_test_project_new ("Close Unsaved", "FROM python:3.11.9\nWORKDIR /usr/src/app\n");
+  dockyard_ui_test_project_open (f, 360, HEIGHT);
+  window = f->window;
+  page = DOCKYARD_DOCKERFILE_PAGE (template_child (window, "dockerfile_page"));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (template_child (window, "project_stack")),
+                                         "dockerfile");
+  dockyard_ui_test_settle (300);
+  dockyard_ui_test_wait_for_page_idle (page, 30);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                                      DOCKYARD_TYPE_DOCKERFILE_PAGE,
+                                                                      "workdir_row")),
+                         "/srv/app");
+  dockyard_ui_test_wait_for_page_idle (page, 30);
+  g_assert_true (dockyard_dockerfile_page_get_dirty (page));
+
+  gtk_window_close (GTK_WINDOW (window));
+  alert = wait_for_alert (window);
+  g_assert_cmpstr (dockyard_alert_get_heading (alert), ==, "Save Changes to the Dockerfile?");
+  dockyard_ui_test_settle (600);  /* its fade-in */
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "adaptive-360-close-unsaved.png");
+  dockyard_alert_response (alert, "cancel");
+  dockyard_ui_test_settle (300);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (dockyard_dockerfile_page_get_dirty (page));
+
+  gtk_window_close (GTK_WINDOW (window));
+  alert = wait_for_alert (window);
+  dockyard_alert_response (alert, "save");
+  dockyard_ui_test_settle (300);
+  dockyard_ui_test_wait_for_page_idle (page, 30);
+  g_assert_false (dockyard_dockerfile_page_get_dirty (page));
+  path = g_build_filename (f->project, "Dockerfile", NULL);
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, "WORKDIR /srv/app\n"));
+
+  dockyard_ui_test_project_free (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,6 +268,7 @@ main (int   argc,
 
   g_test_add_data_func ("/adaptive/360", GINT_TO_POINTER (360), test_width);
   g_test_add_data_func ("/adaptive/1024", GINT_TO_POINTER (1024), test_width);
+  g_test_add_func ("/adaptive/close-unsaved", test_close_unsaved);
 
   return g_test_run ();
 }
