@@ -193,26 +193,43 @@ dockyard_alert_present (GtkWidget *alert,
 #endif
 }
 
+/* @alert: what dockyard_alert_new() made, or an AdwMessageDialog */
 const char *
 dockyard_alert_get_heading (GtkWidget *alert)
 {
+  if (ADW_IS_MESSAGE_DIALOG (alert))
+    return adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (alert));
+
   g_return_val_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (alert, dockyard_alert_get_type_shown ()), NULL);
 
   return ALERT_CALL (get_heading) (ALERT (alert));
 }
 
-/* Answers @alert as a click on @id's button does (for tests). */
+/**
+ * dockyard_alert_response:
+ * @alert: what dockyard_alert_new() made, or an AdwMessageDialog
+ *
+ * Answers @alert with @id and closes it, as a click on @id's button does
+ * (to dismiss an alert that is no longer wanted, and in tests).
+ */
 void
 dockyard_alert_response (GtkWidget  *alert,
                          const char *id)
 {
+  if (ADW_IS_MESSAGE_DIALOG (alert))
+    {
+      g_object_ref (alert);
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (alert), id);
+      gtk_window_destroy (GTK_WINDOW (alert));
+      g_object_unref (alert);
+      return;
+    }
+
   g_return_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (alert, dockyard_alert_get_type_shown ()));
 
 #if ADW_CHECK_VERSION (1, 5, 0)
   /* Closing answers the close response, once, as a click answers its own. */
   adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (alert), id);
   adw_dialog_force_close (ADW_DIALOG (alert));
-#else
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (alert), id);
 #endif
 }

@@ -49,8 +49,8 @@ struct _DockyardDockerfilePage
   GtkLabel                *status_label;
   GtkButton               *save_button;
 
-  /* Borrowed */
-  AdwMessageDialog        *dialog;
+  /* Borrowed: the question on show (dockyard_alert_new(), AdwMessageDialog) */
+  GtkWidget               *dialog;
 
   /* Owned */
   DockyardProject         *project;

@@ -5,9 +5,10 @@
 
 #include <glib/gi18n.h>
 
-#include "dockyard-read-file.h"
+#include "dockyard-adaptive.h"
 #include "dockyard-dockerfile-page-private.h"
 #include "dockyard-project-files.h"
+#include "dockyard-read-file.h"
 
 /* Saving the page's text: atomically, the previous version kept as
  * Dockerfile.orig, and never over a hand-written file or a file changed
@@ -275,15 +276,15 @@ save_write (SaveData *data)
 }
 
 static void
-confirm_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     gpointer          user_data)
+confirm_response_cb (GtkWidget  *alert,
+                     const char *response,
+                     gpointer    user_data)
 {
   SaveData *data = user_data;
   DockyardDockerfilePage *self = data->self;
 
-  g_signal_handlers_disconnect_by_data (dialog, data);
-  if (self->dialog == dialog)
+  g_signal_handlers_disconnect_by_data (alert, data);
+  if (self->dialog == alert)
     self->dialog = NULL;
 
   if (g_strcmp0 (response, "save") == 0 && !g_cancellable_is_cancelled (data->cancellable))
@@ -304,7 +305,7 @@ confirm_save (SaveData   *data,
 {
   DockyardDockerfilePage *self = data->self;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  AdwMessageDialog *dialog;
+  GtkWidget *alert;
 
   if (!GTK_IS_WINDOW (root))
     {
@@ -317,32 +318,24 @@ confirm_save (SaveData   *data,
 
   if (changed_on_disk)
     {
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root),
-                                                           _("Replace the Changed Dockerfile?"),
-                                                           _("The Dockerfile was changed outside Dockyard since it was opened. Saving replaces those changes; the file as it is now is kept as Dockerfile.orig.")));
-      adw_message_dialog_add_responses (dialog,
-                                        "cancel", _("_Cancel"),
-                                        "save", _("_Replace"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_DESTRUCTIVE);
+      alert = dockyard_alert_new (_("Replace the Changed Dockerfile?"),
+                                  _("The Dockerfile was changed outside Dockyard since it was opened. Saving replaces those changes; the file as it is now is kept as Dockerfile.orig."));
+      dockyard_alert_add_response (alert, "cancel", _("_Cancel"), ADW_RESPONSE_DEFAULT);
+      dockyard_alert_add_response (alert, "save", _("_Replace"), ADW_RESPONSE_DESTRUCTIVE);
     }
   else
     {
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root),
-                                                           _("Change the Hand-Written Dockerfile?"),
-                                                           _("This Dockerfile was not written by Dockyard. Saving rewrites only the lines you changed and keeps the current file as Dockerfile.orig.")));
-      adw_message_dialog_add_responses (dialog,
-                                        "cancel", _("_Cancel"),
-                                        "save", _("_Save"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+      alert = dockyard_alert_new (_("Change the Hand-Written Dockerfile?"),
+                                  _("This Dockerfile was not written by Dockyard. Saving rewrites only the lines you changed and keeps the current file as Dockerfile.orig."));
+      dockyard_alert_add_response (alert, "cancel", _("_Cancel"), ADW_RESPONSE_DEFAULT);
+      dockyard_alert_add_response (alert, "save", _("_Save"), ADW_RESPONSE_SUGGESTED);
     }
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dockyard_alert_set_default_response (alert, "cancel");
+  dockyard_alert_set_close_response (alert, "cancel");
 
-  self->dialog = dialog;
-  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), data);
-  gtk_window_present (GTK_WINDOW (dialog));
+  self->dialog = alert;
+  g_signal_connect (alert, "response", G_CALLBACK (confirm_response_cb), data);
+  dockyard_alert_present (alert, GTK_WIDGET (self));
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-read-file.h"
+#include "dockyard-adaptive.h"
 #include "dockyard-deferred-show.h"
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-dockerfile-page-private.h"
@@ -588,10 +589,9 @@ dockyard_dockerfile_page_dispose (GObject *object)
 
   if (self->dialog != NULL)
     {
-      AdwMessageDialog *dialog = g_steal_pointer (&self->dialog);
+      GtkWidget *dialog = g_steal_pointer (&self->dialog);
 
-      adw_message_dialog_response (dialog, "cancel");
-      gtk_window_destroy (GTK_WINDOW (dialog));
+      dockyard_alert_response (dialog, "cancel");
     }
 
   g_clear_handle_id (&self->preview_source, g_source_remove);

@@ -184,28 +184,6 @@ test_width (gconstpointer data)
   dockyard_ui_test_project_free (f);
 }
 
-/* The alert of the current stack (AdwAlertDialog on the window from
- * libadwaita 1.5, AdwMessageDialog before), once it is on show. */
-static GtkWidget *
-wait_for_alert (DockyardWindow *window)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  GType type = dockyard_alert_get_type_shown ();
-
-  if (g_type_is_a (type, GTK_TYPE_WINDOW))
-    return GTK_WIDGET (dockyard_ui_test_wait_for_toplevel (type, NULL, 30));
-
-  for (;;)
-    {
-      GtkWidget *alert = dockyard_ui_test_find_widget (GTK_WIDGET (window), type);
-
-      if (alert != NULL && gtk_widget_get_mapped (alert))
-        return alert;
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      dockyard_ui_test_iterate ();
-    }
-}
-
 /* Closing a window with unsaved Dockerfile changes asks first; Cancel keeps
  * the window and the changes, Save saves them. */
 static void
@@ -236,17 +214,18 @@ test_close_unsaved (void)
   g_assert_true (dockyard_dockerfile_page_get_dirty (page));
 
   gtk_window_close (GTK_WINDOW (window));
-  alert = wait_for_alert (window);
+  alert = dockyard_ui_test_wait_for_alert (30);
   g_assert_cmpstr (dockyard_alert_get_heading (alert), ==, "Save Changes to the Dockerfile?");
   dockyard_ui_test_settle (600);  /* its fade-in */
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "adaptive-360-close-unsaved.png");
   dockyard_alert_response (alert, "cancel");
   dockyard_ui_test_settle (300);
+  g_assert_null (dockyard_ui_test_find_alert ());
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (dockyard_dockerfile_page_get_dirty (page));
 
   gtk_window_close (GTK_WINDOW (window));
-  alert = wait_for_alert (window);
+  alert = dockyard_ui_test_wait_for_alert (30);
   dockyard_alert_response (alert, "save");
   dockyard_ui_test_settle (300);
   dockyard_ui_test_wait_for_page_idle (page, 30);

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "dockyard-adaptive.h"
 #include "dockyard-build.h"
 #include "dockyard-build-context.h"
 #include "dockyard-dockerfile-page.h"
@@ -172,25 +173,19 @@ close_page (Fixture *fixture)
   g_assert_finalize_object (fixture->project);
 }
 
-static AdwMessageDialog *
+/* A question on show: the save confirmations are dockyard_alert_new()'s
+ * (an AdwAlertDialog from libadwaita 1.5), Pin Requirements' an
+ * AdwMessageDialog. */
+static GtkWidget *
 find_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return dockyard_ui_test_find_alert ();
 }
 
-static AdwMessageDialog *
+static GtkWidget *
 wait_for_dialog (void)
 {
-  return ADW_MESSAGE_DIALOG (dockyard_ui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL, 30));
+  return dockyard_ui_test_wait_for_alert (30);
 }
 
 static GListModel *
@@ -366,7 +361,7 @@ test_fix_and_confirm (void)
   g_autofree char *orig = NULL;
   g_autofree char *unchanged = NULL;
   g_autoptr(GString) fixed = NULL;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   guint index;
 
   write_file (dir, "Dockerfile", hand_written);
@@ -405,10 +400,10 @@ test_fix_and_confirm (void)
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
   dialog = wait_for_dialog ();
   dockyard_ui_test_settle (200);
-  dockyard_ui_test_save_screenshot (GTK_WIDGET (dialog), "dockerfile-page-confirm.png");
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (gtk_widget_get_root (dialog)),
+                                    "dockerfile-page-confirm.png");
   /* As a click on its button would, which also closes the dialog. */
-  adw_message_dialog_response (dialog, "cancel");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  dockyard_alert_response (dialog, "cancel");
   wait_idle (fixture.page);
   unchanged = read_file (dir, "Dockerfile");
   g_assert_cmpstr (unchanged, ==, hand_written);
@@ -418,8 +413,7 @@ test_fix_and_confirm (void)
   /* Confirmed: saved, the previous version kept. */
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
   dialog = wait_for_dialog ();
-  adw_message_dialog_response (dialog, "save");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  dockyard_alert_response (dialog, "save");
   wait_idle (fixture.page);
   saved = read_file (dir, "Dockerfile");
   g_assert_cmpstr (saved, ==, expected);
@@ -443,7 +437,7 @@ test_changed_while_asked (void)
   g_autofree char *dir = make_project_dir ();
   g_autofree char *expected = NULL;
   g_autofree char *text = NULL;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   guint index;
 
   write_file (dir, "Dockerfile", hand_written);
@@ -458,18 +452,16 @@ test_changed_while_asked (void)
 
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.save", NULL);
   dialog = wait_for_dialog ();
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Change the Hand-Written Dockerfile?");
+  g_assert_cmpstr (dockyard_alert_get_heading (dialog), ==, "Change the Hand-Written Dockerfile?");
   write_file (dir, "Dockerfile", newer);
-  adw_message_dialog_response (dialog, "save");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  dockyard_alert_response (dialog, "save");
 
   dialog = wait_for_dialog ();
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Replace the Changed Dockerfile?");
+  g_assert_cmpstr (dockyard_alert_get_heading (dialog), ==, "Replace the Changed Dockerfile?");
   text = read_file (dir, "Dockerfile");
   g_assert_cmpstr (text, ==, newer);
   g_assert_false (file_exists (dir, "Dockerfile.orig"));
-  adw_message_dialog_response (dialog, "save");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  dockyard_alert_response (dialog, "save");
   wait_idle (fixture.page);
 
   g_free (text);
@@ -675,7 +667,7 @@ test_pin_requirements (void)
 
   /* No image yet: the dialog says so and offers to build it. */
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.pin-requirements", NULL);
-  dialog = wait_for_dialog ();
+  dialog = ADW_MESSAGE_DIALOG (wait_for_dialog ());
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Image Is Not Built Yet");
   g_assert_true (adw_message_dialog_has_response (dialog, "build"));
   adw_message_dialog_response (dialog, "cancel");
@@ -686,7 +678,7 @@ test_pin_requirements (void)
 
   /* Built: the review lists every unpinned line. */
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.pin-requirements", NULL);
-  dialog = wait_for_dialog ();
+  dialog = ADW_MESSAGE_DIALOG (wait_for_dialog ());
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Pin Requirements?");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
   rows = dialog_rows (dialog);
@@ -709,7 +701,7 @@ test_pin_requirements (void)
 
   /* Apply: pinned, the rest byte for byte, the old file kept. */
   gtk_widget_activate_action (GTK_WIDGET (fixture.page), "dockerfile.pin-requirements", NULL);
-  dialog = wait_for_dialog ();
+  dialog = ADW_MESSAGE_DIALOG (wait_for_dialog ());
   adw_message_dialog_response (dialog, "apply");
   gtk_window_destroy (GTK_WINDOW (dialog));
   wait_idle (fixture.page);
