@@ -228,8 +228,10 @@ dockyard_alert_response (GtkWidget  *alert,
   g_return_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (alert, dockyard_alert_get_type_shown ()));
 
 #if ADW_CHECK_VERSION (1, 5, 0)
-  /* Closing answers the close response, once, as a click answers its own. */
+  /* Closing answers the close response, once, as a click answers its own
+   * (adw_dialog_force_close() does not, for an alert in a window of its
+   * own: libadwaita 1.10). */
   adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (alert), id);
-  adw_dialog_force_close (ADW_DIALOG (alert));
+  adw_dialog_close (ADW_DIALOG (alert));
 #endif
 }
