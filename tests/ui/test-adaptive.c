@@ -217,7 +217,9 @@ test_close_unsaved (void)
   alert = dockyard_ui_test_wait_for_alert (30);
   g_assert_cmpstr (dockyard_alert_get_heading (alert), ==, "Save Changes to the Dockerfile?");
   dockyard_ui_test_settle (600);  /* its fade-in */
-  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "adaptive-360-close-unsaved.png");
+  /* On the window from libadwaita 1.5, a window of its own before. */
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (gtk_widget_get_root (alert)),
+                                    "adaptive-360-close-unsaved.png");
   dockyard_alert_response (alert, "cancel");
   dockyard_ui_test_settle (300);
   g_assert_null (dockyard_ui_test_find_alert ());
