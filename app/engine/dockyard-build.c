@@ -15,6 +15,12 @@
  * endless line costs at most this much memory before the build fails. */
 #define MAX_PROGRESS_LINE (16 * 1024 * 1024)
 
+/* How long a build may send nothing before the engine is checked with a
+ * ping on a connection of its own.  Silence alone is no fault (a classic
+ * builder's `RUN sleep 600` prints nothing); an engine that does not answer
+ * the ping either has stopped, and waiting on would be for ever. */
+#define DEFAULT_STALL_CHECK_SECONDS 30
+
 /**
  * DockyardBuild:
  *
@@ -45,6 +51,7 @@ struct _DockyardBuild
   char               *image_id;
   char               *error_message;
   DockyardBuildState  state;
+  guint               stall_check;
   guint               buildkit : 1;
 };
 
@@ -506,6 +513,7 @@ dockyard_build_init (DockyardBuild *self)
   self->build_args = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->warnings_builder = g_strv_builder_new ();
   self->dockerfile = g_strdup ("Dockerfile");
+  self->stall_check = DEFAULT_STALL_CHECK_SECONDS;
 }
 
 /**
@@ -551,6 +559,26 @@ dockyard_build_set_target (DockyardBuild *self,
 
   g_free (self->target);
   self->target = g_strdup (target);
+}
+
+/**
+ * dockyard_build_set_stall_check:
+ * @seconds: how long the engine may send nothing before it is checked, or 0
+ *   never to check
+ *
+ * While the build runs, an engine that has sent nothing for @seconds is
+ * pinged on a connection of its own; if the ping fails or goes unanswered,
+ * the build fails instead of waiting for ever.  A build that is merely
+ * quiet (a long step that prints nothing) goes on.  30 seconds by default.
+ */
+void
+dockyard_build_set_stall_check (DockyardBuild *self,
+                                guint          seconds)
+{
+  g_return_if_fail (DOCKYARD_IS_BUILD (self));
+  g_return_if_fail (self->state == DOCKYARD_BUILD_READY);
+
+  self->stall_check = seconds;
 }
 
 /**
@@ -715,13 +743,43 @@ typedef struct
 {
   GInputStream     *answer;  /* a DockyardUploadStream */
   GDataInputStream *lines;
+  /* Cancelled by the caller's cancellable (through cancel_source) or when
+   * the engine has stopped (then with stall_error set). */
+  GCancellable     *cancellable;
+  GSource          *cancel_source;
+  GSource          *stall_source;
+  GCancellable     *probe;         /* the ping under way, if any */
+  GError           *stall_error;
+  gint64            last_heard;    /* monotonic */
+  gboolean          finished;
 } RunState;
+
+static void
+run_state_stop_watching (RunState *state)
+{
+  if (state->cancel_source != NULL)
+    {
+      g_source_destroy (state->cancel_source);
+      g_clear_pointer (&state->cancel_source, g_source_unref);
+    }
+  if (state->stall_source != NULL)
+    {
+      g_source_destroy (state->stall_source);
+      g_clear_pointer (&state->stall_source, g_source_unref);
+    }
+  if (state->probe != NULL)
+    g_cancellable_cancel (state->probe);
+}
 
 static void
 run_state_free (RunState *state)
 {
+  run_state_stop_watching (state);
   g_clear_object (&state->lines);
   g_clear_object (&state->answer);
+  g_clear_object (&state->cancellable);
+  g_clear_object (&state->probe);
+  g_clear_error (&state->stall_error);
   g_free (state);
 }
 
@@ -731,6 +789,16 @@ finish_run (GTask  *task,
 {
   DockyardBuild *self = g_task_get_source_object (task);
   RunState *state = g_task_get_task_data (task);
+
+  state->finished = TRUE;
+  run_state_stop_watching (state);
+
+  /* Cancelled here, not by the caller: the engine stopped answering. */
+  if (state->stall_error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (&error);
+      error = g_steal_pointer (&state->stall_error);
+    }
 
   /* Closing the response before its end drops the connection, and the
    * engine stops a build whose client went away. */
@@ -823,10 +891,11 @@ read_line_cb (GObject      *object,
       return;
     }
 
+  state->last_heard = g_get_monotonic_time ();
   _dockyard_build_feed_line (self, line, length);
 
   _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (state->lines), MAX_PROGRESS_LINE,
-                             g_task_get_cancellable (task), read_line_cb, task);
+                             state->cancellable, read_line_cb, task);
 }
 
 static void
@@ -846,11 +915,76 @@ open_cb (GObject      *object,
       return;
     }
 
+  state->last_heard = g_get_monotonic_time ();
   state->answer = g_object_ref (stream);
   state->lines = g_data_input_stream_new (stream);
   g_data_input_stream_set_newline_type (state->lines, G_DATA_STREAM_NEWLINE_TYPE_LF);
   _dockyard_read_line_async (G_BUFFERED_INPUT_STREAM (state->lines), MAX_PROGRESS_LINE,
-                             g_task_get_cancellable (task), read_line_cb, task);
+                             state->cancellable, read_line_cb, task);
+}
+
+/* Watching for an engine that stopped ----------------------------------------- */
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardBuild *self = g_task_get_source_object (task);
+  RunState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gboolean alive;
+
+  alive = dockyard_engine_ping_finish (DOCKYARD_ENGINE (object), result, &error);
+  g_clear_object (&state->probe);
+  if (state->finished)
+    return;
+
+  if (alive)
+    {
+      /* Quiet, not gone: check again after another quiet spell. */
+      state->last_heard = g_get_monotonic_time ();
+      return;
+    }
+
+  g_debug ("The engine did not answer a ping during the build: %s", error->message);
+  state->stall_error = g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TIMED_OUT,
+                                    g_dngettext (GETTEXT_PACKAGE,
+                                                 "The engine stopped answering during the "
+                                                 "build: nothing came for %u second, and it "
+                                                 "did not answer when checked: %s",
+                                                 "The engine stopped answering during the "
+                                                 "build: nothing came for %u seconds, and it "
+                                                 "did not answer when checked: %s",
+                                                 self->stall_check),
+                                    self->stall_check, error->message);
+  g_cancellable_cancel (state->cancellable);
+}
+
+static gboolean
+stall_check_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  DockyardBuild *self = g_task_get_source_object (task);
+  RunState *state = g_task_get_task_data (task);
+
+  if (state->probe != NULL || state->finished ||
+      g_get_monotonic_time () - state->last_heard < (gint64) self->stall_check * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+
+  /* A ping goes over a connection of its own, with its own timeout. */
+  state->probe = g_cancellable_new ();
+  dockyard_engine_ping_async (self->engine, state->probe, probe_cb, g_object_ref (task));
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+caller_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_REMOVE;
 }
 
 static char *
@@ -935,12 +1069,32 @@ dockyard_build_run_async (DockyardBuild       *self,
 
   path = build_path (self);
   state = g_new0 (RunState, 1);
+  state->cancellable = g_cancellable_new ();
+  state->last_heard = g_get_monotonic_time ();
   g_task_set_task_data (task, state, (GDestroyNotify) run_state_free);
+
+  /* The caller's cancellable reaches the build's own from the main loop,
+   * never from inside a "cancelled" handler, so finishing can drop it. */
+  if (cancellable != NULL)
+    {
+      state->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (state->cancel_source, (GSourceFunc) caller_cancelled_cb,
+                             g_object_ref (state->cancellable), g_object_unref);
+      g_source_attach (state->cancel_source, g_task_get_context (task));
+    }
+
+  /* Checked every second; the engine is pinged after stall_check quiet ones. */
+  if (self->stall_check > 0)
+    {
+      state->stall_source = g_timeout_source_new_seconds (1);
+      g_source_set_static_name (state->stall_source, "[dockyard] build stall check");
+      g_task_attach_source (task, state->stall_source, stall_check_cb);
+    }
 
   set_state (self, DOCKYARD_BUILD_RUNNING);
   /* Unknown length: the tar is made while it is sent, in chunks. */
   dockyard_engine_upload_async (self->engine, path, "application/x-tar", context_tar,
-                                cancellable, open_cb, task);
+                                state->cancellable, open_cb, task);
 }
 
 /**

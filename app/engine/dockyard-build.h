@@ -25,6 +25,8 @@ void                dockyard_build_set_dockerfile    (DockyardBuild        *self
                                                       const char           *dockerfile);
 void                dockyard_build_set_target        (DockyardBuild        *self,
                                                       const char           *target);
+void                dockyard_build_set_stall_check   (DockyardBuild        *self,
+                                                      guint                 seconds);
 void                dockyard_build_set_network_mode  (DockyardBuild        *self,
                                                       const char           *network_mode);
 void                dockyard_build_set_build_arg     (DockyardBuild        *self,

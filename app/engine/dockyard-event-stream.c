@@ -187,8 +187,9 @@ read_line_cb (GObject      *object,
       return;
     }
 
-  /* An event: the stream works. */
-  self->backoff_ms = BACKOFF_FIRST_MS;
+  /* An event alone does not bring the first delay back: an engine that
+   * sends one and closes, over and over, would be reconnected to 5 times
+   * a second for ever.  A stream that stays open does (schedule_retry). */
 
   /* Events are JSON: UTF-8 only (a NUL inside stops the parser, too). */
   if (g_utf8_validate (line, length, NULL))

@@ -209,6 +209,86 @@ dockyard_chunk_decoder_init (DockyardChunkDecoder *self)
 {
 }
 
+/* What came with the head, then the connection --------------------------------- */
+
+/* The answer's body starts with whatever was read along with the head.
+ * Reading it through the head's buffered stream would hold those bytes
+ * until more came (a buffered stream fills a short read up from its base),
+ * so a build's first progress lines would wait for the next ones, and for
+ * ever if the engine then stopped. */
+struct _DockyardPrefixedStream
+{
+  GInputStream  parent_instance;
+  GBytes       *prefix;
+  gsize         offset;
+  GInputStream *base;
+};
+
+G_DECLARE_FINAL_TYPE (DockyardPrefixedStream, dockyard_prefixed_stream, DOCKYARD, PREFIXED_STREAM,
+                      GInputStream)
+G_DEFINE_FINAL_TYPE (DockyardPrefixedStream, dockyard_prefixed_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+dockyard_prefixed_stream_read (GInputStream  *stream,
+                               void          *buffer,
+                               gsize          count,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  DockyardPrefixedStream *self = DOCKYARD_PREFIXED_STREAM (stream);
+
+  if (self->prefix != NULL)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (self->prefix, &size);
+      gsize n = MIN (count, size - self->offset);
+
+      memcpy (buffer, data + self->offset, n);
+      self->offset += n;
+      if (self->offset == size)
+        g_clear_pointer (&self->prefix, g_bytes_unref);
+      return n;
+    }
+
+  return g_input_stream_read (self->base, buffer, count, cancellable, error);
+}
+
+/* The connection is not closed here: it goes with the upload. */
+static gboolean
+dockyard_prefixed_stream_close (GInputStream  *stream,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  return TRUE;
+}
+
+static void
+dockyard_prefixed_stream_finalize (GObject *object)
+{
+  DockyardPrefixedStream *self = DOCKYARD_PREFIXED_STREAM (object);
+
+  g_clear_pointer (&self->prefix, g_bytes_unref);
+  g_clear_object (&self->base);
+
+  G_OBJECT_CLASS (dockyard_prefixed_stream_parent_class)->finalize (object);
+}
+
+static void
+dockyard_prefixed_stream_class_init (DockyardPrefixedStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GInputStreamClass *stream_class = G_INPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = dockyard_prefixed_stream_finalize;
+  stream_class->read_fn = dockyard_prefixed_stream_read;
+  stream_class->close_fn = dockyard_prefixed_stream_close;
+}
+
+static void
+dockyard_prefixed_stream_init (DockyardPrefixedStream *self)
+{
+}
+
 /* The upload ------------------------------------------------------------------ */
 
 typedef struct
@@ -486,14 +566,23 @@ upload_fail (GTask  *task,
 static GInputStream *
 answer_body (UploadState *state)
 {
+  g_autoptr(DockyardPrefixedStream) raw = g_object_new (dockyard_prefixed_stream_get_type (), NULL);
+  gsize available = 0;
+  const void *buffered;
+
+  buffered = g_buffered_input_stream_peek_buffer (G_BUFFERED_INPUT_STREAM (state->input), &available);
+  if (available > 0)
+    raw->prefix = g_bytes_new (buffered, available);
+  raw->base = g_object_ref (g_io_stream_get_input_stream (G_IO_STREAM (state->upload->connection)));
+
   if (state->chunked)
     {
       g_autoptr(GConverter) decoder = g_object_new (dockyard_chunk_decoder_get_type (), NULL);
 
-      return g_converter_input_stream_new (G_INPUT_STREAM (state->input), decoder);
+      return g_converter_input_stream_new (G_INPUT_STREAM (raw), decoder);
     }
 
-  return g_object_ref (G_INPUT_STREAM (state->input));
+  return G_INPUT_STREAM (g_steal_pointer (&raw));
 }
 
 static void

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "dockyard-container-run.h"
+#include "dockyard-exec-stream.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-launch-page.h"
 #include "dockyard-text.h"
@@ -30,6 +32,34 @@ static const char * const probe_command[] = {
   "exit 127",
   NULL
 };
+
+/* On the host's network, who listens on Jupyter's port: run in the lab
+ * container (its own PID namespace, the host's network namespace), it
+ * finds every listening socket on the port ($1) in /proc/net/tcp{,6} and
+ * looks for each among the open files of the container's processes.  A
+ * listener outside the container is another program's.  The verdict is
+ * printed, not given as the exit status: the engine may report an exec's
+ * status before it has one.  A fixed script; the port is an argument. */
+#define LISTENER_OWN     "dockyard-listener=own"
+#define LISTENER_NONE    "dockyard-listener=none"
+#define LISTENER_FOREIGN "dockyard-listener=foreign"
+#define MAX_LISTENER_OUTPUT 4096
+static const char listener_script[] =
+  "port=$(printf '%04X' \"$1\") || exit 2\n"
+  "found=none\n"
+  "for table in /proc/net/tcp /proc/net/tcp6; do\n"
+  "  [ -r \"$table\" ] || continue\n"
+  "  while read -r sl local remote state queues timer retransmits uid timeout inode rest; do\n"
+  "    [ \"$state\" = 0A ] || continue\n"
+  "    case $local in *:\"$port\") ;; *) continue ;; esac\n"
+  "    if ls -l /proc/[0-9]*/fd/ 2>/dev/null | grep -qF \"socket:[$inode]\"; then\n"
+  "      found=own\n"
+  "    else\n"
+  "      echo dockyard-listener=foreign; exit 0\n"
+  "    fi\n"
+  "  done < \"$table\"\n"
+  "done\n"
+  "echo dockyard-listener=$found\n";
 
 /**
  * DockyardLabSession:
@@ -63,6 +93,9 @@ struct _DockyardLabSession
   DockyardLabNetwork       network;
   guint                    host_network : 1;
   guint                    missing_jupyter : 1;
+  /* On the host's network: Jupyter's own process listens on the port, so
+   * a request with the token may go there. */
+  guint                    listener_checked : 1;
   DockyardLabSessionState  state;
 
   SoupSession             *http;
@@ -526,6 +559,131 @@ status_cb (GObject      *object,
   self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
 }
 
+typedef struct
+{
+  DockyardLabSession *self;
+  DockyardExecStream *stream;
+  GString            *output;
+} ListenerCheck;
+
+static void
+listener_check_free (ListenerCheck *check)
+{
+  g_clear_object (&check->self);
+  g_clear_object (&check->stream);
+  g_string_free (check->output, TRUE);
+  g_free (check);
+}
+
+static void
+listener_output_cb (DockyardTtyStream *stream,
+                    GBytes            *bytes,
+                    ListenerCheck     *check)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  if (check->output->len < MAX_LISTENER_OUTPUT)
+    g_string_append_len (check->output, data, MIN (size, MAX_LISTENER_OUTPUT - check->output->len));
+}
+
+static void
+listener_closed_cb (DockyardTtyStream *stream,
+                    const GError      *error,
+                    ListenerCheck     *check)
+{
+  DockyardLabSession *self = check->self;
+
+  g_signal_handlers_disconnect_by_data (stream, check);
+
+  if (is_starting (self))
+    {
+      g_debug ("Jupyter's port %u: %s", self->port, check->output->str);
+
+      if (strstr (check->output->str, LISTENER_FOREIGN) != NULL)
+        fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                                 _("Another program took port %u of this computer, which "
+                                   "Dockyard had picked for Jupyter, before Jupyter could. "
+                                   "Jupyter’s token was not sent to it. Start the lab again "
+                                   "to use another port."),
+                                 self->port));
+      else if (strstr (check->output->str, LISTENER_OWN) != NULL)
+        {
+          self->listener_checked = TRUE;
+          poll_status (self);
+        }
+      else if (strstr (check->output->str, LISTENER_NONE) != NULL)
+        /* Jupyter is not listening yet. */
+        self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
+      else
+        {
+          g_autofree char *shown = g_utf8_make_valid (check->output->str, check->output->len);
+
+          fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                   _("Dockyard could not check that Jupyter itself listens on "
+                                     "port %u (the check needs /bin/sh, ls and grep in the "
+                                     "image): %s"),
+                                   self->port, g_strstrip (shown)));
+        }
+    }
+
+  listener_check_free (check);
+}
+
+static void
+listener_exec_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  g_autoptr(DockyardExecStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  ListenerCheck *check;
+
+  stream = dockyard_exec_stream_new_finish (result, &error);
+  if (!is_starting (self))
+    {
+      if (stream != NULL)
+        dockyard_tty_stream_close (DOCKYARD_TTY_STREAM (stream));
+      return;
+    }
+
+  if (stream == NULL)
+    {
+      /* The container may have just stopped (Jupyter could not listen):
+       * its end says why.  Otherwise try again, until the deadline. */
+      g_debug ("Cannot check who listens on Jupyter's port: %s", error->message);
+      if (g_get_monotonic_time () > self->deadline)
+        fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                 _("Dockyard could not check that Jupyter itself listens on "
+                                   "port %u: %s"),
+                                 self->port, error->message));
+      else
+        self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
+      return;
+    }
+
+  check = g_new0 (ListenerCheck, 1);
+  check->self = g_object_ref (self);
+  check->stream = g_object_ref (stream);
+  check->output = g_string_new (NULL);
+  g_signal_connect (stream, "output", G_CALLBACK (listener_output_cb), check);
+  g_signal_connect (stream, "closed", G_CALLBACK (listener_closed_cb), check);
+}
+
+/* On the host's network the port was free when Dockyard picked it, but
+ * any local user could have bound it since, before Jupyter: the token
+ * goes to the port only once Jupyter's own process is seen listening. */
+static void
+check_listener (DockyardLabSession *self)
+{
+  g_autofree char *port = g_strdup_printf ("%u", self->port);
+  const char * const argv[] = { "/bin/sh", "-c", listener_script, "sh", port, NULL };
+
+  dockyard_exec_stream_new_async (self->engine, self->container_id, argv, NULL, NULL, NULL,
+                                  self->cancellable, listener_exec_cb, g_object_ref (self));
+}
+
 static void
 poll_status (DockyardLabSession *self)
 {
@@ -534,6 +692,21 @@ poll_status (DockyardLabSession *self)
 
   if (!is_starting (self))
     return;
+
+  if (self->host_network && !self->listener_checked)
+    {
+      if (g_get_monotonic_time () > self->deadline)
+        {
+          g_autofree char *tail = dockyard_lab_session_dup_log_tail (self, 10);
+
+          fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                   _("Jupyter did not answer within %d seconds. Its last words:\n%s"),
+                                   READY_TIMEOUT_S, tail));
+          return;
+        }
+      check_listener (self);
+      return;
+    }
 
   /* The token in the query: the same proof of access as the browser's. */
   uri = g_strdup_printf ("http://127.0.0.1:%u/api/status?token=%s", self->port, self->token);
@@ -1004,6 +1177,7 @@ dockyard_lab_session_start_async (DockyardLabSession  *self,
                              self->cancellable, G_CONNECT_SWAPPED);
 
   self->token = make_token ();
+  self->listener_checked = FALSE;
   set_state (self, DOCKYARD_LAB_SESSION_STARTING);
 
   has_bridge = dockyard_engine_get_has_bridge (self->engine);

@@ -223,9 +223,11 @@ typedef struct
   const char   *process;
   GCancellable *cancellable;
   guint         id;
+  const char   *engine_verb;  /* "kill" unless set */
 } Trigger;
 
-/* Cancels the build, or kills the engine, once the step's process runs. */
+/* Cancels the build, or kills (or pauses) the engine, once the step's
+ * process runs. */
 static gboolean
 trigger_cb (gpointer data)
 {
@@ -237,7 +239,7 @@ trigger_cb (gpointer data)
   if (trigger->cancellable != NULL)
     g_cancellable_cancel (trigger->cancellable);
   else
-    g_assert_true (dockyard_test_engine_control ("kill"));
+    g_assert_true (dockyard_test_engine_control (trigger->engine_verb ? trigger->engine_verb : "kill"));
 
   trigger->id = 0;
   return G_SOURCE_REMOVE;
@@ -330,6 +332,79 @@ test_engine_dies (Fixture       *fixture,
   g_assert_nonnull (image_id);
 }
 
+/* Issue 16, item 12: the engine stops answering mid-build without going
+ * away (dockerd under SIGSTOP: its socket still takes connections, nothing
+ * comes back).  The build, checked after 2 quiet seconds here (30 s by
+ * default), pings the engine, gets no answer within the ping's 10 s, and
+ * fails instead of waiting for ever.  Before the engine is paused, the same
+ * quiet step is pinged and goes on, as a quiet step must. */
+static void
+test_engine_stops (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(DockyardBuild) build = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image_id = NULL;
+  g_autofree char *dockerfile = NULL;
+  Trigger trigger = { "^sleep 4545", NULL, 0, "pause" };
+  gint64 paused_at = 0;
+  double seconds;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
+
+  if (g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == NULL || *g_getenv ("DOCKYARD_TEST_ENGINE_CTL") == '\0')
+    {
+      dockyard_test_skip_unless_ci ("the engine is not the suite's own: it may not be paused");
+      return;
+    }
+
+  /* The step prints nothing for 6 s before the engine is paused: with a
+   * check every 2 s, the live engine is pinged (and answers) meanwhile. */
+  dockerfile = g_strdup_printf ("FROM %s\nRUN sleep 6 && sleep 4545\n",
+                                g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+  build_fixture_write_file (fixture, "Dockerfile", dockerfile);
+
+  build = new_build (fixture);
+  dockyard_build_set_stall_check (build, 2);
+  trigger.id = g_timeout_add (100, trigger_cb, &trigger);
+  dockyard_build_run_async (build, build_fixture_context_stream (fixture), NULL,
+                            dockyard_test_store_result_cb, &result);
+  while (result == NULL)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (trigger.id == 0 && paused_at == 0)
+        paused_at = g_get_monotonic_time ();
+    }
+  seconds = (g_get_monotonic_time () - paused_at) / (double) G_USEC_PER_SEC;
+  image_id = dockyard_build_run_finish (build, result, &error);
+  g_assert_true (dockyard_test_engine_control ("resume"));
+
+  g_test_message ("the build ended %.1f s after the engine was paused: %s", seconds,
+                  error ? error->message : "built");
+  g_assert_cmpuint (trigger.id, ==, 0);
+  g_assert_null (image_id);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TIMED_OUT);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "The engine stopped answering during the build: nothing came "
+                                   "for 2 seconds, and it did not answer when checked: "));
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
+  /* Quiet for 2 s, then the ping's 10 s; slack for a loaded machine. */
+  g_assert_cmpfloat (seconds, >=, 9.0);
+  g_assert_cmpfloat (seconds, <, 30.0);
+
+  /* Resumed, the engine sees the client gone and stops the step. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (process_running ("sleep 4545"))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_usleep (100 * 1000);
+      }
+  }
+}
+
 /* Classic builders (Podman's API, Docker without BuildKit) print steps. */
 static void
 test_classic_stream (void)
@@ -378,6 +453,7 @@ main (int   argc,
   g_test_add ("/build/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
   g_test_add ("/build/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/build/engine-dies", Fixture, NULL, fixture_setup, test_engine_dies, fixture_teardown);
+  g_test_add ("/build/engine-stops", Fixture, NULL, fixture_setup, test_engine_stops, fixture_teardown);
 
   return g_test_run ();
 }

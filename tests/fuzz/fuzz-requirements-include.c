@@ -60,6 +60,13 @@ make_project (void)
   link_file (project, "zero.txt", "/dev/zero");
   link_file (sub, "up.txt", "../../secret.txt");
   link_file (sub, "in.txt", "ok.txt");
+  /* Loops: links to each other and to themselves, a folder link back up,
+   * and a file that includes itself through one. */
+  link_file (project, "ping.txt", "pong.txt");
+  link_file (project, "pong.txt", "ping.txt");
+  link_file (project, "self.txt", "self.txt");
+  link_file (sub, "back", "..");
+  write_file (sub, "again.txt", "againname==1\n-r back/sub/again.txt\n-r ../requirements.txt\n");
 }
 
 int

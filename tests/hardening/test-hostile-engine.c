@@ -296,9 +296,59 @@ endless_start (SoupServerMessage *message,
   endless_start_raw (message, kind, head);
 }
 
-/* "closing-events" mode: /events answers 200 and closes at once. */
+/* "closing-events" mode: /events answers 200 and closes at once;
+ * "one-event-events": with one event before it closes. */
 static gboolean closing_events;
+static gboolean one_event_events;
 static guint events_opened;
+
+/* "stalled-build" mode: /build answers its head and a first step, then the
+ * whole engine stops (as a dockerd under SIGSTOP): nothing more on that
+ * connection, and pings from then on are taken and never answered.
+ * "quiet-build" mode: the build says nothing for 3 s (a long step that
+ * prints nothing), then succeeds; pings are answered and counted. */
+static gboolean stalled_build;
+static gboolean quiet_build;
+static gboolean stalled;
+static guint pings;
+static GPtrArray *held;  /* connections taken and never answered */
+
+/* As dockerd answers /build: chunked, one chunk per progress line. */
+#define QUIET_BUILD_HEAD "HTTP/1.1 200 OK\r\n" \
+                         "Content-Type: application/json\r\n" \
+                         "Api-Version: 1.41\r\n" \
+                         "Transfer-Encoding: chunked\r\n\r\n" \
+                         "27\r\n{\"stream\":\"Step 1/2 : FROM scratch\\n\"}\n\r\n"
+
+static GIOStream *
+take_connection (SoupServerMessage *message,
+                 const char        *text)
+{
+  GIOStream *stream = soup_server_message_steal_connection (message);
+
+  if (text != NULL)
+    {
+      g_output_stream_write_all (g_io_stream_get_output_stream (stream), text, strlen (text),
+                                 NULL, NULL, NULL);
+      g_output_stream_flush (g_io_stream_get_output_stream (stream), NULL, NULL);
+    }
+  g_ptr_array_add (held, stream);
+  return stream;
+}
+
+static gboolean
+quiet_build_done_cb (gpointer data)
+{
+  GIOStream *stream = data;
+  const char *end = "26\r\n{\"stream\":\"Step 2/2 : RUN sleep 3\\n\"}\n\r\n"
+                    "29\r\n{\"aux\":{\"ID\":\"sha256:0123456789abcdef\"}}\n\r\n"
+                    "0\r\n\r\n";
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), end, strlen (end),
+                             NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
 
 /* Force-removes: "stopping" is refused twice as Podman refuses a container
  * that is just stopping by itself, then removed; "stuck" is always refused. */
@@ -335,8 +385,11 @@ fake_handle_cb (SoupServer        *server,
 
   if (g_str_equal (path, "/_ping") && endless_ping)
     endless_start (message, "ping", "OK");
+  else if (g_str_equal (path, "/_ping") && stalled)
+    take_connection (message, NULL);
   else if (g_str_equal (path, "/_ping"))
     {
+      pings++;
       soup_message_headers_replace (headers, "Api-Version", "1.41");
       soup_server_message_set_status (message, 200, NULL);
       soup_server_message_set_response (message, "text/plain", SOUP_MEMORY_STATIC, "OK", 2);
@@ -376,11 +429,17 @@ fake_handle_cb (SoupServer        *server,
       soup_server_message_set_status (message, 200, NULL);
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, "[]", 2);
     }
-  else if (g_str_has_suffix (path, "/events") && closing_events)
+  else if (g_str_has_suffix (path, "/events") && (closing_events || one_event_events))
     {
+      const char *event = one_event_events
+                          ? "{\"Type\":\"container\",\"Action\":\"start\","
+                            "\"Actor\":{\"ID\":\"0123\"}}\n"
+                          : "";
+
       events_opened++;
       soup_server_message_set_status (message, 200, NULL);
-      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, "", 0);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                        event, strlen (event));
     }
   else if (g_str_has_suffix (path, "/fake/events-opened"))
     {
@@ -392,6 +451,21 @@ fake_handle_cb (SoupServer        *server,
     }
   else if (g_str_has_suffix (path, "/events"))
     endless_start (message, "events", "{\"Type\":\"container\",\"Action\":\"");
+  else if (g_str_has_suffix (path, "/build") && stalled_build)
+    {
+      take_connection (message, QUIET_BUILD_HEAD);
+      stalled = TRUE;
+    }
+  else if (g_str_has_suffix (path, "/build") && quiet_build)
+    g_timeout_add_seconds (3, quiet_build_done_cb, take_connection (message, QUIET_BUILD_HEAD));
+  else if (g_str_has_suffix (path, "/fake/pings"))
+    {
+      char *body = g_strdup_printf ("{\"pings\":%u}", pings);
+
+      soup_server_message_set_status (message, 200, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
+                                        body, strlen (body));
+    }
   else if (g_str_has_suffix (path, "/build"))
     endless_start (message, "build", "{\"stream\":\"");
   else if (g_str_has_suffix (path, "/exec"))
@@ -436,6 +510,7 @@ run_fake_engine (const char *socket_path,
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GError) error = NULL;
   memset (endless_chunk, 'x', sizeof endless_chunk);
+  held = g_ptr_array_new_with_free_func (g_object_unref);
   endless_closed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
@@ -699,12 +774,14 @@ test_endless_event_line (void)
 }
 
 /* Issue 16, item 12: /events answers 200 and closes at once, over and
- * over.  The reconnects slow down (200 ms, 400 ms, 800 ms, ...) instead of
- * coming 5 times a second for ever: an open that closes at once is no
- * reason to start again from the first delay. */
+ * over, or with one event before it closes.  The reconnects slow down
+ * (200 ms, 400 ms, 800 ms, ...) instead of coming 5 times a second for
+ * ever: neither an open that closes at once nor an event is reason enough
+ * to start again from the first delay; a stream that stays open is. */
 static void
-test_events_closing_at_once (void)
+test_events_closing_at_once (gconstpointer data)
 {
+  const char *mode = data;
   FakeChild fake = { 0 };
   g_autoptr(DockyardEventStream) events = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -712,7 +789,7 @@ test_events_closing_at_once (void)
   gint64 until;
   gint64 opened;
 
-  fake_child_start_mode (&fake, FALSE, "closing-events");
+  fake_child_start_mode (&fake, FALSE, mode);
   events = dockyard_event_stream_new (fake.engine);
   dockyard_event_stream_start (events);
   until = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
@@ -726,7 +803,7 @@ test_events_closing_at_once (void)
   node = dockyard_test_request (fake.engine, "GET", "/fake/events-opened", &error);
   g_assert_no_error (error);
   opened = json_object_get_int_member (json_node_get_object (node), "opened");
-  g_test_message ("/events opened %" G_GINT64_FORMAT " times in 4 s", opened);
+  g_test_message ("%s: /events opened %" G_GINT64_FORMAT " times in 4 s", mode, opened);
   /* 0, 0.2, 0.6, 1.4, 3.0 s: 5 opens; at a steady 200 ms it would be 20. */
   g_assert_cmpint (opened, >=, 2);
   g_assert_cmpint (opened, <=, 6);
@@ -809,6 +886,88 @@ test_endless_build_line (void)
   fake_child_stop (&fake);
 }
 
+/* Issue 16, item 12: the engine answers the build's head and a first step,
+ * then stops altogether.  After 1 s of silence (set here; 30 s by default)
+ * the build pings the engine on a connection of its own; no answer within
+ * the ping's 10 s, and the build fails instead of waiting for ever. */
+static void
+test_stalled_build (void)
+{
+  FakeChild fake = { 0 };
+  g_autoptr(DockyardBuild) build = NULL;
+  g_autoptr(GInputStream) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *image = NULL;
+  gint64 start;
+  double seconds;
+  static const char empty_tar[1024];
+
+  fake_child_start_mode (&fake, FALSE, "stalled-build");
+  build = dockyard_build_new (fake.engine, "dockyard-hostile:stalled");
+  dockyard_build_set_stall_check (build, 1);
+  context = g_memory_input_stream_new_from_data (empty_tar, sizeof empty_tar, NULL);
+
+  start = g_get_monotonic_time ();
+  dockyard_build_run_async (build, context, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  image = dockyard_build_run_finish (build, result, &error);
+
+  g_test_message ("the build ended after %.1f s: %s", seconds, error ? error->message : "built");
+  g_assert_null (image);
+  g_assert_error (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_TIMED_OUT);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "The engine stopped answering during the build: nothing came "
+                                   "for 1 second, and it did not answer when checked: "));
+  g_assert_nonnull (strstr (error->message, "did not answer within 10 seconds"));
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_FAILED);
+  g_assert_cmpstr (dockyard_build_get_error_message (build), ==, error->message);
+  /* The step that came with the head is shown, though nothing followed it. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (build)), ==, 1);
+  /* 1 s of silence, then the ping's 10 s, plus slack for a loaded machine. */
+  g_assert_cmpfloat (seconds, >=, 10.0);
+  g_assert_cmpfloat (seconds, <, 30.0);
+  fake_child_stop (&fake);
+}
+
+/* ... and a build that is only quiet (3 s without a word, the engine
+ * answering its pings meanwhile) goes on and succeeds. */
+static void
+test_quiet_build (void)
+{
+  FakeChild fake = { 0 };
+  g_autoptr(DockyardBuild) build = NULL;
+  g_autoptr(GInputStream) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *image = NULL;
+  gint64 pinged;
+  static const char empty_tar[1024];
+
+  fake_child_start_mode (&fake, FALSE, "quiet-build");
+  build = dockyard_build_new (fake.engine, "dockyard-hostile:quiet");
+  dockyard_build_set_stall_check (build, 1);
+  context = g_memory_input_stream_new_from_data (empty_tar, sizeof empty_tar, NULL);
+
+  dockyard_build_run_async (build, context, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  image = dockyard_build_run_finish (build, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (image, ==, "sha256:0123456789abcdef");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (build)), ==, 2);
+  g_assert_cmpint (dockyard_build_get_state (build), ==, DOCKYARD_BUILD_SUCCEEDED);
+
+  /* The engine was checked meanwhile (after the connect's own ping). */
+  node = dockyard_test_request (fake.engine, "GET", "/fake/pings", &error);
+  g_assert_no_error (error);
+  pinged = json_object_get_int_member (json_node_get_object (node), "pings");
+  g_test_message ("the fake engine answered %" G_GINT64_FORMAT " pings", pinged);
+  g_assert_cmpint (pinged, >=, 2);
+  fake_child_stop (&fake);
+}
+
 static void
 test_endless_exec_header (void)
 {
@@ -866,6 +1025,9 @@ main (int   argc,
   if (argc >= 3 && g_str_equal (argv[1], "--fake-engine"))
     {
       closing_events = argc == 4 && g_str_equal (argv[3], "closing-events");
+      one_event_events = argc == 4 && g_str_equal (argv[3], "one-event-events");
+      stalled_build = argc == 4 && g_str_equal (argv[3], "stalled-build");
+      quiet_build = argc == 4 && g_str_equal (argv[3], "quiet-build");
       return run_fake_engine (argv[2], argc == 4 && g_str_equal (argv[3], "endless-ping"));
     }
 
@@ -882,8 +1044,13 @@ main (int   argc,
   g_test_add_func ("/hostile-engine/endless-line/events", test_endless_event_line);
   g_test_add_func ("/hostile-engine/endless-line/build", test_endless_build_line);
   g_test_add_func ("/hostile-engine/endless-line/exec-header", test_endless_exec_header);
+  g_test_add_func ("/hostile-engine/stalled-build", test_stalled_build);
+  g_test_add_func ("/hostile-engine/quiet-build", test_quiet_build);
   g_test_add_func ("/hostile-engine/endless-ping", test_endless_ping);
-  g_test_add_func ("/hostile-engine/events-closing-at-once", test_events_closing_at_once);
+  g_test_add_data_func ("/hostile-engine/events-closing-at-once", "closing-events",
+                        test_events_closing_at_once);
+  g_test_add_data_func ("/hostile-engine/events-one-then-closing", "one-event-events",
+                        test_events_closing_at_once);
   g_test_add_func ("/hostile-engine/remove-refused-for-a-moment", test_remove_refused_for_a_moment);
 
   int status = g_test_run ();

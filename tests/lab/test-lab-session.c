@@ -575,6 +575,109 @@ test_network_host (Fixture       *fixture,
   g_assert_true (loopback_only);
 }
 
+/* A local program that listens on the port Dockyard picked for Jupyter on
+ * the host's network, bound after the pick and before Jupyter: what it
+ * receives is kept. */
+typedef struct
+{
+  GSocketService *service;
+  GString        *received;
+  guint           connections;
+} Squatter;
+
+static void
+squatter_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GSocketConnection *connection = user_data;
+  Squatter *squatter = g_object_get_data (G_OBJECT (connection), "squatter");
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      g_object_unref (connection);
+      return;
+    }
+  g_string_append_len (squatter->received, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (object), 4096, G_PRIORITY_DEFAULT, NULL,
+                                   squatter_read_cb, connection);
+}
+
+static gboolean
+squatter_incoming_cb (GSocketService    *service,
+                      GSocketConnection *connection,
+                      GObject           *source,
+                      Squatter          *squatter)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+
+  squatter->connections++;
+  g_object_set_data (G_OBJECT (connection), "squatter", squatter);
+  g_input_stream_read_bytes_async (input, 4096, G_PRIORITY_DEFAULT, NULL, squatter_read_cb,
+                                   g_object_ref (connection));
+  return TRUE;
+}
+
+/* Issue 16, item 14: on the host's network the port is picked free, then
+ * handed to Jupyter; another local user can bind it in between.  Jupyter
+ * does not move to another port (--port-retries=0), and Dockyard sends the
+ * token (the readiness poll carries it) only once it has seen, from inside
+ * the lab container, that the listener on the port is the container's own.
+ * Here a listener bound right after the pick: the lab fails with a clear
+ * error, and the listener never gets the token. */
+static void
+test_port_taken_before_jupyter (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  Squatter squatter = { NULL, g_string_new (NULL), 0 };
+  guint port = 0;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
+
+  dockyard_lab_session_set_network (fixture->lab, DOCKYARD_LAB_NETWORK_HOST);
+  dockyard_lab_session_start_async (fixture->lab, NULL, dockyard_test_store_result_cb, &result);
+  while (result == NULL && (port = dockyard_lab_session_get_port (fixture->lab)) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (port, !=, 0);
+  g_assert_null (result);
+
+  /* Bound on the port Dockyard just picked, before the lab container even
+   * exists. */
+  squatter.service = g_socket_service_new ();
+  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  address = g_inet_socket_address_new (loopback, port);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (squatter.service), address,
+                                 G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (squatter.service, "incoming", G_CALLBACK (squatter_incoming_cb), &squatter);
+  g_socket_service_start (squatter.service);
+
+  dockyard_test_wait_for_async (&result);
+  g_assert_false (dockyard_lab_session_start_finish (fixture->lab, result, &error));
+  g_test_message ("port %u taken: %s", port, error->message);
+
+  /* Whatever reached the squatter, the token did not. */
+  g_test_message ("the squatter had %u connections, %" G_GSIZE_FORMAT " bytes",
+                  squatter.connections, squatter.received->len);
+  g_assert_null (strstr (squatter.received->str, "token"));
+  g_assert_cmpuint (squatter.connections, ==, 0);
+
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+  g_assert_nonnull (strstr (error->message, "Another program took port"));
+  g_assert_cmpint (dockyard_lab_session_get_state (fixture->lab), ==, DOCKYARD_LAB_SESSION_FAILED);
+  g_assert_null (dockyard_lab_session_get_url (fixture->lab));
+
+  g_socket_service_stop (squatter.service);
+  g_socket_listener_close (G_SOCKET_LISTENER (squatter.service));
+  g_clear_object (&squatter.service);
+  g_string_free (squatter.received, TRUE);
+}
+
 /* "published" on an engine without a bridge network: a clear error at
  * once, and no container made. */
 static void
@@ -617,6 +720,8 @@ main (int   argc,
               fixture_setup, test_stop_while_starting, fixture_teardown);
   g_test_add ("/lab-session/network-host", Fixture, NULL,
               fixture_setup, test_network_host, fixture_teardown);
+  g_test_add ("/lab-session/port-taken-before-jupyter", Fixture, NULL,
+              fixture_setup, test_port_taken_before_jupyter, fixture_teardown);
   g_test_add ("/lab-session/network-published-without-bridge", Fixture, NULL,
               fixture_setup, test_network_published_without_bridge, fixture_teardown);
   g_test_add ("/lab-session/engine-dies", Fixture, NULL,
