@@ -212,7 +212,7 @@ update_validation (DockyardDockerfilePage *self)
   else
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->version_row), "error");
-      gtk_image_set_from_icon_name (self->version_icon, "emblem-ok-symbolic");
+      gtk_image_set_from_icon_name (self->version_icon, "object-select-symbolic");
       gtk_widget_remove_css_class (GTK_WIDGET (self->version_icon), "error");
       gtk_widget_add_css_class (GTK_WIDGET (self->version_icon), "success");
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->version_icon),

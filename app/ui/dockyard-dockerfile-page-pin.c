@@ -82,7 +82,7 @@ review_response_cb (AdwMessageDialog *dialog,
   DockyardPinPlan *plan = g_object_get_data (G_OBJECT (dialog), "plan");
 
   g_signal_handlers_disconnect_by_data (dialog, self);
-  if (self->dialog == dialog)
+  if (self->dialog == GTK_WIDGET (dialog))
     self->dialog = NULL;
 
   if (g_strcmp0 (response, "apply") == 0 && self->pin_cancellable != NULL &&
@@ -188,7 +188,7 @@ review (DockyardDockerfilePage *self,
   g_object_set_data_full (G_OBJECT (dialog), "plan", dockyard_pin_plan_ref (plan),
                           (GDestroyNotify) dockyard_pin_plan_unref);
 
-  self->dialog = dialog;
+  self->dialog = GTK_WIDGET (dialog);
   g_signal_connect (dialog, "response", G_CALLBACK (review_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -201,7 +201,7 @@ error_response_cb (AdwMessageDialog *dialog,
   DockyardDockerfilePage *self = user_data;
 
   g_signal_handlers_disconnect_by_data (dialog, self);
-  if (self->dialog == dialog)
+  if (self->dialog == GTK_WIDGET (dialog))
     self->dialog = NULL;
 
   /* The window's Build: it saves nothing by itself and shows the log. */
@@ -243,7 +243,7 @@ show_error (DockyardDockerfilePage *self,
       adw_message_dialog_set_close_response (dialog, "cancel");
     }
 
-  self->dialog = dialog;
+  self->dialog = GTK_WIDGET (dialog);
   g_signal_connect (dialog, "response", G_CALLBACK (error_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }

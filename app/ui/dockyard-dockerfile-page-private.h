@@ -15,6 +15,9 @@ struct _DockyardDockerfilePage
   /* Template widgets */
   AdwToastOverlay         *toast_overlay;
   GtkStack                *stack;
+  GtkPaned                *paned;
+  GtkWidget               *form_scroller;
+  GtkWidget               *preview_box;
   GtkSpinner              *loading_spinner;
   AdwStatusPage           *error_page;
   GtkWidget               *form_box;
@@ -50,8 +53,8 @@ struct _DockyardDockerfilePage
   GtkLabel                *disk_changed_label;
   GtkButton               *save_button;
 
-  /* Borrowed */
-  AdwMessageDialog        *dialog;
+  /* Borrowed: the question on show (dockyard_alert_new(), AdwMessageDialog) */
+  GtkWidget               *dialog;
 
   /* Owned */
   DockyardProject         *project;
@@ -89,6 +92,7 @@ struct _DockyardDockerfilePage
   guint                    requirements_serial;
   guint                    n_threads;   /* lint and requirements tasks not finished */
   guint                    pending_line; /* to show once the file is loaded; 0 for none */
+  int                      wide_position; /* the paned's while the narrow layout is on */
   guint                    n_unpinned;
   GFileMonitor            *dockerfile_monitor;   /* changes made outside Dockyard */
   GFileMonitor            *ignore_monitor;
@@ -118,6 +122,8 @@ struct _DockyardDockerfilePage
   /* The user changed a field or pressed Save: errors show from then on
    * (a new project does not open in red). */
   guint                    touched : 1;
+  guint                    narrow : 1;
+  guint                    narrow_split_placed : 1;
 };
 
 /* A copy of @length bytes, nul-terminated (the text may come from a GBytes,

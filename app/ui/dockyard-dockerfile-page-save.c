@@ -5,10 +5,11 @@
 
 #include <glib/gi18n.h>
 
-#include "dockyard-read-file.h"
+#include "dockyard-adaptive.h"
 #include "dockyard-dockerfile-page-private.h"
 #include "dockyard-line-diff.h"
 #include "dockyard-project-files.h"
+#include "dockyard-read-file.h"
 
 /* Saving the page's text: atomically, the previous version kept as
  * Dockerfile.orig (the first original, never replaced) or a numbered
@@ -302,7 +303,7 @@ confirm_response_cb (AdwMessageDialog *dialog,
   DockyardDockerfilePage *self = data->self;
 
   g_signal_handlers_disconnect_by_data (dialog, data);
-  if (self->dialog == dialog)
+  if (self->dialog == GTK_WIDGET (dialog))
     self->dialog = NULL;
 
   if (g_strcmp0 (response, "save") == 0 && !g_cancellable_is_cancelled (data->cancellable))
@@ -414,7 +415,7 @@ confirm_save (SaveData   *data,
   adw_message_dialog_set_extra_child (dialog, diff_view (data->previous, data->text));
   gtk_window_set_default_size (GTK_WINDOW (dialog), 640, -1);
 
-  self->dialog = dialog;
+  self->dialog = GTK_WIDGET (dialog);
   g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), data);
   gtk_window_present (GTK_WINDOW (dialog));
 }

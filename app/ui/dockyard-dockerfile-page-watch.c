@@ -266,7 +266,7 @@ discard_response_cb (AdwMessageDialog *dialog,
   DockyardDockerfilePage *self = user_data;
 
   g_signal_handlers_disconnect_by_data (dialog, self);
-  if (self->dialog == dialog)
+  if (self->dialog == GTK_WIDGET (dialog))
     self->dialog = NULL;
 
   if (g_strcmp0 (response, "discard") != 0)
@@ -303,7 +303,7 @@ _dockyard_dockerfile_page_reload_changed_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
 
-  self->dialog = dialog;
+  self->dialog = GTK_WIDGET (dialog);
   g_signal_connect (dialog, "response", G_CALLBACK (discard_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-read-file.h"
+#include "dockyard-adaptive.h"
 #include "dockyard-deferred-show.h"
 #include "dockyard-dockerfile-generator.h"
 #include "dockyard-dockerfile-page-private.h"
@@ -771,10 +772,9 @@ dockyard_dockerfile_page_dispose (GObject *object)
 
   if (self->dialog != NULL)
     {
-      AdwMessageDialog *dialog = g_steal_pointer (&self->dialog);
+      GtkWidget *dialog = g_steal_pointer (&self->dialog);
 
-      adw_message_dialog_response (dialog, "cancel");
-      gtk_window_destroy (GTK_WINDOW (dialog));
+      dockyard_alert_response (dialog, "cancel");
     }
 
   g_clear_handle_id (&self->preview_source, g_source_remove);
@@ -906,6 +906,9 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
                                                RESOURCE_PREFIX "/ui/dockyard-dockerfile-page.ui");
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, paned);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, form_scroller);
+  gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, preview_box);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, error_page);
   gtk_widget_class_bind_template_child (widget_class, DockyardDockerfilePage, form_box);
@@ -972,6 +975,8 @@ dockyard_dockerfile_page_class_init (DockyardDockerfilePageClass *klass)
                                        "dockerfile.save", NULL);
 }
 
+static void place_narrow_split (DockyardDockerfilePage *self);
+
 static void
 dockyard_dockerfile_page_init (DockyardDockerfilePage *self)
 {
@@ -981,6 +986,8 @@ dockyard_dockerfile_page_init (DockyardDockerfilePage *self)
   self->image_menu = g_menu_new ();
   gtk_menu_button_set_menu_model (self->image_menu_button, G_MENU_MODEL (self->image_menu));
   update_image_menu (self);
+  g_signal_connect_swapped (self->paned, "notify::max-position",
+                            G_CALLBACK (place_narrow_split), self);
   /* Nothing to lay out while the window starts on another page. */
   dockyard_defer_show_until_mapped (GTK_WIDGET (self), GTK_WIDGET (self->toast_overlay));
 
@@ -1224,4 +1231,69 @@ dockyard_dockerfile_page_get_jupyterlab_route (DockyardDockerfilePage *self)
   if (self->editable && dockyard_dockerfile_model_get_jupyterlab_version (self->form) == NULL)
     return DOCKYARD_JUPYTERLAB_ROUTE_DOCKERFILE;
   return DOCKYARD_JUPYTERLAB_ROUTE_NONE;
+}
+
+/* Narrow, the form gets all the height but what the preview (a few lines)
+ * and the findings need, once the page has its height (the paned's
+ * max-position then changes) and until the user drags the split. */
+static void
+place_narrow_split (DockyardDockerfilePage *self)
+{
+  int max_position;
+
+  if (!self->narrow || self->narrow_split_placed)
+    return;
+
+  g_object_get (self->paned, "max-position", &max_position, NULL);
+  if (max_position <= 0 || gtk_widget_get_height (GTK_WIDGET (self->paned)) <= 0)
+    return;
+
+  self->narrow_split_placed = TRUE;
+  /* The preview and findings at what they need at least. */
+  gtk_paned_set_position (self->paned, max_position);
+}
+
+/**
+ * dockyard_dockerfile_page_set_narrow:
+ * @narrow: whether the page is narrow (a phone-sized window)
+ *
+ * The wide page shows the form beside the preview and findings; the narrow
+ * one stacks them, the form on top, so that it fits 360 px.  The split
+ * stays where the user drags it within each layout.
+ */
+void
+dockyard_dockerfile_page_set_narrow (DockyardDockerfilePage *self,
+                                     gboolean                narrow)
+{
+  GtkWidget *preview_scroller;
+
+  g_return_if_fail (DOCKYARD_IS_DOCKERFILE_PAGE (self));
+
+  narrow = !!narrow;
+  if (self->narrow == (guint) narrow)
+    return;
+  self->narrow = narrow;
+
+  /* The preview's scroller is the text view's parent. */
+  preview_scroller = gtk_widget_get_parent (GTK_WIDGET (self->preview_view));
+  if (narrow)
+    {
+      /* The form gets all the height but what the preview (a few lines)
+       * and the findings need, until the user drags the split. */
+      self->wide_position = gtk_paned_get_position (self->paned);
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), GTK_ORIENTATION_VERTICAL);
+      gtk_widget_set_size_request (self->form_scroller, -1, 160);
+      gtk_widget_set_size_request (self->preview_box, -1, -1);
+      gtk_widget_set_size_request (preview_scroller, -1, 96);
+      self->narrow_split_placed = FALSE;
+      place_narrow_split (self);
+    }
+  else
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned), GTK_ORIENTATION_HORIZONTAL);
+      gtk_widget_set_size_request (self->form_scroller, 360, -1);
+      gtk_widget_set_size_request (self->preview_box, 320, -1);
+      gtk_widget_set_size_request (preview_scroller, -1, -1);
+      gtk_paned_set_position (self->paned, self->wide_position);
+    }
 }

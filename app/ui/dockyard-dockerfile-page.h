@@ -41,6 +41,8 @@ const char      *dockyard_dockerfile_page_get_error      (DockyardDockerfilePage
 GListModel      *dockyard_dockerfile_page_get_findings   (DockyardDockerfilePage *self);
 void             dockyard_dockerfile_page_show_line      (DockyardDockerfilePage *self,
                                                           guint                   line);
+void             dockyard_dockerfile_page_set_narrow     (DockyardDockerfilePage *self,
+                                                          gboolean                narrow);
 
 DockyardJupyterlabRoute dockyard_dockerfile_page_get_jupyterlab_route (DockyardDockerfilePage *self);
 

@@ -293,3 +293,24 @@ dockyard_lab_page_set_add_jupyter (DockyardLabPage *self,
   self->add_jupyter_hint = g_strdup (hint);
   dockyard_lab_page_update (self);
 }
+
+/**
+ * dockyard_lab_page_set_narrow:
+ * @narrow: whether the page is narrow (a phone-sized window)
+ *
+ * Narrow, the lab's buttons stand one above the other, so that their row
+ * fits 360 px in any language.
+ */
+void
+dockyard_lab_page_set_narrow (DockyardLabPage *self,
+                              gboolean         narrow)
+{
+  /* The box the buttons are in. */
+  GtkWidget *buttons;
+
+  g_return_if_fail (DOCKYARD_IS_LAB_PAGE (self));
+
+  buttons = gtk_widget_get_parent (GTK_WIDGET (self->open_button));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (buttons),
+                                  narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+}

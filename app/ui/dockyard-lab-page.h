@@ -16,6 +16,8 @@ void                dockyard_lab_page_set_session (DockyardLabPage    *self,
                                                    DockyardLabSession *session,
                                                    gboolean            engine_has_bridge);
 void                dockyard_lab_page_update      (DockyardLabPage    *self);
+void                dockyard_lab_page_set_narrow  (DockyardLabPage    *self,
+                                                   gboolean            narrow);
 
 void                dockyard_lab_page_set_add_jupyter (DockyardLabPage    *self,
                                                        const char         *label,

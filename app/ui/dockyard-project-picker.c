@@ -171,7 +171,7 @@ update_row (RowParts              *parts,
   gtk_widget_remove_css_class (GTK_WIDGET (parts->build_label), "error");
   if (state == DOCKYARD_RECENT_BUILD_SUCCEEDED)
     {
-      gtk_image_set_from_icon_name (parts->build_icon, "emblem-ok-symbolic");
+      gtk_image_set_from_icon_name (parts->build_icon, "object-select-symbolic");
       gtk_label_set_label (parts->build_label, _("Built"));
       gtk_widget_add_css_class (GTK_WIDGET (parts->build_icon), "success");
       gtk_widget_add_css_class (GTK_WIDGET (parts->build_label), "success");

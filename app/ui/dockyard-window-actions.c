@@ -11,6 +11,32 @@
 #include "dockyard-requirements-file.h"
 #include "dockyard-window-private.h"
 
+/* A header button's label; in the narrow layout the button shows its icon
+ * only, and the label is its accessible name. */
+static void
+set_header_label (DockyardWindow *self,
+                  GtkButton      *button,
+                  const char     *label)
+{
+  AdwButtonContent *content = ADW_BUTTON_CONTENT (gtk_button_get_child (button));
+
+  if (self->narrow)
+    {
+      g_autoptr(GString) name = g_string_new (label);
+
+      g_string_replace (name, "_", "", 0);
+      adw_button_content_set_label (content, "");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name->str,
+                                      -1);
+    }
+  else
+    {
+      adw_button_content_set_label (content, label);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+    }
+}
+
 /**
  * _dockyard_window_actions_update:
  *
@@ -72,8 +98,18 @@ _dockyard_window_actions_update (DockyardWindow *self)
   }
 
   /* The header's buttons show what runs. */
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (gtk_button_get_child (self->build_button)),
-                                building ? _("Building…") : _("_Build"));
+  set_header_label (self, self->build_button, building ? _("Building…") : _("_Build"));
+  set_header_label (self, self->dev_button, _("_Terminal"));
+  {
+    DockyardLabSessionState lab = self->lab_session != NULL
+                                  ? dockyard_lab_session_get_state (self->lab_session)
+                                  : DOCKYARD_LAB_SESSION_READY;
+
+    set_header_label (self, self->lab_button,
+                      self->lab_session != NULL &&
+                      (lab == DOCKYARD_LAB_SESSION_READY || lab == DOCKYARD_LAB_SESSION_STARTING)
+                      ? _("Starting…") : _("_Lab"));
+  }
   if (dev_running)
     gtk_widget_add_css_class (GTK_WIDGET (self->dev_button), "suggested-action");
   else
@@ -606,11 +642,6 @@ update_lab (DockyardWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->lab_button), "suggested-action");
-  adw_button_content_set_label (self->lab_button_content,
-                                self->lab_session != NULL &&
-                                (state == DOCKYARD_LAB_SESSION_READY ||
-                                 state == DOCKYARD_LAB_SESSION_STARTING)
-                                ? _("Starting…") : _("_Lab"));
   update_add_jupyter (self);
   dockyard_lab_page_update (self->lab_page);
   _dockyard_window_actions_update (self);

@@ -20,6 +20,7 @@ struct _DockyardWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
   GtkLabel             *project_title_label;
+  GtkButton            *open_button;
   GtkButton            *build_button;
   GtkButton            *dev_button;
   GtkButton            *lab_button;
@@ -86,6 +87,10 @@ struct _DockyardWindow
   gboolean              stop_confirmed;
   /* Closing waits for the look at what the shells run. */
   gboolean              close_check_pending;
+  /* The window has the narrow-layout breakpoint (libadwaita >= 1.4,
+   * dockyard-adaptive.c), and the narrow layout is on. */
+  gboolean              has_breakpoint;
+  gboolean              narrow;
 };
 
 void     _dockyard_window_actions_update     (DockyardWindow *self);

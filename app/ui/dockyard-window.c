@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-gpu.h"
+#include "dockyard-adaptive.h"
 #include "dockyard-container.h"
 #include "dockyard-resources.h"
 #include "dockyard-window-private.h"
@@ -91,19 +92,61 @@ follow_lists (DockyardWindow     *self,
 }
 
 /* The bottom switcher stands in for the title's when the window is narrow,
- * and only while a project is open. */
+ * and only while a project is open.  Narrow is the narrow layout where
+ * there are breakpoints; with libadwaita 1.2, a title that has no room for
+ * its switcher. */
 static void
 update_switcher_bar (DockyardWindow *self)
 {
-  gboolean on_project = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "project") == 0;
-  gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
+  gboolean project = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "project") == 0;
+  gboolean narrow = self->has_breakpoint
+                    ? self->narrow
+                    : adw_view_switcher_title_get_title_visible (self->switcher_title);
 
-  adw_view_switcher_bar_set_reveal (self->switcher_bar, narrow && on_project);
-  /* The switcher takes the title's place: the project's name is beside it.
-   * Not made to follow the switcher's width (that would change the width
-   * the switcher decides on, back and forth). */
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
+                                                     project && !self->narrow);
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, project && narrow);
+  /* The switcher takes the title's place: the project's name is beside it
+   * (in the narrow layout, on the Overview page only).  Not made to follow
+   * the switcher's width (that would change the width the switcher decides
+   * on, back and forth). */
   gtk_widget_set_visible (GTK_WIDGET (self->project_title_label),
-                          on_project && self->project != NULL);
+                          project && self->project != NULL && !self->narrow);
+}
+
+static void reserve_label_width (GtkButton  *button,
+                                 const char *idle_label,
+                                 const char *busy_label);
+
+/* The breakpoint of dockyard-adaptive.c: below it the header's buttons show
+ * icons only, the view switcher moves to the bottom and the Dockerfile page
+ * stacks its form over the preview. */
+static void
+narrow_changed_cb (gpointer user_data,
+                   gboolean narrow)
+{
+  DockyardWindow *self = DOCKYARD_WINDOW (user_data);
+
+  self->narrow = narrow;
+  /* Room for the header's buttons and the window's controls at 360 px: the
+   * project's name is on the Overview page, Open Folder in the main menu. */
+  gtk_widget_set_visible (GTK_WIDGET (self->switcher_title), !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->open_button), !narrow);
+  /* Icons only: no room kept for "Building…" (wide again, it is). */
+  if (narrow)
+    {
+      gtk_widget_set_size_request (GTK_WIDGET (self->build_button), -1, -1);
+      gtk_widget_set_size_request (GTK_WIDGET (self->lab_button), -1, -1);
+    }
+  else if (gtk_widget_get_mapped (GTK_WIDGET (self->build_button)))
+    {
+      reserve_label_width (self->build_button, _("_Build"), _("Building…"));
+      reserve_label_width (self->lab_button, _("_Lab"), _("Starting…"));
+    }
+  dockyard_dockerfile_page_set_narrow (self->dockerfile_page, narrow);
+  dockyard_lab_page_set_narrow (self->lab_page, narrow);
+  update_switcher_bar (self);
+  _dockyard_window_actions_update (self);
 }
 
 static void
@@ -180,8 +223,6 @@ update_engine (DockyardWindow *self)
     page = "welcome";
 
   gtk_stack_set_visible_child_name (self->stack, page);
-  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
-                                                     g_str_equal (page, "project"));
   update_switcher_bar (self);
   _dockyard_window_actions_update (self);
 }
@@ -324,7 +365,7 @@ show_project (DockyardWindow *self)
                                ? _("The folder has a Dockerfile")
                                : _("No Dockerfile yet"));
   gtk_image_set_from_icon_name (self->project_dockerfile_icon,
-                                has_dockerfile ? "emblem-ok-symbolic" : "dialog-information-symbolic");
+                                has_dockerfile ? "object-select-symbolic" : "dialog-information-symbolic");
 
   update_engine (self);
   _dockyard_window_load_build_state (self);
@@ -465,6 +506,9 @@ header_button_mapped_cb (GtkButton *button,
   DockyardWindow *self = user_data;
 
   g_signal_handlers_disconnect_by_func (button, header_button_mapped_cb, user_data);
+  /* Narrow, the buttons show icons only (narrow_changed_cb()). */
+  if (self->narrow)
+    return;
   if (button == self->build_button)
     reserve_label_width (button, _("_Build"), _("Building…"));
   else
@@ -578,9 +622,9 @@ set_use_gpus (DockyardWindow *self,
 /* Closing ------------------------------------------------------------------- */
 
 static void
-unsaved_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     DockyardWindow   *self)
+unsaved_response_cb (GtkWidget      *alert,
+                     const char     *response,
+                     DockyardWindow *self)
 {
   if (g_strcmp0 (response, "discard") == 0)
     {
@@ -688,7 +732,7 @@ static gboolean
 dockyard_window_close_request (GtkWindow *window)
 {
   DockyardWindow *self = DOCKYARD_WINDOW (window);
-  AdwMessageDialog *dialog;
+  GtkWidget *alert;
 
   if (self->discard_changes || !dockyard_dockerfile_page_get_dirty (self->dockerfile_page))
     {
@@ -708,20 +752,16 @@ dockyard_window_close_request (GtkWindow *window)
       return TRUE;
     }
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Save Changes to the Dockerfile?"),
-                                                       _("The form has changes that are not saved "
-                                                         "yet. If you close the window, they are lost.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "discard", _("_Discard"),
-                                    "save", _("_Save"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "save");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (unsaved_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  alert = dockyard_alert_new (_("Save Changes to the Dockerfile?"),
+                              _("The form has changes that are not saved "
+                                "yet. If you close the window, they are lost."));
+  dockyard_alert_add_response (alert, "cancel", _("_Cancel"), ADW_RESPONSE_DEFAULT);
+  dockyard_alert_add_response (alert, "discard", _("_Discard"), ADW_RESPONSE_DESTRUCTIVE);
+  dockyard_alert_add_response (alert, "save", _("_Save"), ADW_RESPONSE_SUGGESTED);
+  dockyard_alert_set_default_response (alert, "save");
+  dockyard_alert_set_close_response (alert, "cancel");
+  g_signal_connect_object (alert, "response", G_CALLBACK (unsaved_response_cb), self, 0);
+  dockyard_alert_present (alert, GTK_WIDGET (window));
 
   return TRUE;
 }
@@ -926,6 +966,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, project_title_label);
+  gtk_widget_class_bind_template_child (widget_class, DockyardWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, build_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, dev_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, lab_button);
@@ -978,6 +1019,9 @@ dockyard_window_init (DockyardWindow *self)
 
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
+  self->has_breakpoint =
+    dockyard_adaptive_add_narrow_breakpoint (ADW_APPLICATION_WINDOW (self),
+                                             G_CALLBACK (narrow_changed_cb), self);
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_changed_cb), NULL);
   g_signal_connect (self->build_button, "map", G_CALLBACK (header_button_mapped_cb), self);
   g_signal_connect (self->lab_button, "map", G_CALLBACK (header_button_mapped_cb), self);

@@ -5,6 +5,7 @@
 
 #include <vte/vte.h>
 
+#include "dockyard-adaptive.h"
 #include "dockyard-test-utils.h"
 #include "ui-test-utils.h"
 
@@ -469,6 +470,72 @@ dockyard_ui_test_destroy_window (GtkWindow *window)
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_destroy (window);
   g_assert_null (window);
+}
+
+static GtkWidget *
+find_mapped (GtkWidget *widget,
+             GType      type)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_mapped (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
+ * dockyard_ui_test_find_alert:
+ *
+ * Returns: (transfer none) (nullable): a question on show: an AdwMessageDialog
+ *   window, or what dockyard_alert_new() makes on this libadwaita (an
+ *   AdwAlertDialog on its window from 1.5)
+ */
+GtkWidget *
+dockyard_ui_test_find_alert (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+      GtkWidget *found = find_mapped (window, ADW_TYPE_MESSAGE_DIALOG);
+
+      if (found == NULL)
+        found = find_mapped (window, dockyard_alert_get_type_shown ());
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The question on show (dockyard_ui_test_find_alert()) once there is one;
+ * fails after @seconds. */
+GtkWidget *
+dockyard_ui_test_wait_for_alert (guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  GtkWidget *alert;
+
+  while ((alert = dockyard_ui_test_find_alert ()) == NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("no question on show after %u s", seconds);
+      dockyard_ui_test_iterate ();
+    }
+
+  return alert;
 }
 
 /* The toplevel of type @type other than @except, once it is mapped; fails

@@ -76,6 +76,9 @@ char                *dockyard_ui_test_terminal_text        (DockyardTerminal  *t
 void                 dockyard_ui_test_wait_for_terminal_text (DockyardTerminal *terminal,
                                                               const char       *needle);
 
+GtkWidget           *dockyard_ui_test_find_alert           (void);
+GtkWidget           *dockyard_ui_test_wait_for_alert       (guint              seconds);
+
 gboolean             dockyard_ui_test_xdotool              (const char * const *args);
 gboolean             dockyard_ui_test_type_line            (const char        *text);
 
