@@ -16,6 +16,9 @@
 #include "ui-test-utils.h"
 
 #define HEIGHT 720
+/* DOCKYARD_NARROW_CONDITION: below it the header has no room for the
+ * switcher beside the labelled buttons and the project's name. */
+#define NARROW_BELOW 1200
 
 static const char * const pages[] = { "overview", "dockerfile", "build", "terminal", "lab" };
 
@@ -175,21 +178,21 @@ test_width (gconstpointer data)
       g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, width - 20);
     }
 
-  assert_layout (window, has_breakpoints () && width < 720);
+  assert_layout (window, has_breakpoints () && width < NARROW_BELOW);
   show_pages (window, width, FALSE);
   show_pages (window, width, TRUE);
 
   /* Resized by the user: the layout follows, both ways. */
   if (has_breakpoints ())
     {
-      int other = width < 720 ? 1024 : 360;
+      int other = width < NARROW_BELOW ? 1280 : 360;
 
       gtk_window_set_default_size (GTK_WINDOW (window), other, HEIGHT);
       dockyard_ui_test_settle (600);
-      assert_layout (window, other < 720);
+      assert_layout (window, other < NARROW_BELOW);
       gtk_window_set_default_size (GTK_WINDOW (window), width, HEIGHT);
       dockyard_ui_test_settle (600);
-      assert_layout (window, width < 720);
+      assert_layout (window, width < NARROW_BELOW);
     }
 
   dockyard_ui_test_remove_image ("adaptive-layout:dev");
