@@ -458,6 +458,8 @@ parse_ids (const char *user,
   guint64 u, g;
   char *end;
 
+  if (user == NULL)
+    return FALSE;
   u = g_ascii_strtoull (user, &end, 10);
   if (end == user || *end != ':')
     return FALSE;
@@ -967,8 +969,12 @@ image_inspected_cb (GObject      *object,
       const char *user = dockyard_container_user_for_engine (self->engine, self->user, &userns_mode);
       g_autofree char *name = dup_user_name (user);
 
+      /* Not on Podman yet: the entry added there did not show in the
+       * shells (seen on rootful Podman 4.3 in CI; not understood yet), and
+       * the shell would wait for it. */
       self->add_user = user != NULL && !dockyard_container_user_is_root (user) &&
-                       userns_mode == NULL && parse_ids (user, NULL, NULL);
+                       userns_mode == NULL && parse_ids (user, NULL, NULL) &&
+                       !dockyard_engine_get_is_podman (self->engine);
       if (self->add_user)
         {
           g_autofree char *home = g_strdup_printf ("HOME=/home/%s", name);

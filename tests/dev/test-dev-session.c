@@ -350,7 +350,9 @@ test_busy_shells_and_user (Fixture       *fixture,
   type (second, "whoami && echo home-$HOME && touch ~/.probe && echo home-writable\r");
   wait_for_output (second_output, "home-writable");
   g_assert_null (strstr (second_output->str, "unknown uid"));
-  if (user != NULL && userns_mode == NULL && strcmp (user, "0:0") != 0)
+  /* Not on Podman yet (dockyard-dev-session.c: the entry is not added there). */
+  if (user != NULL && userns_mode == NULL && strcmp (user, "0:0") != 0 &&
+      !dockyard_engine_get_is_podman (fixture->engine))
     {
       g_autofree char *name_line = g_strdup_printf ("\n%s\r", getuid () == 0 ? "user" : g_get_user_name ());
 
