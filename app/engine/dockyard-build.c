@@ -885,6 +885,18 @@ finish_run (GTask  *task,
         {
           g_clear_error (&error);
           error = body_error;
+          /* A transport's own error (over TLS: "TLS connection closed
+           * unexpectedly") is an engine that went away. */
+          if (error->domain != DOCKYARD_ENGINE_ERROR &&
+              !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              GError *broken = g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
+                                            _("The connection to the engine broke during the "
+                                              "build: %s"), error->message);
+
+              g_clear_error (&error);
+              error = broken;
+            }
         }
     }
 
