@@ -10,6 +10,7 @@
 
 #include "dockyard-gpu.h"
 #include "dockyard-container-run.h"
+#include "dockyard-exec-collect.h"
 #include "dockyard-exec-stream.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-launch-page.h"
@@ -583,96 +584,20 @@ status_cb (GObject      *object,
   self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
 }
 
-typedef struct
-{
-  DockyardLabSession *self;
-  DockyardExecStream *stream;
-  GString            *output;
-} ListenerCheck;
-
 static void
-listener_check_free (ListenerCheck *check)
-{
-  g_clear_object (&check->self);
-  g_clear_object (&check->stream);
-  g_string_free (check->output, TRUE);
-  g_free (check);
-}
-
-static void
-listener_output_cb (DockyardTtyStream *stream,
-                    GBytes            *bytes,
-                    ListenerCheck     *check)
-{
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
-
-  if (check->output->len < MAX_LISTENER_OUTPUT)
-    g_string_append_len (check->output, data, MIN (size, MAX_LISTENER_OUTPUT - check->output->len));
-}
-
-static void
-listener_closed_cb (DockyardTtyStream *stream,
-                    const GError      *error,
-                    ListenerCheck     *check)
-{
-  DockyardLabSession *self = check->self;
-
-  g_signal_handlers_disconnect_by_data (stream, check);
-
-  if (is_starting (self))
-    {
-      g_debug ("Jupyter's port %u: %s", self->port, check->output->str);
-
-      if (strstr (check->output->str, LISTENER_FOREIGN) != NULL)
-        fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                                 _("Another program took port %u of this computer, which "
-                                   "Dockyard had picked for Jupyter, before Jupyter could. "
-                                   "Jupyter’s token was not sent to it. Start the lab again "
-                                   "to use another port."),
-                                 self->port));
-      else if (strstr (check->output->str, LISTENER_OWN) != NULL)
-        {
-          self->listener_checked = TRUE;
-          poll_status (self);
-        }
-      else if (strstr (check->output->str, LISTENER_NONE) != NULL)
-        /* Jupyter is not listening yet. */
-        self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
-      else
-        {
-          g_autofree char *shown = g_utf8_make_valid (check->output->str, check->output->len);
-
-          fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                   _("Dockyard could not check that Jupyter itself listens on "
-                                     "port %u (the check needs /bin/sh, ls and grep in the "
-                                     "image): %s"),
-                                   self->port, g_strstrip (shown)));
-        }
-    }
-
-  listener_check_free (check);
-}
-
-static void
-listener_exec_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+listener_checked_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   g_autoptr(DockyardLabSession) self = user_data;
-  g_autoptr(DockyardExecStream) stream = NULL;
   g_autoptr(GError) error = NULL;
-  ListenerCheck *check;
+  g_autofree char *output = NULL;
 
-  stream = dockyard_exec_stream_new_finish (result, &error);
+  output = dockyard_engine_exec_collect_finish (DOCKYARD_ENGINE (object), result, NULL, &error);
   if (!is_starting (self))
-    {
-      if (stream != NULL)
-        dockyard_tty_stream_close (DOCKYARD_TTY_STREAM (stream));
-      return;
-    }
+    return;
 
-  if (stream == NULL)
+  if (output == NULL)
     {
       /* The container may have just stopped (Jupyter could not listen):
        * its end says why.  Otherwise try again, until the deadline. */
@@ -687,12 +612,33 @@ listener_exec_cb (GObject      *object,
       return;
     }
 
-  check = g_new0 (ListenerCheck, 1);
-  check->self = g_object_ref (self);
-  check->stream = g_object_ref (stream);
-  check->output = g_string_new (NULL);
-  g_signal_connect (stream, "output", G_CALLBACK (listener_output_cb), check);
-  g_signal_connect (stream, "closed", G_CALLBACK (listener_closed_cb), check);
+  g_debug ("Jupyter's port %u: %s", self->port, output);
+
+  if (strstr (output, LISTENER_FOREIGN) != NULL)
+    fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                             _("Another program took port %u of this computer, which "
+                               "Dockyard had picked for Jupyter, before Jupyter could. "
+                               "Jupyter’s token was not sent to it. Start the lab again "
+                               "to use another port."),
+                             self->port));
+  else if (strstr (output, LISTENER_OWN) != NULL)
+    {
+      self->listener_checked = TRUE;
+      poll_status (self);
+    }
+  else if (strstr (output, LISTENER_NONE) != NULL)
+    /* Jupyter is not listening yet. */
+    self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
+  else
+    {
+      g_autofree char *shown = g_utf8_make_valid (output, strlen (output));
+
+      fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Dockyard could not check that Jupyter itself listens on "
+                                 "port %u (the check needs /bin/sh, ls and grep in the "
+                                 "image): %s"),
+                               self->port, g_strstrip (shown)));
+    }
 }
 
 /* On the host's network the port was free when Dockyard picked it, but
@@ -704,8 +650,9 @@ check_listener (DockyardLabSession *self)
   g_autofree char *port = g_strdup_printf ("%u", self->port);
   const char * const argv[] = { "/bin/sh", "-c", listener_script, "sh", port, NULL };
 
-  dockyard_exec_stream_new_async (self->engine, self->container_id, argv, NULL, NULL, NULL,
-                                  self->cancellable, listener_exec_cb, g_object_ref (self));
+  dockyard_engine_exec_collect_async (self->engine, self->container_id, argv, NULL, NULL, NULL,
+                                      MAX_LISTENER_OUTPUT, self->cancellable, listener_checked_cb,
+                                      g_object_ref (self));
 }
 
 static void
