@@ -8,6 +8,7 @@
 #include "dockyard-attach-stream.h"
 #include "dockyard-container-run.h"
 #include "dockyard-dev-lifecycle.h"
+#include "dockyard-dev-ports.h"
 #include "dockyard-dev-session.h"
 #include "dockyard-exec-collect.h"
 #include "dockyard-exec-stream.h"
@@ -327,6 +328,34 @@ dockyard_dev_session_get_working_dir (DockyardDevSession *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
   return self->working_dir;
+}
+
+DockyardEngine *
+dockyard_dev_session_get_engine (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  return self->engine;
+}
+
+DockyardProject *
+dockyard_dev_session_get_project (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  return self->project;
+}
+
+/**
+ * dockyard_dev_session_get_devcontainer:
+ *
+ * Returns: (nullable) (transfer none): the project's devcontainer.json
+ *   merged with the image's metadata, once the session has started; else
+ *   the project's own, or %NULL without one
+ */
+const DockyardDevcontainer *
+dockyard_dev_session_get_devcontainer (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  return self->merged != NULL ? self->merged : self->devcontainer;
 }
 
 /**
@@ -662,6 +691,7 @@ build_container_config (DockyardDevSession *self)
   g_autofree char *source = g_strdup (dockyard_project_get_host_path (self->project));
   const char *userns_mode;
   const char *user = dockyard_container_user_for_engine (self->engine, self->user, &userns_mode);
+  g_autoptr(GArray) ports = dockyard_dev_ports_configured (self->merged, self->project);
   DockyardContainerSpec spec = {
     .image = self->image,
     .cmd = self->devcontainer != NULL ? lifecycle_launcher : launcher,
@@ -674,6 +704,9 @@ build_container_config (DockyardDevSession *self)
     .tty = TRUE,
     /* No default network on this engine: share the host's, as builds do. */
     .host_network = !dockyard_engine_get_has_bridge (self->engine),
+    /* forwardPorts and the project's ports, where the engine can publish. */
+    .publish_ports = (const guint16 *) ports->data,
+    .n_publish_ports = ports->len,
     .auto_remove = TRUE,
     .mount_target = self->mount_target,
     .devcontainer = self->merged,
