@@ -122,6 +122,24 @@ port_listens (gpointer data)
   return port != NULL && dockyard_dev_port_get_listening (port);
 }
 
+static gboolean
+set_done_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @ms milliseconds. */
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_done_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static char *
 http_get (const char *uri,
           guint      *status)
@@ -202,6 +220,12 @@ test_server_found_and_reached (Fixture       *fixture,
   fixture->stream = dockyard_dev_session_start_finish (fixture->session, result, &error);
   g_assert_no_error (error);
   g_assert_true (dockyard_dev_ports_get_polling (ports));
+
+  /* The first reading is done and finds nothing on that port: the server
+   * must be found by a later one. */
+  spin (1500);
+  g_assert_null (find_port (ports, number));
+  g_assert_cmpint (dockyard_dev_ports_get_network (ports), !=, DOCKYARD_DEV_NETWORK_UNKNOWN);
 
   /* busybox httpd goes to the background by itself; on loopback only, as
    * all test traffic stays there. */
