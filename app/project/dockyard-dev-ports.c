@@ -190,6 +190,10 @@ struct _DockyardDevPorts
   char               *container_id;
   GHashTable         *host_ports;   /* container port -> published host port */
   GArray             *listening;    /* DockyardListenPort, the last reading */
+  /* With the host's network, the ports that already listened at the first
+   * reading: the host's own servers, not the dev container's. */
+  GHashTable         *host_own;
+  gboolean            first_read;
   char               *signature;    /* what the store shows, to skip no-change updates */
   guint               timeout_id;
   DockyardDevNetwork  network;
@@ -478,6 +482,44 @@ update (DockyardDevPorts *self)
                        items->pdata, items->len);
 }
 
+/* The dev container sees every socket of the host's network: what listened
+ * before its first reading is the host's (another program's, or another
+ * container's) and is not listed; a port that stops listening is forgotten,
+ * so that a server of the dev container may take it later. */
+static void
+leave_out_host_own (DockyardDevPorts *self)
+{
+  g_autoptr(GHashTable) now = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) configured = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < self->listening->len; i++)
+    g_hash_table_add (now, GUINT_TO_POINTER (g_array_index (self->listening,
+                                                            DockyardListenPort, i).port));
+  if (!self->first_read)
+    for (guint i = 0; i < self->listening->len; i++)
+      g_hash_table_add (self->host_own,
+                        GUINT_TO_POINTER (g_array_index (self->listening, DockyardListenPort, i).port));
+  g_hash_table_iter_init (&iter, self->host_own);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (now, key))
+      g_hash_table_iter_remove (&iter);
+
+  /* The project's own ports stay: its servers may start with the
+   * container (postStartCommand), before the first reading. */
+  configured = dockyard_dev_ports_configured (dockyard_dev_session_get_devcontainer (self->session),
+                                              dockyard_dev_session_get_project (self->session));
+  for (guint i = 0; i < configured->len; i++)
+    g_hash_table_remove (self->host_own, GUINT_TO_POINTER (g_array_index (configured, guint16, i)));
+
+  for (guint i = self->listening->len; i > 0; i--)
+    if (g_hash_table_contains (self->host_own,
+                               GUINT_TO_POINTER (g_array_index (self->listening,
+                                                                DockyardListenPort, i - 1).port)))
+      g_array_remove_index (self->listening, i - 1);
+}
+
 static gboolean
 poll_again_cb (gpointer user_data)
 {
@@ -507,6 +549,9 @@ read_cb (GObject      *object,
     {
       g_clear_pointer (&self->listening, g_array_unref);
       self->listening = dockyard_listen_ports_parse (output, -1);
+      if (self->network == DOCKYARD_DEV_NETWORK_HOST)
+        leave_out_host_own (self);
+      self->first_read = TRUE;
       update (self);
     }
   else
@@ -635,6 +680,8 @@ begin (DockyardDevPorts *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_polling (self, TRUE);
+  self->first_read = FALSE;
+  g_hash_table_remove_all (self->host_own);
   dockyard_engine_inspect_container_async (self->engine, self->container_id, self->cancellable,
                                            inspected_cb, g_object_ref (self));
 }
@@ -692,6 +739,7 @@ dockyard_dev_ports_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->container_id, g_free);
   g_clear_pointer (&self->host_ports, g_hash_table_unref);
+  g_clear_pointer (&self->host_own, g_hash_table_unref);
   g_clear_pointer (&self->listening, g_array_unref);
   g_clear_pointer (&self->signature, g_free);
 
@@ -744,6 +792,7 @@ dockyard_dev_ports_init (DockyardDevPorts *self)
 {
   self->store = g_list_store_new (DOCKYARD_TYPE_DEV_PORT);
   self->host_ports = g_hash_table_new (NULL, NULL);
+  self->host_own = g_hash_table_new (NULL, NULL);
 }
 
 /**
@@ -800,4 +849,53 @@ dockyard_dev_ports_get_polling (DockyardDevPorts *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_DEV_PORTS (self), FALSE);
   return self->polling;
+}
+
+/**
+ * dockyard_dev_ports_dup_network_note:
+ *
+ * Returns: (transfer full): how the dev container's ports reach this
+ *   computer, in a sentence or three, for the top of the Ports panel
+ */
+char *
+dockyard_dev_ports_dup_network_note (DockyardDevPorts *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_PORTS (self), NULL);
+
+  switch (self->network)
+    {
+    case DOCKYARD_DEV_NETWORK_HOST:
+      /* The dev session shares the host's network where the engine has
+       * no bridge: then ports of its own on 127.0.0.1 cannot be had. */
+      if (!dockyard_engine_get_has_bridge (self->engine))
+        return g_strdup (_("The dev container shares this computer’s network, so its ports are "
+                           "this computer’s own. A server listening on 0.0.0.0 can be reached "
+                           "from the network too. The engine has no bridge network that could "
+                           "give the dev container ports on 127.0.0.1 only."));
+      return g_strdup (_("The dev container shares this computer’s network, so its ports are "
+                         "this computer’s own. A server listening on 0.0.0.0 can be reached "
+                         "from the network too."));
+    case DOCKYARD_DEV_NETWORK_BRIDGE:
+      return g_strdup (_("The project’s ports are published on 127.0.0.1 only, on ports the "
+                         "engine picks: only this computer reaches them."));
+    case DOCKYARD_DEV_NETWORK_NONE:
+      return g_strdup (_("The dev container has no network: servers in it cannot be reached "
+                         "from this computer."));
+    case DOCKYARD_DEV_NETWORK_UNKNOWN:
+    default:
+      return g_strdup (_("Open the dev terminal to see the ports its programs listen on."));
+    }
+}
+
+/**
+ * dockyard_dev_ports_get_has_read:
+ *
+ * Returns: whether the running dev container's ports have been read once
+ *   (what listens from then on is listed as the dev container's)
+ */
+gboolean
+dockyard_dev_ports_get_has_read (DockyardDevPorts *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_PORTS (self), FALSE);
+  return self->polling && self->first_read;
 }

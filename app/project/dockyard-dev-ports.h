@@ -49,6 +49,8 @@ DockyardDevPorts  *dockyard_dev_ports_new              (DockyardDevSession *sess
 GListModel        *dockyard_dev_ports_get_model        (DockyardDevPorts   *self);
 DockyardDevNetwork dockyard_dev_ports_get_network      (DockyardDevPorts   *self);
 gboolean           dockyard_dev_ports_get_polling      (DockyardDevPorts   *self);
+char              *dockyard_dev_ports_dup_network_note (DockyardDevPorts   *self);
+gboolean           dockyard_dev_ports_get_has_read     (DockyardDevPorts   *self);
 void               dockyard_dev_ports_stop             (DockyardDevPorts   *self);
 
 GArray            *dockyard_dev_ports_configured       (const DockyardDevcontainer *devcontainer,

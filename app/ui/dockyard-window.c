@@ -398,6 +398,7 @@ open_project_cb (GObject      *object,
       self->reopening = FALSE;
       g_set_object (&self->project, project);
       apply_use_gpus (self);
+      _dockyard_window_load_published_ports (self);
       show_project (self);
       return;
     }
@@ -413,6 +414,7 @@ open_project_cb (GObject      *object,
 
   g_set_object (&self->project, project);
   apply_use_gpus (self);
+  _dockyard_window_load_published_ports (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USE_GPUS]);
   dockyard_dockerfile_page_set_project (self->dockerfile_page, project);
   /* A new project, or a folder without a Dockerfile yet: the form first. */
@@ -1003,6 +1005,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, last_build_icon);
 
   _dockyard_window_class_add_actions (widget_class);
+  _dockyard_window_class_add_ports (widget_class);
 }
 
 static void
