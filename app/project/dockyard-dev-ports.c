@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-dev-ports.h"
+#include "dockyard-engine-error.h"
 #include "dockyard-exec-collect.h"
 
 /* Both files hold a few hundred lines at most; a runaway is cut. */
@@ -553,6 +554,14 @@ read_cb (GObject      *object,
         leave_out_host_own (self);
       self->first_read = TRUE;
       update (self);
+    }
+  else if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND) ||
+           g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_CONFLICT))
+    {
+      /* The container is gone or stopped, maybe before the session knew. */
+      g_debug ("The dev container's ports cannot be read any more: %s", error->message);
+      dockyard_dev_ports_stop (self);
+      return;
     }
   else
     g_debug ("Cannot read the dev container's ports: %s", error->message);
