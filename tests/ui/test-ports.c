@@ -132,6 +132,8 @@ test_ports_panel (void)
   g_autofree char *note = NULL;
   g_autofree char *copied = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *urls = NULL;
+  g_autofree char *opened = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   DockyardDevNetwork network;
@@ -141,6 +143,7 @@ test_ports_panel (void)
 
   DOCKYARD_TEST_REQUIRE_ENGINE (dockyard_test_engine_socket ());
 
+  urls = dockyard_ui_test_register_browser ();
   dockerfile = g_strdup_printf ("FROM %s\nWORKDIR /usr/src/app\n",
                                 g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
   f = dockyard_ui_test_project_new ("Ports Test", dockerfile);
@@ -163,6 +166,8 @@ test_ports_panel (void)
   g_signal_emit_by_name (entry, "apply");
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "5999");
+  dockyard_ui_test_settle (300);
+  dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "ports-overview.png");
 
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "build", NULL);
   dockyard_ui_test_wait_for_build_end (window);
@@ -238,6 +243,13 @@ test_ports_panel (void)
         copied = gdk_clipboard_read_text_finish (gtk_widget_get_clipboard (copy), read, NULL);
       }
       g_assert_cmpstr (copied, ==, address);
+
+      /* Open in Browser hands it to the desktop's browser. */
+      g_signal_emit_by_name (find_button (row, "Open in Browser"), "clicked");
+      opened = dockyard_ui_test_wait_for_opened_url (urls);
+      g_assert_cmpstr (opened, ==, address);
+      /* The launcher holds the window until the browser was started. */
+      dockyard_ui_test_settle (1000);
     }
   else
     {
