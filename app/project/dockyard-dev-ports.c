@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "dockyard-dev-ports.h"
+#include "dockyard-dev-ports-private.h"
 #include "dockyard-engine-error.h"
 #include "dockyard-exec-collect.h"
 
@@ -214,11 +214,21 @@ static GParamSpec *properties[N_PROPS];
 
 static void poll_now (DockyardDevPorts *self);
 
-/* The one place that says where a port is reached from this computer.
- * (A relay for remote engines replaces what this computes.) */
-static void
-set_reachability (DockyardDevPorts *self,
-                  DockyardDevPort  *port)
+/**
+ * _dockyard_dev_port_set_reachability:
+ * @network: how the dev container is connected
+ * @engine_remote: whether the engine runs on another computer
+ * @engine_has_bridge: whether the engine has a bridge network
+ *
+ * The one place that says where a port is reached from this computer: it
+ * sets the port's address, advice and whether it needs a restart.  (A
+ * relay for remote engines replaces what this computes.)
+ */
+void
+_dockyard_dev_port_set_reachability (DockyardDevPort    *port,
+                                     DockyardDevNetwork  network,
+                                     gboolean            engine_remote,
+                                     gboolean            engine_has_bridge)
 {
   g_autofree char *host = NULL;
 
@@ -226,17 +236,17 @@ set_reachability (DockyardDevPorts *self,
   g_clear_pointer (&port->advice, g_free);
   port->needs_restart = FALSE;
 
-  if (dockyard_engine_get_is_remote (self->engine))
+  if (engine_remote)
     {
       port->advice = g_strdup (_("The engine runs on another computer: its ports are not this "
                                  "computer’s."));
       return;
     }
 
-  switch (self->network)
+  switch (network)
     {
     case DOCKYARD_DEV_NETWORK_UNKNOWN:
-      port->advice = g_strdup (dockyard_engine_get_has_bridge (self->engine)
+      port->advice = g_strdup (engine_has_bridge
                                ? _("Published on 127.0.0.1 when the dev container starts.")
                                : _("Reachable on this computer when the dev container runs."));
       return;
@@ -407,20 +417,27 @@ set_polling (DockyardDevPorts *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLLING]);
 }
 
-static DockyardDevPort *
-make_port (DockyardDevPorts         *self,
-           const DockyardDevcontainer *devcontainer,
-           guint16                   number,
-           const DockyardListenPort *listening,
-           gboolean                  configured)
+/**
+ * _dockyard_dev_port_new:
+ * @listening: (nullable): how it listens, or %NULL when nothing does
+ * @host_port: the port of 127.0.0.1 it is published on, or 0
+ * @label: (nullable): its portsAttributes label
+ *
+ * Returns: (transfer full): a port, its reachability not set yet
+ */
+DockyardDevPort *
+_dockyard_dev_port_new (guint16                   number,
+                        const DockyardListenPort *listening,
+                        gboolean                  configured,
+                        guint16                   host_port,
+                        const char               *label)
 {
   DockyardDevPort *port = g_object_new (DOCKYARD_TYPE_DEV_PORT, NULL);
 
   port->port = number;
-  port->label = dockyard_dev_ports_dup_label (devcontainer, number);
+  port->label = g_strdup (label);
   port->configured = configured;
-  port->host_port = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_ports,
-                                                           GUINT_TO_POINTER (number)));
+  port->host_port = host_port;
   if (listening != NULL)
     {
       port->listening = TRUE;
@@ -428,7 +445,24 @@ make_port (DockyardDevPorts         *self,
       port->bound_address = g_strdup (listening->address);
       port->ipv4_loopback = listening->ipv4_loopback;
     }
-  set_reachability (self, port);
+  return port;
+}
+
+static DockyardDevPort *
+make_port (DockyardDevPorts           *self,
+           const DockyardDevcontainer *devcontainer,
+           guint16                     number,
+           const DockyardListenPort   *listening,
+           gboolean                    configured)
+{
+  g_autofree char *label = dockyard_dev_ports_dup_label (devcontainer, number);
+  guint16 host_port = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_ports,
+                                                             GUINT_TO_POINTER (number)));
+  DockyardDevPort *port = _dockyard_dev_port_new (number, listening, configured, host_port, label);
+
+  _dockyard_dev_port_set_reachability (port, self->network,
+                                       dockyard_engine_get_is_remote (self->engine),
+                                       dockyard_engine_get_has_bridge (self->engine));
   return port;
 }
 
@@ -580,20 +614,31 @@ poll_now (DockyardDevPorts *self)
                                       g_object_ref (self));
 }
 
-/* Reads how the engine connected the dev container: its network mode and
- * the ports it published. */
-static void
-read_inspect (DockyardDevPorts *self,
-              JsonNode         *inspect)
+/**
+ * _dockyard_dev_ports_read_inspect:
+ * @inspect: (nullable): the engine's `GET /containers/{id}/json` answer
+ * @host_ports: where to put container port -> host port, for each TCP port
+ *   published on 127.0.0.1
+ *
+ * Reads how the engine connected the dev container: its network mode and
+ * the ports it published.
+ *
+ * Returns: the network, %DOCKYARD_DEV_NETWORK_UNKNOWN for no answer
+ */
+DockyardDevNetwork
+_dockyard_dev_ports_read_inspect (JsonNode   *inspect,
+                                  GHashTable *host_ports)
 {
   g_autoptr(GList) names = NULL;
   JsonObject *root, *object;
   JsonNode *node;
   const char *mode = NULL;
 
-  g_hash_table_remove_all (self->host_ports);
+  DockyardDevNetwork network;
+
+  g_hash_table_remove_all (host_ports);
   if (inspect == NULL || !JSON_NODE_HOLDS_OBJECT (inspect))
-    return;
+    return DOCKYARD_DEV_NETWORK_UNKNOWN;
   root = json_node_get_object (inspect);
 
   node = json_object_get_member (root, "HostConfig");
@@ -604,18 +649,18 @@ read_inspect (DockyardDevPorts *self,
         mode = json_node_get_string (node);
     }
   if (g_strcmp0 (mode, "host") == 0)
-    set_network (self, DOCKYARD_DEV_NETWORK_HOST);
+    network = DOCKYARD_DEV_NETWORK_HOST;
   else if (g_strcmp0 (mode, "none") == 0)
-    set_network (self, DOCKYARD_DEV_NETWORK_NONE);
+    network = DOCKYARD_DEV_NETWORK_NONE;
   else
-    set_network (self, DOCKYARD_DEV_NETWORK_BRIDGE);
+    network = DOCKYARD_DEV_NETWORK_BRIDGE;
 
   node = json_object_get_member (root, "NetworkSettings");
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return;
+    return network;
   node = json_object_get_member (json_node_get_object (node), "Ports");
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return;
+    return network;
   object = json_node_get_object (node);
 
   names = json_object_get_members (object);
@@ -649,12 +694,14 @@ read_inspect (DockyardDevPorts *self,
           if (g_strcmp0 (ip, "127.0.0.1") == 0 && port != NULL &&
               g_ascii_string_to_unsigned (port, 10, 1, G_MAXUINT16, &host_port, NULL))
             {
-              g_hash_table_insert (self->host_ports, GUINT_TO_POINTER ((guint) container_port),
+              g_hash_table_insert (host_ports, GUINT_TO_POINTER ((guint) container_port),
                                    GUINT_TO_POINTER ((guint) host_port));
               break;
             }
         }
     }
+
+  return network;
 }
 
 static void
@@ -665,13 +712,20 @@ inspected_cb (GObject      *object,
   g_autoptr(DockyardDevPorts) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
+  DockyardDevNetwork network;
 
   node = dockyard_engine_request_finish (DOCKYARD_ENGINE (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->polling)
     return;
   if (node == NULL)
     g_debug ("Cannot inspect the dev container: %s", error->message);
-  read_inspect (self, node);
+  network = _dockyard_dev_ports_read_inspect (node, self->host_ports);
+  /* No answer (the container just went, and the next reading stops): what
+   * the dev session asks for on this engine. */
+  if (network == DOCKYARD_DEV_NETWORK_UNKNOWN)
+    network = dockyard_engine_get_has_bridge (self->engine) ? DOCKYARD_DEV_NETWORK_BRIDGE
+                                                            : DOCKYARD_DEV_NETWORK_HOST;
+  set_network (self, network);
   update (self);
   poll_now (self);
 }

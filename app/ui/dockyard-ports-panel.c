@@ -121,6 +121,16 @@ create_row (gpointer item,
                                         dockyard_dev_port_get_port (port));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), publish);
     }
+  else if (dockyard_dev_port_get_needs_restart (port))
+    {
+      /* In the project's ports since the dev container started. */
+      GtkWidget *restart = gtk_button_new_with_mnemonic (_("_Restart"));
+
+      gtk_widget_set_valign (restart, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (restart, _("Restart the Dev Container to Publish It"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (restart), "win.dev-restart");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), restart);
+    }
 
   return row;
 }

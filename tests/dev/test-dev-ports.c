@@ -8,7 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "dockyard-container-spec.h"
-#include "dockyard-dev-ports.h"
+#include "dockyard-dev-ports-private.h"
 #include "dockyard-dev-session.h"
 #include "dockyard-exec-collect.h"
 #include "dockyard-test-utils.h"
@@ -389,6 +389,95 @@ test_configured_ports (void)
   dockyard_test_remove_tree (parent);
 }
 
+/* An engine with a bridge: how Docker describes a dev container whose
+ * ports 8000 and 5000 it published on 127.0.0.1 (and 9000 on every
+ * interface, which Dockyard never asks for and does not show). */
+static void
+test_reads_published_ports (void)
+{
+  static const char inspect[] =
+    "{ \"HostConfig\": { \"NetworkMode\": \"default\" },\n"
+    "  \"NetworkSettings\": { \"Ports\": {\n"
+    "    \"8000/tcp\": [ { \"HostIp\": \"127.0.0.1\", \"HostPort\": \"49153\" } ],\n"
+    "    \"5000/tcp\": [ { \"HostIp\": \"127.0.0.1\", \"HostPort\": \"49154\" } ],\n"
+    "    \"9000/tcp\": [ { \"HostIp\": \"0.0.0.0\", \"HostPort\": \"49155\" } ],\n"
+    "    \"53/udp\": [ { \"HostIp\": \"127.0.0.1\", \"HostPort\": \"49156\" } ],\n"
+    "    \"7000/tcp\": null } } }";
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) host_ports = g_hash_table_new (NULL, NULL);
+  g_autoptr(JsonNode) host = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, inspect, -1, NULL));
+  g_assert_cmpint (_dockyard_dev_ports_read_inspect (json_parser_get_root (parser), host_ports), ==,
+                   DOCKYARD_DEV_NETWORK_BRIDGE);
+  g_assert_cmpuint (g_hash_table_size (host_ports), ==, 2);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (host_ports, GUINT_TO_POINTER (8000))),
+                    ==, 49153);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (host_ports, GUINT_TO_POINTER (5000))),
+                    ==, 49154);
+
+  host = json_from_string ("{ \"HostConfig\": { \"NetworkMode\": \"host\" } }", NULL);
+  g_assert_cmpint (_dockyard_dev_ports_read_inspect (host, host_ports), ==,
+                   DOCKYARD_DEV_NETWORK_HOST);
+  g_assert_cmpuint (g_hash_table_size (host_ports), ==, 0);
+  g_assert_cmpint (_dockyard_dev_ports_read_inspect (NULL, host_ports), ==,
+                   DOCKYARD_DEV_NETWORK_UNKNOWN);
+}
+
+/* The address to open, or why there is none, for each kind of network. */
+static void
+test_reachability (void)
+{
+  DockyardListenPort all = { 8000, DOCKYARD_LISTEN_SCOPE_ALL, (char *) "0.0.0.0", TRUE };
+  DockyardListenPort loopback = { 8000, DOCKYARD_LISTEN_SCOPE_LOOPBACK, (char *) "127.0.0.1", TRUE };
+  DockyardListenPort loopback6 = { 8000, DOCKYARD_LISTEN_SCOPE_LOOPBACK, (char *) "::1", FALSE };
+  g_autoptr(DockyardDevPort) port = NULL;
+
+  /* Bridge, published, listening on every interface of the container. */
+  port = _dockyard_dev_port_new (8000, &all, TRUE, 49153, "Docs");
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_BRIDGE, FALSE, TRUE);
+  g_assert_cmpstr (dockyard_dev_port_get_address (port), ==, "http://127.0.0.1:49153/");
+  g_assert_cmpstr (dockyard_dev_port_get_label (port), ==, "Docs");
+  g_assert_false (dockyard_dev_port_get_needs_restart (port));
+  g_clear_object (&port);
+
+  /* … only on the container's loopback: the published port cannot reach it. */
+  port = _dockyard_dev_port_new (8000, &loopback, TRUE, 49153, NULL);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_BRIDGE, FALSE, TRUE);
+  g_assert_null (dockyard_dev_port_get_address (port));
+  g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "0.0.0.0"));
+  g_clear_object (&port);
+
+  /* … not published: publish it, then restart. */
+  port = _dockyard_dev_port_new (8000, &all, FALSE, 0, NULL);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_BRIDGE, FALSE, TRUE);
+  g_assert_null (dockyard_dev_port_get_address (port));
+  g_assert_true (dockyard_dev_port_get_needs_restart (port));
+  g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "add it to the project"));
+  g_clear_object (&port);
+
+  /* Host network: the container's own port; every interface is said. */
+  port = _dockyard_dev_port_new (8000, &all, FALSE, 0, NULL);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, FALSE, FALSE);
+  g_assert_cmpstr (dockyard_dev_port_get_address (port), ==, "http://127.0.0.1:8000/");
+  g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "other computers"));
+  g_clear_object (&port);
+
+  port = _dockyard_dev_port_new (8000, &loopback6, FALSE, 0, NULL);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, FALSE, FALSE);
+  g_assert_cmpstr (dockyard_dev_port_get_address (port), ==, "http://[::1]:8000/");
+  g_clear_object (&port);
+
+  /* No network, or an engine on another computer: no address. */
+  port = _dockyard_dev_port_new (8000, &all, FALSE, 0, NULL);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_NONE, FALSE, FALSE);
+  g_assert_null (dockyard_dev_port_get_address (port));
+  g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "no network"));
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, TRUE, FALSE);
+  g_assert_null (dockyard_dev_port_get_address (port));
+  g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "another computer"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -397,6 +486,8 @@ main (int   argc,
 
   g_test_add_func ("/dev-ports/spec-publishes-on-loopback", test_spec_publishes_on_loopback);
   g_test_add_func ("/dev-ports/configured", test_configured_ports);
+  g_test_add_func ("/dev-ports/reads-published-ports", test_reads_published_ports);
+  g_test_add_func ("/dev-ports/reachability", test_reachability);
   g_test_add ("/dev-ports/server-found-and-reached", Fixture, NULL,
               fixture_setup, test_server_found_and_reached, fixture_teardown);
 
