@@ -361,6 +361,29 @@ dockyard_engine_get_is_on_this_computer (DockyardEngine *self)
 }
 
 /**
+ * dockyard_engine_dup_security_warning:
+ *
+ * What the user must know about how the engine is reached: a tcp://
+ * engine without TLS (allowed on loopback only) can be controlled by
+ * every user of this computer.
+ *
+ * Returns: (transfer full) (nullable): a sentence, or %NULL
+ */
+char *
+dockyard_engine_dup_security_warning (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+
+  if (self->transport.address == NULL || self->transport.tunnel != NULL ||
+      self->transport.tls_database != NULL)
+    return NULL;
+
+  return g_strdup (_("Reached over plain TCP without TLS: every user of this computer can "
+                     "control the engine. Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to use "
+                     "TLS."));
+}
+
+/**
  * dockyard_engine_get_is_remote:
  *
  * Returns: %TRUE when the engine is reached over the network rather than
