@@ -25,6 +25,9 @@
 
 /* What is kept of ssh's stderr for the error message. */
 #define MAX_STDERR 4096
+/* Reading what a client still sends after ssh ended (drain_client()). */
+#define DRAIN_SIZE      (64 * 1024)
+#define DRAIN_TIMEOUT_S 5
 
 struct _DockyardSshTunnel
 {
@@ -49,6 +52,12 @@ typedef struct _Link
   GSocketConnection *client;
   GSubprocess       *process;
   GCancellable      *cancellable;
+  /* Watches for the client's end while ssh goes on after the client's
+   * sending ended. */
+  GSource           *client_watch;
+  /* After ssh: what the client still sends is read and dropped. */
+  guint8            *drain_buffer;
+  guint              drain_timeout;
   GString           *stderr_text;
   char               buffer[512];
   guint              ssh_pending;  /* its stdout to the client, its stderr, its exit */
@@ -58,8 +67,19 @@ typedef struct _Link
 } Link;
 
 static void
+stop_client_watch (Link *link)
+{
+  if (link->client_watch != NULL)
+    g_source_destroy (link->client_watch);
+  g_clear_pointer (&link->client_watch, g_source_unref);
+}
+
+static void
 link_free (Link *link)
 {
+  stop_client_watch (link);
+  g_clear_handle_id (&link->drain_timeout, g_source_remove);
+  g_free (link->drain_buffer);
   if (link->tunnel != NULL)
     {
       g_hash_table_remove (link->tunnel->processes, link->process);
@@ -80,6 +100,57 @@ set_last_error (DockyardSshTunnel *self,
   g_free (self->last_error);
   self->last_error = text;
   g_mutex_unlock (&self->mutex);
+}
+
+static void
+drain_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Link *link = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (n > 0)
+    {
+      g_input_stream_read_async (G_INPUT_STREAM (object), link->drain_buffer, DRAIN_SIZE,
+                                 G_PRIORITY_DEFAULT, link->cancellable, drain_read_cb, link);
+      return;
+    }
+
+  g_io_stream_close (G_IO_STREAM (link->client), NULL, NULL);
+  link_free (link);
+}
+
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  Link *link = user_data;
+
+  link->drain_timeout = 0;
+  g_cancellable_cancel (link->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* ssh has ended and nothing reads the client's connection any more.
+ * Closing a unix socket with unread data in it makes the other side's
+ * next read fail (ECONNRESET) instead of ending: the client would lose
+ * the end of the engine's answer, e.g. the words of a build the engine
+ * refused while the context was still being sent.  So, as the engine's
+ * own server does: end the sending side, and read and drop what the
+ * client still sends until it closes (or for a short while). */
+static void
+drain_client (Link *link)
+{
+  GSocket *socket = g_socket_connection_get_socket (link->client);
+
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_clear_object (&link->cancellable);
+  link->cancellable = g_cancellable_new ();
+  link->drain_buffer = g_malloc (DRAIN_SIZE);
+  link->drain_timeout = g_timeout_add_seconds (DRAIN_TIMEOUT_S, drain_timeout_cb, link);
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (link->client)),
+                             link->drain_buffer, DRAIN_SIZE, G_PRIORITY_DEFAULT,
+                             link->cancellable, drain_read_cb, link);
 }
 
 /* ssh has ended (its output read, its stderr read, its exit seen). */
@@ -116,11 +187,12 @@ ssh_part_done (Link *link)
     }
 
   /* Only now does the client see the end: its error can say why.  This
-   * also stops the copy from the client, the link's last part. */
+   * also stops the copy from the client, the link's last part, and the
+   * client's leftovers are dropped (drain_client()). */
+  stop_client_watch (link);
   g_cancellable_cancel (link->cancellable);
-  g_io_stream_close (G_IO_STREAM (link->client), NULL, NULL);
   if (link->to_ssh_done)
-    link_free (link);
+    drain_client (link);
 }
 
 static void
@@ -172,21 +244,56 @@ from_ssh_cb (GObject      *object,
  * Only closing its input would leave `dial-stdio` waiting for the engine,
  * which goes on with what it was asked (a build, say) until it ends. */
 static void
+end_ssh_for_client (Link *link)
+{
+  link->client_gone = TRUE;
+  g_subprocess_send_signal (link->process, SIGTERM);
+}
+
+static gboolean
+client_hung_up_cb (GSocket      *socket,
+                   GIOCondition  condition,
+                   gpointer      user_data)
+{
+  Link *link = user_data;
+
+  g_clear_pointer (&link->client_watch, g_source_unref);
+  end_ssh_for_client (link);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 to_ssh_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
   Link *link = user_data;
+  GSocket *socket;
 
   g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
   link->to_ssh_done = TRUE;
   if (link->ssh_pending == 0)
     {
-      link_free (link);
+      drain_client (link);
       return;
     }
-  link->client_gone = TRUE;
-  g_subprocess_send_signal (link->process, SIGTERM);
+
+  /* The copy also ends when ssh stops reading: the engine answered and
+   * closed (a build it refused while the context was still being sent),
+   * and ssh closes its input before it has written all of that answer.
+   * A SIGTERM then would lose the engine's words.  Only a client that is
+   * gone (both ways, not a half-close) ends ssh; until then ssh ends by
+   * itself, once the answer is through. */
+  socket = g_socket_connection_get_socket (link->client);
+  if (g_socket_condition_check (socket, G_IO_HUP | G_IO_ERR) != 0)
+    {
+      end_ssh_for_client (link);
+      return;
+    }
+
+  link->client_watch = g_socket_create_source (socket, G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (link->client_watch, G_SOURCE_FUNC (client_hung_up_cb), link, NULL);
+  g_source_attach (link->client_watch, NULL);
 }
 
 /* Starts an ssh, not yet joined to a client.  Returns NULL when ssh
