@@ -61,6 +61,7 @@ typedef struct _Link
   GString           *stderr_text;
   char               buffer[512];
   guint              ssh_pending;  /* its stdout to the client, its stderr, its exit */
+  gssize             from_ssh;     /* bytes passed from ssh to the client */
   guint              client_gone : 1;
   guint              to_ssh_done : 1;
   guint              ended : 1;
@@ -160,8 +161,21 @@ ssh_part_done (Link *link)
   if (--link->ssh_pending > 0)
     return;
 
-  /* Its end after the client left is no failure of ssh's. */
-  if (link->tunnel != NULL && !link->client_gone)
+  /* Its end after the client left is no failure of ssh's.  Nor is a
+   * spare's end the failure of a client's connection: a spare that failed
+   * (the engine just died, say) would otherwise give its words to the
+   * connection that broke a moment before; the next connection's own ssh
+   * says it again if it still holds. */
+  if (link->tunnel != NULL && !link->client_gone && link->client != NULL && link->from_ssh > 0)
+    /* The engine was reached and answered: what ended the connection
+     * later (the engine died, say) is a broken connection, and ssh's
+     * words about it are not why the engine cannot be reached. */
+    {
+      g_debug ("ssh for the engine ended after the engine answered: %.*s",
+               (int) link->stderr_text->len, link->stderr_text->str);
+      set_last_error (link->tunnel, NULL);
+    }
+  else if (link->tunnel != NULL && !link->client_gone && link->client != NULL)
     {
       if (g_subprocess_get_if_exited (link->process) &&
           g_subprocess_get_exit_status (link->process) == 0)
@@ -236,7 +250,7 @@ from_ssh_cb (GObject      *object,
 {
   Link *link = user_data;
 
-  g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
+  link->from_ssh = g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
   ssh_part_done (link);
 }
 
