@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "dockyard-dev-ports.h"
+#include "dockyard-port-relay.h"
 
 G_BEGIN_DECLS
 
@@ -15,8 +16,12 @@ DockyardDevPort    *_dockyard_dev_port_new              (guint16                
 void                _dockyard_dev_port_set_reachability (DockyardDevPort          *port,
                                                          DockyardDevNetwork        network,
                                                          gboolean                  engine_remote,
-                                                         gboolean                  engine_has_bridge);
+                                                         gboolean                  engine_has_bridge,
+                                                         guint                     relay_port,
+                                                         const char               *relay_error);
 DockyardDevNetwork  _dockyard_dev_ports_read_inspect    (JsonNode                 *inspect,
                                                          GHashTable               *host_ports);
+DockyardPortRelay  *_dockyard_dev_ports_get_relay       (DockyardDevPorts         *self,
+                                                         guint16                   number);
 
 G_END_DECLS

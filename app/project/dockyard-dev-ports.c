@@ -199,7 +199,27 @@ struct _DockyardDevPorts
   guint               timeout_id;
   DockyardDevNetwork  network;
   gboolean            polling;
+  /* The engine is not on this computer: each port a server listens on is
+   * reached through a relay (port -> PortRelay). */
+  gboolean            relayed;
+  GHashTable         *relays;
 };
+
+typedef struct
+{
+  DockyardPortRelay *relay;
+  char              *error;
+  gboolean           retry;
+} PortRelay;
+
+static void
+port_relay_free (PortRelay *entry)
+{
+  dockyard_port_relay_stop (entry->relay);
+  g_object_unref (entry->relay);
+  g_free (entry->error);
+  g_free (entry);
+}
 
 G_DEFINE_FINAL_TYPE (DockyardDevPorts, dockyard_dev_ports, G_TYPE_OBJECT)
 
@@ -217,18 +237,24 @@ static void poll_now (DockyardDevPorts *self);
 /**
  * _dockyard_dev_port_set_reachability:
  * @network: how the dev container is connected
- * @engine_remote: whether the engine runs on another computer
+ * @engine_remote: whether the engine runs on another computer (its ports
+ *   are then reached through a relay)
  * @engine_has_bridge: whether the engine has a bridge network
+ * @relay_port: for @engine_remote, the port of this computer's 127.0.0.1
+ *   that relays to it, or 0 while there is none
+ * @relay_error: (nullable): for @engine_remote, why the relay could not
+ *   start
  *
  * The one place that says where a port is reached from this computer: it
- * sets the port's address, advice and whether it needs a restart.  (A
- * relay for remote engines replaces what this computes.)
+ * sets the port's address, advice and whether it needs a restart.
  */
 void
 _dockyard_dev_port_set_reachability (DockyardDevPort    *port,
                                      DockyardDevNetwork  network,
                                      gboolean            engine_remote,
-                                     gboolean            engine_has_bridge)
+                                     gboolean            engine_has_bridge,
+                                     guint               relay_port,
+                                     const char         *relay_error)
 {
   g_autofree char *host = NULL;
 
@@ -236,10 +262,31 @@ _dockyard_dev_port_set_reachability (DockyardDevPort    *port,
   g_clear_pointer (&port->advice, g_free);
   port->needs_restart = FALSE;
 
+  /* The engine's 127.0.0.1 is not this computer's: what it publishes
+   * there means nothing here.  A relay reaches the container's own
+   * 127.0.0.1 through the engine, whatever the container's network. */
   if (engine_remote)
     {
-      port->advice = g_strdup (_("The engine runs on another computer: its ports are not this "
-                                 "computer’s."));
+      if (network == DOCKYARD_DEV_NETWORK_UNKNOWN)
+        port->advice = g_strdup (_("The engine runs on another computer: a server listening on "
+                                   "this port is reached through the engine while the dev "
+                                   "container runs."));
+      else if (!port->listening)
+        port->advice = g_strdup (_("Nothing listens on it yet."));
+      else if (!port->ipv4_loopback)
+        port->advice = g_strdup_printf (_("Listens on %s only, which cannot be reached through "
+                                          "the engine: start the server on 127.0.0.1 or "
+                                          "0.0.0.0."), port->bound_address);
+      else if (relay_error != NULL)
+        port->advice = g_strdup (relay_error);
+      else if (relay_port == 0)
+        port->advice = g_strdup (_("Connecting through the engine…"));
+      else
+        {
+          port->address = g_strdup_printf ("http://127.0.0.1:%u/", relay_port);
+          port->advice = g_strdup_printf (_("Reached through the engine on 127.0.0.1:%u: only "
+                                            "this computer reaches it."), relay_port);
+        }
       return;
     }
 
@@ -459,10 +506,13 @@ make_port (DockyardDevPorts           *self,
   guint16 host_port = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_ports,
                                                              GUINT_TO_POINTER (number)));
   DockyardDevPort *port = _dockyard_dev_port_new (number, listening, configured, host_port, label);
+  PortRelay *entry = g_hash_table_lookup (self->relays, GUINT_TO_POINTER ((guint) number));
 
-  _dockyard_dev_port_set_reachability (port, self->network,
-                                       dockyard_engine_get_is_remote (self->engine),
-                                       dockyard_engine_get_has_bridge (self->engine));
+  _dockyard_dev_port_set_reachability (port, self->network, self->relayed,
+                                       dockyard_engine_get_has_bridge (self->engine),
+                                       entry != NULL
+                                       ? dockyard_port_relay_get_local_port (entry->relay) : 0,
+                                       entry != NULL ? entry->error : NULL);
   return port;
 }
 
@@ -555,6 +605,75 @@ leave_out_host_own (DockyardDevPorts *self)
       g_array_remove_index (self->listening, i - 1);
 }
 
+static void
+relay_started_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DockyardDevPorts) self = user_data;
+  DockyardPortRelay *relay = DOCKYARD_PORT_RELAY (object);
+  g_autoptr(GError) error = NULL;
+  PortRelay *entry;
+
+  dockyard_port_relay_start_finish (relay, result, &error);
+  entry = g_hash_table_lookup (self->relays,
+                               GUINT_TO_POINTER (dockyard_port_relay_get_port (relay)));
+  /* Stopped meanwhile: the port went away, or the session. */
+  if (entry == NULL || entry->relay != relay)
+    return;
+  if (error != NULL)
+    {
+      g_debug ("Cannot relay port %u of the dev container: %s",
+               dockyard_port_relay_get_port (relay), error->message);
+      entry->error = g_strdup (error->message);
+      /* No python3 nor nc: that stays so.  Anything else is tried again
+       * at the next reading. */
+      entry->retry = !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    }
+  update (self);
+}
+
+/* On an engine on another computer: a relay for each port a server listens
+ * on (that 127.0.0.1 in the container reaches), started when the port is
+ * found, so that its row has an address at once; each relay costs an exec
+ * when it starts and one per connection.  A port no longer listening loses
+ * its relay. */
+static void
+sync_relays (DockyardDevPorts *self)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; self->listening != NULL && i < self->listening->len; i++)
+    {
+      const DockyardListenPort *listen = &g_array_index (self->listening, DockyardListenPort, i);
+
+      if (listen->ipv4_loopback)
+        g_hash_table_add (wanted, GUINT_TO_POINTER ((guint) listen->port));
+    }
+
+  g_hash_table_iter_init (&iter, self->relays);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (wanted, key) || ((PortRelay *) value)->retry)
+      g_hash_table_iter_remove (&iter);
+
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      PortRelay *entry;
+
+      if (g_hash_table_contains (self->relays, key))
+        continue;
+      entry = g_new0 (PortRelay, 1);
+      entry->relay = dockyard_port_relay_new (self->engine, self->container_id,
+                                              GPOINTER_TO_UINT (key));
+      g_hash_table_insert (self->relays, key, entry);
+      dockyard_port_relay_start_async (entry->relay, self->cancellable, relay_started_cb,
+                                       g_object_ref (self));
+    }
+}
+
 static gboolean
 poll_again_cb (gpointer user_data)
 {
@@ -587,6 +706,8 @@ read_cb (GObject      *object,
       if (self->network == DOCKYARD_DEV_NETWORK_HOST)
         leave_out_host_own (self);
       self->first_read = TRUE;
+      if (self->relayed)
+        sync_relays (self);
       update (self);
     }
   else if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND) ||
@@ -600,7 +721,9 @@ read_cb (GObject      *object,
   else
     g_debug ("Cannot read the dev container's ports: %s", error->message);
 
-  self->timeout_id = g_timeout_add (DOCKYARD_DEV_PORTS_INTERVAL_MS, poll_again_cb, self);
+  self->timeout_id = g_timeout_add (self->relayed ? DOCKYARD_DEV_PORTS_REMOTE_INTERVAL_MS
+                                                  : DOCKYARD_DEV_PORTS_INTERVAL_MS,
+                                    poll_again_cb, self);
 }
 
 static void
@@ -743,6 +866,7 @@ begin (DockyardDevPorts *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_polling (self, TRUE);
+  self->relayed = !dockyard_engine_get_is_on_this_computer (self->engine);
   self->first_read = FALSE;
   g_hash_table_remove_all (self->host_own);
   dockyard_engine_inspect_container_async (self->engine, self->container_id, self->cancellable,
@@ -752,9 +876,10 @@ begin (DockyardDevPorts *self)
 /**
  * dockyard_dev_ports_stop:
  *
- * Stops reading the container's ports: no exec runs and no timer is left
- * afterwards.  The configured ports stay listed.  Called by itself when
- * the session stops running.
+ * Stops reading the container's ports and every relay to them: no exec
+ * runs and no timer is left afterwards (a relay's programs in the
+ * container end with their connections).  The configured ports stay
+ * listed.  Called by itself when the session stops running.
  */
 void
 dockyard_dev_ports_stop (DockyardDevPorts *self)
@@ -764,6 +889,7 @@ dockyard_dev_ports_stop (DockyardDevPorts *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   set_polling (self, FALSE);
+  g_hash_table_remove_all (self->relays);
   g_clear_pointer (&self->listening, g_array_unref);
   g_hash_table_remove_all (self->host_ports);
   set_network (self, DOCKYARD_DEV_NETWORK_UNKNOWN);
@@ -787,6 +913,7 @@ dockyard_dev_ports_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_hash_table_remove_all (self->relays);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (dockyard_dev_ports_parent_class)->dispose (object);
@@ -803,6 +930,7 @@ dockyard_dev_ports_finalize (GObject *object)
   g_clear_pointer (&self->container_id, g_free);
   g_clear_pointer (&self->host_ports, g_hash_table_unref);
   g_clear_pointer (&self->host_own, g_hash_table_unref);
+  g_clear_pointer (&self->relays, g_hash_table_unref);
   g_clear_pointer (&self->listening, g_array_unref);
   g_clear_pointer (&self->signature, g_free);
 
@@ -856,6 +984,7 @@ dockyard_dev_ports_init (DockyardDevPorts *self)
   self->store = g_list_store_new (DOCKYARD_TYPE_DEV_PORT);
   self->host_ports = g_hash_table_new (NULL, NULL);
   self->host_own = g_hash_table_new (NULL, NULL);
+  self->relays = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) port_relay_free);
 }
 
 /**
@@ -875,6 +1004,7 @@ dockyard_dev_ports_new (DockyardDevSession *session)
   self = g_object_new (DOCKYARD_TYPE_DEV_PORTS, NULL);
   self->session = g_object_ref (session);
   self->engine = g_object_ref (dockyard_dev_session_get_engine (session));
+  self->relayed = !dockyard_engine_get_is_on_this_computer (self->engine);
   g_signal_connect_object (session, "notify::state", G_CALLBACK (session_state_cb), self,
                            G_CONNECT_SWAPPED);
   update (self);
@@ -925,6 +1055,12 @@ dockyard_dev_ports_dup_network_note (DockyardDevPorts *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_DEV_PORTS (self), NULL);
 
+  if (self->relayed && self->network != DOCKYARD_DEV_NETWORK_UNKNOWN)
+    return g_strdup (_("The engine runs on another computer: each port a server listens on in "
+                       "the dev container is reached through the engine, on 127.0.0.1 of this "
+                       "computer, while the dev container runs. Only this computer reaches "
+                       "it."));
+
   switch (self->network)
     {
     case DOCKYARD_DEV_NETWORK_HOST:
@@ -961,4 +1097,22 @@ dockyard_dev_ports_get_has_read (DockyardDevPorts *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_DEV_PORTS (self), FALSE);
   return self->polling && self->first_read;
+}
+
+/**
+ * _dockyard_dev_ports_get_relay:
+ *
+ * Returns: (transfer none) (nullable): the relay to port @number of the
+ *   dev container, while there is one
+ */
+DockyardPortRelay *
+_dockyard_dev_ports_get_relay (DockyardDevPorts *self,
+                               guint16           number)
+{
+  PortRelay *entry;
+
+  g_return_val_if_fail (DOCKYARD_IS_DEV_PORTS (self), NULL);
+
+  entry = g_hash_table_lookup (self->relays, GUINT_TO_POINTER ((guint) number));
+  return entry != NULL ? entry->relay : NULL;
 }

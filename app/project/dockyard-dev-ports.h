@@ -44,6 +44,9 @@ gboolean     dockyard_dev_port_get_needs_restart (DockyardDevPort *self);
 G_DECLARE_FINAL_TYPE (DockyardDevPorts, dockyard_dev_ports, DOCKYARD, DEV_PORTS, GObject)
 
 #define DOCKYARD_DEV_PORTS_INTERVAL_MS 3000
+/* On an engine on another computer each reading is an exec there (over
+ * ssh, a log-in): read less often. */
+#define DOCKYARD_DEV_PORTS_REMOTE_INTERVAL_MS 10000
 
 DockyardDevPorts  *dockyard_dev_ports_new              (DockyardDevSession *session);
 GListModel        *dockyard_dev_ports_get_model        (DockyardDevPorts   *self);

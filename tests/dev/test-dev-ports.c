@@ -10,6 +10,7 @@
 #include "dockyard-container-spec.h"
 #include "dockyard-dev-ports-private.h"
 #include "dockyard-dev-session.h"
+#include "dockyard-engine-error.h"
 #include "dockyard-exec-collect.h"
 #include "dockyard-test-utils.h"
 
@@ -65,6 +66,7 @@ fixture_teardown (Fixture       *fixture,
       dockyard_test_wait_for_async (&result);
       g_assert_true (dockyard_dev_session_stop_finish (fixture->session, result, NULL));
     }
+  g_unsetenv ("DOCKYARD_TREAT_ENGINE_AS_REMOTE");
   if (fixture->parent != NULL)
     dockyard_test_remove_tree (fixture->parent);
   g_clear_object (&fixture->stream);
@@ -309,6 +311,201 @@ test_server_found_and_reached (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&ports));
 }
 
+static gboolean
+port_has_address (gpointer data)
+{
+  Waiting *waiting = data;
+  DockyardDevPort *port = find_port (waiting->ports, waiting->number);
+
+  return port != NULL && dockyard_dev_port_get_address (port) != NULL;
+}
+
+static gboolean
+port_gone (gpointer data)
+{
+  Waiting *waiting = data;
+
+  return find_port (waiting->ports, waiting->number) == NULL;
+}
+
+static gboolean
+has_read (gpointer data)
+{
+  return dockyard_dev_ports_get_has_read (data);
+}
+
+static gboolean
+exec_is_running (DockyardEngine *engine,
+                 const char     *exec_id)
+{
+  g_autofree char *path = g_strdup_printf ("/exec/%s/json", exec_id);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dockyard_engine_request_async (engine, "GET", path, NULL, NULL,
+                                 dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  node = dockyard_engine_request_finish (engine, result, &error);
+  /* Gone with its container (the session's end removes it). */
+  if (g_error_matches (error, DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_NOT_FOUND))
+    return FALSE;
+  g_assert_no_error (error);
+  return json_object_get_boolean_member (json_node_get_object (node), "Running");
+}
+
+typedef struct
+{
+  DockyardEngine    *engine;
+  DockyardPortRelay *relay;
+} RelayCheck;
+
+/* The relay listens no more and none of the execs it started runs. */
+static gboolean
+relay_ended (gpointer data)
+{
+  RelayCheck *check = data;
+  g_auto(GStrv) ids = dockyard_port_relay_dup_exec_ids (check->relay);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u",
+                                           dockyard_port_relay_get_local_port (check->relay));
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (exec_is_running (check->engine, ids[i]))
+      return FALSE;
+  connection = g_socket_client_connect_to_host (client, host, 0, NULL, NULL);
+  return connection == NULL;
+}
+
+/* Starts busybox httpd on 127.0.0.1:@number in the dev container, waits
+ * until the (relayed) model gives it an address and checks that an HTTP
+ * GET there returns @page.  Returns (transfer full) its relay. */
+static DockyardPortRelay *
+serve_and_reach (Fixture          *fixture,
+                 DockyardDevPorts *ports,
+                 guint16           number,
+                 const char       *page)
+{
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", number);
+  g_autofree char *output = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *expected = NULL;
+  DockyardPortRelay *relay;
+  DockyardDevPort *port;
+  Waiting waiting = { ports, number };
+  int exit_status = -1;
+  guint status = 0;
+  gint64 started;
+
+  output = exec_in (fixture,
+                    (const char * const []) { "httpd", "-p", listen, "-h",
+                                              dockyard_dev_session_get_working_dir (fixture->session),
+                                              NULL },
+                    &exit_status);
+  g_assert_cmpint (exit_status, ==, 0);
+
+  /* Read every 10 s on such an engine; then the relay starts. */
+  started = g_get_monotonic_time ();
+  g_assert_true (dockyard_test_wait_until (port_has_address, &waiting, 40));
+  g_test_message ("port %u found and relayed after %.1f s", number,
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+
+  relay = _dockyard_dev_ports_get_relay (ports, number);
+  g_assert_nonnull (relay);
+  port = find_port (ports, number);
+  g_assert_true (dockyard_dev_port_get_listening (port));
+  g_assert_false (dockyard_dev_port_get_needs_restart (port));
+  g_assert_cmpuint (dockyard_port_relay_get_local_port (relay), !=, number);
+  expected = g_strdup_printf ("http://127.0.0.1:%u/", dockyard_port_relay_get_local_port (relay));
+  g_assert_cmpstr (dockyard_dev_port_get_address (port), ==, expected);
+
+  body = http_get (dockyard_dev_port_get_address (port), &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (body, ==, page);
+  return g_object_ref (relay);
+}
+
+/* An engine on another computer (this one, treated so): a server started
+ * in the dev container is found and answers at an address on this
+ * computer's 127.0.0.1 that relays to it through the engine; the relay
+ * ends, with its execs, when the server does and when the session ends. */
+static void
+test_remote_relayed (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DockyardDevPorts) ports = NULL;
+  g_autoptr(DockyardPortRelay) relay = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *index = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *note = NULL;
+  RelayCheck check;
+  Waiting waiting;
+  guint16 first, second;
+  int exit_status = -1;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
+
+  page = g_strdup ("served from the dev container through the engine\n");
+  index = g_build_filename (fixture->folder, "index.html", NULL);
+  g_assert_true (g_file_set_contents (index, page, -1, NULL));
+  g_chmod (index, 0644);
+
+  /* The dev session itself refuses an engine elsewhere until the project
+   * is copied to it: started first, then the engine is treated as remote
+   * for the ports. */
+  dockyard_dev_session_start_async (fixture->session, 24, 80, NULL,
+                                    dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  fixture->stream = dockyard_dev_session_start_finish (fixture->session, result, &error);
+  g_assert_no_error (error);
+  g_setenv ("DOCKYARD_TREAT_ENGINE_AS_REMOTE", "1", TRUE);
+  g_assert_false (dockyard_engine_get_is_on_this_computer (fixture->engine));
+
+  ports = dockyard_dev_ports_new (fixture->session);
+  g_assert_true (dockyard_dev_ports_get_polling (ports));
+  g_assert_true (dockyard_test_wait_until (has_read, ports, 30));
+  note = dockyard_dev_ports_dup_network_note (ports);
+  g_assert_nonnull (strstr (note, "another computer"));
+
+  first = free_port ();
+  second = free_port ();
+  while (second == first)
+    second = free_port ();
+
+  check.engine = fixture->engine;
+  relay = serve_and_reach (fixture, ports, first, page);
+
+  /* The server ends: at the next reading its row and its relay go. */
+  output = exec_in (fixture, (const char * const []) { "killall", "httpd", NULL }, &exit_status);
+  g_assert_cmpint (exit_status, ==, 0);
+  waiting.ports = ports;
+  waiting.number = first;
+  g_assert_true (dockyard_test_wait_until (port_gone, &waiting, 30));
+  g_assert_null (_dockyard_dev_ports_get_relay (ports, first));
+  check.relay = relay;
+  g_assert_true (dockyard_test_wait_until (relay_ended, &check, 30));
+  g_clear_object (&relay);
+
+  /* Another server; then the session ends, and the relay with it. */
+  relay = serve_and_reach (fixture, ports, second, page);
+  {
+    g_autoptr(GAsyncResult) stopped = NULL;
+
+    dockyard_dev_session_stop_async (fixture->session, dockyard_test_store_result_cb, &stopped);
+    dockyard_test_wait_for_async (&stopped);
+    g_assert_true (dockyard_dev_session_stop_finish (fixture->session, stopped, NULL));
+  }
+  g_assert_true (dockyard_test_wait_until (not_polling, ports, 15));
+  g_assert_null (_dockyard_dev_ports_get_relay (ports, second));
+  check.relay = relay;
+  g_assert_true (dockyard_test_wait_until (relay_ended, &check, 30));
+  g_assert_finalize_object (g_steal_pointer (&ports));
+}
+
 /* Where the engine has a bridge, forwarded ports are published on
  * 127.0.0.1 only, on ports the engine picks; with the host's network
  * there is nothing to publish. */
@@ -435,7 +632,7 @@ test_reachability (void)
 
   /* Bridge, published, listening on every interface of the container. */
   port = _dockyard_dev_port_new (8000, &all, TRUE, 49153, "Docs");
-  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_BRIDGE, FALSE, TRUE);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_BRIDGE, FALSE, TRUE, 0, NULL);
   g_assert_cmpstr (dockyard_dev_port_get_address (port), ==, "http://127.0.0.1:49153/");
   g_assert_cmpstr (dockyard_dev_port_get_label (port), ==, "Docs");
   g_assert_false (dockyard_dev_port_get_needs_restart (port));
@@ -443,14 +640,14 @@ test_reachability (void)
 
   /* … only on the container's loopback: the published port cannot reach it. */
   port = _dockyard_dev_port_new (8000, &loopback, TRUE, 49153, NULL);
-  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_BRIDGE, FALSE, TRUE);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_BRIDGE, FALSE, TRUE, 0, NULL);
   g_assert_null (dockyard_dev_port_get_address (port));
   g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "0.0.0.0"));
   g_clear_object (&port);
 
   /* … not published: publish it, then restart. */
   port = _dockyard_dev_port_new (8000, &all, FALSE, 0, NULL);
-  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_BRIDGE, FALSE, TRUE);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_BRIDGE, FALSE, TRUE, 0, NULL);
   g_assert_null (dockyard_dev_port_get_address (port));
   g_assert_true (dockyard_dev_port_get_needs_restart (port));
   g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "add it to the project"));
@@ -458,24 +655,52 @@ test_reachability (void)
 
   /* Host network: the container's own port; every interface is said. */
   port = _dockyard_dev_port_new (8000, &all, FALSE, 0, NULL);
-  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, FALSE, FALSE);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, FALSE, FALSE, 0, NULL);
   g_assert_cmpstr (dockyard_dev_port_get_address (port), ==, "http://127.0.0.1:8000/");
   g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "other computers"));
   g_clear_object (&port);
 
   port = _dockyard_dev_port_new (8000, &loopback6, FALSE, 0, NULL);
-  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, FALSE, FALSE);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, FALSE, FALSE, 0, NULL);
   g_assert_cmpstr (dockyard_dev_port_get_address (port), ==, "http://[::1]:8000/");
   g_clear_object (&port);
 
   /* No network, or an engine on another computer: no address. */
   port = _dockyard_dev_port_new (8000, &all, FALSE, 0, NULL);
-  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_NONE, FALSE, FALSE);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_NONE, FALSE, FALSE, 0, NULL);
   g_assert_null (dockyard_dev_port_get_address (port));
   g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "no network"));
-  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, TRUE, FALSE);
+  g_clear_object (&port);
+
+  /* An engine on another computer: the relay's address, whatever the
+   * container's network; none before the relay listens, none when it
+   * cannot start, none for a server 127.0.0.1 in the container does not
+   * reach. */
+  port = _dockyard_dev_port_new (8000, &all, TRUE, 49153, NULL);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_BRIDGE, TRUE, TRUE, 0, NULL);
   g_assert_null (dockyard_dev_port_get_address (port));
-  g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "another computer"));
+  g_assert_false (dockyard_dev_port_get_needs_restart (port));
+  g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "through the engine"));
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_NONE, TRUE, FALSE, 40123, NULL);
+  g_assert_cmpstr (dockyard_dev_port_get_address (port), ==, "http://127.0.0.1:40123/");
+  g_assert_false (dockyard_dev_port_get_needs_restart (port));
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, TRUE, FALSE, 0,
+                                       "The container has neither python3 nor nc");
+  g_assert_null (dockyard_dev_port_get_address (port));
+  g_assert_cmpstr (dockyard_dev_port_get_advice (port), ==,
+                   "The container has neither python3 nor nc");
+  g_clear_object (&port);
+
+  port = _dockyard_dev_port_new (8000, &loopback6, FALSE, 0, NULL);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, TRUE, FALSE, 0, NULL);
+  g_assert_null (dockyard_dev_port_get_address (port));
+  g_assert_nonnull (strstr (dockyard_dev_port_get_advice (port), "::1 only"));
+  g_clear_object (&port);
+
+  port = _dockyard_dev_port_new (8000, NULL, TRUE, 0, NULL);
+  _dockyard_dev_port_set_reachability (port, DOCKYARD_DEV_NETWORK_HOST, TRUE, FALSE, 0, NULL);
+  g_assert_null (dockyard_dev_port_get_address (port));
+  g_assert_cmpstr (dockyard_dev_port_get_advice (port), ==, "Nothing listens on it yet.");
 }
 
 int
@@ -490,6 +715,8 @@ main (int   argc,
   g_test_add_func ("/dev-ports/reachability", test_reachability);
   g_test_add ("/dev-ports/server-found-and-reached", Fixture, NULL,
               fixture_setup, test_server_found_and_reached, fixture_teardown);
+  g_test_add ("/dev-ports/remote-relayed", Fixture, NULL,
+              fixture_setup, test_remote_relayed, fixture_teardown);
 
   return g_test_run ();
 }
