@@ -198,7 +198,15 @@ update_engine (DockyardWindow *self)
        * "Podman 4.3.1, rootless · /run/user/1000/podman/podman.sock" */
       g_autofree char *status = g_strdup_printf (_("%s · %s"), description,
                                                  dockyard_engine_get_address (engine));
+      g_autofree char *warning = dockyard_engine_dup_security_warning (engine);
 
+      if (warning != NULL)
+        {
+          char *shown = g_strdup_printf ("%s\n%s", status, warning);
+
+          g_free (status);
+          status = shown;
+        }
       dockyard_project_picker_set_engine_status (self->project_picker, status);
       adw_action_row_set_subtitle (self->engine_row, status);
     }
