@@ -350,14 +350,26 @@ test_busy_shells_and_user (Fixture       *fixture,
   type (second, "whoami && echo home-$HOME && touch ~/.probe && echo home-writable\r");
   wait_for_output (second_output, "home-writable");
   g_assert_null (strstr (second_output->str, "unknown uid"));
-  /* Not on Podman yet (dockyard-dev-session.c: the entry is not added there). */
-  if (user != NULL && userns_mode == NULL && strcmp (user, "0:0") != 0 &&
-      !dockyard_engine_get_is_podman (fixture->engine))
+  /* A uid given as it is (rootful Docker and Podman; Podman's own entry
+   * for it, named by the number, is replaced): the host user's name (or
+   * "user" for root's tests) and a home under /home. */
+  if (user != NULL && userns_mode == NULL && strcmp (user, "0:0") != 0)
     {
       g_autofree char *name_line = g_strdup_printf ("\n%s\r", getuid () == 0 ? "user" : g_get_user_name ());
+      g_autofree char *home_line = g_strdup_printf ("\nhome-/home/%s\r",
+                                                    getuid () == 0 ? "user" : g_get_user_name ());
 
       wait_for_output (second_output, name_line);
-      wait_for_output (second_output, "home-/home/");
+      wait_for_output (second_output, home_line);
+    }
+  /* Rootless Podman's keep-id: its entry has the host user's name; its
+   * home (the host's path) is not in the image: /tmp. */
+  else if (g_strcmp0 (userns_mode, "keep-id") == 0)
+    {
+      g_autofree char *name_line = g_strdup_printf ("\n%s\r", g_get_user_name ());
+
+      wait_for_output (second_output, name_line);
+      wait_for_output (second_output, "\nhome-/tmp\r");
     }
 
   dockyard_tty_stream_close (second);
