@@ -281,10 +281,14 @@ test_terminal_day (void)
   g_assert_cmpint (dockyard_dev_session_get_state (session), ==, DOCKYARD_DEV_SESSION_RUNNING);
 
   /* Another folder opened from this window gets a window of its own: the
-   * terminal here keeps running (item 7). */
+   * terminal here keeps running (item 7).  Then Ctrl+Q: each window is
+   * closed as its close button does, the ones that may ask first: this one
+   * asks the same question, naming the program; Cancel keeps it, and the
+   * quit ends there, before the idle window is closed. */
   {
     g_autoptr(GError) error = NULL;
     g_autofree char *other = g_dir_make_tmp ("dockyard-other-XXXXXX", &error);
+    GtkWindow *other_window = NULL;
     GList *windows;
 
     g_assert_no_error (error);
@@ -296,10 +300,32 @@ test_terminal_day (void)
     g_assert_cmpint (dockyard_dev_session_get_state (session), ==, DOCKYARD_DEV_SESSION_RUNNING);
     for (GList *l = windows; l != NULL; l = l->next)
       if (l->data != window)
-        {
-          dockyard_ui_test_destroy_window (l->data);
-          break;
-        }
+        other_window = l->data;
+    g_assert_nonnull (other_window);
+    g_object_add_weak_pointer (G_OBJECT (other_window), (gpointer *) &other_window);
+
+    /* Ctrl+Q's action, as the key reaches it outside a terminal. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.quit-key", NULL));
+    dialog = wait_for_dialog (GTK_WINDOW (window), "Close Window?");
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "sleep (Shell 1)"));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 shell"));
+    dockyard_ui_test_save_screenshot (GTK_WIDGET (dialog), "daily-quit-asks.png");
+    adw_message_dialog_response (dialog, "cancel");
+    dockyard_ui_test_settle (300);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+    g_assert_nonnull (other_window);
+    g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (f->app))), ==, 2);
+    g_assert_cmpint (dockyard_dev_session_get_state (session), ==, DOCKYARD_DEV_SESSION_RUNNING);
+
+    /* The quit ended: Ctrl+Q asks again, from the start. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.quit-key", NULL));
+    dialog = wait_for_dialog (GTK_WINDOW (window), "Close Window?");
+    adw_message_dialog_response (dialog, "cancel");
+    dockyard_ui_test_settle (300);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+    g_assert_nonnull (other_window);
+    g_object_remove_weak_pointer (G_OBJECT (other_window), (gpointer *) &other_window);
+    dockyard_ui_test_destroy_window (other_window);
     g_rmdir (other);
   }
 
