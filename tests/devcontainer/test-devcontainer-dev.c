@@ -77,7 +77,7 @@ fixture_teardown (Fixture       *fixture,
   if (fixture->session != NULL)
     dockyard_test_stop_dev_session (fixture->engine, fixture->session);
   if (fixture->stream != NULL)
-    g_signal_handlers_disconnect_by_data (fixture->stream, fixture->output);
+    dockyard_test_uncollect_tty (fixture->stream, fixture->output, &fixture->closed);
   g_clear_object (&fixture->stream);
   g_clear_object (&fixture->session);
   g_clear_object (&fixture->project);
