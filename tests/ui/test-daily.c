@@ -463,6 +463,21 @@ test_dockerfile_and_log (void)
   /* The RUN line wraps: its second display line starts further right. */
   preview = GTK_TEXT_VIEW (page_child (page, DOCKYARD_TYPE_DOCKERFILE_PAGE, "preview_view"));
   buffer = gtk_text_view_get_buffer (preview);
+  /* Once the preview is laid out at its width (later under ASan). */
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        gtk_text_buffer_get_iter_at_line (buffer, &iter, 1);
+        if (gtk_text_view_forward_display_line (preview, &iter))
+          break;
+        if (g_get_monotonic_time () > deadline)
+          g_error ("the preview's RUN line never wrapped (preview %d px wide)",
+                   gtk_widget_get_width (GTK_WIDGET (preview)));
+        dockyard_ui_test_iterate ();
+      }
+  }
   gtk_text_buffer_get_iter_at_line (buffer, &iter, 1);
   gtk_text_view_get_iter_location (preview, &iter, &first);
   g_assert_true (gtk_text_view_forward_display_line (preview, &iter));
