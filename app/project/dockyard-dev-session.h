@@ -34,6 +34,9 @@ const char              *dockyard_dev_session_get_container_id  (DockyardDevSess
 const char              *dockyard_dev_session_get_container_name (DockyardDevSession *self);
 const char              *dockyard_dev_session_get_working_dir   (DockyardDevSession  *self);
 int                      dockyard_dev_session_get_exit_code     (DockyardDevSession  *self);
+DockyardEngine          *dockyard_dev_session_get_engine        (DockyardDevSession  *self);
+DockyardProject         *dockyard_dev_session_get_project       (DockyardDevSession  *self);
+const DockyardDevcontainer *dockyard_dev_session_get_devcontainer (DockyardDevSession *self);
 void                     dockyard_dev_session_start_async       (DockyardDevSession  *self,
                                                                  guint                rows,
                                                                  guint                columns,
