@@ -23,8 +23,14 @@ struct _DockyardApplication
   DockyardRecentProjects *recent_projects;
   /* The engine connection all windows share. */
   DockyardEngineMonitor  *monitor;
-  /* SIGTERM, SIGINT and SIGHUP quit as the Quit action does. */
+  /* SIGTERM, SIGINT and SIGHUP quit as the Quit action does, without
+   * asking. */
   guint                   signal_sources[3];
+  /* Quit closes the windows one by one, each asking as its close button
+   * does; the one asking now (weak), and its handlers. */
+  gboolean                quitting;
+  GtkWindow              *quit_window;
+  gulong                  quit_cancelled_id;
 };
 
 /* How long quitting waits for the engine to remove containers. */
@@ -170,37 +176,123 @@ about_action (GSimpleAction *action,
                          NULL);
 }
 
+static void quit_next_window (DockyardApplication *self);
+
+static void
+quit_stop_waiting (DockyardApplication *self)
+{
+  if (self->quit_window != NULL)
+    {
+      g_clear_signal_handler (&self->quit_cancelled_id, self->quit_window);
+      g_object_remove_weak_pointer (G_OBJECT (self->quit_window), (gpointer *) &self->quit_window);
+      self->quit_window = NULL;
+    }
+}
+
+/* The user kept a window: the quit ends there, the other windows stay. */
+static void
+quit_cancelled_cb (DockyardWindow      *window,
+                   DockyardApplication *self)
+{
+  quit_stop_waiting (self);
+  self->quitting = FALSE;
+}
+
+static void
+window_removed_cb (GtkApplication      *app,
+                   GtkWindow           *window,
+                   DockyardApplication *self)
+{
+  if (self->quitting && window == self->quit_window)
+    {
+      quit_stop_waiting (self);
+      quit_next_window (self);
+    }
+}
+
+/* Closes the next window as its close button does: what runs in it is
+ * asked about ("Close Window?", naming it), unsaved Dockerfile changes
+ * too.  With no window left, the app quits. */
+static void
+quit_next_window (DockyardApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  GtkWindow *window = NULL;
+
+  /* The windows that may ask first, so that Cancel there leaves the
+   * others open too; then Dockyard's other windows; then the rest
+   * (Preferences, About). */
+  for (GList *l = windows; l != NULL && window == NULL; l = l->next)
+    if (DOCKYARD_IS_WINDOW (l->data) &&
+        dockyard_window_may_ask_before_closing (DOCKYARD_WINDOW (l->data)))
+      window = l->data;
+  for (GList *l = windows; l != NULL && window == NULL; l = l->next)
+    if (DOCKYARD_IS_WINDOW (l->data))
+      window = l->data;
+  if (window == NULL && windows != NULL)
+    window = windows->data;
+
+  if (window == NULL)
+    {
+      self->quitting = FALSE;
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
+
+  self->quit_window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->quit_window);
+  if (DOCKYARD_IS_WINDOW (window))
+    self->quit_cancelled_id = g_signal_connect (window, "close-cancelled",
+                                                G_CALLBACK (quit_cancelled_cb), self);
+  /* Closed at once (nothing to ask), or later: window_removed_cb goes on. */
+  gtk_window_close (window);
+}
+
+/* Quit (Ctrl+Q, the menu): each window asks what closing it would ask. */
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  GApplication *app = user_data;
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  DockyardApplication *self = user_data;
 
+  if (self->quitting)
+    {
+      /* Already asking: show that window's question again. */
+      if (self->quit_window != NULL)
+        gtk_window_present (self->quit_window);
+      return;
+    }
+
+  self->quitting = TRUE;
+  quit_next_window (self);
+}
+
+/* A terminating signal (logout, `kill`, Ctrl+C in the terminal that started
+ * the app, a closed terminal) ends the app at once, without asking, so that
+ * its dev and lab containers are removed; shutdown bounds the wait for
+ * that.  Unsaved Dockerfile changes are still asked about. */
+static gboolean
+terminate_signal_cb (gpointer user_data)
+{
+  DockyardApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  quit_stop_waiting (self);
+  self->quitting = FALSE;
   /* Close each window so that it can clean up after itself. */
   for (GList *l = windows; l != NULL;)
     {
       GtkWindow *window = l->data;
 
       l = l->next;
-      /* Quit (Ctrl+Q, SIGTERM) stops what runs without asking each window. */
       if (DOCKYARD_IS_WINDOW (window))
         dockyard_window_close_without_asking (DOCKYARD_WINDOW (window));
       else
         gtk_window_close (window);
     }
 
-  g_application_quit (app);
-}
-
-/* A terminating signal (logout, `kill`, Ctrl+C in the terminal that started
- * the app, a closed terminal) ends the app as Quit does, so that its dev and
- * lab containers are removed; shutdown bounds the wait for that. */
-static gboolean
-terminate_signal_cb (gpointer user_data)
-{
-  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  g_application_quit (G_APPLICATION (self));
   return G_SOURCE_CONTINUE;
 }
 
@@ -361,6 +453,8 @@ dockyard_application_startup (GApplication *app)
     for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
       self->signal_sources[i] = g_unix_signal_add (signals[i], terminate_signal_cb, self);
   }
+
+  g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), self);
 
   self->settings = g_settings_new (APP_ID);
   /* One list for every window; it follows other instances' changes too. */

@@ -3,6 +3,8 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "dockyard-container-spec.h"
 #include "dockyard-endpoint.h"
@@ -415,4 +417,105 @@ dockyard_test_wait_until (gboolean (*done) (gpointer data),
 
   g_source_remove (tick);
   return done (data);
+}
+
+typedef struct
+{
+  GString    *output;
+  const char *needle;
+} OutputWait;
+
+static gboolean
+output_has (gpointer data)
+{
+  OutputWait *wait = data;
+
+  return strstr (wait->output->str, wait->needle) != NULL;
+}
+
+/**
+ * dockyard_test_wait_for_output:
+ * @output: what a terminal showed so far (dockyard_test_collect_tty())
+ * @needle: the text to wait for
+ *
+ * Runs the main loop until @output has @needle; fails the test, showing
+ * the terminal, when it does not come within a minute.
+ */
+void
+dockyard_test_wait_for_output (GString    *output,
+                               const char *needle)
+{
+  OutputWait wait = { output, needle };
+
+  if (!dockyard_test_wait_until (output_has, &wait, 60))
+    g_error ("“%s” never appeared; the terminal shows:\n%s", needle, output->str);
+}
+
+/**
+ * dockyard_test_desktop_user:
+ *
+ * Who a dev container's shell runs as in the tests, as "uid:gid": not
+ * root, as on a desktop.  Run as root (rootful engines) the suite plays
+ * user 1000; run by an ordinary user (rootless engines) it is that user,
+ * as in the app.
+ *
+ * Returns: (transfer none): the user
+ */
+const char *
+dockyard_test_desktop_user (void)
+{
+  static char user[32];
+
+  if (getuid () == 0)
+    return "1000:1000";
+  g_snprintf (user, sizeof user, "%u:%u", (guint) getuid (), (guint) getgid ());
+  return user;
+}
+
+/**
+ * dockyard_test_make_project_folder:
+ * @prefix: the temporary folder's name prefix
+ * @name: the project folder's name
+ * @parent: (out) (transfer full): the temporary folder it is in, to remove
+ *   with dockyard_test_remove_tree()
+ *
+ * A project folder that the dev container's user (dockyard_test_desktop_user())
+ * can write to, whoever runs the tests.
+ *
+ * Returns: (transfer full): its path
+ */
+char *
+dockyard_test_make_project_folder (const char  *prefix,
+                                   const char  *name,
+                                   char       **parent)
+{
+  char *folder;
+
+  *parent = dockyard_test_make_shared_dir (prefix);
+  folder = g_build_filename (*parent, name, NULL);
+  g_assert_cmpint (g_mkdir (folder, 0777), ==, 0);
+  g_chmod (folder, 0777);
+  return folder;
+}
+
+/**
+ * dockyard_test_stop_dev_session:
+ *
+ * Stops @session as closing its terminal does and checks that its
+ * container is gone.
+ */
+void
+dockyard_test_stop_dev_session (DockyardEngine     *engine,
+                                DockyardDevSession *session)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup (dockyard_dev_session_get_container_id (session));
+
+  dockyard_dev_session_stop_async (session, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  g_assert_true (dockyard_dev_session_stop_finish (session, result, &error));
+  g_assert_no_error (error);
+  if (id != NULL)
+    g_assert_false (dockyard_test_container_exists (engine, id));
 }

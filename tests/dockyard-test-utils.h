@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "dockyard-dev-session.h"
 #include "dockyard-engine.h"
 #include "dockyard-project.h"
 #include "dockyard-tty-stream.h"
@@ -60,5 +61,13 @@ void             dockyard_test_uncollect_tty     (DockyardTtyStream *stream,
 gboolean         dockyard_test_wait_until        (gboolean       (*done) (gpointer data),
                                                   gpointer         data,
                                                   guint            timeout_seconds);
+void             dockyard_test_wait_for_output   (GString         *output,
+                                                  const char      *needle);
+const char      *dockyard_test_desktop_user      (void);
+char            *dockyard_test_make_project_folder (const char    *prefix,
+                                                    const char    *name,
+                                                    char         **parent);
+void             dockyard_test_stop_dev_session  (DockyardEngine  *engine,
+                                                  DockyardDevSession *session);
 
 G_END_DECLS

@@ -31,6 +31,11 @@
  * `docker build` client does it, so that a project builds the same here as
  * on the command line.
  *
+ * One difference: Dockyard's own backups (NAME.orig and NAME.N.orig beside
+ * NAME, see dockyard_project_replace_keeping_orig()) are never sent, with
+ * or without a `.dockerignore`, so that `COPY . .` does not put them into
+ * the image.
+ *
  * The walk is sorted (byte order within each folder, depth first), so the
  * list and the tar are the same from one run to the next.
  */
@@ -345,6 +350,44 @@ walker_load_ignore (Walker  *walker,
   return walker->ignore != NULL;
 }
 
+/* Whether @name, in the folder @dir_fd, is a regular file. */
+static gboolean
+is_regular_at (int         dir_fd,
+               const char *name)
+{
+  struct stat st;
+
+  return fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG (st.st_mode);
+}
+
+/* Whether @name is one of Dockyard's backups: NAME.orig or NAME.N.orig
+ * (N >= 2), with NAME a file beside it. */
+static gboolean
+is_dockyard_backup (int         dir_fd,
+                    const char *name)
+{
+  gsize length = strlen (name);
+  g_autofree char *base = NULL;
+  char *dot;
+
+  if (length <= strlen (".orig") || !g_str_has_suffix (name, ".orig"))
+    return FALSE;
+  base = g_strndup (name, length - strlen (".orig"));
+  if (is_regular_at (dir_fd, base))
+    return TRUE;
+
+  dot = strrchr (base, '.');
+  if (dot == NULL || dot == base || !g_ascii_isdigit (dot[1]))
+    return FALSE;
+  for (const char *p = dot + 1; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  if (g_ascii_strtoull (dot + 1, NULL, 10) < 2)
+    return FALSE;
+  *dot = '\0';
+  return is_regular_at (dir_fd, base);
+}
+
 /* With sources set, only they and what is under them are sent, and the
  * folders on the way to them. */
 static gboolean
@@ -429,6 +472,9 @@ walker_next (Walker        *walker,
         }
 
       if (!walker_wants (walker, rel, &st))
+        continue;
+
+      if (S_ISREG (st.st_mode) && is_dockyard_backup (frame->fd, name))
         continue;
 
       if (walker->ignore != NULL

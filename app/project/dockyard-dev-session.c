@@ -18,41 +18,50 @@
 
 /* Runs the configured shell, or /bin/sh when the image lacks it.  A fixed
  * script: the shell's name reaches it as an environment variable, never
- * spliced into the text. */
-/* With DOCKYARD_WAIT_PASSWD, it first waits (up to 3 s) for the passwd
- * entry that Dockyard adds for the user right after the start, so that the
- * shell knows its user's name (no "I have no name!") and home. */
+ * spliced into the text.
+ *
+ * With the argument "lifecycle" (the container's own command when a
+ * devcontainer.json is used), it first waits for the lifecycle commands to
+ * end (dockyard-dev-lifecycle.c), so that their output comes before the
+ * prompt.  With DOCKYARD_WAIT_PASSWD, it then waits (up to 3 s) for the
+ * passwd entry that Dockyard adds for the user right after the start, so
+ * that the shell knows its user's name (no "I have no name!", nor the bare
+ * uid of the entry Podman makes) and home. */
+#define LAUNCHER_SCRIPT \
+  "if [ \"$1\" = lifecycle ]; then " \
+  "while [ ! -e \"$DOCKYARD_LIFECYCLE_MARK\" ]; do sleep 0.2 2>/dev/null || sleep 1; done; fi; " \
+  "if [ -n \"$DOCKYARD_WAIT_PASSWD\" ]; then i=0; " \
+  "while [ \"$i\" -lt 30 ] && { ! n=$(id -un 2>/dev/null) || [ \"$n\" = \"$(id -u)\" ]; }; " \
+  "do sleep 0.1; i=$((i+1)); done; fi; " \
+  "unset DOCKYARD_WAIT_PASSWD; " \
+  "if [ ! -d \"$HOME\" ] || [ ! -w \"$HOME\" ]; then export HOME=/tmp; fi; " \
+  "if command -v \"$DOCKYARD_SHELL\" >/dev/null 2>&1; then exec \"$DOCKYARD_SHELL\"; fi; " \
+  "exec /bin/sh"
+
 static const char * const launcher[] = {
-  "/bin/sh", "-c",
-  "if [ -n \"$DOCKYARD_WAIT_PASSWD\" ]; then i=0; "
-  "while [ \"$i\" -lt 30 ] && ! id -un >/dev/null 2>&1; do sleep 0.1; i=$((i+1)); done; fi; "
-  "unset DOCKYARD_WAIT_PASSWD; "
-  "if [ ! -d \"$HOME\" ] || [ ! -w \"$HOME\" ]; then export HOME=/tmp; fi; "
-  "if command -v \"$DOCKYARD_SHELL\" >/dev/null 2>&1; then exec \"$DOCKYARD_SHELL\"; fi; "
-  "exec /bin/sh",
-  NULL
+  "/bin/sh", "-c", LAUNCHER_SCRIPT, NULL
 };
 
-/* The same, once the lifecycle commands of a devcontainer.json have run
- * (dockyard-dev-lifecycle.c): their output comes before the prompt. */
 static const char * const lifecycle_launcher[] = {
-  "/bin/sh", "-c",
-  "while [ ! -e \"$DOCKYARD_LIFECYCLE_MARK\" ]; do sleep 0.2 2>/dev/null || sleep 1; done; "
-  "if [ -n \"$DOCKYARD_WAIT_PASSWD\" ]; then i=0; "
-  "while [ \"$i\" -lt 30 ] && ! id -un >/dev/null 2>&1; do sleep 0.1; i=$((i+1)); done; fi; "
-  "unset DOCKYARD_WAIT_PASSWD; "
-  "if [ ! -d \"$HOME\" ] || [ ! -w \"$HOME\" ]; then export HOME=/tmp; fi; "
-  "if command -v \"$DOCKYARD_SHELL\" >/dev/null 2>&1; then exec \"$DOCKYARD_SHELL\"; fi; "
-  "exec /bin/sh",
-  NULL
+  "/bin/sh", "-c", LAUNCHER_SCRIPT, "sh", "lifecycle", NULL
 };
 
 /* Run as root in the container: a passwd (and group) entry for the user
- * the shells run as, and its home.  Values come as environment variables,
- * never spliced into the text; the name is checked before (no ':' or line
- * ends can reach the file). */
+ * the shells run as, and its home.  The image's own entry for the uid is
+ * kept; the one rootful Podman writes for a uid the image lacks (named by
+ * the bare number, "1000:*:1000:1000:container user:/:/bin/sh", and the
+ * group "1000:x:1000:1000") is replaced, in place (the file is rewritten,
+ * not moved).  Values come as environment variables, never spliced into the
+ * text; the name is checked before (no ':' or line ends can reach the
+ * file). */
 static const char * const add_user_script[] = {
   "/bin/sh", "-c",
+  "if grep -q \"^$DOCKYARD_UID:\\*:$DOCKYARD_UID:\" /etc/passwd 2>/dev/null; then "
+  "p=$(grep -v \"^$DOCKYARD_UID:\\*:$DOCKYARD_UID:\" /etc/passwd) && "
+  "printf '%s\\n' \"$p\" > /etc/passwd || exit 1; fi; "
+  "if grep -q \"^$DOCKYARD_GID:x:$DOCKYARD_GID:\" /etc/group 2>/dev/null; then "
+  "g=$(grep -v \"^$DOCKYARD_GID:x:$DOCKYARD_GID:\" /etc/group) && "
+  "printf '%s\\n' \"$g\" > /etc/group || exit 1; fi; "
   "grep -q \"^[^:]*:[^:]*:$DOCKYARD_UID:\" /etc/passwd 2>/dev/null && exit 0; "
   "mkdir -p \"$DOCKYARD_HOME\" && chown \"$DOCKYARD_UID:$DOCKYARD_GID\" \"$DOCKYARD_HOME\"; "
   "grep -q \"^[^:]*:[^:]*:$DOCKYARD_GID:\" /etc/group 2>/dev/null || "
@@ -120,8 +129,10 @@ struct _DockyardDevSession
   DockyardDevSessionState  state;
   /* DOCKYARD_SHELL_ID of the last shell: 1 is the container's own. */
   guint                    last_shell_id;
-  /* The shells run as a uid the image may not know: add it at start. */
+  /* The shells run as a uid the image may not know: add it at start,
+   * with this name (dup_user_name ()). */
   gboolean                 add_user;
+  char                    *user_name;
 };
 
 G_DEFINE_FINAL_TYPE (DockyardDevSession, dockyard_dev_session, G_TYPE_OBJECT)
@@ -162,6 +173,7 @@ dockyard_dev_session_finalize (GObject *object)
   g_clear_pointer (&self->container_name, g_free);
   g_clear_pointer (&self->working_dir, g_free);
   g_clear_pointer (&self->mount_target, g_free);
+  g_clear_pointer (&self->user_name, g_free);
   g_clear_pointer (&self->merged, dockyard_devcontainer_free);
   g_clear_pointer (&self->env, g_strfreev);
   g_clear_pointer (&self->pending_stops, g_ptr_array_unref);
@@ -557,9 +569,8 @@ static void
 add_user (DockyardDevSession *self)
 {
   const char *user = dockyard_container_user_for_engine (self->engine, self->user, NULL);
-  g_autofree char *name = dup_user_name (user);
-  g_autofree char *user_env = g_strdup_printf ("DOCKYARD_USER=%s", name);
-  g_autofree char *home_env = g_strdup_printf ("DOCKYARD_HOME=/home/%s", name);
+  g_autofree char *user_env = g_strdup_printf ("DOCKYARD_USER=%s", self->user_name);
+  g_autofree char *home_env = g_strdup_printf ("DOCKYARD_HOME=/home/%s", self->user_name);
   g_autofree char *uid_env = NULL;
   g_autofree char *gid_env = NULL;
   guint uid = 0, gid = 0;
@@ -921,21 +932,22 @@ image_inspected_cb (GObject      *object,
    * host's, which the image lacks: /tmp then, as for any unusable home.  A
    * devcontainer.json's user is the image's own. */
   self->add_user = FALSE;
+  g_clear_pointer (&self->user_name, g_free);
   if (!self->user_from_devcontainer)
     {
       const char *userns_mode = NULL;
       const char *user = dockyard_container_user_for_engine (self->engine, self->user, &userns_mode);
-      g_autofree char *name = dup_user_name (user);
 
-      /* Not on Podman yet: the entry added there did not show in the
-       * shells (seen on rootful Podman 4.3 in CI; not understood yet), and
-       * the shell would wait for it. */
+      /* Rootful Podman has an entry of its own for such a uid, named by
+       * the number and with / as home: add_user_script replaces it. */
       self->add_user = user != NULL && !dockyard_container_user_is_root (user) &&
-                       userns_mode == NULL && parse_ids (user, NULL, NULL) &&
-                       !dockyard_engine_get_is_podman (self->engine);
+                       userns_mode == NULL && parse_ids (user, NULL, NULL);
       if (self->add_user)
         {
-          g_autofree char *home = g_strdup_printf ("HOME=/home/%s", name);
+          g_autofree char *home = NULL;
+
+          self->user_name = dup_user_name (user);
+          home = g_strdup_printf ("HOME=/home/%s", self->user_name);
 
           g_strv_builder_add (env, home);
           g_strv_builder_add (env, "DOCKYARD_WAIT_PASSWD=1");

@@ -447,8 +447,8 @@ choose_backup (const char *path,
  * (old or new) and a kill leaves only temporary files that opening the
  * project removes.  The first backup is NAME.orig and is never replaced, so
  * the original hand-written file stays; later versions are NAME.2.orig,
- * NAME.3.orig, ..., the newest ten kept (Dockyard's .dockerignore leaves
- * them out of builds).  Blocking: call it from a thread.
+ * NAME.3.orig, ..., the newest ten kept (builds leave them out, with or
+ * without a .dockerignore: see DockyardBuildContext).  Blocking: call it from a thread.
  *
  * Returns: %FALSE with @error set (in %G_FILE_ERROR) on failure; when
  *   the backup fails, @path is not touched

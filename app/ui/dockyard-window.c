@@ -23,6 +23,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_CLOSE_CANCELLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void apply_use_gpus (DockyardWindow *self);
 
 static void
@@ -641,10 +648,15 @@ unsaved_response_cb (GtkWidget      *alert,
       self->discard_changes = TRUE;
       gtk_window_close (GTK_WINDOW (self));
     }
-  else if (g_strcmp0 (response, "save") == 0)
+  else
     {
-      adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
-      gtk_widget_activate_action (GTK_WIDGET (self->dockerfile_page), "dockerfile.save", NULL);
+      if (g_strcmp0 (response, "save") == 0)
+        {
+          adw_view_stack_set_visible_child_name (self->project_stack, "dockerfile");
+          gtk_widget_activate_action (GTK_WIDGET (self->dockerfile_page), "dockerfile.save", NULL);
+        }
+      /* The window stays (saving shows the page, and may ask more). */
+      g_signal_emit (self, signals[SIGNAL_CLOSE_CANCELLED], 0);
     }
 }
 
@@ -670,6 +682,8 @@ stop_response_cb (AdwMessageDialog *dialog,
       self->stop_confirmed = TRUE;
       gtk_window_close (GTK_WINDOW (self));
     }
+  else
+    g_signal_emit (self, signals[SIGNAL_CLOSE_CANCELLED], 0);
 }
 
 /* What closing stops, named, when a shell runs a program or Jupyter runs:
@@ -739,6 +753,14 @@ close_busy_cb (GObject      *object,
 }
 
 static gboolean
+dev_is_running (DockyardWindow *self)
+{
+  DockyardDevSession *dev = dockyard_terminal_page_get_dev_session (self->terminal_page);
+
+  return dev != NULL && dockyard_dev_session_get_state (dev) == DOCKYARD_DEV_SESSION_RUNNING;
+}
+
+static gboolean
 dockyard_window_close_request (GtkWindow *window)
 {
   DockyardWindow *self = DOCKYARD_WINDOW (window);
@@ -746,11 +768,7 @@ dockyard_window_close_request (GtkWindow *window)
 
   if (self->discard_changes || !dockyard_dockerfile_page_get_dirty (self->dockerfile_page))
     {
-      DockyardDevSession *dev = dockyard_terminal_page_get_dev_session (self->terminal_page);
-      gboolean dev_running = dev != NULL &&
-                             dockyard_dev_session_get_state (dev) == DOCKYARD_DEV_SESSION_RUNNING;
-
-      if (self->stop_confirmed || (!dev_running && !lab_is_active (self)))
+      if (self->stop_confirmed || (!dev_is_running (self) && !lab_is_active (self)))
         return GTK_WINDOW_CLASS (dockyard_window_parent_class)->close_request (window);
 
       if (!self->close_check_pending)
@@ -964,6 +982,16 @@ dockyard_window_class_init (DockyardWindowClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * DockyardWindow::close-cancelled:
+   *
+   * Closing the window was asked about, and the user kept it (Cancel, or
+   * Save for the Dockerfile's changes).  Quitting the app stops there.
+   */
+  signals[SIGNAL_CLOSE_CANCELLED] =
+    g_signal_new ("close-cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   /* The app registers the resources; a window made without one (a test's)
    * does it itself. */
   if (!g_resources_get_info (RESOURCE_PREFIX "/ui/dockyard-window.ui",
@@ -1074,7 +1102,8 @@ dockyard_window_new (GtkApplication         *application,
  *
  * Closes the window as its close button does, except that a running
  * terminal or lab is stopped without the "Close Window?" question (the
- * app quits).  Unsaved Dockerfile changes are still asked about.
+ * app ends on a signal: SIGTERM at logout cannot wait for an answer).
+ * Unsaved Dockerfile changes are still asked about.
  */
 void
 dockyard_window_close_without_asking (DockyardWindow *self)
@@ -1083,6 +1112,23 @@ dockyard_window_close_without_asking (DockyardWindow *self)
 
   self->stop_confirmed = TRUE;
   gtk_window_close (GTK_WINDOW (self));
+}
+
+/**
+ * dockyard_window_may_ask_before_closing:
+ *
+ * Whether closing the window now may ask first: its Dockerfile has unsaved
+ * changes, or its terminal or lab runs (the terminal's question comes only
+ * when a shell runs a program, which is found out then).
+ */
+gboolean
+dockyard_window_may_ask_before_closing (DockyardWindow *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_WINDOW (self), FALSE);
+
+  if (!self->discard_changes && dockyard_dockerfile_page_get_dirty (self->dockerfile_page))
+    return TRUE;
+  return !self->stop_confirmed && (dev_is_running (self) || lab_is_active (self));
 }
 
 /**

@@ -31,5 +31,6 @@ DockyardTerminal   *dockyard_window_get_terminal    (DockyardWindow *self,
 const char      *dockyard_window_get_page     (DockyardWindow      *self);
 
 void                dockyard_window_close_without_asking (DockyardWindow *self);
+gboolean            dockyard_window_may_ask_before_closing (DockyardWindow *self);
 
 G_END_DECLS

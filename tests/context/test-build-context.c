@@ -79,6 +79,32 @@ test_list (Fixture       *fixture,
                " | sub/debug.log");
 }
 
+/* Dockyard's own backups (NAME.orig, NAME.N.orig beside NAME) are left
+ * out with no .dockerignore at all (issue 18, item 8: `COPY . .`); other
+ * names ending in .orig are not theirs and go. */
+static void
+test_backups_left_out (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *root = fixture->root;
+
+  context_test_write (root, "Dockerfile", "FROM scratch\n");
+  context_test_write (root, "Dockerfile.orig", "FROM scratch\n");
+  context_test_write (root, "Dockerfile.2.orig", "FROM scratch\n");
+  context_test_write (root, "Dockerfile.12.orig", "FROM scratch\n");
+  context_test_write (root, "reqs/requirements.txt", "");
+  context_test_write (root, "reqs/requirements.txt.orig", "");
+  context_test_write (root, "notes.orig", "");
+  context_test_write (root, "app.1.orig", "");
+  context_test_write (root, "app", "");
+  context_test_write (root, ".orig", "");
+  context_test_mkdir (root, "data");
+  context_test_write (root, "data.orig", "");
+
+  assert_list (root, NULL,
+               ".orig | Dockerfile | app | app.1.orig | data.orig | notes.orig | reqs/requirements.txt");
+}
+
 static void
 test_always_sent (Fixture       *fixture,
                   gconstpointer  data)
@@ -508,6 +534,8 @@ main (int   argc,
   dockyard_test_init (&argc, &argv);
 
   g_test_add ("/context/list", Fixture, NULL, fixture_setup, test_list, fixture_teardown);
+  g_test_add ("/context/backups-left-out", Fixture, NULL,
+              fixture_setup, test_backups_left_out, fixture_teardown);
   g_test_add ("/context/always-sent", Fixture, NULL,
               fixture_setup, test_always_sent, fixture_teardown);
   g_test_add ("/context/dockerfile-ignore-precedence", Fixture, NULL,

@@ -27,17 +27,6 @@ tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static const char *
-desktop_user (void)
-{
-  static char user[32];
-
-  if (getuid () == 0)
-    return "1000:1000";
-  g_snprintf (user, sizeof user, "%u:%u", (guint) getuid (), (guint) getgid ());
-  return user;
-}
-
 /* What `id -u` prints in the dev shell, as a line: the desktop user's uid,
  * or 0 on rootless Docker (container root is that user on the host). */
 static const char *
@@ -45,7 +34,7 @@ expected_uid_line (Fixture *fixture)
 {
   static char line[32];
   const char *userns_mode;
-  const char *user = dockyard_container_user_for_engine (fixture->engine, desktop_user (),
+  const char *user = dockyard_container_user_for_engine (fixture->engine, dockyard_test_desktop_user (),
                                                          &userns_mode);
 
   if (user != NULL)
@@ -67,10 +56,8 @@ setup_project (Fixture    *fixture,
     return;
 
   /* The uid the test gives the shell must be able to write here. */
-  fixture->parent = dockyard_test_make_shared_dir ("dockyard-dev");
-  fixture->folder = g_build_filename (fixture->parent, folder_name, NULL);
-  g_assert_cmpint (g_mkdir (fixture->folder, 0777), ==, 0);
-  g_chmod (fixture->folder, 0777);
+  fixture->folder = dockyard_test_make_project_folder ("dockyard-dev", folder_name,
+                                                       &fixture->parent);
 
   fixture->project = dockyard_test_open_project (fixture->folder);
 
@@ -79,7 +66,7 @@ setup_project (Fixture    *fixture,
   /* Not root, as on a desktop: files must come out owned by this uid.  Run
    * as root (rootful engines) the suite plays user 1000; run by an ordinary
    * user (rootless engines) it is that user, as in the app. */
-  dockyard_dev_session_set_user (fixture->session, desktop_user ());
+  dockyard_dev_session_set_user (fixture->session, dockyard_test_desktop_user ());
 }
 
 static void
@@ -97,30 +84,12 @@ container_exists (Fixture    *fixture,
 }
 
 static void
-stop_session (Fixture *fixture)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  dockyard_dev_session_stop_async (fixture->session, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  g_assert_true (dockyard_dev_session_stop_finish (fixture->session, result, &error));
-  g_assert_no_error (error);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
+  /* Nothing is left behind. */
   if (fixture->session != NULL)
-    {
-      const char *id = dockyard_dev_session_get_container_id (fixture->session);
-
-      stop_session (fixture);
-      /* Nothing is left behind. */
-      if (id != NULL)
-        g_assert_false (container_exists (fixture, id));
-    }
+    dockyard_test_stop_dev_session (fixture->engine, fixture->session);
 
   if (fixture->parent != NULL)
     dockyard_test_remove_tree (fixture->parent);
@@ -151,24 +120,6 @@ start (Fixture *fixture)
   dockyard_test_collect_tty (fixture->stream, fixture->output, &fixture->closed);
 }
 
-/* Waits until @output shows @needle; returns it and what came before. */
-static void
-wait_for_output (GString    *output,
-                 const char *needle)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
-
-  while (strstr (output->str, needle) == NULL)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("“%s” never appeared; the terminal shows:\n%s", needle, output->str);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (tick);
-}
-
 static void
 type (DockyardTtyStream *stream,
       const char        *text)
@@ -191,7 +142,7 @@ wait_for_size (DockyardTtyStream *stream,
                              "[ \"$s\" = '%s' ] && break; sleep 1; done; echo \"size=$s\"\r",
                              size);
   type (stream, command);
-  wait_for_output (output, answer);
+  dockyard_test_wait_for_output (output, answer);
 }
 
 static void
@@ -206,17 +157,17 @@ test_shell_and_exit_status (Fixture       *fixture,
 
   /* The busybox image has no bash: the launcher falls back to /bin/sh. */
   type (fixture->stream, "echo $((6*7))\r");
-  wait_for_output (fixture->output, "42");
+  dockyard_test_wait_for_output (fixture->output, "42");
 
   type (fixture->stream, "stty size\r");
-  wait_for_output (fixture->output, "24 80");
+  dockyard_test_wait_for_output (fixture->output, "24 80");
 
   dockyard_tty_stream_resize (fixture->stream, 33, 111);
   wait_for_size (fixture->stream, fixture->output, "33 111");
 
   type (fixture->stream, "pwd; id -u\r");
-  wait_for_output (fixture->output, "/usr/src/app");
-  wait_for_output (fixture->output, expected_uid_line (fixture));
+  dockyard_test_wait_for_output (fixture->output, "/usr/src/app");
+  dockyard_test_wait_for_output (fixture->output, expected_uid_line (fixture));
 
   type (fixture->stream, "exit 3\r");
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
@@ -242,7 +193,7 @@ test_files_belong_to_user (Fixture       *fixture,
   start (fixture);
 
   type (fixture->stream, "echo made-in-the-container > notes.txt && echo written\r");
-  wait_for_output (fixture->output, "written");
+  dockyard_test_wait_for_output (fixture->output, "written");
 
   path = g_build_filename (fixture->folder, "notes.txt", NULL);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -278,10 +229,10 @@ test_exec_shares_container (Fixture       *fixture,
   type (fixture->stream, "echo secret > /tmp/from-first && echo saved\r");
   /* "\nsaved": the output, not the echo of the typed line (the shell may
    * still be waiting for its passwd entry). */
-  wait_for_output (fixture->output, "\nsaved");
+  dockyard_test_wait_for_output (fixture->output, "\nsaved");
   type (second, "cat /tmp/from-first; echo $((7*6))\r");
-  wait_for_output (second_output, "secret");
-  wait_for_output (second_output, "42");
+  dockyard_test_wait_for_output (second_output, "secret");
+  dockyard_test_wait_for_output (second_output, "42");
 
   dockyard_tty_stream_resize (second, 20, 70);
   wait_for_size (second, second_output, "20 70");
@@ -319,11 +270,11 @@ test_busy_shells_and_user (Fixture       *fixture,
   dockyard_test_collect_tty (second, second_output, NULL);
   g_assert_cmpuint (dockyard_dev_session_get_shell_id (fixture->session, second), ==, 2);
   type (second, "echo ready-$((2*3))\r");
-  wait_for_output (second_output, "ready-6");
+  dockyard_test_wait_for_output (second_output, "ready-6");
 
   /* Both at their prompt: nothing busy. */
   type (fixture->stream, "echo idle-$((3*3))\r");
-  wait_for_output (fixture->output, "idle-9");
+  dockyard_test_wait_for_output (fixture->output, "idle-9");
   dockyard_dev_session_find_busy_shells_async (fixture->session, NULL,
                                                dockyard_test_store_result_cb, &result);
   dockyard_test_wait_for_async (&result);
@@ -346,18 +297,30 @@ test_busy_shells_and_user (Fixture       *fixture,
   g_clear_object (&result);
 
   /* The user has a name and a writable home (where the image lacks one). */
-  user = dockyard_container_user_for_engine (fixture->engine, desktop_user (), &userns_mode);
+  user = dockyard_container_user_for_engine (fixture->engine, dockyard_test_desktop_user (), &userns_mode);
   type (second, "whoami && echo home-$HOME && touch ~/.probe && echo home-writable\r");
-  wait_for_output (second_output, "home-writable");
+  dockyard_test_wait_for_output (second_output, "home-writable");
   g_assert_null (strstr (second_output->str, "unknown uid"));
-  /* Not on Podman yet (dockyard-dev-session.c: the entry is not added there). */
-  if (user != NULL && userns_mode == NULL && strcmp (user, "0:0") != 0 &&
-      !dockyard_engine_get_is_podman (fixture->engine))
+  /* A uid given as it is (rootful Docker and Podman; Podman's own entry
+   * for it, named by the number, is replaced): the host user's name (or
+   * "user" for root's tests) and a home under /home. */
+  if (user != NULL && userns_mode == NULL && strcmp (user, "0:0") != 0)
     {
       g_autofree char *name_line = g_strdup_printf ("\n%s\r", getuid () == 0 ? "user" : g_get_user_name ());
+      g_autofree char *home_line = g_strdup_printf ("\nhome-/home/%s\r",
+                                                    getuid () == 0 ? "user" : g_get_user_name ());
 
-      wait_for_output (second_output, name_line);
-      wait_for_output (second_output, "home-/home/");
+      dockyard_test_wait_for_output (second_output, name_line);
+      dockyard_test_wait_for_output (second_output, home_line);
+    }
+  /* Rootless Podman's keep-id: its entry has the host user's name; its
+   * home (the host's path) is not in the image: /tmp. */
+  else if (g_strcmp0 (userns_mode, "keep-id") == 0)
+    {
+      g_autofree char *name_line = g_strdup_printf ("\n%s\r", g_get_user_name ());
+
+      dockyard_test_wait_for_output (second_output, name_line);
+      dockyard_test_wait_for_output (second_output, "\nhome-/tmp\r");
     }
 
   dockyard_tty_stream_close (second);

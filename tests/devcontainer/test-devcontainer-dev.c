@@ -41,17 +41,6 @@ typedef struct
   gboolean            closed;
 } Fixture;
 
-static const char *
-test_user (void)
-{
-  static char user[32];
-
-  if (getuid () == 0)
-    return "1000:1000";
-  g_snprintf (user, sizeof user, "%u:%u", (guint) getuid (), (guint) getgid ());
-  return user;
-}
-
 static void
 write_file (const char *folder,
             const char *name,
@@ -70,13 +59,11 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *config = g_strdup_printf (config_text, test_user ());
+  g_autofree char *config = g_strdup_printf (config_text, dockyard_test_desktop_user ());
 
   fixture->output = g_string_new (NULL);
-  fixture->parent = dockyard_test_make_shared_dir ("dockyard-devcontainer");
-  fixture->folder = g_build_filename (fixture->parent, "proj", NULL);
-  g_assert_cmpint (g_mkdir (fixture->folder, 0777), ==, 0);
-  g_chmod (fixture->folder, 0777);
+  fixture->folder = dockyard_test_make_project_folder ("dockyard-devcontainer", "proj",
+                                                       &fixture->parent);
   write_file (fixture->folder, ".devcontainer/devcontainer.json", config);
   write_file (fixture->folder, ".devcontainer/Dockerfile", "FROM scratch\n");
   fixture->project = dockyard_test_open_project (fixture->folder);
@@ -88,17 +75,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   if (fixture->session != NULL)
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *id = g_strdup (dockyard_dev_session_get_container_id (fixture->session));
-
-      dockyard_dev_session_stop_async (fixture->session, dockyard_test_store_result_cb, &result);
-      dockyard_test_wait_for_async (&result);
-      g_assert_true (dockyard_dev_session_stop_finish (fixture->session, result, &error));
-      if (id != NULL)
-        g_assert_false (dockyard_test_container_exists (fixture->engine, id));
-    }
+    dockyard_test_stop_dev_session (fixture->engine, fixture->session);
   if (fixture->stream != NULL)
     dockyard_test_uncollect_tty (fixture->stream, fixture->output, &fixture->closed);
   g_clear_object (&fixture->stream);
@@ -109,28 +86,6 @@ fixture_teardown (Fixture       *fixture,
   g_string_free (fixture->output, TRUE);
   g_free (fixture->folder);
   g_free (fixture->parent);
-}
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_for_output (GString    *output,
-                 const char *needle)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
-
-  while (strstr (output->str, needle) == NULL)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("“%s” never appeared; the terminal shows:\n%s", needle, output->str);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
 }
 
 static void
@@ -177,14 +132,14 @@ test_dev_container (Fixture       *fixture,
 
   /* The notes, then each command's output, the failure with its status,
    * and nothing after it. */
-  wait_for_output (fixture->output, "--network=host");
-  wait_for_output (fixture->output, "on-create-2");
-  wait_for_output (fixture->output, "postCreateCommand failed with exit status 3.");
+  dockyard_test_wait_for_output (fixture->output, "--network=host");
+  dockyard_test_wait_for_output (fixture->output, "on-create-2");
+  dockyard_test_wait_for_output (fixture->output, "postCreateCommand failed with exit status 3.");
   g_assert_null (strstr (fixture->output->str, "never-runs"));
 
   /* Then the shell, in the workspace folder, with the environment. */
   dockyard_tty_stream_write (fixture->stream, text, strlen (text));
-  wait_for_output (fixture->output, "done-9");
+  dockyard_test_wait_for_output (fixture->output, "done-9");
   target = g_strdup_printf ("\n/work/proj\r");
   g_assert_nonnull (strstr (fixture->output->str, target));
   g_assert_nonnull (strstr (fixture->output->str, "env=yes"));
@@ -206,7 +161,7 @@ test_dev_container (Fixture       *fixture,
   g_assert_nonnull (strstr (json, "\"WorkingDir\":\"/work/proj\""));
   /* The engine runs the user as given; the files come out as Dockyard's own. */
   {
-    g_autofree char *user = g_strdup_printf ("\"User\":\"%s\"", test_user ());
+    g_autofree char *user = g_strdup_printf ("\"User\":\"%s\"", dockyard_test_desktop_user ());
     g_assert_nonnull (strstr (json, user));
   }
 }

@@ -73,28 +73,6 @@ assert_clear_refusal (Fixture      *fixture,
     g_error ("“%s” is not in the error: %s", expected, error->message);
 }
 
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_for_output (GString    *output,
-                 const char *needle)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
-
-  while (strstr (output->str, needle) == NULL)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("“%s” never appeared; the terminal shows:\n%s", needle, output->str);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
 /* The variable is in the container's first process: an exec gets the
  * container's configured environment, without what CDI added. */
 static const char check_command[] =
@@ -138,7 +116,7 @@ test_dev (Fixture       *fixture,
       g_assert_no_error (error);
       dockyard_test_collect_tty (stream, output, NULL);
       dockyard_tty_stream_write (stream, typed, strlen (typed));
-      wait_for_output (output, "checked-42");
+      dockyard_test_wait_for_output (output, "checked-42");
       g_assert_nonnull (strstr (output->str, "\nnode=yes\r"));
       g_assert_nonnull (strstr (output->str, "\nvariable=present\r"));
       g_signal_handlers_disconnect_by_data (stream, output);
@@ -193,7 +171,7 @@ test_lab (Fixture       *fixture,
       exec = dockyard_exec_stream_new_finish (opened, &error);
       g_assert_no_error (error);
       dockyard_test_collect_tty (DOCKYARD_TTY_STREAM (exec), output, NULL);
-      wait_for_output (output, "checked-42");
+      dockyard_test_wait_for_output (output, "checked-42");
       g_assert_nonnull (strstr (output->str, "node=yes\r"));
       g_assert_nonnull (strstr (output->str, "\nvariable=present\r"));
       g_signal_handlers_disconnect_by_data (exec, output);

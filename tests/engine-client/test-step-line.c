@@ -214,6 +214,99 @@ test_cli_podman (void)
   check_engine (host, base);
 }
 
+/* A project with no .dockerignore, Dockyard's backups beside the Dockerfile
+ * and the requirements file, built with `COPY . .` through
+ * `dockyard --build` on @host: the image has the project's files and a
+ * file of the user's ending in .orig, but no backup (issue 18, item 8). */
+static void
+check_backups_left_out (const char *host,
+                        const char *base)
+{
+  g_autofree char *binary = g_build_filename (g_getenv ("DOCKYARD_BUILD_DIR"), "app",
+                                              "dockyard", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "DOCKER_HOST", host, TRUE);
+  g_autofree char *parent = dockyard_test_make_shared_dir ("dockyard-backups");
+  g_autofree char *folder = g_build_filename (parent, "backups", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *tag = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { binary, "--build", folder, NULL };
+  const char *files[] = { "requirements.txt", "requirements.txt.orig", "notes.orig",
+                          "Dockerfile.orig", "Dockerfile.2.orig" };
+  const char *built;
+  int status;
+
+  env = g_environ_unsetenv (env, "G_MESSAGES_DEBUG");
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (folder, files[i], NULL);
+
+      g_assert_true (g_file_set_contents (path, "kept\n", -1, NULL));
+    }
+  text = g_strdup_printf ("FROM %s\n"
+                          "WORKDIR /ctx\n"
+                          "COPY . .\n"
+                          "RUN ls -a && test -e requirements.txt && test -e notes.orig"
+                          " && test ! -e Dockerfile.orig && test ! -e Dockerfile.2.orig"
+                          " && test ! -e requirements.txt.orig\n",
+                          base);
+  {
+    g_autofree char *path = g_build_filename (folder, "Dockerfile", NULL);
+
+    g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  }
+
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_test_message ("backups on %s:\n%s%s", host, out, err);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+
+  /* "Built TAG (ID)": the image goes again. */
+  built = strstr (out, "Built ");
+  g_assert_nonnull (built);
+  tag = g_strndup (built + strlen ("Built "), strcspn (built + strlen ("Built "), " "));
+  command = g_strdup_printf ("curl -s -o /dev/null -X DELETE --unix-socket %s "
+                             "http://d/images/%s?force=1",
+                             host + strlen ("unix://"), tag);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+
+  dockyard_test_remove_tree (parent);
+}
+
+static void
+test_backups_docker (void)
+{
+  const char *socket = dockyard_test_engine_socket ();
+  g_autofree char *host = NULL;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (socket);
+
+  host = g_strconcat ("unix://", socket, NULL);
+  check_backups_left_out (host, g_getenv ("DOCKYARD_TEST_BUSYBOX_IMAGE"));
+}
+
+static void
+test_backups_podman (void)
+{
+  const char *host = g_getenv ("DOCKYARD_TEST_PODMAN_HOST");
+  const char *base = g_getenv ("DOCKYARD_TEST_PODMAN_BUSYBOX_IMAGE");
+
+  if (host == NULL || !g_str_has_prefix (host, "unix://") || base == NULL)
+    {
+      dockyard_test_skip_unless_ci ("no Podman service: run the suite with tests/run "
+                                    "(needs root and podman)");
+      return;
+    }
+
+  check_backups_left_out (host, base);
+}
+
 /* The builders' own step lines, fed as they arrive, mapped on the Dockerfile
  * they came from: Docker's classic "Step N/M :" counts the whole file. */
 static guint
@@ -406,6 +499,8 @@ main (int   argc,
   g_test_add_func ("/step-line/cli/docker", test_cli_docker);
   g_test_add_func ("/step-line/cli/pip-headline", test_cli_pip_headline);
   g_test_add_func ("/step-line/cli/podman", test_cli_podman);
+  g_test_add_func ("/step-line/cli/backups-left-out/docker", test_backups_docker);
+  g_test_add_func ("/step-line/cli/backups-left-out/podman", test_backups_podman);
 
   return g_test_run ();
 }

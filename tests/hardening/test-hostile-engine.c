@@ -851,27 +851,36 @@ test_remove_refused_for_a_moment (void)
   fake_child_stop (&fake);
 }
 
+/* Runs @build on the fake engine and waits for its end.  The context is
+ * never looked at: an empty tar (two zero blocks). */
+static char *
+run_build (DockyardBuild  *build,
+           GError        **error)
+{
+  static const char empty_tar[1024];
+  g_autoptr(GInputStream) context = g_memory_input_stream_new_from_data (empty_tar,
+                                                                         sizeof empty_tar, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  dockyard_build_run_async (build, context, NULL, dockyard_test_store_result_cb, &result);
+  dockyard_test_wait_for_async (&result);
+  return dockyard_build_run_finish (build, result, error);
+}
+
 static void
 test_endless_build_line (void)
 {
   FakeChild fake = { 0 };
   g_autoptr(DockyardBuild) build = NULL;
-  g_autoptr(GInputStream) context = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *image = NULL;
   gsize rss_before, peak_after;
-  /* The context is never looked at: an empty tar (two zero blocks). */
-  static const char empty_tar[1024];
 
   fake_child_start (&fake, FALSE);
   build = dockyard_build_new (fake.engine, "dockyard-hostile:endless");
-  context = g_memory_input_stream_new_from_data (empty_tar, sizeof empty_tar, NULL);
 
   rss_before = reset_peak_rss ();
-  dockyard_build_run_async (build, context, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  image = dockyard_build_run_finish (build, result, &error);
+  image = run_build (build, &error);
   peak_after = status_kb ("VmHWM:");
 
   g_test_message ("%s", error ? error->message : "built");
@@ -895,24 +904,18 @@ test_stalled_build (void)
 {
   FakeChild fake = { 0 };
   g_autoptr(DockyardBuild) build = NULL;
-  g_autoptr(GInputStream) context = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *image = NULL;
   gint64 start;
   double seconds;
-  static const char empty_tar[1024];
 
   fake_child_start_mode (&fake, FALSE, "stalled-build");
   build = dockyard_build_new (fake.engine, "dockyard-hostile:stalled");
   dockyard_build_set_stall_check (build, 1);
-  context = g_memory_input_stream_new_from_data (empty_tar, sizeof empty_tar, NULL);
 
   start = g_get_monotonic_time ();
-  dockyard_build_run_async (build, context, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
+  image = run_build (build, &error);
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
-  image = dockyard_build_run_finish (build, result, &error);
 
   g_test_message ("the build ended after %.1f s: %s", seconds, error ? error->message : "built");
   g_assert_null (image);
@@ -938,22 +941,16 @@ test_quiet_build (void)
 {
   FakeChild fake = { 0 };
   g_autoptr(DockyardBuild) build = NULL;
-  g_autoptr(GInputStream) context = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *image = NULL;
   gint64 pinged;
-  static const char empty_tar[1024];
 
   fake_child_start_mode (&fake, FALSE, "quiet-build");
   build = dockyard_build_new (fake.engine, "dockyard-hostile:quiet");
   dockyard_build_set_stall_check (build, 1);
-  context = g_memory_input_stream_new_from_data (empty_tar, sizeof empty_tar, NULL);
 
-  dockyard_build_run_async (build, context, NULL, dockyard_test_store_result_cb, &result);
-  dockyard_test_wait_for_async (&result);
-  image = dockyard_build_run_finish (build, result, &error);
+  image = run_build (build, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (image, ==, "sha256:0123456789abcdef");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (build)), ==, 2);

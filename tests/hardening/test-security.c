@@ -49,8 +49,11 @@ writer_cb (GLogLevelFlags   level,
  * script that takes the shell from the environment, never from the path. */
 static const char * const dev_launcher[] = {
   "/bin/sh", "-c",
+  "if [ \"$1\" = lifecycle ]; then "
+  "while [ ! -e \"$DOCKYARD_LIFECYCLE_MARK\" ]; do sleep 0.2 2>/dev/null || sleep 1; done; fi; "
   "if [ -n \"$DOCKYARD_WAIT_PASSWD\" ]; then i=0; "
-  "while [ \"$i\" -lt 30 ] && ! id -un >/dev/null 2>&1; do sleep 0.1; i=$((i+1)); done; fi; "
+  "while [ \"$i\" -lt 30 ] && { ! n=$(id -un 2>/dev/null) || [ \"$n\" = \"$(id -u)\" ]; }; "
+  "do sleep 0.1; i=$((i+1)); done; fi; "
   "unset DOCKYARD_WAIT_PASSWD; "
   "if [ ! -d \"$HOME\" ] || [ ! -w \"$HOME\" ]; then export HOME=/tmp; fi; "
   "if command -v \"$DOCKYARD_SHELL\" >/dev/null 2>&1; then exec \"$DOCKYARD_SHELL\"; fi; "
