@@ -36,6 +36,8 @@ G_BEGIN_DECLS
  *   host port), or 0
  * @mount_target: (nullable): where the project folder is mounted, when not
  *   at @working_dir
+ * @volume: (nullable): a named volume mounted there instead of the project
+ *   folder (an engine on another computer; see #DockyardVolumeSync)
  * @devcontainer: (nullable): a devcontainer.json whose mounts, labels and
  *   run options the container gets
  * @gpu_device: (nullable): a CDI device name for the container's GPUs
@@ -62,6 +64,7 @@ typedef struct
   gboolean            auto_remove;
   guint               publish_port;
   const char         *mount_target;
+  const char         *volume;
   const DockyardDevcontainer *devcontainer;
   const char         *gpu_device;
   gboolean            gpu_cdi;
