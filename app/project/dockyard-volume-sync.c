@@ -1184,10 +1184,28 @@ pull_thread (GTask        *task,
         continue;
       rel = name + prefix_len + 1;
       /* Regular files only: folders come with their files, links are not
-       * followed nor brought here, hard links are names of files seen. */
-      if (archive_entry_filetype (entry) != AE_IFREG || archive_entry_hardlink (entry) != NULL ||
-          !path_is_wanted (state, rel))
+       * followed nor brought here. */
+      if (archive_entry_filetype (entry) != AE_IFREG || !path_is_wanted (state, rel))
         continue;
+      /* A further name of a file seen: there, and not fetched again (a
+       * file sent with a hard link beside it comes back as one). */
+      if (archive_entry_hardlink (entry) != NULL)
+        {
+          Entry *old_link = g_hash_table_lookup (state->manifest, rel);
+          Entry *here_link = g_hash_table_lookup (state->local, rel);
+
+          g_hash_table_add (seen, g_strdup (rel));
+          if (here_link != NULL && (old_link == NULL || !g_str_equal (here_link->hash, old_link->hash)))
+            {
+              Entry sent = *here_link;
+
+              sent.rmtime = here_link->mtime / G_GINT64_CONSTANT (1000000000);
+              g_hash_table_replace (state->pushed, g_strdup (rel), entry_dup (&sent));
+            }
+          else if (old_link != NULL)
+            g_hash_table_replace (state->next, g_strdup (rel), entry_dup (old_link));
+          continue;
+        }
       if (size < 0 || size > MAX_FILE_SIZE)
         {
           g_autofree char *display = g_filename_display_name (rel);
