@@ -25,6 +25,7 @@
 #define MAX_MANIFEST_SIZE (256 << 20)
 #define MAX_IGNORE_SIZE (1 << 20)
 #define CHUNK_SIZE (64 * 1024)
+#define DOWNLOAD_CHUNK_SIZE (1024 * 1024)
 /* More changed files than this are sent by sending everything. */
 #define MAX_SOURCES 2000
 /* Paths given to one `rm` in the helper container. */
@@ -568,6 +569,7 @@ typedef struct
   char                 *helper_id;
   GFile                *download;
   GFileIOStream        *download_io;
+  guint8               *download_buffer;
   GHashTable           *next;      /* the manifest after */
   GHashTable           *pushed;    /* path -> Entry for the manifest once sent */
   GPtrArray            *conflicts;
@@ -592,6 +594,7 @@ run_state_free (RunState *state)
   if (state->download != NULL)
     g_file_delete (state->download, NULL, NULL);
   g_clear_object (&state->download_io);
+  g_free (state->download_buffer);
   g_clear_object (&state->download);
   g_clear_pointer (&state->next, g_hash_table_unref);
   g_clear_pointer (&state->pushed, g_hash_table_unref);
@@ -909,6 +912,7 @@ put_cb (GObject      *object,
       return;
     }
   g_input_stream_close (stream, NULL, NULL);
+  g_debug ("Sync of %s: sent", DOCKYARD_VOLUME_SYNC (g_task_get_source_object (task))->volume);
   give_to_user (task);
 }
 
@@ -1396,30 +1400,72 @@ pulled_cb (GObject      *object,
       run_finish_with (task, error);
       return;
     }
+  g_debug ("Sync of %s: compared, %u files here", DOCKYARD_VOLUME_SYNC (g_task_get_source_object (task))->volume,
+           ((RunState *) g_task_get_task_data (task))->pulled);
   push (task);
 }
 
 static void
-downloaded_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+downloaded (GTask *task)
 {
-  GTask *task = user_data;
   DockyardVolumeSync *self = g_task_get_source_object (task);
   RunState *state = g_task_get_task_data (task);
   g_autoptr(GTask) thread_task = NULL;
   GError *error = NULL;
 
-  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error) < 0)
+  if (!g_io_stream_close (G_IO_STREAM (state->download_io), NULL, &error))
     {
       run_finish_with (task, error);
       return;
     }
+  g_debug ("Sync of %s: the volume's files fetched", self->volume);
 
   thread_task = g_task_new (self, g_task_get_cancellable (task), pulled_cb, task);
   g_task_set_source_tag (thread_task, pull_thread);
   g_task_set_task_data (thread_task, state, NULL);
   g_task_run_in_thread (thread_task, pull_thread);
+}
+
+/* The response read in big pieces into one buffer (a splice's 8 KiB reads
+ * made a 100 MB volume take seconds longer), each written to the file at
+ * once. */
+static void
+download_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  RunState *state = g_task_get_task_data (task);
+  GInputStream *stream = G_INPUT_STREAM (object);
+  GError *error = NULL;
+  gssize size;
+
+  size = g_input_stream_read_finish (stream, result, &error);
+  if (size < 0)
+    {
+      g_object_unref (stream);
+      run_finish_with (task, error);
+      return;
+    }
+
+  if (size == 0)
+    {
+      g_input_stream_close (stream, NULL, NULL);
+      g_object_unref (stream);
+      downloaded (task);
+      return;
+    }
+
+  if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (state->download_io)),
+                                  state->download_buffer, size, NULL, NULL, &error))
+    {
+      g_object_unref (stream);
+      run_finish_with (task, error);
+      return;
+    }
+
+  g_input_stream_read_async (stream, state->download_buffer, DOWNLOAD_CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                             g_task_get_cancellable (task), download_read_cb, task);
 }
 
 static void
@@ -1429,7 +1475,7 @@ got_archive_cb (GObject      *object,
 {
   GTask *task = user_data;
   RunState *state = g_task_get_task_data (task);
-  g_autoptr(GInputStream) stream = NULL;
+  GInputStream *stream;
   GError *error = NULL;
 
   stream = dockyard_engine_open_stream_finish (DOCKYARD_ENGINE (object), result, &error);
@@ -1444,14 +1490,14 @@ got_archive_cb (GObject      *object,
   state->download = g_file_new_tmp ("dockyard-sync-XXXXXX.tar", &state->download_io, &error);
   if (state->download == NULL)
     {
+      g_object_unref (stream);
       run_finish_with (task, error);
       return;
     }
 
-  g_output_stream_splice_async (g_io_stream_get_output_stream (G_IO_STREAM (state->download_io)), stream,
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                downloaded_cb, task);
+  state->download_buffer = g_malloc (DOWNLOAD_CHUNK_SIZE);
+  g_input_stream_read_async (stream, state->download_buffer, DOWNLOAD_CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                             g_task_get_cancellable (task), download_read_cb, task);
 }
 
 static void
@@ -1478,6 +1524,8 @@ helper_created_cb (GObject      *object,
       return;
     }
 
+  g_debug ("Sync of %s: helper container made", self->volume);
+
   /* Never started: the archive calls mount its volume all the same. */
   path = g_strdup_printf ("/containers/%s/archive?path=%s", state->helper_id, DOCKYARD_VOLUME_SYNC_MOUNT);
   message = dockyard_engine_new_message (self->engine, "GET", path);
@@ -1489,6 +1537,9 @@ static void
 create_helper (GTask *task)
 {
   DockyardVolumeSync *self = g_task_get_source_object (task);
+
+  g_debug ("Sync of %s: %u files here looked at", self->volume,
+           g_hash_table_size (((RunState *) g_task_get_task_data (task))->local));
   static const char * const cmd[] = { "true", NULL };
   g_autoptr(JsonNode) config = helper_config (self, cmd, self->user);
 
