@@ -382,6 +382,19 @@ dockyard_test_collect_tty (DockyardTtyStream *stream,
     g_signal_connect (stream, "closed", G_CALLBACK (tty_closed_cb), closed);
 }
 
+/* Undoes dockyard_test_collect_tty() before @output and @closed go away:
+ * the stream may outlive them (a read in flight holds it) and still say
+ * that it closed. */
+void
+dockyard_test_uncollect_tty (DockyardTtyStream *stream,
+                             GString           *output,
+                             gboolean          *closed)
+{
+  g_signal_handlers_disconnect_by_data (stream, output);
+  if (closed != NULL)
+    g_signal_handlers_disconnect_by_data (stream, closed);
+}
+
 static gboolean
 tick_cb (gpointer data)
 {

@@ -54,6 +54,9 @@ void             dockyard_test_remove_tree       (const char      *path);
 void             dockyard_test_collect_tty       (DockyardTtyStream *stream,
                                                   GString         *output,
                                                   gboolean        *closed);
+void             dockyard_test_uncollect_tty     (DockyardTtyStream *stream,
+                                                  GString         *output,
+                                                  gboolean        *closed);
 gboolean         dockyard_test_wait_until        (gboolean       (*done) (gpointer data),
                                                   gpointer         data,
                                                   guint            timeout_seconds);

@@ -13,6 +13,9 @@
 #define FONT_SCALE_MIN  0.5
 #define FONT_SCALE_MAX  4.0
 
+/* What may be typed (or pasted) before the shell's stream is there. */
+#define PENDING_INPUT_MAX (64 * 1024)
+
 /* Web and file URLs, as terminals usually recognise them. */
 #define URL_PATTERN "(?:https?|ftp|file)://[[:alnum:]\\-._~:/?#\\[\\]@!$&'()*+,;=%]+[[:alnum:]/=&#_\\-]"
 
@@ -38,6 +41,8 @@ struct _DockyardTerminal
 
   /* Owned */
   DockyardTtyStream *stream;
+  /* Input given while the stream is being opened, sent once it is. */
+  GByteArray        *pending_input;
   GtkWidget         *context_popover;
   GSettings         *interface_settings;
   int                url_tag;
@@ -108,7 +113,18 @@ commit_cb (DockyardTerminal *self,
            VteTerminal      *vte)
 {
   if (self->stream != NULL)
-    dockyard_tty_stream_write (self->stream, text, length);
+    {
+      dockyard_tty_stream_write (self->stream, text, length);
+      return;
+    }
+
+  /* The tab takes the keyboard as it opens, before its shell is there:
+   * what is typed meanwhile goes to the shell once it is, as in a local
+   * terminal.  Beyond the bound (a huge paste) it is dropped. */
+  if (self->pending_input == NULL)
+    self->pending_input = g_byte_array_new ();
+  if (self->pending_input->len + length <= PENDING_INPUT_MAX)
+    g_byte_array_append (self->pending_input, (const guint8 *) text, length);
 }
 
 static void
@@ -467,6 +483,11 @@ dockyard_terminal_set_stream (DockyardTerminal  *self,
   g_return_if_fail (DOCKYARD_IS_TERMINAL (self));
   g_return_if_fail (!stream || DOCKYARD_IS_TTY_STREAM (stream));
 
+  /* Typed before a shell that is not coming (the tab closes, the session
+   * stops): not for the next one. */
+  if (stream == NULL)
+    g_clear_pointer (&self->pending_input, g_byte_array_unref);
+
   if (self->stream == stream)
     return;
 
@@ -482,6 +503,13 @@ dockyard_terminal_set_stream (DockyardTerminal  *self,
 
   if (self->rows > 0 && self->columns > 0)
     dockyard_tty_stream_resize (stream, self->rows, self->columns);
+
+  if (self->pending_input != NULL)
+    {
+      g_autoptr(GByteArray) pending = g_steal_pointer (&self->pending_input);
+
+      dockyard_tty_stream_write (stream, (const char *) pending->data, pending->len);
+    }
 }
 
 /**
@@ -496,6 +524,8 @@ dockyard_terminal_show_message (DockyardTerminal *self,
 {
   g_return_if_fail (DOCKYARD_IS_TERMINAL (self));
 
+  /* Whatever was typed for a shell that did not come is not kept. */
+  g_clear_pointer (&self->pending_input, g_byte_array_unref);
   gtk_label_set_label (self->message_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->restart_button), offer_restart);
   gtk_revealer_set_reveal_child (self->message_revealer, TRUE);

@@ -126,7 +126,7 @@ fixture_teardown (Fixture       *fixture,
     dockyard_test_remove_tree (fixture->parent);
 
   if (fixture->stream != NULL)
-    g_signal_handlers_disconnect_by_data (fixture->stream, fixture->output);
+    dockyard_test_uncollect_tty (fixture->stream, fixture->output, &fixture->closed);
   g_clear_object (&fixture->stream);
   g_clear_object (&fixture->session);
   g_clear_object (&fixture->project);

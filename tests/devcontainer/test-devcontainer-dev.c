@@ -100,7 +100,7 @@ fixture_teardown (Fixture       *fixture,
         g_assert_false (dockyard_test_container_exists (fixture->engine, id));
     }
   if (fixture->stream != NULL)
-    g_signal_handlers_disconnect_by_data (fixture->stream, fixture->output);
+    dockyard_test_uncollect_tty (fixture->stream, fixture->output, &fixture->closed);
   g_clear_object (&fixture->stream);
   g_clear_object (&fixture->session);
   g_clear_object (&fixture->project);

@@ -52,7 +52,7 @@ start (Fixture *fixture)
   g_autoptr(GError) error = NULL;
 
   if (fixture->stream != NULL)
-    g_signal_handlers_disconnect_by_data (fixture->stream, fixture->output);
+    dockyard_test_uncollect_tty (fixture->stream, fixture->output, &fixture->closed);
   g_clear_object (&fixture->stream);
   fixture->closed = FALSE;
   g_string_truncate (fixture->output, 0);
@@ -109,7 +109,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   if (fixture->stream != NULL)
-    g_signal_handlers_disconnect_by_data (fixture->stream, fixture->output);
+    dockyard_test_uncollect_tty (fixture->stream, fixture->output, &fixture->closed);
   g_clear_object (&fixture->stream);
   g_clear_object (&fixture->session);
   g_clear_object (&fixture->project);
