@@ -395,7 +395,7 @@ test_dev_session (Fixture       *fixture,
   dockyard_test_wait_for_async (&result);
   g_assert_true (dockyard_dev_session_stop_finish (session, result, &error));
   g_assert_no_error (error);
-  g_signal_handlers_disconnect_by_data (stream, output);
+  dockyard_test_uncollect_tty (stream, output, &closed);
 
   typed = read_file (fixture, "typed.txt");
   g_assert_cmpstr (typed, ==, "typed\n");
