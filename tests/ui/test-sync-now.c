@@ -120,6 +120,7 @@ test_sync_now (void)
   g_assert_true (g_file_get_contents (typed, &typed_text, NULL, NULL));
   g_assert_cmpstr (typed_text, ==, "typed\n");
   g_assert_true (g_file_test (gone, G_FILE_TEST_EXISTS));
+  dockyard_ui_test_settle (400);
   /* The alert's own window (AdwMessageDialog), or the project window it
    * shows in (AdwAlertDialog, libadwaita >= 1.5). */
   dockyard_ui_test_save_screenshot (GTK_WIDGET (gtk_widget_get_native (alert)), "sync-now-deletions.png");
