@@ -900,6 +900,19 @@ finish_run (GTask  *task,
         }
     }
 
+  /* Over TLS, a response that breaks off (the engine died) is a TLS error
+   * of its own ("TLS connection closed unexpectedly"): the same broken
+   * connection as on a unix socket. */
+  if (error != NULL && error->domain == G_TLS_ERROR)
+    {
+      GError *broken = g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_DISCONNECTED,
+                                    _("The connection to the engine broke during the build: %s"),
+                                    error->message);
+
+      g_clear_error (&error);
+      error = broken;
+    }
+
   _dockyard_build_end (self);
 
   /* A response that stops without a result is an engine that went away

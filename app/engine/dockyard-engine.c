@@ -350,7 +350,8 @@ dockyard_engine_get_address (DockyardEngine *self)
  *
  * For the tests, `DOCKYARD_TREAT_ENGINE_AS_REMOTE=1` makes every engine
  * count as elsewhere (loopback and unix sockets too), so that the volume
- * sync of remote engines runs against the private test engines.
+ * sync and the port relay of remote engines run against the private test
+ * engines.
  *
  * Returns: %TRUE for an engine on this computer
  */
@@ -361,6 +362,29 @@ dockyard_engine_get_is_on_this_computer (DockyardEngine *self)
   if (g_strcmp0 (g_getenv ("DOCKYARD_TREAT_ENGINE_AS_REMOTE"), "1") == 0)
     return FALSE;
   return self->transport.address == NULL || self->transport.loopback;
+}
+
+/**
+ * dockyard_engine_dup_security_warning:
+ *
+ * What the user must know about how the engine is reached: a tcp://
+ * engine without TLS (allowed on loopback only) can be controlled by
+ * every user of this computer.
+ *
+ * Returns: (transfer full) (nullable): a sentence, or %NULL
+ */
+char *
+dockyard_engine_dup_security_warning (DockyardEngine *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), NULL);
+
+  if (self->transport.address == NULL || self->transport.tunnel != NULL ||
+      self->transport.tls_database != NULL)
+    return NULL;
+
+  return g_strdup (_("Reached over plain TCP without TLS: every user of this computer can "
+                     "control the engine. Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to use "
+                     "TLS."));
 }
 
 /**

@@ -41,6 +41,7 @@ gboolean        dockyard_engine_get_is_podman      (DockyardEngine       *self);
 gboolean        dockyard_engine_get_rootless       (DockyardEngine       *self);
 gboolean        dockyard_engine_get_has_cdi        (DockyardEngine       *self);
 char           *dockyard_engine_dup_description    (DockyardEngine       *self);
+char           *dockyard_engine_dup_security_warning (DockyardEngine     *self);
 guint           dockyard_engine_get_request_timeout (DockyardEngine      *self);
 void            dockyard_engine_set_request_timeout (DockyardEngine      *self,
                                                      guint                seconds);

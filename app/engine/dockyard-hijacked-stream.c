@@ -42,6 +42,8 @@ typedef struct
   GBytes            *writing_bytes;
   gboolean           writing;
   gboolean           closed;
+  /* The caller reads and writes the connection itself (no terminal). */
+  gboolean           raw;
 } DockyardHijackedStreamPrivate;
 
 static void tty_stream_iface_init (DockyardTtyStreamInterface *iface);
@@ -372,9 +374,10 @@ header_line_cb (GObject      *object,
           return;
         }
 
-      g_input_stream_read_bytes_async (G_INPUT_STREAM (priv->input), READ_SIZE,
-                                       READ_PRIORITY, priv->cancellable, read_cb,
-                                       g_object_ref (self));
+      if (!priv->raw)
+        g_input_stream_read_bytes_async (G_INPUT_STREAM (priv->input), READ_SIZE,
+                                         READ_PRIORITY, priv->cancellable, read_cb,
+                                         g_object_ref (self));
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -524,4 +527,45 @@ _dockyard_hijacked_stream_get_engine (DockyardHijackedStream *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_HIJACKED_STREAM (self), NULL);
   return PRIV (self)->engine;
+}
+
+/**
+ * _dockyard_hijacked_stream_set_raw:
+ *
+ * Before opening: the stream reads nothing and emits nothing; the caller
+ * reads the connection through _dockyard_hijacked_stream_get_input() and
+ * writes it through _dockyard_hijacked_stream_get_connection() (a stream
+ * without a terminal, e.g. the multiplexed output of an exec).
+ */
+void
+_dockyard_hijacked_stream_set_raw (DockyardHijackedStream *self)
+{
+  g_return_if_fail (DOCKYARD_IS_HIJACKED_STREAM (self));
+  g_return_if_fail (PRIV (self)->engine == NULL);
+  PRIV (self)->raw = TRUE;
+}
+
+/**
+ * _dockyard_hijacked_stream_get_connection:
+ *
+ * Returns: (transfer none) (nullable): the connection, once open
+ */
+GIOStream *
+_dockyard_hijacked_stream_get_connection (DockyardHijackedStream *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_HIJACKED_STREAM (self), NULL);
+  return G_IO_STREAM (PRIV (self)->connection);
+}
+
+/**
+ * _dockyard_hijacked_stream_get_input:
+ *
+ * Returns: (transfer none) (nullable): what the engine sends after its
+ *   answer's headers (buffered: read it here, not from the connection)
+ */
+GInputStream *
+_dockyard_hijacked_stream_get_input (DockyardHijackedStream *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_HIJACKED_STREAM (self), NULL);
+  return G_INPUT_STREAM (PRIV (self)->input);
 }

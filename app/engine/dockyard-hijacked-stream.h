@@ -29,5 +29,8 @@ gboolean        _dockyard_hijacked_stream_open_finish (DockyardHijackedStream  *
                                                        GAsyncResult            *result,
                                                        GError                 **error);
 DockyardEngine *_dockyard_hijacked_stream_get_engine  (DockyardHijackedStream  *self);
+void            _dockyard_hijacked_stream_set_raw     (DockyardHijackedStream  *self);
+GIOStream      *_dockyard_hijacked_stream_get_connection (DockyardHijackedStream *self);
+GInputStream   *_dockyard_hijacked_stream_get_input   (DockyardHijackedStream  *self);
 
 G_END_DECLS

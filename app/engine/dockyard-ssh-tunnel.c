@@ -25,6 +25,9 @@
 
 /* What is kept of ssh's stderr for the error message. */
 #define MAX_STDERR 4096
+/* Reading what a client still sends after ssh ended (drain_client()). */
+#define DRAIN_SIZE      (64 * 1024)
+#define DRAIN_TIMEOUT_S 5
 
 struct _DockyardSshTunnel
 {
@@ -49,17 +52,35 @@ typedef struct _Link
   GSocketConnection *client;
   GSubprocess       *process;
   GCancellable      *cancellable;
+  /* Watches for the client's end while ssh goes on after the client's
+   * sending ended. */
+  GSource           *client_watch;
+  /* After ssh: what the client still sends is read and dropped. */
+  guint8            *drain_buffer;
+  guint              drain_timeout;
   GString           *stderr_text;
   char               buffer[512];
   guint              ssh_pending;  /* its stdout to the client, its stderr, its exit */
+  gssize             from_ssh;     /* bytes passed from ssh to the client */
   guint              client_gone : 1;
   guint              to_ssh_done : 1;
   guint              ended : 1;
 } Link;
 
 static void
+stop_client_watch (Link *link)
+{
+  if (link->client_watch != NULL)
+    g_source_destroy (link->client_watch);
+  g_clear_pointer (&link->client_watch, g_source_unref);
+}
+
+static void
 link_free (Link *link)
 {
+  stop_client_watch (link);
+  g_clear_handle_id (&link->drain_timeout, g_source_remove);
+  g_free (link->drain_buffer);
   if (link->tunnel != NULL)
     {
       g_hash_table_remove (link->tunnel->processes, link->process);
@@ -82,6 +103,57 @@ set_last_error (DockyardSshTunnel *self,
   g_mutex_unlock (&self->mutex);
 }
 
+static void
+drain_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Link *link = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (n > 0)
+    {
+      g_input_stream_read_async (G_INPUT_STREAM (object), link->drain_buffer, DRAIN_SIZE,
+                                 G_PRIORITY_DEFAULT, link->cancellable, drain_read_cb, link);
+      return;
+    }
+
+  g_io_stream_close (G_IO_STREAM (link->client), NULL, NULL);
+  link_free (link);
+}
+
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  Link *link = user_data;
+
+  link->drain_timeout = 0;
+  g_cancellable_cancel (link->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* ssh has ended and nothing reads the client's connection any more.
+ * Closing a unix socket with unread data in it makes the other side's
+ * next read fail (ECONNRESET) instead of ending: the client would lose
+ * the end of the engine's answer, e.g. the words of a build the engine
+ * refused while the context was still being sent.  So, as the engine's
+ * own server does: end the sending side, and read and drop what the
+ * client still sends until it closes (or for a short while). */
+static void
+drain_client (Link *link)
+{
+  GSocket *socket = g_socket_connection_get_socket (link->client);
+
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_clear_object (&link->cancellable);
+  link->cancellable = g_cancellable_new ();
+  link->drain_buffer = g_malloc (DRAIN_SIZE);
+  link->drain_timeout = g_timeout_add_seconds (DRAIN_TIMEOUT_S, drain_timeout_cb, link);
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (link->client)),
+                             link->drain_buffer, DRAIN_SIZE, G_PRIORITY_DEFAULT,
+                             link->cancellable, drain_read_cb, link);
+}
+
 /* ssh has ended (its output read, its stderr read, its exit seen). */
 static void
 ssh_part_done (Link *link)
@@ -89,8 +161,21 @@ ssh_part_done (Link *link)
   if (--link->ssh_pending > 0)
     return;
 
-  /* Its end after the client left is no failure of ssh's. */
-  if (link->tunnel != NULL && !link->client_gone)
+  /* Its end after the client left is no failure of ssh's.  Nor is a
+   * spare's end the failure of a client's connection: a spare that failed
+   * (the engine just died, say) would otherwise give its words to the
+   * connection that broke a moment before; the next connection's own ssh
+   * says it again if it still holds. */
+  if (link->tunnel != NULL && !link->client_gone && link->client != NULL && link->from_ssh > 0)
+    /* The engine was reached and answered: what ended the connection
+     * later (the engine died, say) is a broken connection, and ssh's
+     * words about it are not why the engine cannot be reached. */
+    {
+      g_debug ("ssh for the engine ended after the engine answered: %.*s",
+               (int) link->stderr_text->len, link->stderr_text->str);
+      set_last_error (link->tunnel, NULL);
+    }
+  else if (link->tunnel != NULL && !link->client_gone && link->client != NULL)
     {
       if (g_subprocess_get_if_exited (link->process) &&
           g_subprocess_get_exit_status (link->process) == 0)
@@ -116,11 +201,12 @@ ssh_part_done (Link *link)
     }
 
   /* Only now does the client see the end: its error can say why.  This
-   * also stops the copy from the client, the link's last part. */
+   * also stops the copy from the client, the link's last part, and the
+   * client's leftovers are dropped (drain_client()). */
+  stop_client_watch (link);
   g_cancellable_cancel (link->cancellable);
-  g_io_stream_close (G_IO_STREAM (link->client), NULL, NULL);
   if (link->to_ssh_done)
-    link_free (link);
+    drain_client (link);
 }
 
 static void
@@ -164,7 +250,7 @@ from_ssh_cb (GObject      *object,
 {
   Link *link = user_data;
 
-  g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
+  link->from_ssh = g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
   ssh_part_done (link);
 }
 
@@ -172,21 +258,56 @@ from_ssh_cb (GObject      *object,
  * Only closing its input would leave `dial-stdio` waiting for the engine,
  * which goes on with what it was asked (a build, say) until it ends. */
 static void
+end_ssh_for_client (Link *link)
+{
+  link->client_gone = TRUE;
+  g_subprocess_send_signal (link->process, SIGTERM);
+}
+
+static gboolean
+client_hung_up_cb (GSocket      *socket,
+                   GIOCondition  condition,
+                   gpointer      user_data)
+{
+  Link *link = user_data;
+
+  g_clear_pointer (&link->client_watch, g_source_unref);
+  end_ssh_for_client (link);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 to_ssh_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
   Link *link = user_data;
+  GSocket *socket;
 
   g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
   link->to_ssh_done = TRUE;
   if (link->ssh_pending == 0)
     {
-      link_free (link);
+      drain_client (link);
       return;
     }
-  link->client_gone = TRUE;
-  g_subprocess_send_signal (link->process, SIGTERM);
+
+  /* The copy also ends when ssh stops reading: the engine answered and
+   * closed (a build it refused while the context was still being sent),
+   * and ssh closes its input before it has written all of that answer.
+   * A SIGTERM then would lose the engine's words.  Only a client that is
+   * gone (both ways, not a half-close) ends ssh; until then ssh ends by
+   * itself, once the answer is through. */
+  socket = g_socket_connection_get_socket (link->client);
+  if (g_socket_condition_check (socket, G_IO_HUP | G_IO_ERR) != 0)
+    {
+      end_ssh_for_client (link);
+      return;
+    }
+
+  link->client_watch = g_socket_create_source (socket, G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (link->client_watch, G_SOURCE_FUNC (client_hung_up_cb), link, NULL);
+  g_source_attach (link->client_watch, NULL);
 }
 
 /* Starts an ssh, not yet joined to a client.  Returns NULL when ssh

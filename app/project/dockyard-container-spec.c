@@ -54,9 +54,15 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *owner = dockyard_container_owner_label ();
-  g_autofree char *port = spec->publish_port ? g_strdup_printf ("%u/tcp", spec->publish_port) : NULL;
+  g_autoptr(GPtrArray) ports = g_ptr_array_new_with_free_func (g_free);
 
   g_return_val_if_fail (spec->image != NULL && spec->cmd != NULL, NULL);
+
+  if (spec->publish_port != 0)
+    g_ptr_array_add (ports, g_strdup_printf ("%u/tcp", spec->publish_port));
+  for (gsize i = 0; i < spec->n_publish_ports; i++)
+    if (spec->publish_ports[i] != 0 && spec->publish_ports[i] != spec->publish_port)
+      g_ptr_array_add (ports, g_strdup_printf ("%u/tcp", spec->publish_ports[i]));
 
   json_builder_begin_object (builder);
   add_string (builder, "Image", spec->image);
@@ -71,13 +77,16 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
   add_boolean (builder, "AttachStdout", TRUE);
   add_boolean (builder, "AttachStderr", TRUE);
 
-  if (port != NULL)
+  if (ports->len > 0)
     {
       json_builder_set_member_name (builder, "ExposedPorts");
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, port);
-      json_builder_begin_object (builder);
-      json_builder_end_object (builder);
+      for (guint i = 0; i < ports->len; i++)
+        {
+          json_builder_set_member_name (builder, g_ptr_array_index (ports, i));
+          json_builder_begin_object (builder);
+          json_builder_end_object (builder);
+        }
       json_builder_end_object (builder);
     }
 
@@ -133,18 +142,21 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
     add_string (builder, "NetworkMode", "none");
   else if (spec->host_network)
     add_string (builder, "NetworkMode", "host");
-  else if (port != NULL)
+  else if (ports->len > 0)
     {
-      /* Loopback only, on a port the engine picks: never on all interfaces. */
+      /* Loopback only, on ports the engine picks: never on all interfaces. */
       json_builder_set_member_name (builder, "PortBindings");
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, port);
-      json_builder_begin_array (builder);
-      json_builder_begin_object (builder);
-      add_string (builder, "HostIp", "127.0.0.1");
-      add_string (builder, "HostPort", "");
-      json_builder_end_object (builder);
-      json_builder_end_array (builder);
+      for (guint i = 0; i < ports->len; i++)
+        {
+          json_builder_set_member_name (builder, g_ptr_array_index (ports, i));
+          json_builder_begin_array (builder);
+          json_builder_begin_object (builder);
+          add_string (builder, "HostIp", "127.0.0.1");
+          add_string (builder, "HostPort", "");
+          json_builder_end_object (builder);
+          json_builder_end_array (builder);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);

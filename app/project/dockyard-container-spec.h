@@ -34,6 +34,9 @@ G_BEGIN_DECLS
  * @auto_remove: whether the engine removes the container when it ends
  * @publish_port: a container port to publish on 127.0.0.1 (an engine-chosen
  *   host port), or 0
+ * @publish_ports: (array length=n_publish_ports) (nullable): more such
+ *   ports (the dev container's forwarded ports)
+ * @n_publish_ports: how many @publish_ports there are
  * @mount_target: (nullable): where the project folder is mounted, when not
  *   at @working_dir
  * @volume: (nullable): a named volume mounted there instead of the project
@@ -63,6 +66,8 @@ typedef struct
   gboolean            no_project_mount;
   gboolean            auto_remove;
   guint               publish_port;
+  const guint16      *publish_ports;
+  gsize               n_publish_ports;
   const char         *mount_target;
   const char         *volume;
   const DockyardDevcontainer *devcontainer;

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "dockyard-dev-lifecycle.h"
+#include "dockyard-exec-collect.h"
 #include "dockyard-exec-stream.h"
 
 /* Made as root: the dev container's user may not own /tmp's parent. */
@@ -76,12 +77,12 @@ mark_made_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   RunState *state = g_task_get_task_data (task);
-  g_autoptr(DockyardExecStream) exec = NULL;
+  g_autofree char *output = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* Its output is nothing; it ends by itself, and the shell starts. */
-  exec = dockyard_exec_stream_new_finish (result, &error);
-  if (exec == NULL)
+  /* Its output is nothing; once it is made, the shell starts. */
+  output = dockyard_engine_exec_collect_finish (DOCKYARD_ENGINE (object), result, NULL, &error);
+  if (output == NULL)
     {
       g_autofree char *line = g_strdup_printf ("\r\n\033[1;31m%s\033[0m\r\n", error->message);
       say (state, line);
@@ -101,8 +102,8 @@ finish (GTask *task)
   RunState *state = g_task_get_task_data (task);
 
   /* Even after a failure or a cancel: the shell must start either way. */
-  dockyard_exec_stream_new_async (state->engine, state->container_id, mark_argv, NULL, "/", "0",
-                                  NULL, mark_made_cb, task);
+  dockyard_engine_exec_collect_async (state->engine, state->container_id, mark_argv, NULL, "/",
+                                      "0", 0, NULL, mark_made_cb, task);
 }
 
 static void

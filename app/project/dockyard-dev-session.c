@@ -8,7 +8,9 @@
 #include "dockyard-attach-stream.h"
 #include "dockyard-container-run.h"
 #include "dockyard-dev-lifecycle.h"
+#include "dockyard-dev-ports.h"
 #include "dockyard-dev-session.h"
+#include "dockyard-exec-collect.h"
 #include "dockyard-exec-stream.h"
 #include "dockyard-gpu.h"
 #include "dockyard-volume-sync.h"
@@ -334,6 +336,34 @@ dockyard_dev_session_get_working_dir (DockyardDevSession *self)
   return self->working_dir;
 }
 
+DockyardEngine *
+dockyard_dev_session_get_engine (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  return self->engine;
+}
+
+DockyardProject *
+dockyard_dev_session_get_project (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  return self->project;
+}
+
+/**
+ * dockyard_dev_session_get_devcontainer:
+ *
+ * Returns: (nullable) (transfer none): the project's devcontainer.json
+ *   merged with the image's metadata, once the session has started; else
+ *   the project's own, or %NULL without one
+ */
+const DockyardDevcontainer *
+dockyard_dev_session_get_devcontainer (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  return self->merged != NULL ? self->merged : self->devcontainer;
+}
+
 /**
  * dockyard_dev_session_get_exit_code:
  *
@@ -498,72 +528,8 @@ dup_user_name (const char *user)
   return g_strdup (name);
 }
 
-/* A short exec without input, its output collected until it ends. */
-typedef struct
-{
-  DockyardTtyStream *stream;
-  GString           *output;
-} ExecRun;
-
-static void
-exec_run_free (ExecRun *run)
-{
-  if (run->stream != NULL)
-    g_signal_handlers_disconnect_by_data (run->stream, run);
-  g_clear_object (&run->stream);
-  g_string_free (run->output, TRUE);
-  g_free (run);
-}
-
-static void
-exec_run_output_cb (DockyardTtyStream *stream,
-                    GBytes            *bytes,
-                    GTask             *task)
-{
-  ExecRun *run = g_task_get_task_data (task);
-  gsize length;
-  const char *data = g_bytes_get_data (bytes, &length);
-
-  /* A few lines are expected: a runaway output is cut. */
-  if (run->output->len < 65536)
-    g_string_append_len (run->output, data, MIN (length, 65536 - run->output->len));
-}
-
-static void
-exec_run_closed_cb (DockyardTtyStream *stream,
-                    const GError      *error,
-                    GTask             *task)
-{
-  ExecRun *run = g_task_get_task_data (task);
-
-  g_signal_handlers_disconnect_by_data (stream, task);
-  if (error != NULL)
-    g_task_return_error (task, g_error_copy (error));
-  else
-    g_task_return_pointer (task, g_strdup (run->output->str), g_free);
-  g_object_unref (task);
-}
-
-static void
-exec_run_opened_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GTask *task = user_data;
-  ExecRun *run = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  run->stream = DOCKYARD_TTY_STREAM (dockyard_exec_stream_new_finish (result, &error));
-  if (run->stream == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  g_signal_connect (run->stream, "output", G_CALLBACK (exec_run_output_cb), task);
-  g_signal_connect (run->stream, "closed", G_CALLBACK (exec_run_closed_cb), task);
-}
+/* A few lines are expected: a runaway output is cut. */
+#define EXEC_MAX_OUTPUT 65536
 
 static void
 exec_run_async (DockyardDevSession  *self,
@@ -574,22 +540,8 @@ exec_run_async (DockyardDevSession  *self,
                 GAsyncReadyCallback  callback,
                 gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  ExecRun *run = g_new0 (ExecRun, 1);
-
-  g_task_set_source_tag (task, exec_run_async);
-  run->output = g_string_new (NULL);
-  g_task_set_task_data (task, run, (GDestroyNotify) exec_run_free);
-  dockyard_exec_stream_new_async (self->engine, self->container_id, argv, env, "/", user,
-                                  cancellable, exec_run_opened_cb, task);
-}
-
-static char *
-exec_run_finish (DockyardDevSession  *self,
-                 GAsyncResult        *result,
-                 GError             **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
+  dockyard_engine_exec_collect_async (self->engine, self->container_id, argv, env, "/", user,
+                                      EXEC_MAX_OUTPUT, cancellable, callback, user_data);
 }
 
 static void
@@ -598,7 +550,9 @@ user_added_cb (GObject      *object,
                gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *output = exec_run_finish (DOCKYARD_DEV_SESSION (object), result, &error);
+  g_autofree char *output = NULL;
+
+  output = dockyard_engine_exec_collect_finish (DOCKYARD_ENGINE (object), result, NULL, &error);
 
   /* The shell waits a moment for it, then goes on without (HOME=/tmp). */
   if (output == NULL)
@@ -743,6 +697,7 @@ build_container_config (DockyardDevSession *self)
   g_autofree char *source = g_strdup (dockyard_project_get_host_path (self->project));
   const char *userns_mode;
   const char *user = dockyard_container_user_for_engine (self->engine, self->user, &userns_mode);
+  g_autoptr(GArray) ports = dockyard_dev_ports_configured (self->merged, self->project);
   DockyardContainerSpec spec = {
     .image = self->image,
     .cmd = self->devcontainer != NULL ? lifecycle_launcher : launcher,
@@ -755,6 +710,9 @@ build_container_config (DockyardDevSession *self)
     .tty = TRUE,
     /* No default network on this engine: share the host's, as builds do. */
     .host_network = !dockyard_engine_get_has_bridge (self->engine),
+    /* forwardPorts and the project's ports, where the engine can publish. */
+    .publish_ports = (const guint16 *) ports->data,
+    .n_publish_ports = ports->len,
     .auto_remove = TRUE,
     .mount_target = self->mount_target,
     .volume = self->sync != NULL ? dockyard_volume_sync_get_volume_name (self->sync) : NULL,
@@ -1285,9 +1243,12 @@ busy_found_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *output = exec_run_finish (DOCKYARD_DEV_SESSION (object), result, &error);
+  g_autofree char *output = NULL;
+
   g_autoptr(GHashTable) busy = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_auto(GStrv) lines = NULL;
+
+  output = dockyard_engine_exec_collect_finish (DOCKYARD_ENGINE (object), result, NULL, &error);
 
   if (output == NULL)
     {

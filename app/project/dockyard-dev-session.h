@@ -36,6 +36,9 @@ const char              *dockyard_dev_session_get_container_name (DockyardDevSes
 const char              *dockyard_dev_session_get_working_dir   (DockyardDevSession  *self);
 int                      dockyard_dev_session_get_exit_code     (DockyardDevSession  *self);
 DockyardVolumeSync      *dockyard_dev_session_get_sync          (DockyardDevSession  *self);
+DockyardEngine          *dockyard_dev_session_get_engine        (DockyardDevSession  *self);
+DockyardProject         *dockyard_dev_session_get_project       (DockyardDevSession  *self);
+const DockyardDevcontainer *dockyard_dev_session_get_devcontainer (DockyardDevSession *self);
 void                     dockyard_dev_session_start_async       (DockyardDevSession  *self,
                                                                  guint                rows,
                                                                  guint                columns,

@@ -1215,6 +1215,56 @@ merge_env (GPtrArray *lists)
   return g_strv_builder_end (builder);
 }
 
+/* forwardPorts of every fragment, each port once: a number and
+ * "localhost:N" are the same port (as the reference tool counts them). */
+static void
+add_forward_port (GPtrArray  *ports,
+                  GHashTable *seen,
+                  const char *port)
+{
+  const char *key = g_str_has_prefix (port, "localhost:") ? port + strlen ("localhost:") : port;
+
+  if (g_hash_table_contains (seen, key))
+    return;
+  g_hash_table_add (seen, g_strdup (key));
+  g_ptr_array_add (ports, g_strdup (key));
+}
+
+static void
+add_forward_ports (GPtrArray  *ports,
+                   GHashTable *seen,
+                   JsonNode   *node)
+{
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *port = value_to_string (json_array_get_element (array, i));
+
+      if (port != NULL)
+        add_forward_port (ports, seen, port);
+    }
+}
+
+/* Copies every member of @from (an object node, or %NULL) into @into. */
+static void
+assign_members (JsonObject *into,
+                JsonNode   *from)
+{
+  g_autoptr(GList) names = NULL;
+  JsonObject *object;
+
+  if (from == NULL || !JSON_NODE_HOLDS_OBJECT (from))
+    return;
+  object = json_node_get_object (from);
+  names = json_object_get_members (object);
+  for (GList *l = names; l != NULL; l = l->next)
+    json_object_set_member (into, l->data, json_node_copy (json_object_get_member (object, l->data)));
+}
+
 /**
  * dockyard_devcontainer_merge_metadata:
  * @label: the image's `devcontainer.metadata` label: a JSON array of
@@ -1225,8 +1275,9 @@ merge_env (GPtrArray *lists)
  * tool does: the configuration's own values win; `remoteUser` and
  * `containerUser` come from the last fragment that has them; `containerEnv` and `remoteEnv` are merged by name; the
  * lifecycle commands of every fragment run, the image's first; `capAdd`
- * and `securityOpt` are joined; `init` is on when any asks for it.  A label
- * that is not JSON is ignored.
+ * and `securityOpt` are joined; `init` is on when any asks for it;
+ * `forwardPorts` are joined, each port once; `portsAttributes` are merged by
+ * port, the configuration's winning.  A label that is not JSON is ignored.
  */
 void
 dockyard_devcontainer_merge_metadata (DockyardDevcontainer *self,
@@ -1239,6 +1290,9 @@ dockyard_devcontainer_merge_metadata (DockyardDevcontainer *self,
   g_autoptr(GStrvBuilder) cap_add = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) security_opt = g_strv_builder_new ();
   GPtrArray *commands[DOCKYARD_DEVCONTAINER_N_LIFECYCLE];
+  g_autoptr(GPtrArray) forward_ports = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen_ports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonObject) ports_attributes = json_object_new ();
   Variables vars = { NULL, self->workspace_folder };
   char *remote_user = NULL;
   char *container_user = NULL;
@@ -1287,6 +1341,8 @@ dockyard_devcontainer_merge_metadata (DockyardDevcontainer *self,
       for (guint step = 0; step < DOCKYARD_DEVCONTAINER_N_LIFECYCLE; step++)
         read_lifecycle (commands[step], &vars,
                         json_object_get_member (fragment, dockyard_devcontainer_lifecycle_key (step)));
+      add_forward_ports (forward_ports, seen_ports, json_object_get_member (fragment, "forwardPorts"));
+      assign_members (ports_attributes, json_object_get_member (fragment, "portsAttributes"));
     }
 
   if (self->remote_user == NULL && remote_user != NULL)
@@ -1305,6 +1361,21 @@ dockyard_devcontainer_merge_metadata (DockyardDevcontainer *self,
   g_strv_builder_addv (security_opt, (const char **) self->security_opt);
   g_strfreev (self->security_opt);
   self->security_opt = g_strv_builder_end (security_opt);
+
+  /* The configuration's ports and their attributes after the image's. */
+  for (guint i = 0; self->forward_ports != NULL && self->forward_ports[i] != NULL; i++)
+    add_forward_port (forward_ports, seen_ports, self->forward_ports[i]);
+  g_ptr_array_add (forward_ports, NULL);
+  g_strfreev (self->forward_ports);
+  self->forward_ports = (GStrv) g_ptr_array_steal (forward_ports, NULL);
+
+  assign_members (ports_attributes, self->ports_attributes);
+  if (json_object_get_size (ports_attributes) > 0)
+    {
+      g_clear_pointer (&self->ports_attributes, json_node_unref);
+      self->ports_attributes = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (self->ports_attributes, ports_attributes);
+    }
 
   /* The image's commands first, then the configuration's. */
   for (guint step = 0; step < DOCKYARD_DEVCONTAINER_N_LIFECYCLE; step++)

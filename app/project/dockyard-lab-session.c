@@ -10,9 +10,11 @@
 
 #include "dockyard-gpu.h"
 #include "dockyard-container-run.h"
+#include "dockyard-exec-collect.h"
 #include "dockyard-exec-stream.h"
 #include "dockyard-lab-session.h"
 #include "dockyard-launch-page.h"
+#include "dockyard-port-relay.h"
 #include "dockyard-text.h"
 #include "dockyard-volume-sync.h"
 
@@ -98,6 +100,9 @@ struct _DockyardLabSession
   guint                    port;
   DockyardLabNetwork       network;
   guint                    host_network : 1;
+  /* The engine is on another computer: Jupyter listens on the container's
+   * loopback and is reached through the engine (see #DockyardPortRelay). */
+  guint                    relayed : 1;
   guint                    missing_jupyter : 1;
   /* On the host's network: Jupyter's own process listens on the port, so
    * a request with the token may go there. */
@@ -105,6 +110,7 @@ struct _DockyardLabSession
   DockyardLabSessionState  state;
 
   SoupSession             *http;
+  DockyardPortRelay       *relay;
   GByteArray              *log_frame_header;
   guint32                  log_frame_left;
   GCancellable            *cancellable;
@@ -153,6 +159,14 @@ remove_launch_page (DockyardLabSession *self)
 }
 
 static void
+stop_relay (DockyardLabSession *self)
+{
+  if (self->relay != NULL)
+    dockyard_port_relay_stop (self->relay);
+  g_clear_object (&self->relay);
+}
+
+static void
 set_state (DockyardLabSession      *self,
            DockyardLabSessionState  state)
 {
@@ -163,6 +177,8 @@ set_state (DockyardLabSession      *self,
   /* The token is only good while Jupyter runs; so is the page that has it. */
   if (state != DOCKYARD_LAB_SESSION_RUNNING)
     remove_launch_page (self);
+  if (state != DOCKYARD_LAB_SESSION_RUNNING && state != DOCKYARD_LAB_SESSION_STARTING)
+    stop_relay (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -188,6 +204,7 @@ dockyard_lab_session_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->poll_id, g_source_remove);
   remove_launch_page (self);
+  stop_relay (self);
 
   G_OBJECT_CLASS (dockyard_lab_session_parent_class)->dispose (object);
 }
@@ -425,6 +442,19 @@ dockyard_lab_session_get_port (DockyardLabSession *self)
 }
 
 /**
+ * dockyard_lab_session_get_relayed:
+ *
+ * Returns: whether Jupyter runs on an engine on another computer and is
+ *   reached through the engine, on 127.0.0.1:port of this computer
+ */
+gboolean
+dockyard_lab_session_get_relayed (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), FALSE);
+  return self->relayed;
+}
+
+/**
  * dockyard_lab_session_get_host_network:
  *
  * Returns: whether Jupyter shares the host's network (on 127.0.0.1), because
@@ -589,96 +619,20 @@ status_cb (GObject      *object,
   self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
 }
 
-typedef struct
-{
-  DockyardLabSession *self;
-  DockyardExecStream *stream;
-  GString            *output;
-} ListenerCheck;
-
 static void
-listener_check_free (ListenerCheck *check)
-{
-  g_clear_object (&check->self);
-  g_clear_object (&check->stream);
-  g_string_free (check->output, TRUE);
-  g_free (check);
-}
-
-static void
-listener_output_cb (DockyardTtyStream *stream,
-                    GBytes            *bytes,
-                    ListenerCheck     *check)
-{
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
-
-  if (check->output->len < MAX_LISTENER_OUTPUT)
-    g_string_append_len (check->output, data, MIN (size, MAX_LISTENER_OUTPUT - check->output->len));
-}
-
-static void
-listener_closed_cb (DockyardTtyStream *stream,
-                    const GError      *error,
-                    ListenerCheck     *check)
-{
-  DockyardLabSession *self = check->self;
-
-  g_signal_handlers_disconnect_by_data (stream, check);
-
-  if (is_starting (self))
-    {
-      g_debug ("Jupyter's port %u: %s", self->port, check->output->str);
-
-      if (strstr (check->output->str, LISTENER_FOREIGN) != NULL)
-        fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                                 _("Another program took port %u of this computer, which "
-                                   "Dockyard had picked for Jupyter, before Jupyter could. "
-                                   "Jupyter’s token was not sent to it. Start the lab again "
-                                   "to use another port."),
-                                 self->port));
-      else if (strstr (check->output->str, LISTENER_OWN) != NULL)
-        {
-          self->listener_checked = TRUE;
-          poll_status (self);
-        }
-      else if (strstr (check->output->str, LISTENER_NONE) != NULL)
-        /* Jupyter is not listening yet. */
-        self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
-      else
-        {
-          g_autofree char *shown = g_utf8_make_valid (check->output->str, check->output->len);
-
-          fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                   _("Dockyard could not check that Jupyter itself listens on "
-                                     "port %u (the check needs /bin/sh, ls and grep in the "
-                                     "image): %s"),
-                                   self->port, g_strstrip (shown)));
-        }
-    }
-
-  listener_check_free (check);
-}
-
-static void
-listener_exec_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+listener_checked_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   g_autoptr(DockyardLabSession) self = user_data;
-  g_autoptr(DockyardExecStream) stream = NULL;
   g_autoptr(GError) error = NULL;
-  ListenerCheck *check;
+  g_autofree char *output = NULL;
 
-  stream = dockyard_exec_stream_new_finish (result, &error);
+  output = dockyard_engine_exec_collect_finish (DOCKYARD_ENGINE (object), result, NULL, &error);
   if (!is_starting (self))
-    {
-      if (stream != NULL)
-        dockyard_tty_stream_close (DOCKYARD_TTY_STREAM (stream));
-      return;
-    }
+    return;
 
-  if (stream == NULL)
+  if (output == NULL)
     {
       /* The container may have just stopped (Jupyter could not listen):
        * its end says why.  Otherwise try again, until the deadline. */
@@ -693,12 +647,33 @@ listener_exec_cb (GObject      *object,
       return;
     }
 
-  check = g_new0 (ListenerCheck, 1);
-  check->self = g_object_ref (self);
-  check->stream = g_object_ref (stream);
-  check->output = g_string_new (NULL);
-  g_signal_connect (stream, "output", G_CALLBACK (listener_output_cb), check);
-  g_signal_connect (stream, "closed", G_CALLBACK (listener_closed_cb), check);
+  g_debug ("Jupyter's port %u: %s", self->port, output);
+
+  if (strstr (output, LISTENER_FOREIGN) != NULL)
+    fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                             _("Another program took port %u of this computer, which "
+                               "Dockyard had picked for Jupyter, before Jupyter could. "
+                               "Jupyter’s token was not sent to it. Start the lab again "
+                               "to use another port."),
+                             self->port));
+  else if (strstr (output, LISTENER_OWN) != NULL)
+    {
+      self->listener_checked = TRUE;
+      poll_status (self);
+    }
+  else if (strstr (output, LISTENER_NONE) != NULL)
+    /* Jupyter is not listening yet. */
+    self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_again_cb, self);
+  else
+    {
+      g_autofree char *shown = g_utf8_make_valid (output, strlen (output));
+
+      fail (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Dockyard could not check that Jupyter itself listens on "
+                                 "port %u (the check needs /bin/sh, ls and grep in the "
+                                 "image): %s"),
+                               self->port, g_strstrip (shown)));
+    }
 }
 
 /* On the host's network the port was free when Dockyard picked it, but
@@ -710,8 +685,9 @@ check_listener (DockyardLabSession *self)
   g_autofree char *port = g_strdup_printf ("%u", self->port);
   const char * const argv[] = { "/bin/sh", "-c", listener_script, "sh", port, NULL };
 
-  dockyard_exec_stream_new_async (self->engine, self->container_id, argv, NULL, NULL, NULL,
-                                  self->cancellable, listener_exec_cb, g_object_ref (self));
+  dockyard_engine_exec_collect_async (self->engine, self->container_id, argv, NULL, NULL, NULL,
+                                      MAX_LISTENER_OUTPUT, self->cancellable, listener_checked_cb,
+                                      g_object_ref (self));
 }
 
 static void
@@ -899,6 +875,41 @@ read_host_port (DockyardLabSession *self,
   return FALSE;
 }
 
+/* Jupyter answers on 127.0.0.1:port of this computer. */
+static void
+wait_for_jupyter (DockyardLabSession *self)
+{
+  g_free (self->url);
+  self->url = g_strdup_printf ("http://127.0.0.1:%u/%s?token=%s", self->port,
+                               g_str_has_suffix (self->jupyter, "jupyter-lab") ? "lab" : "tree",
+                               self->token);
+  self->deadline = g_get_monotonic_time () + READY_TIMEOUT_S * G_USEC_PER_SEC;
+  poll_status (self);
+}
+
+static void
+relay_started_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  DockyardPortRelay *relay = DOCKYARD_PORT_RELAY (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!dockyard_port_relay_start_finish (relay, result, &error))
+    {
+      if (is_starting (self))
+        fail (self, g_steal_pointer (&error));
+      return;
+    }
+  if (!is_starting (self) || relay != self->relay)
+    return;
+
+  /* The readiness poll and the browser go through the relay. */
+  self->port = dockyard_port_relay_get_local_port (relay);
+  wait_for_jupyter (self);
+}
+
 static void
 lab_inspected_cb (GObject      *object,
                   GAsyncResult *result,
@@ -918,6 +929,14 @@ lab_inspected_cb (GObject      *object,
       return;
     }
 
+  if (self->relayed)
+    {
+      self->relay = dockyard_port_relay_new (self->engine, self->container_id, JUPYTER_PORT);
+      dockyard_port_relay_start_async (self->relay, self->cancellable, relay_started_cb,
+                                       g_object_ref (self));
+      return;
+    }
+
   if (!self->host_network && !read_host_port (self, node))
     {
       fail (self, g_error_new (DOCKYARD_ENGINE_ERROR, DOCKYARD_ENGINE_ERROR_MALFORMED_RESPONSE,
@@ -925,12 +944,7 @@ lab_inspected_cb (GObject      *object,
       return;
     }
 
-  g_free (self->url);
-  self->url = g_strdup_printf ("http://127.0.0.1:%u/%s?token=%s", self->port,
-                               g_str_has_suffix (self->jupyter, "jupyter-lab") ? "lab" : "tree",
-                               self->token);
-  self->deadline = g_get_monotonic_time () + READY_TIMEOUT_S * G_USEC_PER_SEC;
-  poll_status (self);
+  wait_for_jupyter (self);
 }
 
 static void
@@ -1108,7 +1122,7 @@ create_lab_container (DockyardLabSession *self)
   /* Inside its own network namespace Jupyter listens on every interface of
    * the container; the engine publishes it on the host's loopback only.
    * Sharing the host's network, it listens on loopback itself. */
-  ip = g_strdup (self->host_network ? "--ip=127.0.0.1" : "--ip=0.0.0.0");
+  ip = g_strdup (self->host_network || self->relayed ? "--ip=127.0.0.1" : "--ip=0.0.0.0");
   port = g_strdup_printf ("--port=%u", self->host_network ? self->port : JUPYTER_PORT);
   /* On the host's network the port was free a moment ago: if someone took
    * it since, Jupyter must fail rather than move to another port, where the
@@ -1133,8 +1147,17 @@ create_lab_container (DockyardLabSession *self)
   spec.project_path = source;
   spec.host_network = self->host_network;
   spec.auto_remove = TRUE;
-  spec.publish_port = self->host_network ? 0 : JUPYTER_PORT;
+  spec.publish_port = self->host_network || self->relayed ? 0 : JUPYTER_PORT;
   spec.volume = self->sync != NULL ? dockyard_volume_sync_get_volume_name (self->sync) : NULL;
+  if (self->relayed)
+    {
+      /* The engine's computer cannot see the project folder: the
+       * project's volume is mounted instead (when it was synced); Jupyter
+       * is reached through the relay, inside the container's own network
+       * namespace, or without any network where the engine has no bridge. */
+      spec.no_project_mount = self->sync == NULL;
+      spec.no_network = !dockyard_engine_get_has_bridge (self->engine);
+    }
   spec.gpu_device = dockyard_project_get_gpu_device (self->project);
   spec.gpu_cdi = dockyard_engine_get_has_cdi (self->engine);
   if (spec.gpu_device != NULL && !dockyard_gpu_check_engine (self->engine, &error))
@@ -1308,6 +1331,8 @@ run_probe (DockyardLabSession *self)
   spec.project_path = dockyard_project_get_host_path (self->project);
   spec.host_network = self->host_network;
   spec.volume = self->sync != NULL ? dockyard_volume_sync_get_volume_name (self->sync) : NULL;
+  spec.no_project_mount = self->relayed && self->sync == NULL;
+  spec.no_network = self->relayed;
 
   probe = dockyard_container_run_new (self->engine, &spec);
   self->n_creating++;
@@ -1341,12 +1366,14 @@ dockyard_lab_session_start_async (DockyardLabSession  *self,
   self->listener_checked = FALSE;
   set_state (self, DOCKYARD_LAB_SESSION_STARTING);
 
-  /* As for Dev: the project folder is bind-mounted, and Jupyter listens on
-   * the engine's loopback.  Before any container exists. */
-  if (!dockyard_engine_get_is_on_this_computer (self->engine))
+  /* On another computer, the engine's loopback is not this computer's:
+   * Jupyter is reached through the engine, whatever the lab network. */
+  self->relayed = !dockyard_engine_get_is_on_this_computer (self->engine);
+  if (self->relayed)
     {
-      /* Translators: the name of the lab's button */
-      fail (self, dockyard_engine_error_not_on_this_computer (self->engine, _("Lab")));
+      self->host_network = FALSE;
+      dockyard_engine_inspect_image_async (self->engine, self->image, self->cancellable,
+                                           image_inspected_cb, g_object_ref (self));
       return;
     }
 

@@ -55,6 +55,7 @@ char                    *dockyard_lab_session_dup_launch_uri      (DockyardLabSe
                                                                    GError             **error);
 guint                    dockyard_lab_session_get_port            (DockyardLabSession  *self);
 gboolean                 dockyard_lab_session_get_host_network    (DockyardLabSession  *self);
+gboolean                 dockyard_lab_session_get_relayed         (DockyardLabSession  *self);
 gboolean                 dockyard_lab_session_get_missing_jupyter (DockyardLabSession  *self);
 const char              *dockyard_lab_session_get_container_id    (DockyardLabSession  *self);
 gboolean                 dockyard_lab_session_get_quit_by_jupyter (DockyardLabSession  *self);

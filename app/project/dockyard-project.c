@@ -44,6 +44,7 @@ struct _DockyardProject
   GStrv    devcontainer_notes;
   guint    uses_devcontainer_build : 1;
   char    *gpu_device;  /* "Use GPUs": a CDI name, or NULL */
+  GArray  *published_ports;  /* guint16, what the user listed in the Overview */
 };
 
 G_DEFINE_FINAL_TYPE (DockyardProject, dockyard_project, G_TYPE_OBJECT)
@@ -73,6 +74,7 @@ dockyard_project_finalize (GObject *object)
   g_clear_pointer (&self->devcontainer, dockyard_devcontainer_free);
   g_clear_pointer (&self->devcontainer_notes, g_strfreev);
   g_clear_pointer (&self->gpu_device, g_free);
+  g_clear_pointer (&self->published_ports, g_array_unref);
 
   G_OBJECT_CLASS (dockyard_project_parent_class)->finalize (object);
 }
@@ -464,6 +466,45 @@ dockyard_project_get_gpu_device (DockyardProject *self)
       (self->devcontainer->gpus != NULL || g_strcmp0 (self->devcontainer->gpu, "true") == 0))
     return DOCKYARD_GPU_DEFAULT_DEVICE;
   return NULL;
+}
+
+/**
+ * dockyard_project_set_published_ports:
+ * @ports: (array length=n_ports) (nullable): TCP ports of the dev container
+ *
+ * The ports the user listed for the project (besides devcontainer.json's
+ * `forwardPorts`): dev containers started from now on publish them (see
+ * dockyard_dev_ports_configured()).
+ */
+void
+dockyard_project_set_published_ports (DockyardProject *self,
+                                      const guint16   *ports,
+                                      gsize            n_ports)
+{
+  g_return_if_fail (DOCKYARD_IS_PROJECT (self));
+
+  g_clear_pointer (&self->published_ports, g_array_unref);
+  self->published_ports = g_array_sized_new (FALSE, FALSE, sizeof (guint16), n_ports);
+  if (n_ports > 0)
+    g_array_append_vals (self->published_ports, ports, n_ports);
+}
+
+/**
+ * dockyard_project_get_published_ports:
+ * @n_ports: (out): where to store the number of ports
+ *
+ * Returns: (array length=n_ports) (transfer none) (nullable): what
+ *   dockyard_project_set_published_ports() set
+ */
+const guint16 *
+dockyard_project_get_published_ports (DockyardProject *self,
+                                      gsize           *n_ports)
+{
+  g_return_val_if_fail (DOCKYARD_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (n_ports != NULL, NULL);
+
+  *n_ports = self->published_ports != NULL ? self->published_ports->len : 0;
+  return self->published_ports != NULL ? (const guint16 *) self->published_ports->data : NULL;
 }
 
 gboolean

@@ -30,6 +30,11 @@ const char * const *dockyard_project_get_devcontainer_notes (DockyardProject *se
 void             dockyard_project_set_gpu_device     (DockyardProject     *self,
                                                       const char          *device);
 const char      *dockyard_project_get_gpu_device     (DockyardProject     *self);
+void             dockyard_project_set_published_ports (DockyardProject    *self,
+                                                       const guint16      *ports,
+                                                       gsize               n_ports);
+const guint16   *dockyard_project_get_published_ports (DockyardProject    *self,
+                                                       gsize              *n_ports);
 char            *dockyard_project_dup_image_name     (DockyardProject     *self);
 char            *dockyard_project_dup_default_image_name (DockyardProject *self);
 void             dockyard_project_set_image_name     (DockyardProject     *self,

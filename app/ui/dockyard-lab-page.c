@@ -45,6 +45,11 @@ describe_network (DockyardLabPage    *self,
 {
   guint port = dockyard_lab_session_get_port (lab);
 
+  if (dockyard_lab_session_get_relayed (lab))
+    /* Translators: %u is a port number */
+    return g_strdup_printf (_("The engine is on another computer: Jupyter listens inside its "
+                              "container only, and Dockyard relays it through the engine to "
+                              "127.0.0.1:%u of this computer."), port);
   if (dockyard_lab_session_get_host_network (lab) && self->engine_has_bridge)
     /* Translators: %u is a port number */
     return g_strdup_printf (_("Jupyter shares this computer’s network, as chosen in "
@@ -100,7 +105,12 @@ dockyard_lab_page_update (DockyardLabPage *self)
       icon = "failed";
       break;
     case DOCKYARD_LAB_SESSION_STOPPED:
-      if (dockyard_lab_session_get_quit_by_jupyter (lab))
+      if (dockyard_lab_session_get_relayed (lab))
+        {
+          title = _("The Lab Is Stopped");
+          description = _("Its container was removed.");
+        }
+      else if (dockyard_lab_session_get_quit_by_jupyter (lab))
         {
           title = _("Jupyter Was Quit");
           description = _("It was shut down from its own page. Its container was removed. Notebooks you saved are in the project folder.");
@@ -120,6 +130,10 @@ dockyard_lab_page_update (DockyardLabPage *self)
       icon = "starting";
       break;
     }
+
+  /* An engine on another computer: the files are in the project's volume there. */
+  if (dockyard_lab_session_get_relayed (lab) && state != DOCKYARD_LAB_SESSION_FAILED)
+    description = headline = g_strdup_printf ("%s\n\n%s", description, _("The engine is on another computer: the project’s files were copied into a volume there, and what is saved in the lab comes back to the project folder when the lab stops."));
 
   gtk_stack_set_visible_child_name (self->stack, "session");
   gtk_stack_set_visible_child_name (self->state_icon, icon);

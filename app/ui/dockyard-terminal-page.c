@@ -5,6 +5,7 @@
 
 #include "dockyard-adaptive.h"
 #include "dockyard-deferred-show.h"
+#include "dockyard-ports-panel.h"
 #include "dockyard-terminal-page.h"
 
 /* The Terminal page of a project: the dev container's shell and further
@@ -23,6 +24,8 @@ struct _DockyardTerminalPage
   GtkButton             *build_button;
   GtkButton             *new_terminal_button;
   GtkButton             *sync_button;
+  GtkMenuButton         *ports_button;
+  DockyardPortsPanel    *ports_panel;
   AdwTabView            *tab_view;
 
   /* Borrowed from the window: counts container removals */
@@ -30,6 +33,7 @@ struct _DockyardTerminalPage
 
   /* Owned */
   DockyardDevSession    *dev_session;
+  DockyardDevPorts      *dev_ports;
   DockyardTerminal      *dev_terminal;
   GCancellable          *dev_cancellable;
   /* Tabs whose close waits for the busy check or the user's answer */
@@ -306,6 +310,11 @@ dockyard_terminal_page_stop (DockyardTerminalPage *self)
   /* Taken first: closing the tabs must not stop the session again. */
   self->dev_session = NULL;
   self->dev_terminal = NULL;
+  /* No reading of its ports goes on, nor a timer for the next. */
+  if (self->dev_ports != NULL)
+    dockyard_dev_ports_stop (self->dev_ports);
+  dockyard_ports_panel_set_ports (self->ports_panel, NULL);
+  g_clear_object (&self->dev_ports);
   g_cancellable_cancel (self->dev_cancellable);
   g_signal_handlers_disconnect_by_data (session, self);
   close_all_tabs (self);
@@ -851,6 +860,9 @@ dockyard_terminal_page_start (DockyardTerminalPage *self,
   self->dev_session = g_object_ref (session);
   g_signal_connect_object (self->dev_session, "notify::state", G_CALLBACK (dev_state_cb), self,
                            G_CONNECT_SWAPPED);
+  /* Its ports are read while it runs (and only then). */
+  self->dev_ports = dockyard_dev_ports_new (self->dev_session);
+  dockyard_ports_panel_set_ports (self->ports_panel, self->dev_ports);
 
   self->n_shells = 1;
   /* Translators: the title of the first shell's tab; closing it ends the container */
@@ -934,6 +946,31 @@ dockyard_terminal_page_get_terminal (DockyardTerminalPage *self,
 }
 
 /**
+ * dockyard_terminal_page_get_ports_button:
+ *
+ * Returns: (transfer none): the tab bar's button that opens the Ports panel
+ */
+GtkWidget *
+dockyard_terminal_page_get_ports_button (DockyardTerminalPage *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self), NULL);
+  return GTK_WIDGET (self->ports_button);
+}
+
+/**
+ * dockyard_terminal_page_get_dev_ports:
+ *
+ * Returns: (transfer none) (nullable): the dev container's ports, while
+ *   there is a dev container
+ */
+DockyardDevPorts *
+dockyard_terminal_page_get_dev_ports (DockyardTerminalPage *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_TERMINAL_PAGE (self), NULL);
+  return self->dev_ports;
+}
+
+/**
  * dockyard_terminal_page_get_new_terminal_button:
  *
  * Returns: (transfer none): the tab bar's "new shell" button (the window
@@ -989,6 +1026,8 @@ dockyard_terminal_page_class_init (DockyardTerminalPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, new_terminal_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, sync_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, tab_view);
+  gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, ports_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, ports_panel);
   gtk_widget_class_bind_template_callback (widget_class, close_page_cb);
   gtk_widget_class_bind_template_callback (widget_class, sync_clicked_cb);
 }
@@ -997,6 +1036,7 @@ static void
 dockyard_terminal_page_init (DockyardTerminalPage *self)
 {
   g_type_ensure (DOCKYARD_TYPE_TERMINAL);
+  g_type_ensure (DOCKYARD_TYPE_PORTS_PANEL);
   self->pending_closes = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Nothing of the page is styled or measured before it is first shown. */

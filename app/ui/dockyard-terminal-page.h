@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "dockyard-dev-ports.h"
 #include "dockyard-dev-session.h"
 #include "dockyard-engine-monitor.h"
 #include "dockyard-terminal.h"
@@ -19,6 +20,8 @@ DockyardDevSession *dockyard_terminal_page_get_dev_session (DockyardTerminalPage
 DockyardTerminal   *dockyard_terminal_page_get_terminal    (DockyardTerminalPage  *self,
                                                             guint                  index);
 GtkWidget          *dockyard_terminal_page_get_new_terminal_button (DockyardTerminalPage *self);
+GtkWidget          *dockyard_terminal_page_get_ports_button (DockyardTerminalPage *self);
+DockyardDevPorts   *dockyard_terminal_page_get_dev_ports (DockyardTerminalPage *self);
 void                dockyard_terminal_page_start           (DockyardTerminalPage  *self,
                                                             DockyardDevSession    *session);
 void                dockyard_terminal_page_stop            (DockyardTerminalPage  *self);

@@ -29,6 +29,7 @@ struct _DockyardWindow
   DockyardTerminalPage *terminal_page;
   AdwViewStack         *project_stack;
   AdwEntryRow          *project_image_row;
+  AdwEntryRow          *published_ports_row;
   DockyardBuildView    *build_view;
   DockyardDockerfilePage *dockerfile_page;
   GtkStack             *stack;
@@ -100,6 +101,8 @@ void     _dockyard_window_record_build       (DockyardWindow *self,
                                               DockyardBuild  *build,
                                               const char     *image_id);
 void     _dockyard_window_class_add_actions  (GtkWidgetClass *widget_class);
+void     _dockyard_window_class_add_ports    (GtkWidgetClass *widget_class);
+void     _dockyard_window_load_published_ports (DockyardWindow *self);
 gboolean _dockyard_window_get_dev_as_root    (DockyardWindow *self);
 void     _dockyard_window_stop_lab           (DockyardWindow *self);
 void     _dockyard_window_show_built_toast   (DockyardWindow *self,

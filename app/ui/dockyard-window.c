@@ -198,7 +198,15 @@ update_engine (DockyardWindow *self)
        * "Podman 4.3.1, rootless · /run/user/1000/podman/podman.sock" */
       g_autofree char *status = g_strdup_printf (_("%s · %s"), description,
                                                  dockyard_engine_get_address (engine));
+      g_autofree char *warning = dockyard_engine_dup_security_warning (engine);
 
+      if (warning != NULL)
+        {
+          char *shown = g_strdup_printf ("%s\n%s", status, warning);
+
+          g_free (status);
+          status = shown;
+        }
       dockyard_project_picker_set_engine_status (self->project_picker, status);
       adw_action_row_set_subtitle (self->engine_row, status);
     }
@@ -398,6 +406,7 @@ open_project_cb (GObject      *object,
       self->reopening = FALSE;
       g_set_object (&self->project, project);
       apply_use_gpus (self);
+      _dockyard_window_load_published_ports (self);
       show_project (self);
       return;
     }
@@ -413,6 +422,7 @@ open_project_cb (GObject      *object,
 
   g_set_object (&self->project, project);
   apply_use_gpus (self);
+  _dockyard_window_load_published_ports (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USE_GPUS]);
   dockyard_dockerfile_page_set_project (self->dockerfile_page, project);
   /* A new project, or a folder without a Dockerfile yet: the form first. */
@@ -1003,6 +1013,7 @@ dockyard_window_class_init (DockyardWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardWindow, last_build_icon);
 
   _dockyard_window_class_add_actions (widget_class);
+  _dockyard_window_class_add_ports (widget_class);
 }
 
 static void

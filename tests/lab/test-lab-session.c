@@ -217,6 +217,80 @@ test_jupyter_ready (Fixture       *fixture,
   }
 }
 
+/* An engine on another computer (issue 20): Jupyter on the container's
+ * own loopback, nothing published, reached through the engine on a port of
+ * this computer's 127.0.0.1; the token as for a local lab.  The engine
+ * here is treated as remote (DOCKYARD_TREAT_ENGINE_AS_REMOTE). */
+static void
+test_remote_relayed (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status_with = NULL;
+  g_autofree char *status_without = NULL;
+  g_autofree char *inspect_path = NULL;
+  g_autofree char *launch = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *escaped = NULL;
+  g_autoptr(JsonNode) inspect = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) after = NULL;
+  JsonObject *host_config;
+  const char *url;
+  guint port;
+
+  DOCKYARD_TEST_REQUIRE_ENGINE (fixture->engine);
+
+  g_setenv ("DOCKYARD_TREAT_ENGINE_AS_REMOTE", "1", TRUE);
+  start_and_wait (fixture, &error);
+  g_unsetenv ("DOCKYARD_TREAT_ENGINE_AS_REMOTE");
+  g_assert_no_error (error);
+  g_assert_cmpint (dockyard_lab_session_get_state (fixture->lab), ==, DOCKYARD_LAB_SESSION_RUNNING);
+  g_assert_true (dockyard_lab_session_get_relayed (fixture->lab));
+  g_assert_false (dockyard_lab_session_get_host_network (fixture->lab));
+
+  url = dockyard_lab_session_get_url (fixture->lab);
+  port = dockyard_lab_session_get_port (fixture->lab);
+  g_test_message ("relayed lab at %s", url);
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+
+  /* 200 with the token through the local address, refused without. */
+  g_assert_cmpuint (http_status (url), ==, 200);
+  status_with = g_strdup_printf ("http://127.0.0.1:%u/api/status?%s", port, strstr (url, "token="));
+  g_assert_cmpuint (http_status (status_with), ==, 200);
+  status_without = g_strdup_printf ("http://127.0.0.1:%u/api/status", port);
+  g_assert_cmpuint (http_status (status_without), ==, 403);
+
+  /* The engine publishes nothing, and Jupyter does not share a network. */
+  inspect_path = g_strdup_printf ("/containers/%s/json",
+                                  dockyard_lab_session_get_container_id (fixture->lab));
+  inspect = dockyard_test_request (fixture->engine, "GET", inspect_path, &error);
+  g_assert_no_error (error);
+  host_config = json_object_get_object_member (json_node_get_object (inspect), "HostConfig");
+  g_assert_cmpstr (json_object_get_string_member (host_config, "NetworkMode"), !=, "host");
+  if (json_object_has_member (host_config, "PortBindings") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (host_config, "PortBindings")))
+    g_assert_cmpuint (json_object_get_size (json_object_get_object_member (host_config,
+                                                                           "PortBindings")), ==, 0);
+
+  /* The token stays in the page for the browser, as for a local lab. */
+  launch = dockyard_lab_session_dup_launch_uri (fixture->lab, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (launch, "token="));
+  page = g_filename_from_uri (launch, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (page, &html, NULL, NULL));
+  escaped = g_markup_escape_text (url, -1);
+  g_assert_nonnull (strstr (html, escaped));
+
+  /* The relay ends with the lab. */
+  stop_lab (fixture);
+  g_assert_false (g_file_test (page, G_FILE_TEST_EXISTS));
+  after = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+}
+
 static char *
 container_name (Fixture    *fixture,
                 const char *id)
@@ -794,6 +868,8 @@ main (int   argc,
               fixture_setup, test_stop_at_any_moment, fixture_teardown);
   g_test_add ("/lab-session/stop-while-starting", Fixture, NULL,
               fixture_setup, test_stop_while_starting, fixture_teardown);
+  g_test_add ("/lab-session/remote-relayed", Fixture, NULL,
+              fixture_setup, test_remote_relayed, fixture_teardown);
   g_test_add ("/lab-session/network-host", Fixture, NULL,
               fixture_setup, test_network_host, fixture_teardown);
   g_test_add ("/lab-session/port-taken-before-jupyter", Fixture, NULL,

@@ -437,10 +437,23 @@ test_dockerfile_and_log (void)
   /* The RUN line wraps: its second display line starts further right. */
   preview = GTK_TEXT_VIEW (page_child (page, DOCKYARD_TYPE_DOCKERFILE_PAGE, "preview_view"));
   buffer = gtk_text_view_get_buffer (preview);
-  gtk_text_buffer_get_iter_at_line (buffer, &iter, 1);
-  gtk_text_view_get_iter_location (preview, &iter, &first);
-  g_assert_true (gtk_text_view_forward_display_line (preview, &iter));
-  g_assert_cmpint (gtk_text_iter_get_line (&iter), ==, 1);
+  /* The view lays its text out in idle time: on a loaded machine (CI,
+   * sanitizers) 1.5 s may not be enough, so wait for the layout, not for a
+   * fixed time. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        gtk_text_buffer_get_iter_at_line (buffer, &iter, 1);
+        gtk_text_view_get_iter_location (preview, &iter, &first);
+        if (gtk_text_view_forward_display_line (preview, &iter) &&
+            gtk_text_iter_get_line (&iter) == 1)
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        dockyard_ui_test_settle (100);
+      }
+  }
   gtk_text_view_get_iter_location (preview, &iter, &wrapped);
   g_assert_cmpint (wrapped.x, >=, first.x + 16);
   dockyard_ui_test_save_screenshot (GTK_WIDGET (window), "daily-preview-wrap.png");
