@@ -348,13 +348,17 @@ dockyard_engine_get_address (DockyardEngine *self)
  * ssh:// to a loopback address.  Only such an engine can bind-mount the
  * project folder.
  *
+ * For the tests, `DOCKYARD_TREAT_ENGINE_AS_REMOTE=1` makes every engine
+ * count as elsewhere (loopback and unix sockets too), so that the volume
+ * sync and the port relay of remote engines run against the private test
+ * engines.
+ *
  * Returns: %TRUE for an engine on this computer
  */
 gboolean
 dockyard_engine_get_is_on_this_computer (DockyardEngine *self)
 {
   g_return_val_if_fail (DOCKYARD_IS_ENGINE (self), TRUE);
-  /* Tests: an engine here treated as one on another computer. */
   if (g_strcmp0 (g_getenv ("DOCKYARD_TREAT_ENGINE_AS_REMOTE"), "1") == 0)
     return FALSE;
   return self->transport.address == NULL || self->transport.loopback;

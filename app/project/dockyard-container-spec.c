@@ -108,7 +108,21 @@ dockyard_container_spec_to_json (const DockyardContainerSpec *spec)
   /* Mounts, not Binds: a path with a colon or a comma stays one path. */
   json_builder_set_member_name (builder, "Mounts");
   json_builder_begin_array (builder);
-  if (!spec->no_project_mount)
+  if (!spec->no_project_mount && spec->volume != NULL)
+    {
+      /* An engine elsewhere: the volume the project's files are copied
+       * into.  Never filled from the image: it holds the project only. */
+      json_builder_begin_object (builder);
+      add_string (builder, "Type", "volume");
+      add_string (builder, "Source", spec->volume);
+      add_string (builder, "Target", spec->mount_target ? spec->mount_target : spec->working_dir);
+      json_builder_set_member_name (builder, "VolumeOptions");
+      json_builder_begin_object (builder);
+      add_boolean (builder, "NoCopy", TRUE);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  else if (!spec->no_project_mount)
     {
       json_builder_begin_object (builder);
       add_string (builder, "Type", "bind");

@@ -39,6 +39,8 @@ G_BEGIN_DECLS
  * @n_publish_ports: how many @publish_ports there are
  * @mount_target: (nullable): where the project folder is mounted, when not
  *   at @working_dir
+ * @volume: (nullable): a named volume mounted there instead of the project
+ *   folder (an engine on another computer; see #DockyardVolumeSync)
  * @devcontainer: (nullable): a devcontainer.json whose mounts, labels and
  *   run options the container gets
  * @gpu_device: (nullable): a CDI device name for the container's GPUs
@@ -67,6 +69,7 @@ typedef struct
   const guint16      *publish_ports;
   gsize               n_publish_ports;
   const char         *mount_target;
+  const char         *volume;
   const DockyardDevcontainer *devcontainer;
   const char         *gpu_device;
   gboolean            gpu_cdi;

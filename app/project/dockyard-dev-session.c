@@ -13,6 +13,7 @@
 #include "dockyard-exec-collect.h"
 #include "dockyard-exec-stream.h"
 #include "dockyard-gpu.h"
+#include "dockyard-volume-sync.h"
 
 #define DEFAULT_SHELL "/bin/bash"
 
@@ -133,6 +134,10 @@ struct _DockyardDevSession
    * with this name (dup_user_name ()). */
   gboolean                 add_user;
   char                    *user_name;
+  /* An engine on another computer: the project's volume there, synced at
+   * start and at stop. */
+  DockyardVolumeSync      *sync;
+  gboolean                 sync_at_stop;
 };
 
 G_DEFINE_FINAL_TYPE (DockyardDevSession, dockyard_dev_session, G_TYPE_OBJECT)
@@ -177,6 +182,7 @@ dockyard_dev_session_finalize (GObject *object)
   g_clear_pointer (&self->merged, dockyard_devcontainer_free);
   g_clear_pointer (&self->env, g_strfreev);
   g_clear_pointer (&self->pending_stops, g_ptr_array_unref);
+  g_clear_object (&self->sync);
 
   G_OBJECT_CLASS (dockyard_dev_session_parent_class)->finalize (object);
 }
@@ -720,6 +726,7 @@ build_container_config (DockyardDevSession *self)
     .n_publish_ports = ports->len,
     .auto_remove = TRUE,
     .mount_target = self->mount_target,
+    .volume = self->sync != NULL ? dockyard_volume_sync_get_volume_name (self->sync) : NULL,
     .devcontainer = self->merged,
     .gpu_device = dockyard_project_get_gpu_device (self->project),
     .gpu_cdi = dockyard_engine_get_has_cdi (self->engine),
@@ -873,6 +880,26 @@ add_devcontainer_env (DockyardDevSession *self,
 }
 
 static void
+synced_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  DockyardDevSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!dockyard_volume_sync_run_finish (DOCKYARD_VOLUME_SYNC (object), result, &error))
+    {
+      start_failed (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  self->sync_at_stop = TRUE;
+  create_container (task);
+}
+
+static void
 image_inspected_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -968,6 +995,20 @@ image_inspected_cb (GObject      *object,
       return;
     }
 
+  /* The engine cannot see the project folder: its files go into the
+   * project's volume there first. */
+  if (!dockyard_engine_get_is_on_this_computer (self->engine))
+    {
+      const char *user = dockyard_container_user_for_engine (self->engine, self->user, NULL);
+
+      if (self->sync == NULL)
+        self->sync = dockyard_volume_sync_new (self->engine, dockyard_project_get_directory (self->project));
+      dockyard_volume_sync_set_image (self->sync, self->image);
+      dockyard_volume_sync_set_user (self->sync, user);
+      dockyard_volume_sync_run_async (self->sync, g_task_get_cancellable (task), synced_cb, task);
+      return;
+    }
+
   create_container (task);
 }
 
@@ -1001,16 +1042,6 @@ dockyard_dev_session_start_async (DockyardDevSession  *self,
   g_task_set_task_data (task, state, (GDestroyNotify) start_state_free);
 
   set_state (self, DOCKYARD_DEV_SESSION_STARTING);
-
-  /* The project folder is bind-mounted: an engine elsewhere would get an
-   * empty folder of its own, or refuse the path.  Say so before anything. */
-  if (!dockyard_engine_get_is_on_this_computer (self->engine))
-    {
-      /* Translators: the name of the dev container's button */
-      start_failed (task, dockyard_engine_error_not_on_this_computer (self->engine, _("Dev")));
-      g_object_unref (task);
-      return;
-    }
 
   dockyard_engine_inspect_image_async (self->engine, self->image, cancellable,
                                        image_inspected_cb, task);
@@ -1318,12 +1349,67 @@ finish_pending_stops (DockyardDevSession *self)
   dockyard_container_finish_stops (self->engine, self->container_id, &self->pending_stops);
 }
 
+static void
+stop_synced_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!dockyard_volume_sync_run_finish (DOCKYARD_VOLUME_SYNC (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* The container is gone: what changed in its volume comes back. */
+static void
+stopped_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardDevSession *self = DOCKYARD_DEV_SESSION (object);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->sync_at_stop && !dockyard_volume_sync_get_busy (self->sync))
+    {
+      self->sync_at_stop = FALSE;
+      dockyard_volume_sync_run_async (self->sync, NULL, stop_synced_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dockyard_dev_session_get_sync:
+ *
+ * Returns: (nullable) (transfer none): the sync of the project's volume,
+ *   for an engine on another computer once a start has made it
+ */
+DockyardVolumeSync *
+dockyard_dev_session_get_sync (DockyardDevSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_DEV_SESSION (self), NULL);
+  return self->sync;
+}
+
 /**
  * dockyard_dev_session_stop_async:
  *
  * Stops and removes the dev container, also while it is being created:
  * then it is removed once it exists, before this finishes.  Not
- * cancellable: a container must not be left behind.
+ * cancellable: a container must not be left behind.  On an engine on
+ * another computer, the volume is synced back afterwards (see
+ * dockyard_dev_session_get_sync() for what it found).
  */
 void
 dockyard_dev_session_stop_async (DockyardDevSession  *self,
@@ -1339,7 +1425,7 @@ dockyard_dev_session_stop_async (DockyardDevSession  *self,
 
   if (self->pending_stops == NULL)
     self->pending_stops = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (self->pending_stops, g_steal_pointer (&task));
+  g_ptr_array_add (self->pending_stops, g_task_new (self, NULL, stopped_cb, g_steal_pointer (&task)));
   finish_pending_stops (self);
 }
 

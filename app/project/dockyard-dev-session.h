@@ -5,6 +5,7 @@
 #include "dockyard-engine.h"
 #include "dockyard-project.h"
 #include "dockyard-tty-stream.h"
+#include "dockyard-volume-sync.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,7 @@ const char              *dockyard_dev_session_get_container_id  (DockyardDevSess
 const char              *dockyard_dev_session_get_container_name (DockyardDevSession *self);
 const char              *dockyard_dev_session_get_working_dir   (DockyardDevSession  *self);
 int                      dockyard_dev_session_get_exit_code     (DockyardDevSession  *self);
+DockyardVolumeSync      *dockyard_dev_session_get_sync          (DockyardDevSession  *self);
 DockyardEngine          *dockyard_dev_session_get_engine        (DockyardDevSession  *self);
 DockyardProject         *dockyard_dev_session_get_project       (DockyardDevSession  *self);
 const DockyardDevcontainer *dockyard_dev_session_get_devcontainer (DockyardDevSession *self);

@@ -16,6 +16,7 @@
 #include "dockyard-launch-page.h"
 #include "dockyard-port-relay.h"
 #include "dockyard-text.h"
+#include "dockyard-volume-sync.h"
 
 #define JUPYTER_PORT        8888
 #define READY_TIMEOUT_S     120
@@ -126,6 +127,10 @@ struct _DockyardLabSession
   guint                    quit_by_jupyter : 1;
   gint64                   deadline;
   guint                    poll_id;
+  /* An engine on another computer: the project's volume there, synced at
+   * start and at stop, mounted instead of the project folder. */
+  DockyardVolumeSync      *sync;
+  gboolean                 sync_at_stop;
 };
 
 G_DEFINE_FINAL_TYPE (DockyardLabSession, dockyard_lab_session, G_TYPE_OBJECT)
@@ -215,6 +220,7 @@ dockyard_lab_session_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->start_task);
   g_clear_pointer (&self->pending_stops, g_ptr_array_unref);
+  g_clear_object (&self->sync);
   g_clear_pointer (&self->image, g_free);
   g_clear_pointer (&self->user, g_free);
   g_clear_pointer (&self->working_dir, g_free);
@@ -1142,13 +1148,14 @@ create_lab_container (DockyardLabSession *self)
   spec.host_network = self->host_network;
   spec.auto_remove = TRUE;
   spec.publish_port = self->host_network || self->relayed ? 0 : JUPYTER_PORT;
+  spec.volume = self->sync != NULL ? dockyard_volume_sync_get_volume_name (self->sync) : NULL;
   if (self->relayed)
     {
-      /* The engine's computer cannot see the project folder (the files
-       * are not copied there yet); Jupyter is reached through the relay,
-       * inside the container's own network namespace, or without any
-       * network where the engine has no bridge. */
-      spec.no_project_mount = TRUE;
+      /* The engine's computer cannot see the project folder: the
+       * project's volume is mounted instead (when it was synced); Jupyter
+       * is reached through the relay, inside the container's own network
+       * namespace, or without any network where the engine has no bridge. */
+      spec.no_project_mount = self->sync == NULL;
       spec.no_network = !dockyard_engine_get_has_bridge (self->engine);
     }
   spec.gpu_device = dockyard_project_get_gpu_device (self->project);
@@ -1245,6 +1252,29 @@ probe_ran_cb (GObject      *object,
   create_lab_container (self);
 }
 
+static void run_probe (DockyardLabSession *self);
+
+static void
+lab_synced_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(DockyardLabSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dockyard_volume_sync_run_finish (DOCKYARD_VOLUME_SYNC (object), result, &error))
+    {
+      if (is_starting (self))
+        fail (self, g_steal_pointer (&error));
+      return;
+    }
+  if (!is_starting (self))
+    return;
+
+  self->sync_at_stop = TRUE;
+  run_probe (self);
+}
+
 static void
 image_inspected_cb (GObject      *object,
                     GAsyncResult *result,
@@ -1253,8 +1283,6 @@ image_inspected_cb (GObject      *object,
   g_autoptr(DockyardLabSession) self = user_data;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(DockyardContainerRun) probe = NULL;
-  DockyardContainerSpec spec = { 0 };
 
   node = dockyard_engine_request_finish (self->engine, result, &error);
   if (!is_starting (self))
@@ -1271,6 +1299,29 @@ image_inspected_cb (GObject      *object,
 
   self->working_dir = g_strdup (dockyard_image_inspect_working_dir (node));
 
+  /* The engine cannot see the project folder: its files go into the
+   * project's volume there first. */
+  if (!dockyard_engine_get_is_on_this_computer (self->engine))
+    {
+      const char *user = dockyard_container_user_for_engine (self->engine, self->user, NULL);
+
+      if (self->sync == NULL)
+        self->sync = dockyard_volume_sync_new (self->engine, dockyard_project_get_directory (self->project));
+      dockyard_volume_sync_set_image (self->sync, self->image);
+      dockyard_volume_sync_set_user (self->sync, user);
+      dockyard_volume_sync_run_async (self->sync, self->cancellable, lab_synced_cb, g_object_ref (self));
+      return;
+    }
+
+  run_probe (self);
+}
+
+static void
+run_probe (DockyardLabSession *self)
+{
+  g_autoptr(DockyardContainerRun) probe = NULL;
+  DockyardContainerSpec spec = { 0 };
+
   /* A short-lived container of the same image says which Jupyter it has. */
   spec.image = self->image;
   spec.cmd = probe_command;
@@ -1279,7 +1330,8 @@ image_inspected_cb (GObject      *object,
   spec.role = "lab-probe";
   spec.project_path = dockyard_project_get_host_path (self->project);
   spec.host_network = self->host_network;
-  spec.no_project_mount = self->relayed;
+  spec.volume = self->sync != NULL ? dockyard_volume_sync_get_volume_name (self->sync) : NULL;
+  spec.no_project_mount = self->relayed && self->sync == NULL;
   spec.no_network = self->relayed;
 
   probe = dockyard_container_run_new (self->engine, &spec);
@@ -1364,13 +1416,67 @@ finish_pending_stops (DockyardLabSession *self)
   dockyard_container_finish_stops (self->engine, self->container_id, &self->pending_stops);
 }
 
+static void
+lab_stop_synced_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!dockyard_volume_sync_run_finish (DOCKYARD_VOLUME_SYNC (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* The container is gone: what changed in its volume (notebooks) comes back. */
+static void
+lab_stopped_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DockyardLabSession *self = DOCKYARD_LAB_SESSION (object);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->sync_at_stop && !dockyard_volume_sync_get_busy (self->sync))
+    {
+      self->sync_at_stop = FALSE;
+      dockyard_volume_sync_run_async (self->sync, NULL, lab_stop_synced_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * dockyard_lab_session_get_sync:
+ *
+ * Returns: (nullable) (transfer none): the sync of the project's volume,
+ *   for an engine on another computer once a start has made it
+ */
+DockyardVolumeSync *
+dockyard_lab_session_get_sync (DockyardLabSession *self)
+{
+  g_return_val_if_fail (DOCKYARD_IS_LAB_SESSION (self), NULL);
+  return self->sync;
+}
+
 /**
  * dockyard_lab_session_stop_async:
  *
  * Stops Jupyter and removes its container, also while it is starting:
  * a container the engine is still creating is removed once it exists,
  * before this finishes.  Not cancellable: a container must not be left
- * behind.
+ * behind.  On an engine on another computer, the volume is synced back
+ * afterwards (see dockyard_lab_session_get_sync() for what it found).
  */
 void
 dockyard_lab_session_stop_async (DockyardLabSession  *self,
@@ -1398,7 +1504,7 @@ dockyard_lab_session_stop_async (DockyardLabSession  *self,
 
   if (self->pending_stops == NULL)
     self->pending_stops = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (self->pending_stops, g_steal_pointer (&task));
+  g_ptr_array_add (self->pending_stops, g_task_new (self, NULL, lab_stopped_cb, g_steal_pointer (&task)));
   finish_pending_stops (self);
 }
 

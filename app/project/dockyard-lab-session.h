@@ -3,6 +3,7 @@
 
 #include "dockyard-engine.h"
 #include "dockyard-project.h"
+#include "dockyard-volume-sync.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +50,7 @@ void                     dockyard_lab_session_set_network         (DockyardLabSe
                                                                    DockyardLabNetwork   network);
 DockyardLabSessionState  dockyard_lab_session_get_state           (DockyardLabSession  *self);
 const char              *dockyard_lab_session_get_url             (DockyardLabSession  *self);
+DockyardVolumeSync      *dockyard_lab_session_get_sync            (DockyardLabSession  *self);
 char                    *dockyard_lab_session_dup_launch_uri      (DockyardLabSession  *self,
                                                                    GError             **error);
 guint                    dockyard_lab_session_get_port            (DockyardLabSession  *self);

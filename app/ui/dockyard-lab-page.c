@@ -131,9 +131,9 @@ dockyard_lab_page_update (DockyardLabPage *self)
       break;
     }
 
-  /* Until the project's files are copied to engines on other computers: */
+  /* An engine on another computer: the files are in the project's volume there. */
   if (dockyard_lab_session_get_relayed (lab) && state != DOCKYARD_LAB_SESSION_FAILED)
-    description = headline = g_strdup_printf ("%s\n\n%s", description, _("The project’s files are not in this lab yet: its work folder starts empty, and what is saved there goes with its container."));
+    description = headline = g_strdup_printf ("%s\n\n%s", description, _("The engine is on another computer: the project’s files were copied into a volume there, and what is saved in the lab comes back to the project folder when the lab stops."));
 
   gtk_stack_set_visible_child_name (self->stack, "session");
   gtk_stack_set_visible_child_name (self->state_icon, icon);

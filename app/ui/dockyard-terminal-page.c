@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dockyard-adaptive.h"
 #include "dockyard-deferred-show.h"
 #include "dockyard-ports-panel.h"
 #include "dockyard-terminal-page.h"
@@ -22,6 +23,7 @@ struct _DockyardTerminalPage
   GtkButton             *start_button;
   GtkButton             *build_button;
   GtkButton             *new_terminal_button;
+  GtkButton             *sync_button;
   GtkMenuButton         *ports_button;
   DockyardPortsPanel    *ports_panel;
   AdwTabView            *tab_view;
@@ -125,18 +127,170 @@ reset_status (DockyardTerminalPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->build_button), FALSE);
 }
 
+/* The sync of an engine on another computer --------------------------------- */
+
+static void
+append_list (GString            *body,
+             const char         *title,
+             const char * const *paths)
+{
+  if (paths == NULL || paths[0] == NULL)
+    return;
+
+  if (body->len > 0)
+    g_string_append (body, "\n\n");
+  g_string_append (body, title);
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *display = g_filename_display_name (paths[i]);
+
+      /* Long lists are cut: the alert must fit on the screen. */
+      if (i == 20)
+        {
+          guint more = g_strv_length ((char **) paths) - i;
+
+          g_string_append_c (body, '\n');
+          /* Translators: %u is a number of files */
+          g_string_append_printf (body, ngettext ("…and %u more", "…and %u more", more), more);
+          break;
+        }
+      g_string_append_printf (body, "\n%s", display);
+    }
+}
+
+static void
+deletions_applied_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(DockyardTerminalPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dockyard_volume_sync_apply_deletions_finish (DOCKYARD_VOLUME_SYNC (object), result, &error) &&
+      gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    dockyard_alert_present (dockyard_alert_new (_("Cannot Delete the Files"), error->message),
+                            GTK_WIDGET (self));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), TRUE);
+}
+
+static void
+deletions_answered_cb (GtkWidget  *alert,
+                       const char *response,
+                       gpointer    user_data)
+{
+  DockyardTerminalPage *self = g_object_get_data (G_OBJECT (alert), "dockyard-page");
+  DockyardVolumeSync *sync = user_data;
+
+  if (g_strcmp0 (response, "delete") != 0 || dockyard_volume_sync_get_busy (sync))
+    return;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), FALSE);
+  dockyard_volume_sync_apply_deletions_async (sync, NULL, deletions_applied_cb, g_object_ref (self));
+}
+
+/* Says what a sync found that the user must know or decide: the copies of
+ * files changed on both sides, and the deletions, applied only on "Delete". */
+static void
+report_sync (DockyardTerminalPage *self,
+             DockyardVolumeSync   *sync)
+{
+  const char * const *conflicts = dockyard_volume_sync_get_conflicts (sync);
+  const char * const *deleted_here = dockyard_volume_sync_get_deleted_here (sync);
+  const char * const *deleted_there = dockyard_volume_sync_get_deleted_there (sync);
+  gboolean deletions = (deleted_here != NULL && deleted_here[0] != NULL) ||
+                       (deleted_there != NULL && deleted_there[0] != NULL);
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *alert;
+
+  if (gtk_widget_get_root (GTK_WIDGET (self)) == NULL ||
+      ((conflicts == NULL || conflicts[0] == NULL) && !deletions))
+    return;
+
+  append_list (body, _("Changed both here and in the container; the container’s version is kept "
+                       "beside yours, in:"), conflicts);
+  append_list (body, _("Deleted in the project folder, still in the container:"), deleted_here);
+  append_list (body, _("Deleted in the container, still in the project folder:"), deleted_there);
+
+  alert = dockyard_alert_new (deletions ? _("Delete Files on the Other Side?")
+                                        : _("Files Changed on Both Sides"),
+                              body->str);
+  g_object_set_data (G_OBJECT (alert), "dockyard-page", self);
+  if (deletions)
+    {
+      dockyard_alert_add_response (alert, "keep", _("_Keep Them"), ADW_RESPONSE_DEFAULT);
+      dockyard_alert_add_response (alert, "delete", _("_Delete"), ADW_RESPONSE_DESTRUCTIVE);
+      dockyard_alert_set_default_response (alert, "keep");
+      dockyard_alert_set_close_response (alert, "keep");
+      g_signal_connect_data (alert, "response", G_CALLBACK (deletions_answered_cb),
+                             g_object_ref (sync), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+    }
+  else
+    {
+      dockyard_alert_add_response (alert, "close", _("_Close"), ADW_RESPONSE_DEFAULT);
+      dockyard_alert_set_close_response (alert, "close");
+    }
+  dockyard_alert_present (alert, GTK_WIDGET (self));
+}
+
+static void
+synced_now_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(DockyardTerminalPage) self = user_data;
+  DockyardVolumeSync *sync = DOCKYARD_VOLUME_SYNC (object);
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), TRUE);
+  if (!dockyard_volume_sync_run_finish (sync, result, &error))
+    {
+      if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+        dockyard_alert_present (dockyard_alert_new (_("Cannot Sync the Files"), error->message),
+                                GTK_WIDGET (self));
+      return;
+    }
+  report_sync (self, sync);
+}
+
+static void
+sync_clicked_cb (DockyardTerminalPage *self)
+{
+  DockyardVolumeSync *sync = self->dev_session != NULL ? dockyard_dev_session_get_sync (self->dev_session)
+                                                       : NULL;
+
+  if (sync == NULL || dockyard_volume_sync_get_busy (sync))
+    return;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), FALSE);
+  dockyard_volume_sync_run_async (sync, NULL, synced_now_cb, g_object_ref (self));
+}
+
+typedef struct
+{
+  DockyardEngineMonitor *monitor;
+  GWeakRef               page;
+} StopData;
+
 static void
 stop_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(DockyardEngineMonitor) monitor = user_data;
+  StopData *data = user_data;
+  g_autoptr(DockyardTerminalPage) page = g_weak_ref_get (&data->page);
+  DockyardVolumeSync *sync = dockyard_dev_session_get_sync (DOCKYARD_DEV_SESSION (object));
   g_autoptr(GError) error = NULL;
 
   if (!dockyard_dev_session_stop_finish (DOCKYARD_DEV_SESSION (object), result, &error))
     g_warning ("Cannot remove the dev container: %s", error->message);
+  else if (page != NULL && sync != NULL)
+    report_sync (page, sync);
 
-  dockyard_engine_monitor_release_cleanup (monitor);
+  if (data->monitor != NULL)
+    dockyard_engine_monitor_release_cleanup (data->monitor);
+  g_clear_object (&data->monitor);
+  g_weak_ref_clear (&data->page);
+  g_free (data);
 }
 
 /**
@@ -165,14 +319,20 @@ dockyard_terminal_page_stop (DockyardTerminalPage *self)
   g_signal_handlers_disconnect_by_data (session, self);
   close_all_tabs (self);
 
-  /* The app waits for the engine to remove the container, even on quit. */
-  if (self->monitor != NULL)
-    {
-      dockyard_engine_monitor_hold_cleanup (self->monitor);
-      dockyard_dev_session_stop_async (session, stop_done_cb, g_object_ref (self->monitor));
-    }
-  else
-    dockyard_dev_session_stop_async (session, NULL, NULL);
+  /* The app waits for the engine to remove the container (and for the
+   * files to come back from an engine elsewhere), even on quit. */
+  {
+    StopData *data = g_new0 (StopData, 1);
+
+    g_weak_ref_init (&data->page, self);
+    if (self->monitor != NULL)
+      {
+        dockyard_engine_monitor_hold_cleanup (self->monitor);
+        data->monitor = g_object_ref (self->monitor);
+      }
+    dockyard_dev_session_stop_async (session, stop_done_cb, data);
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_button), FALSE);
 
   g_object_unref (session);
   reset_status (self);
@@ -518,6 +678,13 @@ dev_started_cb (GObject      *object,
 
   dockyard_terminal_set_stream (self->dev_terminal, stream);
   gtk_widget_grab_focus (GTK_WIDGET (self->dev_terminal));
+  /* An engine on another computer: the files were synced to it. */
+  if (dockyard_dev_session_get_sync (session) != NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->sync_button), TRUE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), TRUE);
+      report_sync (self, dockyard_dev_session_get_sync (session));
+    }
   emit_changed (self);
 }
 
@@ -857,10 +1024,12 @@ dockyard_terminal_page_class_init (DockyardTerminalPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, start_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, build_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, new_terminal_button);
+  gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, sync_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, tab_view);
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, ports_button);
   gtk_widget_class_bind_template_child (widget_class, DockyardTerminalPage, ports_panel);
   gtk_widget_class_bind_template_callback (widget_class, close_page_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sync_clicked_cb);
 }
 
 static void

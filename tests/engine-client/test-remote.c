@@ -280,8 +280,9 @@ test_ssh_unknown_host_key (void)
 }
 
 /* An engine on another computer cannot bind-mount the project folder: Dev
- * says so at once, before sending anything (the ssh host here does not
- * exist, and no ssh is run for Dev). */
+ * copies the project into a volume there instead (test-volume-sync), and
+ * the Lab goes through a port relay, so here both fail only reaching the
+ * engine (the ssh host does not exist). */
 static void
 test_not_on_this_computer (void)
 {
@@ -317,11 +318,11 @@ test_not_on_this_computer (void)
   dockyard_test_wait_for_async (&result);
   stream = dockyard_dev_session_start_finish (dev, result, &error);
   g_assert_null (stream);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  /* Dev goes on with a volume there (test-volume-sync): here it fails
+   * reaching the engine, not with a refusal. */
+  g_assert_nonnull (error);
   g_test_message ("dev: %s", error->message);
-  g_assert_true (g_str_has_prefix (error->message,
-                                   "The engine at ssh://me@gpu-box.invalid runs on another computer"));
-  g_assert_nonnull (strstr (error->message, "Dev needs an engine on this computer"));
+  g_assert_true (g_str_has_prefix (error->message, "The engine at ssh://me@gpu-box.invalid cannot be reached"));
   g_assert_cmpint (dockyard_dev_session_get_state (dev), ==, DOCKYARD_DEV_SESSION_FAILED);
   g_clear_error (&error);
   g_clear_object (&result);
