@@ -721,9 +721,11 @@ build_container_config (DockyardDevSession *self)
     .tty = TRUE,
     /* No default network on this engine: share the host's, as builds do. */
     .host_network = !dockyard_engine_get_has_bridge (self->engine),
-    /* forwardPorts and the project's ports, where the engine can publish. */
+    /* forwardPorts and the project's ports, where the engine can publish.
+     * Not on an engine on another computer: a port published on its
+     * loopback is of no use here (the Ports panel relays them instead). */
     .publish_ports = (const guint16 *) ports->data,
-    .n_publish_ports = ports->len,
+    .n_publish_ports = self->sync != NULL ? 0 : ports->len,
     .auto_remove = TRUE,
     .mount_target = self->mount_target,
     .volume = self->sync != NULL ? dockyard_volume_sync_get_volume_name (self->sync) : NULL,
